@@ -1,0 +1,35 @@
+import { createRequire } from "node:module";
+import { defineConfig } from "hardhat/config";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+
+// The compiler comes from the `solc` npm package (solcjs), never from a download: town-hall servers
+// and CI sit behind firewalls. SOLC_VERSION must equal both the `solc` version pinned in package.json
+// and the pragma of every contract.
+const require = createRequire(import.meta.url);
+export const SOLC_VERSION = "0.8.28";
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  paths: {
+    ignition: "scripts/ignition",
+    tests: { solidity: "test/contracts", mocha: "test" },
+  },
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      evmVersion: "cancun",
+    },
+  },
+  networks: {
+    // An external EVM chain (a Besu QBFT consortium, an L2, or the embedded anvil) for Ignition
+    // deployments: `npx hardhat ignition deploy … --network external`.
+    external: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.CHAIN_RPC_URL ?? "http://127.0.0.1:8545",
+      accounts: process.env.DEPLOYER_PRIVATE_KEY ? [process.env.DEPLOYER_PRIVATE_KEY] : [],
+    },
+  },
+});
