@@ -3,8 +3,10 @@ pragma solidity 0.8.28;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {DirectoryErrors} from "./interfaces/LedgerErrors.sol";
 import {IDirectory} from "./interfaces/IDirectory.sol";
+import {IDirectoryObserver} from "./interfaces/IDirectoryObserver.sol";
 
 /**
  * @title Directory
@@ -18,9 +20,15 @@ import {IDirectory} from "./interfaces/IDirectory.sol";
  *
  * Roles are scoped per municipality, which is why this contract keeps its own role table instead of
  * inheriting OpenZeppelin's AccessControl: its global `hasRole(bytes32,address)` would overload
- * {hasRole} and force every client to call by full signature.
+ * {hasRole} and force every client to call by full signature. Members of each role are enumerable
+ * ({roleMembers}) so that anyone can list who may act for a municipality.
+ *
+ * An optional {observer} (the {BatchAnchor}) is told of every role change and suspension, so that it
+ * can keep its own copy of who may anchor and save a cross-contract call on every batch.
  */
 contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
+    using EnumerableSet for EnumerableSet.AddressSet;
+
     struct Municipality {
         address admin;
         bool suspended;
@@ -31,8 +39,9 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     /// @dev Ids start at 1 so that 0 means "none" in every contract that stores one.
     mapping(uint32 municipalityId => Municipality) private _municipalities;
     mapping(bytes32 codeHash => uint32 municipalityId) private _idByCode;
-    mapping(uint32 municipalityId => mapping(bytes32 role => mapping(address account => bool))) private _roles;
+    mapping(uint32 municipalityId => mapping(bytes32 role => EnumerableSet.AddressSet)) private _members;
     uint32 private _count;
+    IDirectoryObserver private _observer;
 
     /**
      * @dev Emitted when the national admin adds a municipality.
@@ -63,6 +72,11 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
      * @dev Emitted when `account` loses `role` in `municipalityId`, revoked by `sender`.
      */
     event OfficerRoleRevoked(uint32 indexed municipalityId, bytes32 indexed role, address indexed account, address sender);
+
+    /**
+     * @dev Emitted when the national admin sets (or clears, with the zero address) the observer.
+     */
+    event ObserverChanged(address indexed previousObserver, address indexed newObserver);
 
     /**
      * @dev `nationalAdmin` becomes the owner, who alone adds, suspends and reinstates municipalities.
@@ -97,6 +111,7 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
         _requireActive(municipalityId);
         _municipalities[municipalityId].suspended = true;
         emit MunicipalitySuspended(municipalityId, reasonHash);
+        if (address(_observer) != address(0)) _observer.onMunicipalityStatusChanged(municipalityId, true);
     }
 
     /**
@@ -107,6 +122,17 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
         if (!m.suspended) revert DirectoryMunicipalityActive(municipalityId);
         m.suspended = false;
         emit MunicipalityReinstated(municipalityId);
+        if (address(_observer) != address(0)) _observer.onMunicipalityStatusChanged(municipalityId, false);
+    }
+
+    /**
+     * @dev Sets the contract told of every role change and suspension (zero clears it). Only the
+     * national admin. Replacing an observer retires the old one: it is told nothing more, so its copy
+     * must no longer be trusted. Emits {ObserverChanged}.
+     */
+    function setObserver(IDirectoryObserver newObserver) external onlyOwner {
+        emit ObserverChanged(address(_observer), address(newObserver));
+        _observer = newObserver;
     }
 
     /**
@@ -130,9 +156,9 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     function grantRole(uint32 municipalityId, bytes32 role, address account) external {
         _requireAdmin(municipalityId);
         if (role == bytes32(0) || account == address(0)) revert DirectoryInvalidRoleOrAccount(role, account);
-        if (_roles[municipalityId][role][account]) return;
-        _roles[municipalityId][role][account] = true;
+        if (!_members[municipalityId][role].add(account)) return;
         emit OfficerRoleGranted(municipalityId, role, account, msg.sender);
+        if (address(_observer) != address(0)) _observer.onRoleChanged(municipalityId, role, account, true);
     }
 
     /**
@@ -141,20 +167,20 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
      */
     function revokeRole(uint32 municipalityId, bytes32 role, address account) external {
         _requireAdmin(municipalityId);
-        if (!_roles[municipalityId][role][account]) return;
-        _roles[municipalityId][role][account] = false;
+        if (!_members[municipalityId][role].remove(account)) return;
         emit OfficerRoleRevoked(municipalityId, role, account, msg.sender);
+        if (address(_observer) != address(0)) _observer.onRoleChanged(municipalityId, role, account, false);
     }
 
     /// @inheritdoc IDirectory
     function hasRole(uint32 municipalityId, bytes32 role, address account) public view returns (bool) {
-        return _roles[municipalityId][role][account] && isActive(municipalityId);
+        return _members[municipalityId][role].contains(account) && isActive(municipalityId);
     }
 
     /// @inheritdoc IDirectory
     function checkRole(uint32 municipalityId, bytes32 role, address account) external view {
         _requireActive(municipalityId);
-        if (!_roles[municipalityId][role][account]) {
+        if (!_members[municipalityId][role].contains(account)) {
             revert DirectoryUnauthorizedAccount(municipalityId, role, account);
         }
     }
@@ -162,7 +188,7 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     /// @inheritdoc IDirectory
     function checkEitherRole(uint32 municipalityId, bytes32 role, bytes32 otherRole, address account) external view {
         _requireActive(municipalityId);
-        if (!_roles[municipalityId][role][account] && !_roles[municipalityId][otherRole][account]) {
+        if (!_members[municipalityId][role].contains(account) && !_members[municipalityId][otherRole].contains(account)) {
             revert DirectoryUnauthorizedAccount(municipalityId, role, account);
         }
     }
@@ -176,7 +202,23 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
 
     /// @inheritdoc IDirectory
     function isActive(uint32 municipalityId) public view returns (bool) {
-        return municipalityId != 0 && municipalityId <= _count && !_municipalities[municipalityId].suspended;
+        Municipality storage m = _municipalities[municipalityId];
+        return m.admin != address(0) && !m.suspended;
+    }
+
+    /**
+     * @dev Every account holding `role` in `municipalityId` (in no particular order), whether or not the
+     * municipality is suspended.
+     */
+    function roleMembers(uint32 municipalityId, bytes32 role) external view returns (address[] memory) {
+        return _members[municipalityId][role].values();
+    }
+
+    /**
+     * @dev The contract told of role changes and suspensions, or the zero address.
+     */
+    function observer() external view returns (IDirectoryObserver) {
+        return _observer;
     }
 
     /**
@@ -206,9 +248,11 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
         return _count;
     }
 
-    function _existing(uint32 municipalityId) private view returns (Municipality storage) {
-        if (municipalityId == 0 || municipalityId > _count) revert DirectoryUnknownMunicipality(municipalityId);
-        return _municipalities[municipalityId];
+    /// @dev An added municipality always has an admin, so the admin's slot doubles as "exists" and the
+    /// hot path ({checkRole}) reads one slot for the municipality, not two.
+    function _existing(uint32 municipalityId) private view returns (Municipality storage m) {
+        m = _municipalities[municipalityId];
+        if (m.admin == address(0)) revert DirectoryUnknownMunicipality(municipalityId);
     }
 
     function _requireActive(uint32 municipalityId) private view returns (Municipality storage m) {

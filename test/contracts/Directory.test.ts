@@ -229,4 +229,60 @@ describe("Directory", () => {
         .withArgs(maeHiaAdmin.address);
     });
   });
+
+  describe("role members and the observer", () => {
+    async function observedFixture() {
+      const f = await fixture();
+      const observer = await ethers.deployContract("RecordingDirectoryObserver");
+      await expect(f.directory.setObserver(await observer.getAddress()))
+        .to.emit(f.directory, "ObserverChanged")
+        .withArgs(ethers.ZeroAddress, await observer.getAddress());
+      return { ...f, observer };
+    }
+
+    it("lists the holders of a role", async () => {
+      const { directory, maeHiaAdmin, engineer, stranger } = await networkHelpers.loadFixture(fixture);
+      await directory.connect(maeHiaAdmin).grantRole(1, ROLES.ENGINEER, engineer.address);
+      await directory.connect(maeHiaAdmin).grantRole(1, ROLES.ENGINEER, stranger.address);
+      await directory.connect(maeHiaAdmin).revokeRole(1, ROLES.ENGINEER, engineer.address);
+      expect(await directory.roleMembers(1, ROLES.ENGINEER)).to.deep.equal([stranger.address]);
+      expect(await directory.roleMembers(2, ROLES.ENGINEER)).to.deep.equal([]);
+    });
+
+    it("tells the observer of every grant, revocation, suspension and reinstatement", async () => {
+      const { directory, observer, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(observedFixture);
+      expect(await directory.observer()).to.equal(await observer.getAddress());
+      await expect(directory.connect(maeHiaAdmin).grantRole(1, ROLES.ANCHOR_SERVICE, engineer.address))
+        .to.emit(observer, "RoleChangeObserved")
+        .withArgs(1, ROLES.ANCHOR_SERVICE, engineer.address, true);
+      await expect(directory.connect(maeHiaAdmin).revokeRole(1, ROLES.ANCHOR_SERVICE, engineer.address))
+        .to.emit(observer, "RoleChangeObserved")
+        .withArgs(1, ROLES.ANCHOR_SERVICE, engineer.address, false);
+      await expect(directory.suspendMunicipality(1, ethers.ZeroHash))
+        .to.emit(observer, "StatusChangeObserved")
+        .withArgs(1, true);
+      await expect(directory.reinstateMunicipality(1)).to.emit(observer, "StatusChangeObserved").withArgs(1, false);
+    });
+
+    it("reverts the change when the observer refuses it", async () => {
+      const { directory, observer, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(observedFixture);
+      await observer.setRefuse(true);
+      await expect(
+        directory.connect(maeHiaAdmin).grantRole(1, ROLES.ANCHOR_SERVICE, engineer.address),
+      ).to.be.revertedWithCustomError(observer, "ObserverRefused");
+      expect(await directory.hasRole(1, ROLES.ANCHOR_SERVICE, engineer.address)).to.equal(false);
+      await expect(directory.suspendMunicipality(1, ethers.ZeroHash)).to.be.revertedWithCustomError(
+        observer,
+        "ObserverRefused",
+      );
+      expect(await directory.isActive(1)).to.equal(true);
+    });
+
+    it("lets only the national admin set the observer", async () => {
+      const { directory, stranger } = await networkHelpers.loadFixture(fixture);
+      await expect(directory.connect(stranger).setObserver(stranger.address))
+        .to.be.revertedWithCustomError(directory, "OwnableUnauthorizedAccount")
+        .withArgs(stranger.address);
+    });
+  });
 });

@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { EngineError } from "../errors.js";
+
+/**
+ * The embedded chain: an anvil process (npm `@foundry-rs/anvil`) on a free loopback port, whose state
+ * lives in the data folder and survives restarts and crashes.
+ *
+ * anvil's own `--state` dump has been seen to leave a 0-byte file when killed mid-write, which it then
+ * refuses to load. So this class persists the state itself: `anvil_dumpState` → temp file → rename,
+ * with the previous good dump kept as `state.prev.json`, once a second while blocks are being made
+ * and once more on a clean stop.
+ */
+export interface AnvilOptions {
+  /** Folder for `state.json` and `state.prev.json`. */
+  stateDir: string;
+  chainId: number;
+  /** How often the state is dumped while the chain moves; a crash loses at most this much. */
+  persistIntervalMs?: number;
+  log?: (message: string) => void;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The platform package of `@foundry-rs/anvil` that holds the native binary for this machine. */
+export function anvilBinaryPath(): string {
+  const arch = { x64: "amd64", arm64: "arm64" }[process.arch as string];
+  const pkg = `@foundry-rs/anvil-${process.platform}-${arch}`;
+  try {
+    const dir = dirname(require.resolve(`${pkg}/package.json`));
+    return join(dir, "bin", process.platform === "win32" ? "anvil.exe" : "anvil");
+  } catch {
+    throw new EngineError("chain", `anvil has no binary for ${process.platform}/${process.arch} (npm package ${pkg} is missing)`);
+  }
+}
+
+/** A free TCP port on the loopback interface. */
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export class AnvilChain {
+  readonly #options: Required<Omit<AnvilOptions, "log">> & Pick<AnvilOptions, "log">;
+  #child?: ChildProcess;
+  #url = "";
+  #timer?: NodeJS.Timeout;
+  #lastPersistedBlock = -1n;
+  #persisting?: Promise<void>;
+  #exited?: Promise<void>;
+
+  constructor(options: AnvilOptions) {
+    this.#options = { persistIntervalMs: 1000, ...options };
+  }
+
+  get url(): string {
+    return this.#url;
+  }
+
+  get statePath(): string {
+    return join(this.#options.stateDir, "state.json");
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.#options.stateDir, { recursive: true });
+    const port = await freeLoopbackPort();
+    const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(this.#options.chainId)];
+    const state = this.#loadableState();
+    if (state) args.push("--load-state", state);
+    this.#child = spawn(anvilBinaryPath(), args, { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+    };
+    this.#child.stdout!.on("data", keep);
+    this.#child.stderr!.on("data", keep);
+    this.#exited = new Promise((resolve) => this.#child!.once("exit", () => resolve()));
+    this.#url = `http://127.0.0.1:${port}`;
+    await this.#waitReady(() => output);
+    this.#lastPersistedBlock = await this.blockNumber();
+    this.#timer = setInterval(() => void this.persist().catch(() => {}), this.#options.persistIntervalMs);
+    this.#timer.unref();
+  }
+
+  async rpc<T>(method: string, params: unknown[] = []): Promise<T> {
+    const response = await fetch(this.#url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
+    const body = (await response.json()) as { result?: T; error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    return body.result as T;
+  }
+
+  async blockNumber(): Promise<bigint> {
+    return BigInt(await this.rpc<string>("eth_blockNumber"));
+  }
+
+  /** Dumps the state if the chain moved since the last dump (or always, with `force`). */
+  async persist(force = false): Promise<void> {
+    if (this.#persisting) return this.#persisting;
+    this.#persisting = (async () => {
+      const block = await this.blockNumber();
+      if (!force && block === this.#lastPersistedBlock) return;
+      const dump = await this.rpc<string>("anvil_dumpState");
+      const json = Buffer.from(dump.replace(/^0x/, ""), "hex");
+      if (json.length === 0) throw new Error("anvil_dumpState returned nothing");
+      const tmp = `${this.statePath}.tmp`;
+      writeFileSync(tmp, json);
+      if (existsSync(this.statePath) && statSync(this.statePath).size > 0) {
+        renameSync(this.statePath, join(this.#options.stateDir, "state.prev.json"));
+      }
+      renameSync(tmp, this.statePath);
+      this.#lastPersistedBlock = block;
+    })().finally(() => {
+      this.#persisting = undefined;
+    });
+    return this.#persisting;
+  }
+
+  /** Final dump, then stops the process. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    if (!this.#child || this.#child.exitCode !== null) return;
+    try {
+      await this.persist(true);
+    } finally {
+      this.#child.kill("SIGTERM");
+      await Promise.race([this.#exited, sleep(5000)]);
+      if (this.#child.exitCode === null) this.#child.kill("SIGKILL");
+    }
+  }
+
+  /** The newest dump anvil can load: `state.json`, else the previous good one. */
+  #loadableState(): string | undefined {
+    for (const name of ["state.json", "state.prev.json"]) {
+      const path = join(this.#options.stateDir, name);
+      if (!existsSync(path) || statSync(path).size === 0) continue;
+      try {
+        JSON.parse(readFileSync(path, "utf8"));
+        return path;
+      } catch {
+        this.#options.log?.(`chain: ${name} is unreadable, trying the previous dump`);
+      }
+    }
+    return undefined;
+  }
+
+  async #waitReady(output: () => string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.#child!.exitCode !== null) {
+        throw new EngineError("chain", `anvil exited at start (code ${this.#child!.exitCode}): ${output().trim().split("\n").pop()}`);
+      }
+      try {
+        await this.rpc("eth_chainId");
+        return;
+      } catch {
+        await sleep(100);
+      }
+    }
+    this.#child!.kill("SIGKILL");
+    throw new EngineError("chain", "anvil did not answer within 30 s");
+  }
+}

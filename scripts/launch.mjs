@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Entry point of every npm script: `node scripts/launch.mjs <task> [args…]`.
+//
+// Plain JavaScript with no dependencies, because it must run on whatever Node the machine has:
+// a town hall's server (and our CI) may have Node 20 while Hardhat 3 needs 22. It
+//   1. re-runs itself under Node 22 from the npm registry when the running Node is older,
+//   2. installs the locked dependencies when node_modules is missing or older than package-lock.json,
+//   3. runs the task (see TASKS).
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REQUIRED_MAJOR = 22;
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const [task, ...args] = process.argv.slice(2);
+
+// Each task is a list of commands run in order from the repository root; the first failure stops it.
+const TASKS = {
+  test: [["node", "scripts/test.mjs", ...args]],
+  start: [["node", "--import", "tsx", "app/server/main.ts", ...args]],
+  bench: [["node", "--import", "tsx", "scripts/bench/run.ts", ...args]],
+  gas: [["npx", "hardhat", "run", "scripts/gas-report.ts"]],
+  coverage: [["node", "scripts/coverage.mjs", ...args]],
+  reindex: [["node", "--import", "tsx", "app/server/reindex.ts", ...args]],
+};
+
+function run(command, commandArgs, options = {}) {
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: "inherit", ...options });
+  if (result.error) {
+    console.error(`launch: could not run ${command}: ${result.error.message}`);
+    return 1;
+  }
+  // A child killed by a signal (Ctrl-C on `npm start`) is a normal stop, not a failure to report.
+  return result.status ?? (result.signal === "SIGINT" || result.signal === "SIGTERM" ? 0 : 1);
+}
+
+if (!TASKS[task]) {
+  console.error(`launch: unknown task "${task}"; one of: ${Object.keys(TASKS).join(", ")}`);
+  process.exit(2);
+}
+
+const major = Number(process.versions.node.split(".")[0]);
+if (major < REQUIRED_MAJOR) {
+  console.log(
+    `Node ${process.versions.node} is older than ${REQUIRED_MAJOR}: re-running under Node ${REQUIRED_MAJOR} from the npm registry (npx -y -p node@${REQUIRED_MAJOR}).`,
+  );
+  const inner = ["node", "scripts/launch.mjs", task, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  process.exit(run("npx", ["-y", "-p", `node@${REQUIRED_MAJOR}`, "-c", inner]));
+}
+
+const lock = join(root, "package-lock.json");
+const installed = join(root, "node_modules", ".package-lock.json");
+if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
+  console.log("Installing the locked dependencies (npm ci) under Node " + process.versions.node + " …");
+  // Under Node 22 npm also installs Hardhat's native EDR package, which it skips on Node 20.
+  const status = run("npm", ["ci", "--no-audit", "--no-fund"]);
+  if (status !== 0) process.exit(status);
+}
+
+// Put node_modules/.bin on PATH, as `npm run` would, for commands started from here.
+const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${dirname(process.execPath)}:${process.env.PATH}` };
+for (const [command, ...commandArgs] of TASKS[task]) {
+  const status = run(command, commandArgs, { env });
+  if (status !== 0) process.exit(status);
+}
