@@ -11,7 +11,9 @@ export const SOLC_VERSION = "0.8.28";
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   paths: {
-    ignition: "scripts/ignition",
+    // The service points this at its data folder so that deployment journals of a running ledger
+    // never land in the repository.
+    ignition: process.env.LEDGER_IGNITION_DIR ?? "scripts/ignition",
     tests: { solidity: "test/contracts", mocha: "test" },
   },
   solidity: {

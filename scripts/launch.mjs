@@ -19,10 +19,10 @@ const [task, ...args] = process.argv.slice(2);
 const TASKS = {
   test: [["node", "scripts/test.mjs", ...args]],
   start: [["node", "--import", "tsx", "app/server/main.ts", ...args]],
-  bench: [["node", "--import", "tsx", "scripts/bench/run.ts", ...args]],
+  bench: [["npx", "hardhat", "run", "scripts/gas-report.ts"]],
   gas: [["npx", "hardhat", "run", "scripts/gas-report.ts"]],
   coverage: [["node", "scripts/coverage.mjs", ...args]],
-  reindex: [["node", "--import", "tsx", "app/server/reindex.ts", ...args]],
+  compile: [["npx", "hardhat", "compile"]],
 };
 
 function run(command, commandArgs, options = {}) {

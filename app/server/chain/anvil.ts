@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { gunzipSync } from "node:zlib";
 import { EngineError } from "../errors.js";
 
 /**
@@ -78,7 +79,8 @@ export class AnvilChain {
   async start(): Promise<void> {
     mkdirSync(this.#options.stateDir, { recursive: true });
     const port = await freeLoopbackPort();
-    const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(this.#options.chainId)];
+    // 20 funded development accounts: the demo officers of devAccounts.ts and spares for tests.
+    const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(this.#options.chainId), "--accounts", "20"];
     const state = this.#loadableState();
     if (state) args.push("--load-state", state);
     this.#child = spawn(anvilBinaryPath(), args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -117,9 +119,10 @@ export class AnvilChain {
     this.#persisting = (async () => {
       const block = await this.blockNumber();
       if (!force && block === this.#lastPersistedBlock) return;
-      const dump = await this.rpc<string>("anvil_dumpState");
-      const json = Buffer.from(dump.replace(/^0x/, ""), "hex");
-      if (json.length === 0) throw new Error("anvil_dumpState returned nothing");
+      // anvil_dumpState answers gzip-compressed JSON; the file holds the JSON itself, which
+      // `--load-state` reads and which can be checked with JSON.parse before it is trusted.
+      const json = gunzipSync(Buffer.from((await this.rpc<string>("anvil_dumpState")).replace(/^0x/, ""), "hex"));
+      JSON.parse(json.toString("utf8"));
       const tmp = `${this.statePath}.tmp`;
       writeFileSync(tmp, json);
       if (existsSync(this.statePath) && statSync(this.statePath).size > 0) {

@@ -1,0 +1,41 @@
+import { HDNodeWallet, Mnemonic } from "ethers";
+
+/**
+ * The well-known development accounts of anvil's default mnemonic. Anyone can sign with them: they
+ * exist ONLY for the embedded demo chain, and the service says so loudly in its log and /api/health
+ * whenever they are in use. Their roles in the demo municipality are fixed here so that the seed, the
+ * tests and the web app's demo keystores agree.
+ */
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+
+export const DEV_ROLES = [
+  "nationalAdmin",
+  "municipalityAdmin",
+  "ledgerService",
+  "permitOfficer",
+  "engineer",
+  "director",
+  "mayor",
+  "healthOfficer",
+  "complaintOfficer",
+  "treasurer",
+  "auditor",
+  "resident",
+] as const;
+
+export type DevRole = (typeof DEV_ROLES)[number];
+
+export interface DevAccount {
+  role: DevRole;
+  index: number;
+  address: string;
+  privateKey: string;
+}
+
+export function devAccounts(): DevAccount[] {
+  const mnemonic = Mnemonic.fromPhrase(DEV_MNEMONIC);
+  return DEV_ROLES.map((role, index) => {
+    const wallet = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${index}`);
+    return { role, index, address: wallet.address, privateKey: wallet.privateKey };
+  });
+}

@@ -1,0 +1,65 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { id } from "ethers";
+import LedgerModule from "./Ledger.js";
+
+/**
+ * The demo municipality of the embedded chain: Mae Hia, with one officer per role, its two permit
+ * types and its complaint categories. Accounts are anvil's development accounts in the order of
+ * app/server/chain/devAccounts.ts (0 national admin, 1 municipality admin, 2 ledger service, …).
+ * Never deployed to a real chain: those keys are public.
+ */
+const DAY = 24 * 60 * 60;
+const OFFICERS: Array<[role: string, account: number]> = [
+  ["ANCHOR_SERVICE", 2],
+  ["PERMIT_OFFICER", 2],
+  ["PERMIT_OFFICER", 3],
+  ["ENGINEER", 4],
+  ["DIRECTOR", 5],
+  ["MAYOR", 6],
+  ["HEALTH_OFFICER", 7],
+  ["COMPLAINT_OFFICER", 8],
+  ["TREASURER", 9],
+  ["AUDITOR", 10],
+];
+const COMPLAINT_CATEGORIES: Array<[code: string, slaDays: number]> = [
+  ["ROAD", 7],
+  ["STREET_LIGHT", 3],
+  ["WASTE", 2],
+  ["DRAINAGE", 5],
+  ["NOISE", 3],
+];
+
+export default buildModule("DemoSeed", (m) => {
+  const { directory, permitRegistry, complaintLedger } = m.useModule(LedgerModule);
+  const admin = m.getAccount(1);
+
+  const added = m.call(directory, "addMunicipality", ["TH-50-MAEHIA", "Mae Hia Town Municipality", admin]);
+  const maeHia = m.readEventArgument(added, "MunicipalityAdded", "municipalityId");
+
+  for (const [role, account] of OFFICERS) {
+    m.call(directory, "grantRole", [maeHia, id(role), m.getAccount(account)], {
+      from: admin,
+      id: `grant_${role}_${account}`,
+    });
+  }
+
+  m.call(
+    permitRegistry,
+    "definePermitType",
+    [maeHia, id("BUILDING"), [id("ENGINEER"), id("DIRECTOR"), id("MAYOR")], 365 * 3],
+    { from: admin, id: "type_BUILDING" },
+  );
+  m.call(
+    permitRegistry,
+    "definePermitType",
+    [maeHia, id("HEALTH_HAZARD_BUSINESS"), [id("HEALTH_OFFICER"), id("DIRECTOR")], 365],
+    { from: admin, id: "type_HEALTH_HAZARD_BUSINESS" },
+  );
+  for (const [code, slaDays] of COMPLAINT_CATEGORIES) {
+    m.call(complaintLedger, "setCategory", [maeHia, id(code), slaDays * DAY, true], {
+      from: admin,
+      id: `category_${code}`,
+    });
+  }
+  return {};
+});

@@ -1,0 +1,19 @@
+// `npm test`: everything a change must pass, in the order that fails fastest.
+// Runs under Node >= 22 with dependencies installed (scripts/launch.mjs sees to both).
+import { spawnSync } from "node:child_process";
+
+const steps = [
+  ["type check", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]],
+  ["contracts: tests with coverage ≥ 95 % per file", "node", ["scripts/coverage.mjs", "--min", "95"]],
+  ["contracts: gas targets", "npx", ["hardhat", "run", "scripts/gas-report.ts"]],
+];
+
+for (const [title, command, args] of steps) {
+  console.log(`\n=== ${title} ===`);
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, GAS_REPORT_CHECK_ONLY: "1" } });
+  if (result.status !== 0) {
+    console.error(`\nnpm test: "${title}" failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+console.log("\nnpm test: all steps passed");
