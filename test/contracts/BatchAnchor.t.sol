@@ -117,9 +117,14 @@ contract BatchAnchorTest is LedgerTest {
         anchor.revokeRecord(root, outsider, proof, 1, bytes32(0));
     }
 
-    function testFuzz_tamperedProofsDoNotVerify(bytes32 seed, uint256 size, uint256 pick, uint256 at, uint8 bit, bytes32 extra)
-        public
-    {
+    function testFuzz_tamperedProofsDoNotVerify(
+        bytes32 seed,
+        uint256 size,
+        uint256 pick,
+        uint256 at,
+        uint8 bit,
+        bytes32 extra
+    ) public {
         size = bound(size, 1, 64);
         pick = bound(pick, 0, size - 1);
         bytes32[] memory leaves = _leaves(seed, size);
@@ -156,8 +161,9 @@ contract BatchAnchorTest is LedgerTest {
 
         for (uint256 i = 0; i < size; i++) {
             (, bytes32[] memory p) = _rootAndProof(leaves, i);
-            uint256 expected = i == pick ? uint256(BatchAnchor.RecordStatus.Revoked) : uint256(BatchAnchor.RecordStatus.Anchored);
-            assertEq(_status(root, leaves[i], p), expected, "status after one revocation");
+            BatchAnchor.RecordStatus expected =
+                i == pick ? BatchAnchor.RecordStatus.Revoked : BatchAnchor.RecordStatus.Anchored;
+            assertEq(_status(root, leaves[i], p), uint256(expected), "status after one revocation");
             assertTrue(anchor.isRevoked(root, leaves[i]) == (i == pick), "isRevoked");
         }
 
@@ -229,10 +235,9 @@ contract BatchAnchorTest is LedgerTest {
         vm.expectRevert(abi.encodeWithSelector(BatchAnchorErrors.BatchAnchorUnknownRoot.selector, bytes32(uint256(1))));
         anchor.revokeRecord(bytes32(uint256(1)), bytes32(uint256(1)), new bytes32[](0), 1, bytes32(0));
         anchor.anchor(MAE_HIA, bytes32(uint256(1)), 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(BatchAnchorErrors.BatchAnchorMissingReason.selector, bytes32(uint256(1)), bytes32(uint256(1)))
-        );
-        anchor.revokeRecord(bytes32(uint256(1)), bytes32(uint256(1)), new bytes32[](0), 0, bytes32(0));
+        bytes32 one = bytes32(uint256(1));
+        vm.expectRevert(abi.encodeWithSelector(BatchAnchorErrors.BatchAnchorMissingReason.selector, one, one));
+        anchor.revokeRecord(one, one, new bytes32[](0), 0, bytes32(0));
         vm.stopPrank();
     }
 }
