@@ -39,4 +39,18 @@ interface CivicFundErrors {
 
 /// @dev Errors raised by {BatchAnchor}.
 interface BatchAnchorErrors {
+    /// @dev The zero root was given: no leaf hashes to it, so it could never prove a record.
+    error BatchAnchorZeroRoot();
+    /// @dev A batch must hold at least one record; `root` was sent with a count of 0.
+    error BatchAnchorEmptyBatch(bytes32 root);
+    /// @dev `root` is already anchored: a root is anchored once, so its time and block never change.
+    error BatchAnchorRootExists(bytes32 root);
+    /// @dev `root` was never anchored.
+    error BatchAnchorUnknownRoot(bytes32 root);
+    /// @dev The proof does not show that `leaf` belongs to the batch anchored as `root`.
+    error BatchAnchorInvalidProof(bytes32 root, bytes32 leaf);
+    /// @dev `leaf` inside `root` is already revoked.
+    error BatchAnchorRecordAlreadyRevoked(bytes32 root, bytes32 leaf);
+    /// @dev A revocation of `leaf` inside `root` came without a reason code (0 is reserved for "none").
+    error BatchAnchorMissingReason(bytes32 root, bytes32 leaf);
 }
