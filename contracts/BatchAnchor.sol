@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {BatchAnchorErrors, DirectoryErrors} from "./interfaces/LedgerErrors.sol";
 import {IDirectory} from "./interfaces/IDirectory.sol";
+import {IDirectoryObserver} from "./interfaces/IDirectoryObserver.sol";
 import {Roles} from "./libraries/Roles.sol";
 
 /**
@@ -19,8 +20,16 @@ import {Roles} from "./libraries/Roles.sol";
  * Gas is the point of this contract: {anchor} writes exactly one new storage slot (the packed {Batch}),
  * whatever the number of records, and the existence check reads that same slot first so its cold-access
  * cost is paid once. The Directory is an immutable, so finding it costs no storage read.
+ *
+ * Asking the Directory on every anchor would cost a cold call and two cold reads (about 6,800 gas, over
+ * the 50-gas-per-record budget of a 1,000-record batch). So this contract keeps its own copy of who
+ * holds ANCHOR_SERVICE where, and is the Directory's {IDirectoryObserver}: every grant, revocation,
+ * suspension and reinstatement reaches the copy in the same transaction, so it is never stale. A holder
+ * granted before this contract became the observer is checked against the Directory on its first
+ * anchor and copied then. The Directory stays the only source of truth; replacing its observer retires
+ * this contract.
  */
-contract BatchAnchor is BatchAnchorErrors, DirectoryErrors {
+contract BatchAnchor is BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
     /**
      * @dev Where a record stands: `Unknown` when the root was never anchored or the proof does not lead
      * to it, `Anchored` when the proof holds and the record is not revoked, `Revoked` otherwise.
@@ -46,6 +55,7 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors {
     IDirectory private immutable _directory;
     mapping(bytes32 root => Batch) private _batches;
     mapping(bytes32 root => mapping(bytes32 leaf => bool)) private _revoked;
+    mapping(uint32 municipalityId => mapping(address account => bool)) private _anchorers;
 
     /**
      * @dev Emitted when `root`, holding `count` records, is anchored for `municipalityId`. The block and
@@ -80,7 +90,7 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors {
      * its earlier transaction landed. Emits {BatchAnchored}.
      */
     function anchor(uint32 municipalityId, bytes32 root, uint32 count) external {
-        _directory.checkRole(municipalityId, Roles.ANCHOR_SERVICE, msg.sender);
+        if (!_anchorers[municipalityId][msg.sender]) _authorizeFromDirectory(municipalityId);
         if (root == bytes32(0)) revert BatchAnchorZeroRoot();
         if (count == 0) revert BatchAnchorEmptyBatch(root);
         Batch storage b = _batches[root];
@@ -111,6 +121,31 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors {
         if (_revoked[root][leaf]) revert BatchAnchorRecordAlreadyRevoked(root, leaf);
         _revoked[root][leaf] = true;
         emit RecordRevoked(root, leaf, reasonCode, reasonHash, msg.sender);
+    }
+
+    /// @inheritdoc IDirectoryObserver
+    function onRoleChanged(uint32 municipalityId, bytes32 role, address account, bool granted) external {
+        _onlyDirectory();
+        // The Directory grants only while the municipality is active, so a grant is an authorization.
+        if (role == Roles.ANCHOR_SERVICE) _anchorers[municipalityId][account] = granted;
+    }
+
+    /// @inheritdoc IDirectoryObserver
+    function onMunicipalityStatusChanged(uint32 municipalityId, bool suspended) external {
+        _onlyDirectory();
+        // A municipality has one or two anchoring keys (two while one is rotated out), so this loop is short.
+        address[] memory holders = _directory.roleMembers(municipalityId, Roles.ANCHOR_SERVICE);
+        for (uint256 i = 0; i < holders.length; ++i) {
+            _anchorers[municipalityId][holders[i]] = !suspended;
+        }
+    }
+
+    /**
+     * @dev Whether this contract's copy lets `account` anchor for `municipalityId` without asking the
+     * Directory. False for a holder whose role predates this contract's registration, until its first anchor.
+     */
+    function isAnchorer(uint32 municipalityId, address account) external view returns (bool) {
+        return _anchorers[municipalityId][account];
     }
 
     /**
@@ -158,5 +193,17 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors {
      */
     function directory() external view returns (IDirectory) {
         return _directory;
+    }
+
+    /// @dev The slow path of {anchor}: the Directory reverts with the precise reason (suspended, no role);
+    /// an authorized caller missing from the copy is copied, if this contract is the Directory's observer
+    /// and so will hear of the role's revocation.
+    function _authorizeFromDirectory(uint32 municipalityId) private {
+        _directory.checkRole(municipalityId, Roles.ANCHOR_SERVICE, msg.sender);
+        if (address(_directory.observer()) == address(this)) _anchorers[municipalityId][msg.sender] = true;
+    }
+
+    function _onlyDirectory() private view {
+        if (msg.sender != address(_directory)) revert BatchAnchorNotDirectory(msg.sender);
     }
 }

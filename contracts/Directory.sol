@@ -206,17 +206,12 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
         return m.admin != address(0) && !m.suspended;
     }
 
-    /**
-     * @dev Every account holding `role` in `municipalityId` (in no particular order), whether or not the
-     * municipality is suspended.
-     */
+    /// @inheritdoc IDirectory
     function roleMembers(uint32 municipalityId, bytes32 role) external view returns (address[] memory) {
         return _members[municipalityId][role].values();
     }
 
-    /**
-     * @dev The contract told of role changes and suspensions, or the zero address.
-     */
+    /// @inheritdoc IDirectory
     function observer() external view returns (IDirectoryObserver) {
         return _observer;
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IDirectoryObserver} from "./IDirectoryObserver.sol";
+
 /**
  * @title IDirectory
  * @dev What the ledger contracts ask the {Directory}: may this account act in this role for this
@@ -33,4 +35,14 @@ interface IDirectory {
      * @dev Whether `municipalityId` exists and is not suspended.
      */
     function isActive(uint32 municipalityId) external view returns (bool);
+
+    /**
+     * @dev Every account holding `role` in `municipalityId`, whether or not the municipality is suspended.
+     */
+    function roleMembers(uint32 municipalityId, bytes32 role) external view returns (address[] memory);
+
+    /**
+     * @dev The contract told of role changes and suspensions, or the zero address.
+     */
+    function observer() external view returns (IDirectoryObserver);
 }

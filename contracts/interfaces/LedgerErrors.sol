@@ -53,4 +53,6 @@ interface BatchAnchorErrors {
     error BatchAnchorRecordAlreadyRevoked(bytes32 root, bytes32 leaf);
     /// @dev A revocation of `leaf` inside `root` came without a reason code (0 is reserved for "none").
     error BatchAnchorMissingReason(bytes32 root, bytes32 leaf);
+    /// @dev Only the Directory may tell this contract of role changes; `caller` is not it.
+    error BatchAnchorNotDirectory(address caller);
 }

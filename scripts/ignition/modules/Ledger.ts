@@ -6,8 +6,8 @@ import DirectoryModule from "./Directory.js";
 import PermitRegistryModule from "./PermitRegistry.js";
 
 /**
- * The whole ledger: the Directory and the four contracts that check roles against it, with the
- * BatchAnchor registered as the Directory's observer (it keeps its own copy of who may anchor).
+ * The whole ledger: the Directory and the four contracts that check roles against it (the BatchAnchor
+ * module also registers it as the Directory's observer).
  * The same module deploys to Hardhat's simulated network in tests, to the embedded anvil chain on
  * `npm start`, and to an external chain.
  */
@@ -17,6 +17,5 @@ export default buildModule("Ledger", (m) => {
   const { complaintLedger } = m.useModule(ComplaintLedgerModule);
   const { civicFund } = m.useModule(CivicFundModule);
   const { batchAnchor } = m.useModule(BatchAnchorModule);
-  m.call(directory, "setObserver", [batchAnchor]);
   return { directory, permitRegistry, complaintLedger, civicFund, batchAnchor };
 });
