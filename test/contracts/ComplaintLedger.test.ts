@@ -446,26 +446,26 @@ describe("ComplaintLedger", () => {
       const id = ethers.id("never filed");
       const { ledger, officer, reporter } = f;
       for (const call of [
-        ledger.connect(officer).acknowledge(id),
-        ledger.connect(officer).startWork(id, NOTE),
-        ledger.connect(officer).resolve(id, EVIDENCE),
-        ledger.connect(officer).close(id, Status.Rejected, 1, REASON),
-        ledger.confirmBySecret(id, SECRET),
-        ledger.reopenBySecret(id, SECRET, commitSecret(NEXT_SECRET), REASON),
-        ledger.confirmBySignature(id, reporter.address, FAR_DEADLINE, "0x"),
-        ledger.reopenBySignature(id, reporter.address, REASON, FAR_DEADLINE, "0x"),
+        () => ledger.connect(officer).acknowledge(id),
+        () => ledger.connect(officer).startWork(id, NOTE),
+        () => ledger.connect(officer).resolve(id, EVIDENCE),
+        () => ledger.connect(officer).close(id, Status.Rejected, 1, REASON),
+        () => ledger.confirmBySecret(id, SECRET),
+        () => ledger.reopenBySecret(id, SECRET, commitSecret(NEXT_SECRET), REASON),
+        () => ledger.confirmBySignature(id, reporter.address, FAR_DEADLINE, "0x"),
+        () => ledger.reopenBySignature(id, reporter.address, REASON, FAR_DEADLINE, "0x"),
       ]) {
-        await expect(call).to.be.revertedWithCustomError(ledger, "ComplaintLedgerUnknownComplaint").withArgs(id);
+        await expect(call()).to.be.revertedWithCustomError(ledger, "ComplaintLedgerUnknownComplaint").withArgs(id);
       }
     });
   });
 
   describe("officer role boundaries", () => {
     const officerCalls = (ledger: Ledger, signer: HardhatEthersSigner, id: string) => [
-      ledger.connect(signer).acknowledge(id),
-      ledger.connect(signer).startWork(id, NOTE),
-      ledger.connect(signer).resolve(id, EVIDENCE),
-      ledger.connect(signer).close(id, Status.Rejected, 1, REASON),
+      () => ledger.connect(signer).acknowledge(id),
+      () => ledger.connect(signer).startWork(id, NOTE),
+      () => ledger.connect(signer).resolve(id, EVIDENCE),
+      () => ledger.connect(signer).close(id, Status.Rejected, 1, REASON),
     ];
 
     it("refuses officers without the complaint role, strangers and other municipalities' officers", async () => {
@@ -474,7 +474,7 @@ describe("ComplaintLedger", () => {
       );
       for (const signer of [engineer, relayer, otherOfficer, maeHiaAdmin]) {
         for (const call of officerCalls(ledger, signer, bySecret)) {
-          await expect(call)
+          await expect(call())
             .to.be.revertedWithCustomError(ledger, "DirectoryUnauthorizedAccount")
             .withArgs(MAE_HIA, ROLES.COMPLAINT_OFFICER, signer.address);
         }
@@ -485,7 +485,7 @@ describe("ComplaintLedger", () => {
       const { directory, ledger, officer, bySecret } = await networkHelpers.loadFixture(fixture);
       await directory.suspendMunicipality(MAE_HIA, REASON);
       for (const call of officerCalls(ledger, officer, bySecret)) {
-        await expect(call).to.be.revertedWithCustomError(ledger, "DirectoryMunicipalitySuspended").withArgs(MAE_HIA);
+        await expect(call()).to.be.revertedWithCustomError(ledger, "DirectoryMunicipalitySuspended").withArgs(MAE_HIA);
       }
       await directory.reinstateMunicipality(MAE_HIA);
       await ledger.connect(officer).acknowledge(bySecret);
