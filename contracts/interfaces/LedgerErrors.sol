@@ -29,8 +29,36 @@ interface DirectoryErrors {
 interface PermitRegistryErrors {
 }
 
-/// @dev Errors raised by {ComplaintLedger}.
+/// @dev Errors raised by {ComplaintLedger}. Statuses are carried as the `uint8` of `ComplaintLedger.Status`.
 interface ComplaintLedgerErrors {
+    /// @dev A category needs a non-zero id and a non-zero SLA: a zero SLA would make every complaint overdue at once.
+    error ComplaintLedgerInvalidCategory(uint32 municipalityId, bytes32 category, uint32 slaSeconds);
+    /// @dev `category` was never set up in `municipalityId`, or the municipality switched it off for new filings.
+    error ComplaintLedgerCategoryInactive(uint32 municipalityId, bytes32 category);
+    /// @dev The complaint id, the content hash or the reporter commitment is zero.
+    error ComplaintLedgerInvalidFiling(bytes32 complaintId, bytes32 contentHash, bytes32 reporterCommitment);
+    /// @dev A complaint with this id was already filed.
+    error ComplaintLedgerComplaintExists(bytes32 complaintId);
+    /// @dev No complaint was filed with this id.
+    error ComplaintLedgerUnknownComplaint(bytes32 complaintId);
+    /// @dev The complaint is in status `current`, from which status `requested` cannot be reached.
+    error ComplaintLedgerInvalidTransition(bytes32 complaintId, uint8 current, uint8 requested);
+    /// @dev `close` accepts only Rejected, Duplicate or NotResponsible as its `outcome`.
+    error ComplaintLedgerInvalidOutcome(bytes32 complaintId, uint8 outcome);
+    /// @dev Closing without resolving needs a non-zero reason code from the municipality's catalogue.
+    error ComplaintLedgerMissingReasonCode(bytes32 complaintId);
+    /// @dev `originalId` is not another complaint filed in the same municipality.
+    error ComplaintLedgerInvalidDuplicate(bytes32 complaintId, bytes32 originalId);
+    /// @dev A complaint cannot be resolved without an evidence hash.
+    error ComplaintLedgerMissingEvidence(bytes32 complaintId);
+    /// @dev The revealed secret or the reporter's address does not open the complaint's reporter commitment.
+    error ComplaintLedgerNotReporter(bytes32 complaintId);
+    /// @dev The rotated commitment is zero or equals the one just revealed (which would stay publicly openable).
+    error ComplaintLedgerInvalidCommitment(bytes32 complaintId, bytes32 nextCommitment);
+    /// @dev The signature recovers to `recovered` (zero when malformed), not to `reporter`.
+    error ComplaintLedgerInvalidSigner(address recovered, address reporter);
+    /// @dev The reporter's signature was valid until `deadline`; the block time is `timestamp`.
+    error ComplaintLedgerSignatureExpired(uint256 deadline, uint256 timestamp);
 }
 
 /// @dev Errors raised by {CivicFund}.

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ComplaintLedger} from "../../contracts/ComplaintLedger.sol";
+import {Directory} from "../../contracts/Directory.sol";
+import {ComplaintLedgerErrors} from "../../contracts/interfaces/LedgerErrors.sol";
+import {IDirectory} from "../../contracts/interfaces/IDirectory.sol";
+import {Roles} from "../../contracts/libraries/Roles.sol";
+import {LedgerTest} from "./utils/Vm.sol";
+
+/**
+ * @dev Fuzzed properties of {ComplaintLedger}: only the committed preimage or the committed reporter's
+ * signature moves a resolved complaint, a signature works once, and the SLA deadline is exact.
+ * This contract is the national admin and Mae Hia's admin; `OFFICER` holds COMPLAINT_OFFICER there.
+ */
+contract ComplaintLedgerTest is LedgerTest {
+    uint32 private constant MAE_HIA = 1;
+    bytes32 private constant ROADS = keccak256("ROADS");
+    uint32 private constant ROADS_SLA = 3 days;
+    address private constant OFFICER = address(0x0FF1CE);
+    bytes32 private constant ID = keccak256("complaint 1");
+    bytes32 private constant REASON = keccak256("still broken");
+    uint256 private constant START = 1_700_000_000;
+    /// @dev Order of the secp256k1 group: private keys lie in [1, N - 1].
+    uint256 private constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
+
+    ComplaintLedger private ledger;
+
+    function setUp() public {
+        vm.warp(START);
+        Directory directory = new Directory(address(this));
+        directory.addMunicipality("TH-50-MAEHIA", "Mae Hia Town Municipality", address(this));
+        directory.grantRole(MAE_HIA, Roles.COMPLAINT_OFFICER, OFFICER);
+        ledger = new ComplaintLedger(IDirectory(address(directory)));
+        ledger.setCategory(MAE_HIA, ROADS, ROADS_SLA, true);
+    }
+
+    function testFuzz_onlyTheCommittedSecretConfirms(bytes32 secret, bytes32 guess) public {
+        vm.assume(secret != guess);
+        _file(ID, _commit(secret));
+        _resolve(ID);
+        vm.expectRevert(abi.encodeWithSelector(ComplaintLedgerErrors.ComplaintLedgerNotReporter.selector, ID));
+        ledger.confirmBySecret(ID, guess);
+        vm.expectRevert(abi.encodeWithSelector(ComplaintLedgerErrors.ComplaintLedgerNotReporter.selector, ID));
+        ledger.reopenBySecret(ID, guess, _commit(guess), REASON);
+        ledger.confirmBySecret(ID, secret);
+        _assertStatus(ID, ComplaintLedger.Status.Confirmed);
+    }
+
+    function testFuzz_reopeningBySecretMovesTheProofToTheNextSecret(bytes32 secret, bytes32 nextSecret) public {
+        vm.assume(secret != nextSecret);
+        _file(ID, _commit(secret));
+        _resolve(ID);
+        ledger.reopenBySecret(ID, secret, _commit(nextSecret), REASON);
+        assertEq(ledger.complaint(ID).reporterCommitment, _commit(nextSecret), "rotated commitment");
+        _resolve(ID);
+        vm.expectRevert(abi.encodeWithSelector(ComplaintLedgerErrors.ComplaintLedgerNotReporter.selector, ID));
+        ledger.confirmBySecret(ID, secret);
+        ledger.confirmBySecret(ID, nextSecret);
+        _assertStatus(ID, ComplaintLedger.Status.Confirmed);
+    }
+
+    function testFuzz_onlyTheReporterSignsAndOnlyOnce(uint256 reporterKey, uint256 otherKey) public {
+        reporterKey = bound(reporterKey, 1, SECP256K1_N - 1);
+        otherKey = bound(otherKey, 1, SECP256K1_N - 1);
+        vm.assume(reporterKey != otherKey);
+        address reporter = vm.addr(reporterKey);
+        uint256 deadline = START + 1 days;
+        _file(ID, _commit(bytes32(uint256(uint160(reporter)))));
+        _resolve(ID);
+
+        bytes memory forged = _sign(otherKey, ledger.hashReporterAction(ID, 2, REASON, 0, deadline));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ComplaintLedgerErrors.ComplaintLedgerInvalidSigner.selector, vm.addr(otherKey), reporter
+            )
+        );
+        ledger.reopenBySignature(ID, reporter, REASON, deadline, forged);
+
+        bytes memory reopen = _sign(reporterKey, ledger.hashReporterAction(ID, 2, REASON, 0, deadline));
+        ledger.reopenBySignature(ID, reporter, REASON, deadline, reopen);
+        _assertStatus(ID, ComplaintLedger.Status.Reopened);
+        assertEq(ledger.nonces(reporter), 1, "nonce used");
+
+        // Replayed after the rework, the same signature is checked against nonce 1 and fails.
+        _resolve(ID);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ComplaintLedgerErrors.ComplaintLedgerInvalidSigner.selector,
+                _recover(ledger.hashReporterAction(ID, 2, REASON, 1, deadline), reopen),
+                reporter
+            )
+        );
+        ledger.reopenBySignature(ID, reporter, REASON, deadline, reopen);
+
+        bytes memory confirm = _sign(reporterKey, ledger.hashReporterAction(ID, 1, 0, 1, deadline));
+        ledger.confirmBySignature(ID, reporter, deadline, confirm);
+        _assertStatus(ID, ComplaintLedger.Status.Confirmed);
+    }
+
+    function testFuzz_signaturesExpireAtTheirDeadline(uint256 reporterKey, uint256 lifetime, uint256 delay) public {
+        reporterKey = bound(reporterKey, 1, SECP256K1_N - 1);
+        lifetime = bound(lifetime, 0, 365 days);
+        delay = bound(delay, 0, 2 * 365 days);
+        address reporter = vm.addr(reporterKey);
+        _file(ID, _commit(bytes32(uint256(uint160(reporter)))));
+        _resolve(ID);
+        uint256 deadline = block.timestamp + lifetime;
+        bytes memory confirm = _sign(reporterKey, ledger.hashReporterAction(ID, 1, 0, 0, deadline));
+        vm.warp(block.timestamp + delay);
+        if (block.timestamp > deadline) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ComplaintLedgerErrors.ComplaintLedgerSignatureExpired.selector, deadline, block.timestamp
+                )
+            );
+        }
+        ledger.confirmBySignature(ID, reporter, deadline, confirm);
+    }
+
+    function testFuzz_overdueStrictlyAfterTheSla(uint32 sla, uint256 elapsed) public {
+        sla = uint32(bound(sla, 1, type(uint32).max));
+        elapsed = bound(elapsed, 0, uint256(sla) * 2);
+        bytes32 category = keccak256("FUZZED");
+        ledger.setCategory(MAE_HIA, category, sla, true);
+        ledger.file(ID, MAE_HIA, category, 0, keccak256("text"), _commit(keccak256("secret")));
+        assertEq(ledger.complaint(ID).dueAt, START + sla, "due date");
+
+        vm.warp(START + elapsed);
+        assertTrue(ledger.isOverdue(ID) == (elapsed > sla), "overdue exactly after the SLA");
+        vm.prank(OFFICER);
+        ledger.startWork(ID, 0);
+        assertTrue(ledger.isOverdue(ID) == (elapsed > sla), "still overdue while in progress");
+        vm.prank(OFFICER);
+        ledger.resolve(ID, keccak256("evidence"));
+        assertTrue(!ledger.isOverdue(ID), "resolved is never overdue");
+    }
+
+    function testFuzz_reopeningRestartsTheSla(uint256 resolvedFor, uint256 elapsed) public {
+        resolvedFor = bound(resolvedFor, 0, 10 * uint256(ROADS_SLA));
+        elapsed = bound(elapsed, 0, 2 * uint256(ROADS_SLA));
+        bytes32 secret = keccak256("secret");
+        _file(ID, _commit(secret));
+        _resolve(ID);
+        vm.warp(START + resolvedFor);
+        ledger.reopenBySecret(ID, secret, _commit(keccak256("next")), REASON);
+        assertEq(ledger.complaint(ID).dueAt, START + resolvedFor + ROADS_SLA, "restarted due date");
+        assertEq(ledger.complaint(ID).reopenCount, 1, "reopen count");
+        vm.warp(START + resolvedFor + elapsed);
+        assertTrue(ledger.isOverdue(ID) == (elapsed > ROADS_SLA), "overdue after the restarted SLA");
+    }
+
+    function test_officerTransitionsFollowTheLifeCycle() public {
+        _file(ID, _commit(keccak256("secret")));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ComplaintLedgerErrors.ComplaintLedgerInvalidTransition.selector,
+                ID,
+                uint8(ComplaintLedger.Status.Filed),
+                uint8(ComplaintLedger.Status.Resolved)
+            )
+        );
+        vm.prank(OFFICER);
+        ledger.resolve(ID, keccak256("evidence"));
+        vm.prank(OFFICER);
+        ledger.acknowledge(ID);
+        _assertStatus(ID, ComplaintLedger.Status.Acknowledged);
+    }
+
+    function _file(bytes32 complaintId, bytes32 commitment) private {
+        ledger.file(complaintId, MAE_HIA, ROADS, keccak256("MAEHIA-V04"), keccak256("text"), commitment);
+    }
+
+    function _resolve(bytes32 complaintId) private {
+        vm.prank(OFFICER);
+        ledger.startWork(complaintId, 0);
+        vm.prank(OFFICER);
+        ledger.resolve(complaintId, keccak256("evidence"));
+    }
+
+    function _commit(bytes32 preimage) private pure returns (bytes32) {
+        return keccak256(abi.encode(preimage));
+    }
+
+    function _sign(uint256 key, bytes32 digest) private pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    function _recover(bytes32 digest, bytes memory signature) private pure returns (address) {
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly {
+            r := mload(add(signature, 0x20))
+            s := mload(add(signature, 0x40))
+            v := byte(0, mload(add(signature, 0x60)))
+        }
+        return ecrecover(digest, v, r, s);
+    }
+
+    function _assertStatus(bytes32 complaintId, ComplaintLedger.Status expected) private view {
+        assertEq(uint8(ledger.complaint(complaintId).status), uint8(expected), "status");
+    }
+}
