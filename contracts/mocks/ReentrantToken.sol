@@ -26,6 +26,9 @@ contract ReentrantToken is ERC20 {
     /// @dev The campaign the call back targets.
     uint256 public targetCampaign;
 
+    /**
+     * @dev Starts disarmed, with no supply.
+     */
     constructor() ERC20("Reentrant Test Token", "REEN") {}
 
     /**

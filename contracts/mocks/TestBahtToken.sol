@@ -10,6 +10,9 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
  * shared network.
  */
 contract TestBahtToken is ERC20 {
+    /**
+     * @dev Starts with no supply; tests mint what they need.
+     */
     constructor() ERC20("Thai Baht Test Token", "THBT") {}
 
     /**

@@ -131,6 +131,11 @@ describe("CivicFund", () => {
   }
 
   describe("creating and opening", () => {
+    it("runs on THBT, a baht test token counted in satang (2 decimals)", async () => {
+      const { thbt } = await networkHelpers.loadFixture(fixture);
+      expect([await thbt.symbol(), await thbt.decimals()]).to.deep.equal(["THBT", 2n]);
+    });
+
     it("creates Draft campaigns with sequential ids and their full terms in the event", async () => {
       const { fund, thbt, treasurer, beneficiary, deadline, directory } = await networkHelpers.loadFixture(fixture);
       expect(await fund.directory()).to.equal(await directory.getAddress());
@@ -674,11 +679,11 @@ describe("CivicFund", () => {
     }
 
     it("stops a token re-entering pledge, refund or release from inside transferFrom", async () => {
-      const { fund, evil, bob, failed } = await networkHelpers.loadFixture(reentrantFixture);
+      const { fund, evil, bob, failed, succeeded } = await networkHelpers.loadFixture(reentrantFixture);
       for (const [attack, target] of [
         [Attack.Pledge, failed],
         [Attack.Refund, failed],
-        [Attack.Release, 1n],
+        [Attack.Release, succeeded],
       ] as const) {
         await evil.arm(fund, attack, target);
         await expect(fund.connect(bob).pledge(failed, 1)).to.be.revertedWithCustomError(fund, "ReentrancyGuardReentrantCall");
