@@ -100,6 +100,8 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
         bytes32 supersededBy;
     }
 
+    /// @dev A municipality's permit type: its approval chain, first step first, and the certificate's
+    /// validity in days (0 = never expires).
     struct PermitType {
         bytes32[] approvalRoles;
         uint32 validityDays;
