@@ -1,0 +1,217 @@
+// Measures what the ledger's transactions cost (receipt gasUsed, 21,000 base included) on Hardhat's
+// simulated network, checks the targets, and writes docs/gas.md.
+//   npx hardhat run scripts/gas-report.ts            measure, check, write docs/gas.md   (npm run gas)
+//   GAS_REPORT_CHECK_ONLY=1 npx hardhat run …        measure and check only              (npm test)
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { hexlify, id, type ContractTransactionResponse, type Signer } from "ethers";
+import { network } from "hardhat";
+import LedgerModule from "./ignition/modules/Ledger.js";
+import { SOLC_VERSION } from "../hardhat.config.js";
+
+const { ethers, ignition, networkHelpers } = await network.create();
+
+const OPENATTESTATION_ISSUE_QUOTED = 45_663;
+const BATCH_SIZE = 1000;
+const MAX_GAS_PER_BATCHED_RECORD = 50;
+// Regression bound for a single anchor (measured 48,684 when written); see the analysis in docs/gas.md.
+const MAX_SINGLE_ANCHOR = 49_000;
+
+const gasOf = async (tx: Promise<ContractTransactionResponse>) => Number((await (await tx).wait())!.gasUsed);
+const randomHash = () => hexlify(randomBytes(32));
+
+const signers = await ethers.getSigners();
+const [nationalAdmin, admin, service, engineer, director, mayor, treasurer, resident, resident2] = signers;
+const deployed = await ignition.deploy(LedgerModule);
+const at = async <N extends "Directory" | "PermitRegistry" | "ComplaintLedger" | "CivicFund" | "BatchAnchor">(
+  name: N,
+  contract: { getAddress(): Promise<string> },
+) => ethers.getContractAt(name, await contract.getAddress());
+const directory = await at("Directory", deployed.directory);
+const permits = await at("PermitRegistry", deployed.permitRegistry);
+const complaints = await at("ComplaintLedger", deployed.complaintLedger);
+const fund = await at("CivicFund", deployed.civicFund);
+const anchor = await at("BatchAnchor", deployed.batchAnchor);
+
+const M = 1;
+await directory.connect(nationalAdmin).addMunicipality("TH-50-MAEHIA", "Mae Hia Town Municipality", admin.address);
+for (const [role, who] of [
+  ["ANCHOR_SERVICE", service],
+  ["PERMIT_OFFICER", service],
+  ["ENGINEER", engineer],
+  ["DIRECTOR", director],
+  ["MAYOR", mayor],
+  ["COMPLAINT_OFFICER", service],
+  ["TREASURER", treasurer],
+] as const) {
+  await directory.connect(admin).grantRole(M, id(role), who.address);
+}
+
+const rows: Array<{ what: string; gas: number; note?: string }> = [];
+const record = (what: string, gas: number, note?: string) => rows.push({ what, gas, note });
+
+// --- Anchoring ---------------------------------------------------------------------------------------
+// Warm-up anchor: the very first transaction of an account pays nothing extra here, but keep the
+// measured one representative of the steady state of the anchoring worker.
+await anchor.connect(service).anchor(M, await anchor.leafOf(randomHash()), 1);
+const singleAnchor = await gasOf(anchor.connect(service).anchor(M, await anchor.leafOf(randomHash()), 1));
+record("BatchAnchor.anchor — a single record (batch of one)", singleAnchor);
+const tree = StandardMerkleTree.of(Array.from({ length: BATCH_SIZE }, () => [randomHash()]), ["bytes32"]);
+const batchAnchor = await gasOf(anchor.connect(service).anchor(M, tree.root, BATCH_SIZE));
+const perRecord = batchAnchor / BATCH_SIZE;
+record(`BatchAnchor.anchor — a root of ${BATCH_SIZE.toLocaleString("en")} records`, batchAnchor, `${perRecord.toFixed(1)} per record`);
+const [index, [value]] = [...tree.entries()][BATCH_SIZE / 2];
+record(
+  `BatchAnchor.revokeRecord — one record of the ${BATCH_SIZE.toLocaleString("en")}`,
+  await gasOf(anchor.connect(service).revokeRecord(tree.root, tree.leafHash([value]), tree.getProof(index), 1, id("court order"))),
+  "proof of 10 hashes",
+);
+const reference = await ethers.deployContract("DocumentStoreReference");
+await reference.issue(randomHash());
+const referenceIssue = await gasOf(reference.issue(randomHash()));
+record("Yardstick: OpenAttestation DocumentStore `issue` logic, same EVM rules", referenceIssue, "contracts/mocks/DocumentStoreReference.sol");
+
+// --- Permits -----------------------------------------------------------------------------------------
+await permits.connect(admin).definePermitType(M, id("BUILDING"), [id("ENGINEER"), id("DIRECTOR"), id("MAYOR")], 1095);
+const { chainId } = await ethers.provider.getNetwork();
+const domain = { name: "PermitRegistry", version: "1", chainId, verifyingContract: await permits.getAddress() };
+const STEP_DECISION = [
+  { name: "permitId", type: "bytes32" },
+  { name: "stepIndex", type: "uint8" },
+  { name: "role", type: "bytes32" },
+  { name: "decision", type: "uint8" },
+  { name: "noteHash", type: "bytes32" },
+  { name: "nonce", type: "uint256" },
+  { name: "deadline", type: "uint256" },
+];
+async function decide(permitId: string, step: number, role: string, officer: Signer) {
+  const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
+  const value = {
+    permitId,
+    stepIndex: step,
+    role: id(role),
+    decision: 1,
+    noteHash: randomHash(),
+    nonce: await permits.nonces(await officer.getAddress()),
+    deadline,
+  };
+  const signature = await officer.signTypedData(domain, { StepDecision: STEP_DECISION }, value);
+  // Submitted by the ledger service (the relayer), not by the officer.
+  return gasOf(
+    permits.connect(service).decide(permitId, step, 1, value.noteHash, await officer.getAddress(), deadline, signature),
+  );
+}
+const permitNumber = "TH-50-MAEHIA/BP/2026/0001";
+const permitId = id(permitNumber);
+record(
+  "PermitRegistry.applyForPermit — 2 document hashes",
+  await gasOf(permits.connect(service).applyForPermit(permitNumber, M, id("BUILDING"), [randomHash(), randomHash()], randomHash())),
+);
+record("PermitRegistry.markComplete (starts the legal clock)", await gasOf(permits.connect(service).markComplete(permitId)));
+const firstStep = await decide(permitId, 0, "ENGINEER", engineer);
+record("PermitRegistry.decide — an approval step (EIP-712, relayed)", firstStep, "first step: engineer");
+await decide(permitId, 1, "DIRECTOR", director);
+record("PermitRegistry.decide — the final approval step", await decide(permitId, 2, "MAYOR", mayor), "mayor; permit becomes Approved");
+record(
+  "PermitRegistry.issue — certificate hash and CID",
+  await gasOf(permits.connect(service).issue(permitId, randomHash(), "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy")),
+);
+
+// --- Complaints --------------------------------------------------------------------------------------
+await complaints.connect(admin).setCategory(M, id("ROAD"), 7 * 86400, true);
+const complaintId = randomHash();
+record(
+  "ComplaintLedger.file",
+  await gasOf(complaints.connect(service).file(complaintId, M, id("ROAD"), id("MOO-3"), randomHash(), randomHash())),
+);
+record("ComplaintLedger.acknowledge", await gasOf(complaints.connect(service).acknowledge(complaintId)));
+
+// --- Civic fund --------------------------------------------------------------------------------------
+const token = await ethers.deployContract("TestBahtToken");
+const deadline = BigInt(await networkHelpers.time.latest()) + 7n * 86400n;
+async function openCampaign(goal: bigint) {
+  const campaignId = (await fund.campaignCount()) + 1n;
+  await fund.connect(treasurer).createCampaign(M, await token.getAddress(), admin.address, goal, deadline, [goal], randomHash());
+  await fund.connect(treasurer).openCampaign(campaignId);
+  return campaignId;
+}
+for (const pledger of [resident, resident2]) {
+  await token.mint(pledger.address, 1_000_000_00n);
+  await token.connect(pledger).approve(await fund.getAddress(), ethers.MaxUint256);
+}
+const failing = await openCampaign(1_000_000_00n);
+const firstPledge = await gasOf(fund.connect(resident).pledge(failing, 500_00n));
+record("CivicFund.pledge — a resident's first pledge to a campaign", firstPledge, "ERC-20 escrow");
+record("CivicFund.pledge — a further pledge", await gasOf(fund.connect(resident).pledge(failing, 250_00n)));
+await fund.connect(resident2).pledge(failing, 100_00n);
+record(
+  "CivicFund.recordOffchainPledge — a cash receipt",
+  await gasOf(fund.connect(treasurer).recordOffchainPledge(failing, randomHash(), 300_00n)),
+);
+await networkHelpers.time.increaseTo(deadline + 1n);
+const refund = await gasOf(fund.connect(resident).refund(failing));
+record("CivicFund.refund — goal missed, the pledger takes back their escrow", refund);
+
+// --- Check and write ---------------------------------------------------------------------------------
+const failures: string[] = [];
+if (perRecord > MAX_GAS_PER_BATCHED_RECORD) {
+  failures.push(`a root of ${BATCH_SIZE} records costs ${perRecord} gas per record (target ≤ ${MAX_GAS_PER_BATCHED_RECORD})`);
+}
+if (singleAnchor > MAX_SINGLE_ANCHOR) failures.push(`a single anchor costs ${singleAnchor} gas (regression bound ${MAX_SINGLE_ANCHOR})`);
+
+const table = rows
+  .map(({ what, gas, note }) => `| ${what} | ${gas.toLocaleString("en")} | ${note ?? ""} |`)
+  .join("\n");
+const markdown = `# Gas
+
+What the ledger's transactions cost, measured by \`npm run gas\` (scripts/gas-report.ts): receipt
+\`gasUsed\` of each transaction, the 21,000 base included, on Hardhat's simulated network (EDR, the
+Cancun gas schedule), solc ${SOLC_VERSION} with the optimizer at 200 runs. \`npm test\` re-measures and fails
+when a target below is missed.
+
+| transaction | gas | note |
+|---|---:|---|
+${table}
+
+## Targets
+
+| target | measured | |
+|---|---:|---|
+| a root of ${BATCH_SIZE.toLocaleString("en")} records ≤ ${MAX_GAS_PER_BATCHED_RECORD} gas per record | ${perRecord.toFixed(1)} | met |
+| a single anchor no dearer than OpenAttestation's DocumentStore \`issue\` (${OPENATTESTATION_ISSUE_QUOTED.toLocaleString("en")} gas, as quoted) | ${singleAnchor.toLocaleString("en")} | **not met**: see below |
+| (the same comparison under the same EVM rules: DocumentStore \`issue\` logic measured here) | ${referenceIssue.toLocaleString("en")} | ${singleAnchor <= referenceIssue ? "met" : `${(singleAnchor - referenceIssue).toLocaleString("en")} gas dearer`} |
+
+### Why a single anchor cannot reach 45,663 gas today
+
+Any anchor that records a new root and checks who sent it pays, under the gas schedule since Berlin
+(EIP-2929, cold storage access 2,100 gas): 21,000 for the transaction + 22,100 to write one new storage
+slot (20,000 + the cold access) + 2,100 to read one cold slot of authorization = **45,200 gas** before it
+reads a byte of calldata (≈ 600–900 gas) or emits its event (≥ 1,125 gas). OpenAttestation's 45,663 was
+measured before Berlin, when reading storage cost 800 gas; its own logic costs ${referenceIssue.toLocaleString("en")} gas
+under today's rules (the yardstick row). BatchAnchor's extra ≈ ${(singleAnchor - referenceIssue).toLocaleString("en")} gas over that
+yardstick buys three things the document store does not record: the municipality (an argument and an
+indexed event topic, so each town's anchors can be filtered), the number of records in the batch, and
+the anchoring time and block in the same slot.
+
+### How the batch target is met
+
+A root costs the same whatever the batch size (only the \`count\` argument changes), so the per-record
+cost is the single-anchor cost divided by the batch size. The budget (50,000 gas for 1,000 records)
+leaves no room for asking the Directory on every anchor (a cold call and two cold reads: about 6,800
+gas). BatchAnchor therefore keeps its own copy of who holds ANCHOR_SERVICE where, and is the
+Directory's observer: every grant, revocation, suspension and reinstatement reaches the copy in the
+same transaction (docs/architecture.md). The anchor path reads one cold slot of that copy.
+`;
+
+if (process.env.GAS_REPORT_CHECK_ONLY) {
+  console.log(rows.map(({ what, gas }) => `  ${gas.toString().padStart(9)}  ${what}`).join("\n"));
+} else {
+  writeFileSync(new URL("../docs/gas.md", import.meta.url), markdown);
+  console.log("gas: wrote docs/gas.md");
+}
+if (failures.length > 0) {
+  for (const failure of failures) console.error(`gas: target missed: ${failure}`);
+  process.exit(1);
+}
+console.log(`gas: targets met (${perRecord.toFixed(1)} gas per record in a root of ${BATCH_SIZE}; single anchor ${singleAnchor})`);
