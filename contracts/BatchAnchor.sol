@@ -86,15 +86,18 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
     /**
      * @dev Anchors `root`, the Merkle root of `count` records of `municipalityId`. Only an account holding
      * ANCHOR_SERVICE in that municipality while it is active. A root is anchored once: the second attempt
-     * reverts with {BatchAnchorRootExists}, so the anchoring worker can retry after a crash and learn that
-     * its earlier transaction landed. Emits {BatchAnchored}.
+     * reverts with {BatchAnchorRootExists} naming the municipality it is anchored for, so the anchoring
+     * worker can retry after a crash and learn that its earlier transaction landed. Roots are global:
+     * another municipality's key could anchor a root it saw pending first, so the worker must treat the
+     * error as "landed" only when the municipality is its own, and otherwise re-anchor the batch with a
+     * fresh salt leaf (a new root). Emits {BatchAnchored}.
      */
     function anchor(uint32 municipalityId, bytes32 root, uint32 count) external {
         if (!_anchorers[municipalityId][msg.sender]) _authorizeFromDirectory(municipalityId);
         if (root == bytes32(0)) revert BatchAnchorZeroRoot();
         if (count == 0) revert BatchAnchorEmptyBatch(root);
         Batch storage b = _batches[root];
-        if (b.count != 0) revert BatchAnchorRootExists(root);
+        if (b.count != 0) revert BatchAnchorRootExists(root, b.municipalityId);
         // One SSTORE of the packed {Batch} word (fields from the low-order end, as Solidity packs them).
         // A struct assignment would hash the key again and re-read the slot to keep its unused high 64 bits:
         // about 400 gas (measured) for nothing.

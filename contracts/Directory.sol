@@ -131,8 +131,9 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
      * must no longer be trusted. Emits {ObserverChanged}.
      */
     function setObserver(IDirectoryObserver newObserver) external onlyOwner {
-        emit ObserverChanged(address(_observer), address(newObserver));
+        address previous = address(_observer);
         _observer = newObserver;
+        emit ObserverChanged(previous, address(newObserver));
     }
 
     /**
@@ -145,8 +146,9 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
             revert DirectoryNotMunicipalityAdmin(municipalityId, msg.sender);
         }
         if (newAdmin == address(0)) revert DirectoryInvalidRoleOrAccount(bytes32(0), newAdmin);
-        emit MunicipalityAdminChanged(municipalityId, m.admin, newAdmin);
+        address previous = m.admin;
         m.admin = newAdmin;
+        emit MunicipalityAdminChanged(municipalityId, previous, newAdmin);
     }
 
     /**
@@ -162,14 +164,26 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     }
 
     /**
-     * @dev Revokes `role` in `municipalityId` from `account`. Only that municipality's admin, while it is
-     * active. Revoking a role not held changes nothing and emits nothing. Emits {OfficerRoleRevoked}.
+     * @dev Revokes `role` in `municipalityId` from `account`. That municipality's admin or the national
+     * admin, even while the municipality is suspended: a compromised key must be removable before the
+     * municipality is reinstated, or reinstatement would bring it back. Revoking a role not held changes
+     * nothing and emits nothing. Emits {OfficerRoleRevoked}.
      */
     function revokeRole(uint32 municipalityId, bytes32 role, address account) external {
-        _requireAdmin(municipalityId);
+        if (msg.sender != _existing(municipalityId).admin && msg.sender != owner()) {
+            revert DirectoryNotMunicipalityAdmin(municipalityId, msg.sender);
+        }
         if (!_members[municipalityId][role].remove(account)) return;
         emit OfficerRoleRevoked(municipalityId, role, account, msg.sender);
         if (address(_observer) != address(0)) _observer.onRoleChanged(municipalityId, role, account, false);
+    }
+
+    /**
+     * @dev Always reverts: a Directory without a national admin could never add or suspend a municipality
+     * again. Hand the role over with {transferOwnership} instead.
+     */
+    function renounceOwnership() public view override onlyOwner {
+        revert DirectoryRenounceDisabled();
     }
 
     /// @inheritdoc IDirectory

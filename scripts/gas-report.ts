@@ -24,15 +24,11 @@ const randomHash = () => hexlify(randomBytes(32));
 const signers = await ethers.getSigners();
 const [nationalAdmin, admin, service, engineer, director, mayor, treasurer, resident, resident2] = signers;
 const deployed = await ignition.deploy(LedgerModule);
-const at = async <N extends "Directory" | "PermitRegistry" | "ComplaintLedger" | "CivicFund" | "BatchAnchor">(
-  name: N,
-  contract: { getAddress(): Promise<string> },
-) => ethers.getContractAt(name, await contract.getAddress());
-const directory = await at("Directory", deployed.directory);
-const permits = await at("PermitRegistry", deployed.permitRegistry);
-const complaints = await at("ComplaintLedger", deployed.complaintLedger);
-const fund = await at("CivicFund", deployed.civicFund);
-const anchor = await at("BatchAnchor", deployed.batchAnchor);
+const directory = await ethers.getContractAt("Directory", await deployed.directory.getAddress());
+const permits = await ethers.getContractAt("PermitRegistry", await deployed.permitRegistry.getAddress());
+const complaints = await ethers.getContractAt("ComplaintLedger", await deployed.complaintLedger.getAddress());
+const fund = await ethers.getContractAt("CivicFund", await deployed.civicFund.getAddress());
+const anchor = await ethers.getContractAt("BatchAnchor", await deployed.batchAnchor.getAddress());
 
 const M = 1;
 await directory.connect(nationalAdmin).addMunicipality("TH-50-MAEHIA", "Mae Hia Town Municipality", admin.address);

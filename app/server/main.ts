@@ -1,9 +1,6 @@
-import { join } from "node:path";
-import { AnvilChain } from "./chain/anvil.js";
-import { deployLedger } from "./chain/deploy.js";
-import { devAccounts } from "./chain/devAccounts.js";
 import { readConfig } from "./config.js";
 import { EngineError } from "./errors.js";
+import { startLedger, type RunningLedger } from "./ledger.js";
 
 /**
  * `npm start`: the ledger on one machine. Today that is the embedded chain with the contracts deployed
@@ -11,48 +8,29 @@ import { EngineError } from "./errors.js";
  */
 const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
 
-async function main(): Promise<void> {
-  const config = readConfig();
-  const accounts = devAccounts();
-  const chain = new AnvilChain({ stateDir: join(config.dataDir, "chain"), chainId: config.chainId, log });
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: saving the chain state and stopping`);
-    await chain.stop();
-    log("stopped");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-
-  log(`data folder: ${config.dataDir}`);
-  await chain.start();
-  log(`chain: anvil at ${chain.url} (chain id ${config.chainId}), state in ${chain.statePath}`);
-  log("WARNING: DEVELOPMENT KEYS IN USE. The embedded chain runs on anvil's public test mnemonic;");
-  log("WARNING: anyone can sign as these accounts. Never point real records at this chain.");
-
-  const deployment = await deployLedger({
-    rpcUrl: chain.url,
-    chainId: config.chainId,
-    dataDir: config.dataDir,
-    privateKeys: accounts.map((a) => a.privateKey),
-    seedDemo: true,
-  });
-  await chain.persist(true);
-  for (const [name, address] of Object.entries(deployment.contracts)) log(`contract ${name}: ${address}`);
-  log(`demo municipality TH-50-MAEHIA seeded; officers (dev keys):`);
-  for (const account of accounts) log(`  ${account.role.padEnd(18)} ${account.address}`);
-  log("ready; Ctrl-C stops and keeps every record for the next start");
+let ledger: RunningLedger | undefined;
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: saving the chain state and stopping`);
+  await ledger?.stop();
+  log("stopped");
+  process.exit(0);
 }
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
 
-main().catch((error: unknown) => {
-  if (error instanceof EngineError) {
-    console.error(`ledger: ${error.engine} failed to start: ${error.message}`);
-  } else {
-    console.error(`ledger: failed to start: ${(error as Error).message}`);
-  }
+try {
+  const config = readConfig();
+  log(`data folder: ${config.dataDir}`);
+  ledger = await startLedger(config, log);
+  for (const [name, address] of Object.entries(ledger.deployment.contracts)) log(`contract ${name}: ${address}`);
+  log("demo municipality TH-50-MAEHIA seeded; its officers (development keys):");
+  for (const account of ledger.devAccounts) log(`  ${account.role.padEnd(18)} ${account.address}`);
+  log("ready; Ctrl-C stops and keeps every record for the next start");
+} catch (error) {
+  const message = (error as Error).message.split("\n")[0];
+  console.error(error instanceof EngineError ? `ledger: the ${error.engine} failed to start: ${message}` : `ledger: failed to start: ${message}`);
   process.exit(1);
-});
+}

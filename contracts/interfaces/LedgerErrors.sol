@@ -23,6 +23,8 @@ interface DirectoryErrors {
     error DirectoryUnauthorizedAccount(uint32 municipalityId, bytes32 role, address account);
     /// @dev The zero role or the zero address was given.
     error DirectoryInvalidRoleOrAccount(bytes32 role, address account);
+    /// @dev The national admin cannot renounce: the Directory would be frozen for good.
+    error DirectoryRenounceDisabled();
 }
 
 /// @dev Errors raised by {PermitRegistry}. Permit states are carried as the uint8 of `PermitRegistry.PermitState`.
@@ -153,8 +155,9 @@ interface BatchAnchorErrors {
     error BatchAnchorZeroRoot();
     /// @dev A batch must hold at least one record; `root` was sent with a count of 0.
     error BatchAnchorEmptyBatch(bytes32 root);
-    /// @dev `root` is already anchored: a root is anchored once, so its time and block never change.
-    error BatchAnchorRootExists(bytes32 root);
+    /// @dev `root` is already anchored, for `municipalityId`: a root is anchored once, so its time and
+    /// block never change.
+    error BatchAnchorRootExists(bytes32 root, uint32 municipalityId);
     /// @dev `root` was never anchored.
     error BatchAnchorUnknownRoot(bytes32 root);
     /// @dev The proof does not show that `leaf` belongs to the batch anchored as `root`.

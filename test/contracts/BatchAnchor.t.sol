@@ -185,7 +185,7 @@ contract BatchAnchorTest is LedgerTest {
         assertEq(b.municipalityId, MAE_HIA, "municipality");
 
         vm.prank(SERVICE);
-        vm.expectRevert(abi.encodeWithSelector(BatchAnchorErrors.BatchAnchorRootExists.selector, leaf));
+        vm.expectRevert(abi.encodeWithSelector(BatchAnchorErrors.BatchAnchorRootExists.selector, leaf, MAE_HIA));
         anchor.anchor(MAE_HIA, leaf, 1);
     }
 

@@ -182,10 +182,10 @@ describe("BatchAnchor", () => {
       const before = await anchor.batch(tree.root);
       await expect(anchor.connect(service).anchor(MAE_HIA, tree.root, 3))
         .to.be.revertedWithCustomError(anchor, "BatchAnchorRootExists")
-        .withArgs(tree.root);
+        .withArgs(tree.root, MAE_HIA);
       await expect(anchor.connect(suthepService).anchor(SUTHEP, tree.root, 5))
         .to.be.revertedWithCustomError(anchor, "BatchAnchorRootExists")
-        .withArgs(tree.root);
+        .withArgs(tree.root, MAE_HIA);
       expect(await anchor.batch(tree.root)).to.deep.equal(before);
     });
 

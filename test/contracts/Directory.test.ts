@@ -45,6 +45,15 @@ describe("Directory", () => {
         .withArgs(stranger.address);
     });
 
+    it("never lets the national admin renounce, which would freeze the Directory", async () => {
+      const { directory, nationalAdmin, stranger } = await networkHelpers.loadFixture(fixture);
+      await expect(directory.renounceOwnership()).to.be.revertedWithCustomError(directory, "DirectoryRenounceDisabled");
+      await expect(directory.connect(stranger).renounceOwnership())
+        .to.be.revertedWithCustomError(directory, "OwnableUnauthorizedAccount")
+        .withArgs(stranger.address);
+      expect(await directory.owner()).to.equal(nationalAdmin.address);
+    });
+
     it("rejects empty codes, empty names, a zero admin and duplicate codes", async () => {
       const { directory, stranger } = await networkHelpers.loadFixture(fixture);
       await expect(directory.addMunicipality("", "Name", stranger.address))
@@ -118,10 +127,23 @@ describe("Directory", () => {
         await expect(directory.connect(signer).grantRole(1, ROLES.ENGINEER, engineer.address))
           .to.be.revertedWithCustomError(directory, "DirectoryNotMunicipalityAdmin")
           .withArgs(1, signer.address);
+      }
+      for (const signer of [otherAdmin, engineer]) {
         await expect(directory.connect(signer).revokeRole(1, ROLES.ENGINEER, engineer.address))
           .to.be.revertedWithCustomError(directory, "DirectoryNotMunicipalityAdmin")
           .withArgs(1, signer.address);
       }
+      await expect(directory.revokeRole(3, ROLES.ENGINEER, engineer.address))
+        .to.be.revertedWithCustomError(directory, "DirectoryUnknownMunicipality")
+        .withArgs(3);
+    });
+
+    it("lets the national admin revoke an officer's role in an emergency", async () => {
+      const { directory, nationalAdmin, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(fixture);
+      await directory.connect(maeHiaAdmin).grantRole(1, ROLES.ENGINEER, engineer.address);
+      await expect(directory.connect(nationalAdmin).revokeRole(1, ROLES.ENGINEER, engineer.address))
+        .to.emit(directory, "OfficerRoleRevoked")
+        .withArgs(1, ROLES.ENGINEER, engineer.address, nationalAdmin.address);
     });
 
     it("rejects the zero role and the zero address", async () => {
@@ -208,6 +230,15 @@ describe("Directory", () => {
       await expect(directory.suspendMunicipality(1, ethers.ZeroHash))
         .to.be.revertedWithCustomError(directory, "DirectoryMunicipalitySuspended")
         .withArgs(1);
+    });
+
+    it("still lets the admin revoke a compromised key, so that reinstatement does not bring it back", async () => {
+      const { directory, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(suspendedFixture);
+      await expect(directory.connect(maeHiaAdmin).revokeRole(1, ROLES.ENGINEER, engineer.address))
+        .to.emit(directory, "OfficerRoleRevoked")
+        .withArgs(1, ROLES.ENGINEER, engineer.address, maeHiaAdmin.address);
+      await directory.reinstateMunicipality(1);
+      expect(await directory.hasRole(1, ROLES.ENGINEER, engineer.address)).to.equal(false);
     });
 
     it("restores the officers' roles on reinstatement", async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -81,9 +81,14 @@ export class AnvilChain {
     const port = await freeLoopbackPort();
     // 20 funded development accounts: the demo officers of devAccounts.ts and spares for tests.
     const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(this.#options.chainId), "--accounts", "20"];
+    await this.#reapStale();
     const state = this.#loadableState();
     if (state) args.push("--load-state", state);
-    this.#child = spawn(anvilBinaryPath(), args, { stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group: Ctrl-C in a terminal must reach only us, so that we can save the state
+    // before we stop anvil ourselves. The pid file lets the next start reap it after a kill -9 of ours.
+    this.#child = spawn(anvilBinaryPath(), args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    this.#url = `http://127.0.0.1:${port}`;
+    writeFileSync(this.#pidPath, JSON.stringify({ pid: this.#child.pid, url: this.#url }));
     let output = "";
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
@@ -91,7 +96,6 @@ export class AnvilChain {
     this.#child.stdout!.on("data", keep);
     this.#child.stderr!.on("data", keep);
     this.#exited = new Promise((resolve) => this.#child!.once("exit", () => resolve()));
-    this.#url = `http://127.0.0.1:${port}`;
     await this.#waitReady(() => output);
     this.#lastPersistedBlock = await this.blockNumber();
     this.#timer = setInterval(() => void this.persist().catch(() => {}), this.#options.persistIntervalMs);
@@ -136,17 +140,56 @@ export class AnvilChain {
     return this.#persisting;
   }
 
-  /** Final dump, then stops the process. */
+  /** Final dump, then stops the process. A failed final dump loses at most the last interval. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     if (!this.#child || this.#child.exitCode !== null) return;
     try {
       await this.persist(true);
+    } catch (error) {
+      this.#options.log?.(`chain: the final state dump failed (${(error as Error).message}); the last periodic dump stays`);
     } finally {
       this.#child.kill("SIGTERM");
       await Promise.race([this.#exited, sleep(5000)]);
       if (this.#child.exitCode === null) this.#child.kill("SIGKILL");
+      rmSync(this.#pidPath, { force: true });
     }
+  }
+
+  /** Stops the process without saving: what a crash looks like, for tests of recovery. */
+  kill(): void {
+    clearInterval(this.#timer);
+    this.#child?.kill("SIGKILL");
+  }
+
+  get #pidPath(): string {
+    return join(this.#options.stateDir, "anvil.pid");
+  }
+
+  /**
+   * An anvil left running by a start of ours that was killed (kill -9) before it could stop it: its
+   * state is saved first, so that not even the last second before the crash is lost, then it is stopped.
+   */
+  async #reapStale(): Promise<void> {
+    if (!existsSync(this.#pidPath)) return;
+    const stale = JSON.parse(readFileSync(this.#pidPath, "utf8")) as { pid: number; url: string };
+    rmSync(this.#pidPath, { force: true });
+    let alive = false;
+    try {
+      // Only if that pid still runs the anvil binary: after a reboot the number may be someone else's.
+      alive = readFileSync(`/proc/${stale.pid}/cmdline`, "utf8").includes("anvil");
+    } catch {
+      return; // gone already, or no /proc on this system
+    }
+    if (!alive) return;
+    this.#url = stale.url;
+    try {
+      await this.persist(true);
+      this.#options.log?.(`chain: saved the state of the anvil left running by the previous start (pid ${stale.pid})`);
+    } catch {
+      // It does not answer: the last periodic dump stays.
+    }
+    process.kill(stale.pid, "SIGKILL");
   }
 
   /** The newest dump anvil can load: `state.json`, else the previous good one. */

@@ -3,15 +3,15 @@ import { id } from "ethers";
 import LedgerModule from "./Ledger.js";
 
 /**
- * The demo municipality of the embedded chain: Mae Hia, with one officer per role, its two permit
- * types and its complaint categories. Accounts are anvil's development accounts in the order of
+ * The demo municipality of the embedded chain: Mae Hia, with one officer per role (the ledger service's
+ * key holds ANCHOR_SERVICE, which also lets it relay permit intake), its two permit types and its
+ * complaint categories. Accounts are anvil's development accounts in the order of
  * app/server/chain/devAccounts.ts (0 national admin, 1 municipality admin, 2 ledger service, …).
  * Never deployed to a real chain: those keys are public.
  */
 const DAY = 24 * 60 * 60;
 const OFFICERS: Array<[role: string, account: number]> = [
   ["ANCHOR_SERVICE", 2],
-  ["PERMIT_OFFICER", 2],
   ["PERMIT_OFFICER", 3],
   ["ENGINEER", 4],
   ["DIRECTOR", 5],
