@@ -27,6 +27,12 @@ const rows = output
   .filter(Boolean)
   .map(([, file, lines, statements]) => ({ file, lines: Number(lines), statements: Number(statements) }));
 
+// Hardhat's closing summary, e.g. "195 passing (30 solidity, 165 mocha)", restated in the plain form
+// CI reads: "tests: N passed, N failed".
+const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
+const count = (word) => [...plain.matchAll(new RegExp(`^(\\d+) ${word} \\(`, "gm"))].map((m) => Number(m[1])).pop() ?? 0;
+console.log(`tests: ${count("passing")} passed, ${count("failing")} failed`);
+
 if (!rows.some((row) => row.file === "Total")) {
   console.error("coverage: no coverage table in Hardhat's output");
   process.exit(1);
