@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { hexlify, id, type ContractTransactionResponse, type Signer } from "ethers";
 import { network } from "hardhat";
 import LedgerModule from "./ignition/modules/Ledger.js";
+import { PERMIT_REGISTRY_TYPES, permitRegistryDomain } from "../app/shared/typedData.js";
 import { SOLC_VERSION } from "../hardhat.config.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
@@ -71,16 +72,7 @@ record("Yardstick: OpenAttestation DocumentStore `issue` logic, same EVM rules",
 // --- Permits -----------------------------------------------------------------------------------------
 await permits.connect(admin).definePermitType(M, id("BUILDING"), [id("ENGINEER"), id("DIRECTOR"), id("MAYOR")], 1095);
 const { chainId } = await ethers.provider.getNetwork();
-const domain = { name: "PermitRegistry", version: "1", chainId, verifyingContract: await permits.getAddress() };
-const STEP_DECISION = [
-  { name: "permitId", type: "bytes32" },
-  { name: "stepIndex", type: "uint8" },
-  { name: "role", type: "bytes32" },
-  { name: "decision", type: "uint8" },
-  { name: "noteHash", type: "bytes32" },
-  { name: "nonce", type: "uint256" },
-  { name: "deadline", type: "uint256" },
-];
+const domain = permitRegistryDomain(chainId, await permits.getAddress());
 async function decide(permitId: string, step: number, role: string, officer: Signer) {
   const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
   const value = {
@@ -92,7 +84,7 @@ async function decide(permitId: string, step: number, role: string, officer: Sig
     nonce: await permits.nonces(await officer.getAddress()),
     deadline,
   };
-  const signature = await officer.signTypedData(domain, { StepDecision: STEP_DECISION }, value);
+  const signature = await officer.signTypedData(domain, { StepDecision: PERMIT_REGISTRY_TYPES.StepDecision }, value);
   // Submitted by the ledger service (the relayer), not by the officer.
   return gasOf(
     permits.connect(service).decide(permitId, step, 1, value.noteHash, await officer.getAddress(), deadline, signature),

@@ -52,9 +52,12 @@ if (major < REQUIRED_MAJOR) {
 const lock = join(root, "package-lock.json");
 const installed = join(root, "node_modules", ".package-lock.json");
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
-  console.log("Installing the locked dependencies (npm ci) under Node " + process.versions.node + " …");
+  console.log("Installing the locked dependencies (npm install) under Node " + process.versions.node + " …");
   // Under Node 22 npm also installs Hardhat's native EDR package, which it skips on Node 20.
-  const status = run("npm", ["ci", "--no-audit", "--no-fund"]);
+  // Not `npm ci`: registries behind a firewall (ours included) may lack the other platforms' native
+  // packages (anvil and EDR for macOS/Windows), so the lock file cannot list them, and `npm ci` refuses a
+  // lock without them. `npm install` takes the locked versions and skips the missing optional packages.
+  const status = run("npm", ["install", "--no-audit", "--no-fund", "--no-save"]);
   if (status !== 0) process.exit(status);
 }
 

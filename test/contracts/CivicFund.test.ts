@@ -111,6 +111,7 @@ describe("CivicFund", () => {
     await f.fund.connect(f.treasurer).openCampaign(id);
     return { ...f, id };
   }
+  type OpenFixture = Awaited<ReturnType<typeof openFixture>>;
 
   /** Alice 70,000 + Bob 50,000 = 120,000 baht against a 100,000 goal, deadline passed. */
   async function succeededFixture() {
@@ -585,21 +586,30 @@ describe("CivicFund", () => {
   });
 
   describe("role boundaries", () => {
+    /** Every treasurer action, sent by `signer`: create a campaign, open the Draft `draft`, act on the open campaign `id`. */
+    const treasurerCalls = (
+      { fund, id, beneficiary, deadline }: Pick<OpenFixture, "fund" | "id" | "beneficiary" | "deadline">,
+      signer: OpenFixture["treasurer"],
+      token: string,
+      draft: bigint,
+    ) => {
+      const as = fund.connect(signer);
+      return [
+        () => as.createCampaign(MAE_HIA, token, beneficiary.address, GOAL, deadline, MILESTONES, RULES_DOC),
+        () => as.openCampaign(draft),
+        () => as.cancelCampaign(id, REASON),
+        () => as.recordOffchainPledge(id, ethers.id("r"), 1),
+        () => as.releaseMilestone(id, 0, EVIDENCE[0]),
+      ];
+    };
+
     it("lets only a TREASURER of the campaign's own municipality act for it", async () => {
       const { fund, thbt, id, create, suthepTreasurer, permitOfficer, stranger, beneficiary, deadline } =
         await networkHelpers.loadFixture(openFixture);
       const draft = await create();
       const token = await thbt.getAddress();
       for (const signer of [suthepTreasurer, permitOfficer, stranger]) {
-        const as = fund.connect(signer);
-        const calls = [
-          () => as.createCampaign(MAE_HIA, token, beneficiary.address, GOAL, deadline, MILESTONES, RULES_DOC),
-          () => as.openCampaign(draft),
-          () => as.cancelCampaign(id, REASON),
-          () => as.recordOffchainPledge(id, ethers.id("r"), 1),
-          () => as.releaseMilestone(id, 0, EVIDENCE[0]),
-        ];
-        for (const call of calls) {
+        for (const call of treasurerCalls({ fund, id, beneficiary, deadline }, signer, token, draft)) {
           await expect(call())
             .to.be.revertedWithCustomError(fund, "DirectoryUnauthorizedAccount")
             .withArgs(MAE_HIA, ROLES.TREASURER, signer.address);
@@ -614,16 +624,8 @@ describe("CivicFund", () => {
       const { fund, directory, thbt, id, create, treasurer, beneficiary, deadline } = await networkHelpers.loadFixture(openFixture);
       const draft = await create();
       await directory.suspendMunicipality(MAE_HIA, ethers.id("audit finding 2026/14"));
-      const as = fund.connect(treasurer);
       const token = await thbt.getAddress();
-      const calls = [
-        () => as.createCampaign(MAE_HIA, token, beneficiary.address, GOAL, deadline, MILESTONES, RULES_DOC),
-        () => as.openCampaign(draft),
-        () => as.cancelCampaign(id, REASON),
-        () => as.recordOffchainPledge(id, ethers.id("r"), 1),
-        () => as.releaseMilestone(id, 0, EVIDENCE[0]),
-      ];
-      for (const call of calls) {
+      for (const call of treasurerCalls({ fund, id, beneficiary, deadline }, treasurer, token, draft)) {
         await expect(call()).to.be.revertedWithCustomError(fund, "DirectoryMunicipalitySuspended").withArgs(MAE_HIA);
       }
     });

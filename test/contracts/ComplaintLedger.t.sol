@@ -69,7 +69,7 @@ contract ComplaintLedgerTest is LedgerTest {
         _file(ID, _commit(bytes32(uint256(uint160(reporter)))));
         _resolve(ID);
 
-        bytes memory forged = _sign(otherKey, ledger.hashReporterAction(ID, 2, REASON, 0, deadline));
+        bytes memory forged = signDigest(otherKey, ledger.hashReporterAction(ID, 2, REASON, 0, deadline));
         vm.expectRevert(
             abi.encodeWithSelector(
                 ComplaintLedgerErrors.ComplaintLedgerInvalidSigner.selector, vm.addr(otherKey), reporter
@@ -77,7 +77,7 @@ contract ComplaintLedgerTest is LedgerTest {
         );
         ledger.reopenBySignature(ID, reporter, REASON, deadline, forged);
 
-        bytes memory reopen = _sign(reporterKey, ledger.hashReporterAction(ID, 2, REASON, 0, deadline));
+        bytes memory reopen = signDigest(reporterKey, ledger.hashReporterAction(ID, 2, REASON, 0, deadline));
         ledger.reopenBySignature(ID, reporter, REASON, deadline, reopen);
         _assertStatus(ID, ComplaintLedger.Status.Reopened);
         assertEq(ledger.nonces(reporter), 1, "nonce used");
@@ -87,13 +87,13 @@ contract ComplaintLedgerTest is LedgerTest {
         vm.expectRevert(
             abi.encodeWithSelector(
                 ComplaintLedgerErrors.ComplaintLedgerInvalidSigner.selector,
-                _recover(ledger.hashReporterAction(ID, 2, REASON, 1, deadline), reopen),
+                recoverSigner(ledger.hashReporterAction(ID, 2, REASON, 1, deadline), reopen),
                 reporter
             )
         );
         ledger.reopenBySignature(ID, reporter, REASON, deadline, reopen);
 
-        bytes memory confirm = _sign(reporterKey, ledger.hashReporterAction(ID, 1, 0, 1, deadline));
+        bytes memory confirm = signDigest(reporterKey, ledger.hashReporterAction(ID, 1, 0, 1, deadline));
         ledger.confirmBySignature(ID, reporter, deadline, confirm);
         _assertStatus(ID, ComplaintLedger.Status.Confirmed);
     }
@@ -106,7 +106,7 @@ contract ComplaintLedgerTest is LedgerTest {
         _file(ID, _commit(bytes32(uint256(uint160(reporter)))));
         _resolve(ID);
         uint256 deadline = block.timestamp + lifetime;
-        bytes memory confirm = _sign(reporterKey, ledger.hashReporterAction(ID, 1, 0, 0, deadline));
+        bytes memory confirm = signDigest(reporterKey, ledger.hashReporterAction(ID, 1, 0, 0, deadline));
         vm.warp(block.timestamp + delay);
         if (block.timestamp > deadline) {
             vm.expectRevert(
@@ -180,23 +180,6 @@ contract ComplaintLedgerTest is LedgerTest {
 
     function _commit(bytes32 preimage) private pure returns (bytes32) {
         return keccak256(abi.encode(preimage));
-    }
-
-    function _sign(uint256 key, bytes32 digest) private pure returns (bytes memory) {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
-        return abi.encodePacked(r, s, v);
-    }
-
-    function _recover(bytes32 digest, bytes memory signature) private pure returns (address) {
-        bytes32 r;
-        bytes32 s;
-        uint8 v;
-        assembly {
-            r := mload(add(signature, 0x20))
-            s := mload(add(signature, 0x40))
-            v := byte(0, mload(add(signature, 0x60)))
-        }
-        return ecrecover(digest, v, r, s);
     }
 
     function _assertStatus(bytes32 complaintId, ComplaintLedger.Status expected) private view {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { COMPLAINT_LEDGER_TYPES, complaintLedgerDomain } from "../../app/shared/typedData.js";
 import ComplaintLedgerModule from "../../scripts/ignition/modules/ComplaintLedger.js";
 import { ROLES } from "./utils/roles.js";
 
@@ -105,19 +106,10 @@ describe("ComplaintLedger", () => {
   ) {
     const { chainId } = await ethers.provider.getNetwork();
     const nonce = await ledger.nonces(reporter.address);
-    const domain = { name: "ComplaintLedger", version: "1", chainId, verifyingContract: await ledger.getAddress() };
-    const types = {
-      ReporterAction: [
-        { name: "complaintId", type: "bytes32" },
-        { name: "action", type: "uint8" },
-        { name: "reasonHash", type: "bytes32" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    };
+    const domain = complaintLedgerDomain(chainId, await ledger.getAddress());
     const value = { complaintId, action, reasonHash, nonce, deadline };
-    const signature = await reporter.signTypedData(domain, types, value);
-    return { signature, digest: ethers.TypedDataEncoder.hash(domain, types, value), nonce };
+    const signature = await reporter.signTypedData(domain, COMPLAINT_LEDGER_TYPES, value);
+    return { signature, digest: ethers.TypedDataEncoder.hash(domain, COMPLAINT_LEDGER_TYPES, value), nonce };
   }
 
   describe("categories", () => {

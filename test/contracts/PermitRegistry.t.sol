@@ -65,7 +65,7 @@ contract PermitRegistryApprovalTest is LedgerTest {
             );
             vm.prank(relayer);
             _registry.decide(
-                PERMIT_ID, i, PermitRegistry.Decision.Approve, notes[i], officers[i], deadline, _sign(key, digest)
+                PERMIT_ID, i, PermitRegistry.Decision.Approve, notes[i], officers[i], deadline, signDigest(key, digest)
             );
             assertEq(_registry.nonces(officers[i]), 1, "nonce spent");
         }
@@ -87,7 +87,9 @@ contract PermitRegistryApprovalTest is LedgerTest {
             (uint256 key, address officer) = _officer(seeds[i], _chain[i]);
             vm.assume(_registry.nonces(officer) == 0);
             uint8 decision = uint8(i == rejectingStep ? PermitRegistry.Decision.Reject : PermitRegistry.Decision.Approve);
-            _decide(officer, i, decision, _sign(key, _digest(block.chainid, address(_registry), i, decision, NOTE, 0, _later())));
+            _decide(
+                officer, i, decision, signDigest(key, _digest(block.chainid, address(_registry), i, decision, NOTE, 0, _later()))
+            );
         }
         assertTrue(_registry.permit(PERMIT_ID).state == PermitRegistry.PermitState.Rejected, "rejected");
     }
@@ -95,10 +97,10 @@ contract PermitRegistryApprovalTest is LedgerTest {
     function testFuzz_rejectsAReplayedSignature(uint256 seed, bytes32 note) public {
         (uint256 key, address officer) = _officer(seed, Roles.ENGINEER);
         uint256 deadline = _later();
-        bytes memory signature = _sign(key, _digest(block.chainid, address(_registry), 0, APPROVE, note, 0, deadline));
+        bytes memory signature = signDigest(key, _digest(block.chainid, address(_registry), 0, APPROVE, note, 0, deadline));
         _registry.decide(PERMIT_ID, 0, PermitRegistry.Decision.Approve, note, officer, deadline, signature);
         // The nonce moved to 1, so the same signature now recovers to some other address.
-        address recovered = _recover(_digest(block.chainid, address(_registry), 0, APPROVE, note, 1, deadline), signature);
+        address recovered = recoverSigner(_digest(block.chainid, address(_registry), 0, APPROVE, note, 1, deadline), signature);
         vm.expectRevert(abi.encodeWithSelector(PermitRegistryErrors.PermitRegistryInvalidSigner.selector, recovered, officer));
         _registry.decide(PERMIT_ID, 0, PermitRegistry.Decision.Approve, note, officer, deadline, signature);
     }
@@ -107,7 +109,7 @@ contract PermitRegistryApprovalTest is LedgerTest {
         (uint256 key, address officer) = _officer(seed, Roles.ENGINEER);
         deadline = bound(deadline, block.timestamp, type(uint64).max);
         uint256 submittedAt = deadline + bound(lateBy, 1, 365 days);
-        bytes memory signature = _sign(key, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, deadline));
+        bytes memory signature = signDigest(key, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, deadline));
         vm.warp(submittedAt);
         vm.expectRevert(
             abi.encodeWithSelector(PermitRegistryErrors.PermitRegistrySignatureExpired.selector, deadline, submittedAt)
@@ -120,7 +122,7 @@ contract PermitRegistryApprovalTest is LedgerTest {
         uint256 signerKey = _key(signerSeed);
         address signer = vm.addr(signerKey);
         vm.assume(signer != officer);
-        bytes memory signature = _sign(signerKey, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()));
+        bytes memory signature = signDigest(signerKey, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()));
         vm.expectRevert(abi.encodeWithSelector(PermitRegistryErrors.PermitRegistryInvalidSigner.selector, signer, officer));
         _decide(officer, 0, APPROVE, signature);
     }
@@ -128,7 +130,7 @@ contract PermitRegistryApprovalTest is LedgerTest {
     function testFuzz_rejectsASignerWithoutTheStepRole(uint256 seed) public {
         // Holds the director's role, not the engineer's that step 0 needs.
         (uint256 key, address signer) = _officer(seed, Roles.DIRECTOR);
-        bytes memory signature = _sign(key, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()));
+        bytes memory signature = signDigest(key, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()));
         vm.expectRevert(
             abi.encodeWithSelector(DirectoryErrors.DirectoryUnauthorizedAccount.selector, MAEHIA, Roles.ENGINEER, signer)
         );
@@ -138,7 +140,7 @@ contract PermitRegistryApprovalTest is LedgerTest {
     function testFuzz_rejectsASignatureForAnotherChain(uint256 seed, uint256 chainId) public {
         vm.assume(chainId != block.chainid);
         (uint256 key, address officer) = _officer(seed, Roles.ENGINEER);
-        bytes memory signature = _sign(key, _digest(chainId, address(_registry), 0, APPROVE, NOTE, 0, _later()));
+        bytes memory signature = signDigest(key, _digest(chainId, address(_registry), 0, APPROVE, NOTE, 0, _later()));
         _expectInvalidSigner(signature, officer);
         _decide(officer, 0, APPROVE, signature);
     }
@@ -146,7 +148,7 @@ contract PermitRegistryApprovalTest is LedgerTest {
     function testFuzz_rejectsASignatureForAnotherContract(uint256 seed, address verifyingContract) public {
         vm.assume(verifyingContract != address(_registry));
         (uint256 key, address officer) = _officer(seed, Roles.ENGINEER);
-        bytes memory signature = _sign(key, _digest(block.chainid, verifyingContract, 0, APPROVE, NOTE, 0, _later()));
+        bytes memory signature = signDigest(key, _digest(block.chainid, verifyingContract, 0, APPROVE, NOTE, 0, _later()));
         _expectInvalidSigner(signature, officer);
         _decide(officer, 0, APPROVE, signature);
     }
@@ -154,7 +156,7 @@ contract PermitRegistryApprovalTest is LedgerTest {
     function testFuzz_rejectsASignatureAfterTheChainForked(uint256 seed, uint64 newChainId) public {
         vm.assume(newChainId != block.chainid);
         (uint256 key, address officer) = _officer(seed, Roles.ENGINEER);
-        bytes memory signature = _sign(key, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()));
+        bytes memory signature = signDigest(key, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()));
         vm.chainId(newChainId);
         _expectInvalidSigner(signature, officer);
         _decide(officer, 0, APPROVE, signature);
@@ -163,7 +165,7 @@ contract PermitRegistryApprovalTest is LedgerTest {
     function testFuzz_rejectsAStepNotReachedYet(uint256 seed, uint8 stepIndex) public {
         stepIndex = uint8(bound(stepIndex, 1, type(uint8).max));
         (uint256 key, address officer) = _officer(seed, Roles.ENGINEER);
-        bytes memory signature = _sign(key, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()));
+        bytes memory signature = signDigest(key, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()));
         vm.expectRevert(abi.encodeWithSelector(PermitRegistryErrors.PermitRegistryWrongStep.selector, PERMIT_ID, 0, stepIndex));
         _decide(officer, stepIndex, APPROVE, signature);
     }
@@ -172,9 +174,11 @@ contract PermitRegistryApprovalTest is LedgerTest {
         (uint256 engineerKey, address engineer) = _officer(engineerSeed, Roles.ENGINEER);
         (uint256 directorKey, address director) = _officer(directorSeed, Roles.DIRECTOR);
         vm.assume(engineer != director);
-        _decide(engineer, 0, APPROVE, _sign(engineerKey, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later())));
+        _decide(
+            engineer, 0, APPROVE, signDigest(engineerKey, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()))
+        );
         // A valid signature, by someone who never signed before, for step 0 while step 1 awaits.
-        bytes memory signature = _sign(directorKey, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()));
+        bytes memory signature = signDigest(directorKey, _digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()));
         vm.expectRevert(abi.encodeWithSelector(PermitRegistryErrors.PermitRegistryWrongStep.selector, PERMIT_ID, 1, 0));
         _decide(director, 0, APPROVE, signature);
     }
@@ -215,26 +219,9 @@ contract PermitRegistryApprovalTest is LedgerTest {
         return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
     }
 
-    function _sign(uint256 key, bytes32 digest) private pure returns (bytes memory) {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
-        return abi.encodePacked(r, s, v);
-    }
-
-    function _recover(bytes32 digest, bytes memory signature) private pure returns (address) {
-        bytes32 r;
-        bytes32 s;
-        uint8 v;
-        assembly ("memory-safe") {
-            r := mload(add(signature, 0x20))
-            s := mload(add(signature, 0x40))
-            v := byte(0, mload(add(signature, 0x60)))
-        }
-        return ecrecover(digest, v, r, s);
-    }
-
     /// @dev The registry recovers a foreign-domain signature under its own domain: some address, not the officer.
     function _expectInvalidSigner(bytes memory signature, address officer) private {
-        address recovered = _recover(_digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()), signature);
+        address recovered = recoverSigner(_digest(block.chainid, address(_registry), 0, APPROVE, NOTE, 0, _later()), signature);
         vm.expectRevert(abi.encodeWithSelector(PermitRegistryErrors.PermitRegistryInvalidSigner.selector, recovered, officer));
     }
 

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { Signature, TypedDataEncoder, id, recoverAddress } from "ethers";
+import { PERMIT_REGISTRY_TYPES, permitRegistryDomain } from "../../app/shared/typedData.js";
 import PermitRegistryModule from "../../scripts/ignition/modules/PermitRegistry.js";
 import { ROLES } from "./utils/roles.js";
 
@@ -30,32 +31,6 @@ const CID2 = "bafkreidivzimqfqtoqxkrpge6bjyhlvxqs3rhe73owtmdulaxr5do5in7u";
 const NOTE = id("engineer's review note");
 const REASON = id("amendment order 2026/7");
 const DAY = 24n * 60n * 60n;
-
-const TYPES = {
-  StepDecision: [
-    { name: "permitId", type: "bytes32" },
-    { name: "stepIndex", type: "uint8" },
-    { name: "role", type: "bytes32" },
-    { name: "decision", type: "uint8" },
-    { name: "noteHash", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  Amendment: [
-    { name: "permitId", type: "bytes32" },
-    { name: "certificateHash", type: "bytes32" },
-    { name: "reasonHash", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  Revocation: [
-    { name: "permitId", type: "bytes32" },
-    { name: "reasonCode", type: "uint16" },
-    { name: "reasonHash", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
 
 describe("PermitRegistry", () => {
   async function fixture() {
@@ -96,7 +71,7 @@ describe("PermitRegistry", () => {
     await registry.connect(suthepAdmin).definePermitType(SUTHEP, BUILDING, BUILDING_CHAIN, 365);
 
     const { chainId } = await ethers.provider.getNetwork();
-    const domain = { name: "PermitRegistry", version: "1", chainId, verifyingContract: await registry.getAddress() };
+    const domain = permitRegistryDomain(chainId, await registry.getAddress());
 
     async function deadlineIn(seconds: bigint): Promise<bigint> {
       return BigInt(await time.latest()) + seconds;
@@ -118,7 +93,7 @@ describe("PermitRegistry", () => {
         nonce: opts.nonce ?? (await registry.nonces(signer.address)),
         deadline: opts.deadline ?? (await deadlineIn(3600n)),
       };
-      const signature = await signer.signTypedData(domain, { StepDecision: TYPES.StepDecision }, value);
+      const signature = await signer.signTypedData(domain, { StepDecision: PERMIT_REGISTRY_TYPES.StepDecision }, value);
       return { ...value, signature };
     }
 
@@ -138,7 +113,7 @@ describe("PermitRegistry", () => {
         nonce: await registry.nonces(signer.address),
         deadline: deadline ?? (await deadlineIn(3600n)),
       };
-      return { ...value, signature: await signer.signTypedData(domain, { Amendment: TYPES.Amendment }, value) };
+      return { ...value, signature: await signer.signTypedData(domain, { Amendment: PERMIT_REGISTRY_TYPES.Amendment }, value) };
     }
 
     async function signRevocation(signer: HardhatEthersSigner, permitId: string, reasonCode: number, deadline?: bigint) {
@@ -149,7 +124,7 @@ describe("PermitRegistry", () => {
         nonce: await registry.nonces(signer.address),
         deadline: deadline ?? (await deadlineIn(3600n)),
       };
-      return { ...value, signature: await signer.signTypedData(domain, { Revocation: TYPES.Revocation }, value) };
+      return { ...value, signature: await signer.signTypedData(domain, { Revocation: PERMIT_REGISTRY_TYPES.Revocation }, value) };
     }
 
     async function applyFor(number = NUMBER, typeId = BUILDING) {
@@ -504,7 +479,7 @@ describe("PermitRegistry", () => {
       };
       expect(
         await registry.hashStepDecision(PERMIT_ID, 1, Decision.Reject, NOTE, value.nonce, value.deadline),
-      ).to.equal(TypedDataEncoder.hash(domain, { StepDecision: TYPES.StepDecision }, value));
+      ).to.equal(TypedDataEncoder.hash(domain, { StepDecision: PERMIT_REGISTRY_TYPES.StepDecision }, value));
       await expect(registry.hashStepDecision(PERMIT_ID, 3, Decision.Approve, NOTE, 0, 0))
         .to.be.revertedWithCustomError(registry, "PermitRegistryWrongStep")
         .withArgs(PERMIT_ID, 0, 3);
@@ -745,7 +720,7 @@ describe("PermitRegistry", () => {
       const { registry, domain } = await networkHelpers.loadFixture(fixture);
       const value = { permitId: PERMIT_ID, certificateHash: CERT2, reasonHash: REASON, nonce: 3n, deadline: 99n };
       expect(await registry.hashAmendment(PERMIT_ID, CERT2, REASON, 3, 99)).to.equal(
-        TypedDataEncoder.hash(domain, { Amendment: TYPES.Amendment }, value),
+        TypedDataEncoder.hash(domain, { Amendment: PERMIT_REGISTRY_TYPES.Amendment }, value),
       );
     });
 
@@ -822,7 +797,7 @@ describe("PermitRegistry", () => {
       const { registry, domain } = await networkHelpers.loadFixture(fixture);
       const value = { permitId: PERMIT_ID, reasonCode: 4, reasonHash: REASON, nonce: 1n, deadline: 5n };
       expect(await registry.hashRevocation(PERMIT_ID, 4, REASON, 1, 5)).to.equal(
-        TypedDataEncoder.hash(domain, { Revocation: TYPES.Revocation }, value),
+        TypedDataEncoder.hash(domain, { Revocation: PERMIT_REGISTRY_TYPES.Revocation }, value),
       );
     });
 

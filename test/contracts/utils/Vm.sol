@@ -21,8 +21,8 @@ interface Vm {
 }
 
 /**
- * @dev Base of the ledger's Solidity tests: the cheatcode handle and a few assertions that revert with
- * a message naming what differed.
+ * @dev Base of the ledger's Solidity tests: the cheatcode handle, a few assertions that revert with
+ * a message naming what differed, and signing a digest and recovering its signer.
  */
 abstract contract LedgerTest {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
@@ -47,5 +47,24 @@ abstract contract LedgerTest {
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
         if (max <= min) return min;
         return min + (x % (max - min + 1));
+    }
+
+    /// @dev Signs `digest` with the private key `key`: the 65-byte signature abi.encodePacked(r, s, v).
+    function signDigest(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev The address that `signature` (65 bytes, as {signDigest} packs it) recovers to for `digest`, by plain ecrecover.
+    function recoverSigner(bytes32 digest, bytes memory signature) internal pure returns (address) {
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly ("memory-safe") {
+            r := mload(add(signature, 0x20))
+            s := mload(add(signature, 0x40))
+            v := byte(0, mload(add(signature, 0x60)))
+        }
+        return ecrecover(digest, v, r, s);
     }
 }
