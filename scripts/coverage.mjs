@@ -6,7 +6,7 @@ const minIndex = process.argv.indexOf("--min");
 const MIN = minIndex > 0 ? Number(process.argv[minIndex + 1]) : 95;
 
 const output = await new Promise((resolve, reject) => {
-  const child = spawn("npx", ["hardhat", "test", "--coverage"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn("hardhat", ["test", "--coverage"], { stdio: ["ignore", "pipe", "inherit"] });
   let text = "";
   child.stdout.on("data", (chunk) => {
     process.stdout.write(chunk);

@@ -19,10 +19,10 @@ const [task, ...args] = process.argv.slice(2);
 const TASKS = {
   test: [["node", "scripts/test.mjs", ...args]],
   start: [["node", "--import", "tsx", "app/server/main.ts", ...args]],
-  bench: [["npx", "hardhat", "run", "scripts/gas-report.ts"]],
-  gas: [["npx", "hardhat", "run", "scripts/gas-report.ts"]],
+  bench: [["hardhat", "run", "scripts/gas-report.ts"]],
+  gas: [["hardhat", "run", "scripts/gas-report.ts"]],
   coverage: [["node", "scripts/coverage.mjs", ...args]],
-  compile: [["npx", "hardhat", "compile"]],
+  compile: [["hardhat", "compile"]],
 };
 
 function run(command, commandArgs, options = {}) {
@@ -49,6 +49,11 @@ if (major < REQUIRED_MAJOR) {
   process.exit(run("npx", ["-y", "-p", `node@${REQUIRED_MAJOR}`, "-c", inner]));
 }
 
+// Put node_modules/.bin on PATH, as `npm run` would, for commands started from here. Drop the settings
+// the outer `npx -p node@22 -c` leaves in the environment: they make any nested npx refuse to run.
+const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${dirname(process.execPath)}:${process.env.PATH}` };
+for (const leaked of ["npm_config_call", "npm_config_package", "npm_config_yes"]) delete env[leaked];
+
 const lock = join(root, "package-lock.json");
 const installed = join(root, "node_modules", ".package-lock.json");
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
@@ -57,12 +62,10 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   // Not `npm ci`: registries behind a firewall (ours included) may lack the other platforms' native
   // packages (anvil and EDR for macOS/Windows), so the lock file cannot list them, and `npm ci` refuses a
   // lock without them. `npm install` takes the locked versions and skips the missing optional packages.
-  const status = run("npm", ["install", "--no-audit", "--no-fund", "--no-save"]);
+  const status = run("npm", ["install", "--no-audit", "--no-fund", "--no-save"], { env });
   if (status !== 0) process.exit(status);
 }
 
-// Put node_modules/.bin on PATH, as `npm run` would, for commands started from here.
-const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${dirname(process.execPath)}:${process.env.PATH}` };
 for (const [command, ...commandArgs] of TASKS[task]) {
   const status = run(command, commandArgs, { env });
   if (status !== 0) process.exit(status);

@@ -3,9 +3,9 @@
 import { spawnSync } from "node:child_process";
 
 const steps = [
-  ["type check", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]],
+  ["type check", "tsc", ["--noEmit", "-p", "tsconfig.json"]],
   ["contracts: tests with coverage ≥ 95 % per file", "node", ["scripts/coverage.mjs", "--min", "95"]],
-  ["contracts: gas targets", "npx", ["hardhat", "run", "scripts/gas-report.ts"]],
+  ["contracts: gas targets", "hardhat", ["run", "scripts/gas-report.ts"]],
 ];
 
 for (const [title, command, args] of steps) {
