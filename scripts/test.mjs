@@ -3,6 +3,8 @@
 import { spawnSync } from "node:child_process";
 
 const steps = [
+  // Compiling also generates the typechain types that the type check reads.
+  ["compile contracts", "hardhat", ["build"]],
   ["type check", "tsc", ["--noEmit", "-p", "tsconfig.json"]],
   ["contracts: tests with coverage ≥ 95 % per file", "node", ["scripts/coverage.mjs", "--min", "95"]],
   ["contracts: gas targets", "hardhat", ["run", "scripts/gas-report.ts"]],
