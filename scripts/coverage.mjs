@@ -1,6 +1,7 @@
 // Runs the contract test suites with Hardhat's coverage and fails when any file of contracts/ (or the
 // Total row) is below the floor for lines or statements. Usage: node scripts/coverage.mjs [--min 95]
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 
 const minIndex = process.argv.indexOf("--min");
 const MIN = minIndex > 0 ? Number(process.argv[minIndex + 1]) : 95;
@@ -31,7 +32,9 @@ const rows = output
 // CI reads: "tests: N passed, N failed".
 const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
 const count = (word) => [...plain.matchAll(new RegExp(`^(\\d+) ${word} \\(`, "gm"))].map((m) => Number(m[1])).pop() ?? 0;
-console.log(`tests: ${count("passing")} passed, ${count("failing")} failed`);
+const summary = { passed: count("passing"), failed: count("failing") };
+console.log(`tests: ${summary.passed} passed, ${summary.failed} failed`);
+writeFileSync("coverage/test-summary.json", JSON.stringify(summary));
 
 if (!rows.some((row) => row.file === "Total")) {
   console.error("coverage: no coverage table in Hardhat's output");

@@ -6,7 +6,7 @@
 //   1. re-runs itself under Node 22 from the npm registry when the running Node is older,
 //   2. installs the locked dependencies when node_modules is missing or older than package-lock.json,
 //   3. runs the task (see TASKS).
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,14 +25,28 @@ const TASKS = {
   compile: [["hardhat", "compile"]],
 };
 
-function run(command, commandArgs, options = {}) {
-  const result = spawnSync(command, commandArgs, { cwd: root, stdio: "inherit", ...options });
-  if (result.error) {
-    console.error(`launch: could not run ${command}: ${result.error.message}`);
-    return 1;
+// Runs a command to its end. SIGINT and SIGTERM sent to this launcher (Ctrl-C, systemd, CI) are passed
+// on to the command and the launcher waits for it, so that `npm start` saves its state before the
+// terminal comes back.
+async function run(command, commandArgs, options = {}) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio: "inherit", ...options });
+  const forward = (signal) => child.kill(signal);
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  try {
+    const [code, signal] = await new Promise((resolve) => {
+      child.once("error", (error) => {
+        console.error(`launch: could not run ${command}: ${error.message}`);
+        resolve([1, null]);
+      });
+      child.once("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+    });
+    // A child stopped by a signal (Ctrl-C on `npm start`) is a normal stop, not a failure to report.
+    return code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1);
+  } finally {
+    process.off("SIGINT", forward);
+    process.off("SIGTERM", forward);
   }
-  // A child killed by a signal (Ctrl-C on `npm start`) is a normal stop, not a failure to report.
-  return result.status ?? (result.signal === "SIGINT" || result.signal === "SIGTERM" ? 0 : 1);
 }
 
 if (!TASKS[task]) {
@@ -46,7 +60,7 @@ if (major < REQUIRED_MAJOR) {
     `Node ${process.versions.node} is older than ${REQUIRED_MAJOR}: re-running under Node ${REQUIRED_MAJOR} from the npm registry (npx -y -p node@${REQUIRED_MAJOR}).`,
   );
   const inner = ["node", "scripts/launch.mjs", task, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
-  process.exit(run("npx", ["-y", "-p", `node@${REQUIRED_MAJOR}`, "-c", inner]));
+  process.exit(await run("npx", ["-y", "-p", `node@${REQUIRED_MAJOR}`, "-c", inner]));
 }
 
 // Put node_modules/.bin on PATH, as `npm run` would, for commands started from here. Drop the settings
@@ -62,11 +76,11 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   // Not `npm ci`: registries behind a firewall (ours included) may lack the other platforms' native
   // packages (anvil and EDR for macOS/Windows), so the lock file cannot list them, and `npm ci` refuses a
   // lock without them. `npm install` takes the locked versions and skips the missing optional packages.
-  const status = run("npm", ["install", "--no-audit", "--no-fund", "--no-save"], { env });
+  const status = await run("npm", ["install", "--no-audit", "--no-fund", "--no-save"], { env });
   if (status !== 0) process.exit(status);
 }
 
 for (const [command, ...commandArgs] of TASKS[task]) {
-  const status = run(command, commandArgs, { env });
+  const status = await run(command, commandArgs, { env });
   if (status !== 0) process.exit(status);
 }
