@@ -1,5 +1,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -51,6 +63,17 @@ export async function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/** Writes and flushes to the disk, so that a power cut cannot leave a renamed but empty file. */
+function writeDurably(path: string, data: Buffer): void {
+  const fd = openSync(path, "w");
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class AnvilChain {
   readonly #options: Required<Omit<AnvilOptions, "log">> & Pick<AnvilOptions, "log">;
   #child?: ChildProcess;
@@ -70,10 +93,6 @@ export class AnvilChain {
 
   get statePath(): string {
     return join(this.#options.stateDir, "state.json");
-  }
-
-  get pid(): number | undefined {
-    return this.#child?.pid;
   }
 
   async start(): Promise<void> {
@@ -119,7 +138,11 @@ export class AnvilChain {
 
   /** Dumps the state if the chain moved since the last dump (or always, with `force`). */
   async persist(force = false): Promise<void> {
-    if (this.#persisting) return this.#persisting;
+    // A dump already under way may predate what the caller just wrote: a forced one waits and dumps again.
+    while (this.#persisting) {
+      if (!force) return this.#persisting;
+      await this.#persisting.catch(() => {});
+    }
     this.#persisting = (async () => {
       const block = await this.blockNumber();
       if (!force && block === this.#lastPersistedBlock) return;
@@ -128,7 +151,7 @@ export class AnvilChain {
       const json = gunzipSync(Buffer.from((await this.rpc<string>("anvil_dumpState")).replace(/^0x/, ""), "hex"));
       JSON.parse(json.toString("utf8"));
       const tmp = `${this.statePath}.tmp`;
-      writeFileSync(tmp, json);
+      writeDurably(tmp, json);
       if (existsSync(this.statePath) && statSync(this.statePath).size > 0) {
         renameSync(this.statePath, join(this.#options.stateDir, "state.prev.json"));
       }
@@ -154,12 +177,6 @@ export class AnvilChain {
       if (this.#child.exitCode === null) this.#child.kill("SIGKILL");
       rmSync(this.#pidPath, { force: true });
     }
-  }
-
-  /** Stops the process without saving: what a crash looks like, for tests of recovery. */
-  kill(): void {
-    clearInterval(this.#timer);
-    this.#child?.kill("SIGKILL");
   }
 
   get #pidPath(): string {

@@ -45,15 +45,17 @@ export async function deployLedger(options: DeployOptions): Promise<LedgerDeploy
     override: { url: options.rpcUrl, chainId: options.chainId, accounts: options.privateKeys },
   });
   try {
+    const deploymentId = options.deploymentId ?? "ledger";
     const previous = existsSync(recordPath) ? (JSON.parse(readFileSync(recordPath, "utf8")) as LedgerDeployment) : undefined;
-    const deploymentBlock = previous?.deploymentBlock ?? (await connection.ethers.provider.getBlockNumber()) + 1;
+    // The indexer starts at this block. A journal without a record means a start that crashed
+    // mid-deployment: its first block is unknown, and block 0 is never wrong, only slower to index.
+    const journal = join(process.env.LEDGER_IGNITION_DIR, "deployments", deploymentId, "journal.jsonl");
+    const deploymentBlock =
+      previous?.deploymentBlock ?? (existsSync(journal) ? 0 : (await connection.ethers.provider.getBlockNumber()) + 1);
     const module = options.seedDemo
       ? (await import("../../../scripts/ignition/modules/DemoSeed.js")).default
       : (await import("../../../scripts/ignition/modules/Ledger.js")).default;
-    await connection.ignition.deploy(module, { deploymentId: options.deploymentId ?? "ledger" });
-    // DemoSeed returns nothing itself, so read the addresses from the Ledger module's futures.
-    const ledger = (await import("../../../scripts/ignition/modules/Ledger.js")).default;
-    const deployed = await connection.ignition.deploy(ledger, { deploymentId: options.deploymentId ?? "ledger" });
+    const deployed = await connection.ignition.deploy(module, { deploymentId });
     const deployment: LedgerDeployment = {
       chainId: options.chainId,
       deploymentBlock,

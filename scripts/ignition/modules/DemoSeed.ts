@@ -30,7 +30,8 @@ const COMPLAINT_CATEGORIES: Array<[code: string, slaDays: number]> = [
 ];
 
 export default buildModule("DemoSeed", (m) => {
-  const { directory, permitRegistry, complaintLedger } = m.useModule(LedgerModule);
+  const ledger = m.useModule(LedgerModule);
+  const { directory, permitRegistry, complaintLedger } = ledger;
   const admin = m.getAccount(1);
 
   const added = m.call(directory, "addMunicipality", ["TH-50-MAEHIA", "Mae Hia Town Municipality", admin]);
@@ -61,5 +62,5 @@ export default buildModule("DemoSeed", (m) => {
       id: `category_${code}`,
     });
   }
-  return {};
+  return ledger;
 });
