@@ -23,6 +23,7 @@ const TASKS = {
   gas: [["hardhat", "run", "scripts/gas-report.ts"]],
   coverage: [["node", "scripts/coverage.mjs", ...args]],
   compile: [["hardhat", "compile"]],
+  reindex: [["node", "--import", "tsx", "app/server/reindex.ts", ...args]],
 };
 
 // Runs a command to its end. SIGINT and SIGTERM sent to this launcher (Ctrl-C, systemd, CI) are passed

@@ -1,0 +1,27 @@
+/**
+ * What the service needs from IPFS, whichever engine serves it: Helia in this process (embedded) or a
+ * Kubo node through its RPC API (scale-out). Both store files as UnixFS with the IPIP-499
+ * `unixfs-v1-2025` profile, so the same bytes get the same CID on either engine.
+ */
+export interface IpfsStore {
+  readonly engine: "helia" | "kubo";
+  /** Stores `bytes` as one UnixFS file; returns its CIDv1 (base32 string). */
+  add(bytes: Uint8Array): Promise<string>;
+  /** The file's size in bytes; throws IpfsNotFoundError when this node does not hold it. */
+  size(cid: string): Promise<number>;
+  /** The file's bytes from `offset` (default 0), at most `length` of them (default: to the end). */
+  cat(cid: string, options?: { offset?: number; length?: number }): AsyncIterable<Uint8Array>;
+  /** Whether this node holds the whole file locally (never asks the network). */
+  has(cid: string): Promise<boolean>;
+  /** For /api/health. */
+  status(): Promise<{ ok: boolean; detail: string }>;
+  stop(): Promise<void>;
+}
+
+/** The CID is well-formed but this node does not hold that file. */
+export class IpfsNotFoundError extends Error {
+  constructor(readonly cid: string) {
+    super(`no file with CID ${cid} is stored here`);
+    this.name = "IpfsNotFoundError";
+  }
+}
