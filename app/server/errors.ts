@@ -1,9 +1,51 @@
 /**
- * Errors of the ledger service. An engine that cannot start (chain, IPFS, store) raises an
- * EngineError, which `main.ts` prints as one line instead of a stack trace.
+ * Every error the service reports. HTTP errors come from one registry: each has a stable code (what
+ * clients match on), an HTTP status and a message; every 4xx/5xx body is
+ * `{ "error": { "code": "…", "message": "…" } }` (see http/errorHandler.ts).
  */
-export type EngineName = "chain" | "ipfs" | "store" | "config";
+export const ERRORS = {
+  BAD_JSON: { status: 400, message: "The request body is not valid JSON." },
+  BAD_MULTIPART: { status: 400, message: "The request is not a well-formed multipart/form-data upload." },
+  FILE_MISSING: { status: 400, message: "The upload has no file in the field `file`." },
+  FILE_EMPTY: { status: 400, message: "The uploaded file is empty." },
+  FILE_TOO_LARGE: { status: 413, message: "The uploaded file is larger than the limit." },
+  META_INVALID: { status: 400, message: "The field `meta` is not valid." },
+  SHA256_INVALID: { status: 400, message: "A SHA-256 must be 64 hexadecimal digits (0x optional)." },
+  CID_INVALID: { status: 400, message: "That is not a valid CID." },
+  RECORD_ID_INVALID: { status: 400, message: "That is not a valid record id." },
+  QUERY_INVALID: { status: 400, message: "The query string is not valid." },
+  MUNICIPALITY_UNKNOWN: { status: 400, message: "No such municipality on the ledger." },
+  MUNICIPALITY_SUSPENDED: { status: 403, message: "The municipality is suspended: it can record nothing." },
+  RECORD_NOT_FOUND: { status: 404, message: "No record with that id." },
+  PROOF_NOT_FOUND: { status: 404, message: "No anchored record has that SHA-256." },
+  PROOF_PENDING: { status: 409, message: "The record is accepted but not anchored yet; try again shortly." },
+  CONTENT_NOT_FOUND: { status: 404, message: "No stored file has that CID." },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: "The requested range is outside the file." },
+  ROUTE_NOT_FOUND: { status: 404, message: "No such route." },
+  RATE_LIMITED: { status: 429, message: "Too many requests; slow down." },
+  ENGINE_UNAVAILABLE: { status: 503, message: "An engine of the ledger is not available." },
+  INTERNAL: { status: 500, message: "Something went wrong on our side." },
+} as const satisfies Record<string, { status: number; message: string }>;
 
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error meant for the client: its code and status come from {@link ERRORS}. */
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERRORS[code].message,
+  ) {
+    super(message);
+    this.name = "AppError";
+    this.status = ERRORS[code].status;
+  }
+}
+
+export type EngineName = "chain" | "ipfs" | "store" | "config" | "http";
+
+/** An engine that cannot start; `main.ts` prints it as one line instead of a stack trace. */
 export class EngineError extends Error {
   constructor(
     readonly engine: EngineName,

@@ -1,0 +1,44 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import multer from "multer";
+import { AppError } from "../errors.js";
+
+const MALFORMED = "Malformed upload: ";
+
+/** Unknown routes answer like every other error. */
+export const notFound: RequestHandler = (_req, _res, next) => next(new AppError("ROUTE_NOT_FOUND"));
+
+/**
+ * The one place where errors become HTTP answers: `{ error: { code, message } }` with the status of
+ * the registry. Errors from body parsers and multer are translated to their registry codes; anything
+ * else is a 500 whose details go to the log, not to the client.
+ */
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  const appError = toAppError(error);
+  if (appError.status >= 500) req.log?.error({ err: error }, "request failed");
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.status(appError.status).json({ error: { code: appError.code, message: appError.message } });
+};
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof multer.MulterError) {
+    if (error.code === "LIMIT_FILE_SIZE") return new AppError("FILE_TOO_LARGE");
+    if (error.code === "LIMIT_UNEXPECTED_FILE") {
+      return new AppError("BAD_MULTIPART", `Unexpected file field "${error.field}"; send the file as \`file\`.`);
+    }
+    return new AppError("BAD_MULTIPART", `${MALFORMED}${error.message}`);
+  }
+  const status = (error as { status?: number; type?: string }).status;
+  const type = (error as { type?: string }).type;
+  if (type === "entity.parse.failed") return new AppError("BAD_JSON");
+  if (type === "entity.too.large") return new AppError("FILE_TOO_LARGE", "The request body is larger than the limit.");
+  // busboy reports malformed multipart bodies as plain errors thrown inside multer.
+  if (error instanceof Error && /multipart|boundary|Unexpected end of form/i.test(error.message)) {
+    return new AppError("BAD_MULTIPART", `${MALFORMED}${error.message}`);
+  }
+  if (status === 400) return new AppError("BAD_MULTIPART", (error as Error).message);
+  return new AppError("INTERNAL");
+}

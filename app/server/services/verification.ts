@@ -1,0 +1,114 @@
+import type { AnchorQueue, AnchorRecord } from "../anchoring/types.js";
+import { PROOF_BUNDLE_FORMAT, type ProofBundle, type Verdict } from "../../shared/proofBundle.js";
+import { AppError } from "../errors.js";
+
+/** A record revoked inside its batch, as the indexer saw it in a RecordRevoked event. */
+export interface Revocation {
+  reasonCode: number;
+  reasonHash: string;
+  txHash: string;
+  blockNumber: number;
+}
+
+export interface RevocationLookup {
+  revocationOf(root: string, leaf: string): Revocation | undefined;
+}
+
+export interface TrailStep {
+  step: "accepted" | "submitted" | "anchored" | "final" | "revoked";
+  at: string | null;
+  txHash?: string;
+  blockNumber?: number;
+  detail?: string;
+}
+
+export interface VerificationResult {
+  verdict: Verdict;
+  record: PublicRecord | null;
+  trail: TrailStep[];
+  proof: ProofBundle | null;
+}
+
+export type PublicRecord = Omit<AnchorRecord, "leaf" | "root" | "proof">;
+
+/**
+ * Verdicts from what this service knows: its queue and the index of chain events. Answering needs no
+ * chain call, so verification stays fast under load; the proof bundle in every answer lets anyone
+ * repeat the check against the chain itself (the CLI and the web verifier do).
+ */
+export class VerificationService {
+  constructor(
+    private readonly queue: AnchorQueue,
+    private readonly revocations: RevocationLookup,
+    private readonly chain: { chainId: number; batchAnchor: string },
+  ) {}
+
+  verifySha256(sha256: string): VerificationResult {
+    const record = this.#pick(this.queue.findBySha256(sha256));
+    if (!record) return { verdict: "unknown", record: null, trail: [], proof: null };
+    const revocation = record.root ? this.revocations.revocationOf(record.root, record.leaf) : undefined;
+    const anchored = record.status === "anchored" || record.status === "final";
+    return {
+      verdict: !anchored ? "pending" : revocation ? "revoked" : "valid",
+      record: publicRecord(record),
+      trail: trailOf(record, revocation),
+      proof: anchored ? this.bundleOf(record) : null,
+    };
+  }
+
+  /** The proof bundle of an anchored record; 404 when unknown, 409 while it waits for its anchor. */
+  proofFor(sha256: string): ProofBundle {
+    const record = this.#pick(this.queue.findBySha256(sha256));
+    if (!record) throw new AppError("PROOF_NOT_FOUND");
+    if (record.status !== "anchored" && record.status !== "final") throw new AppError("PROOF_PENDING");
+    return this.bundleOf(record);
+  }
+
+  bundleOf(record: AnchorRecord): ProofBundle {
+    return {
+      format: PROOF_BUNDLE_FORMAT,
+      sha256: record.sha256,
+      leaf: record.leaf,
+      proof: record.proof ?? [],
+      root: record.root!,
+      chainId: this.chain.chainId,
+      contract: this.chain.batchAnchor,
+      municipalityId: record.municipalityId,
+      txHash: record.txHash!,
+      blockNumber: record.blockNumber!,
+      anchoredAt: record.anchoredAt!,
+      recordId: record.recordId,
+      ...(record.cid ? { cid: record.cid } : {}),
+    };
+  }
+
+  /** Of several records of one hash (several municipalities), the anchored one first, else the newest. */
+  #pick(records: AnchorRecord[]): AnchorRecord | undefined {
+    return records.find((r) => r.status === "final" || r.status === "anchored") ?? records[0];
+  }
+}
+
+export function publicRecord(record: AnchorRecord): PublicRecord {
+  const { leaf: _leaf, root: _root, proof: _proof, ...rest } = record;
+  return rest;
+}
+
+function trailOf(record: AnchorRecord, revocation: Revocation | undefined): TrailStep[] {
+  const anchoredAt = record.anchoredAt ? new Date(record.anchoredAt * 1000).toISOString() : null;
+  const trail: TrailStep[] = [{ step: "accepted", at: new Date(record.acceptedAt).toISOString() }];
+  if (record.txHash) trail.push({ step: "submitted", at: null, txHash: record.txHash });
+  if (record.status === "anchored" || record.status === "final") {
+    trail.push({ step: "anchored", at: anchoredAt, txHash: record.txHash!, blockNumber: record.blockNumber! });
+  }
+  if (record.status === "final") trail.push({ step: "final", at: null, blockNumber: record.blockNumber! });
+  if (revocation) {
+    trail.push({
+      step: "revoked",
+      at: null,
+      txHash: revocation.txHash,
+      blockNumber: revocation.blockNumber,
+      detail: `reason code ${revocation.reasonCode}`,
+    });
+  }
+  return trail;
+}
