@@ -1,21 +1,87 @@
 import { resolve } from "node:path";
+import { z } from "zod";
+import { EngineError } from "./errors.js";
 
 /**
- * The service's configuration, read once from the environment. Defaults run everything embedded on
- * one machine: `npm start` with nothing set.
+ * The service's configuration, read once from the environment. With nothing set, everything runs
+ * embedded on one machine (`npm start`); each scale-out engine is one variable away.
  */
+const schema = z.object({
+  DATA_DIR: z.string().default(".data"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  CHAIN_ID: z.coerce.number().int().positive().default(31337),
+  /** An external EVM chain instead of the embedded anvil. */
+  CHAIN_RPC_URL: z.url().optional(),
+  /** The RPC URL /api/health gives to readers (the web verifier, the CLI); default: the chain's. */
+  PUBLIC_RPC_URL: z.url().optional(),
+  /** The relayer's key on an external chain (or RELAYER_KEYSTORE + RELAYER_KEYSTORE_PASSWORD). */
+  RELAYER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 0x-prefixed 32-byte hex key").optional(),
+  RELAYER_KEYSTORE: z.string().optional(),
+  RELAYER_KEYSTORE_PASSWORD: z.string().optional(),
+  /** On an external chain: a deployment.json to use; without it, the ledger is deployed there. */
+  DEPLOYMENT_FILE: z.string().optional(),
+  /** A Kubo node's RPC API instead of the embedded Helia. */
+  IPFS_API_URL: z.url().optional(),
+  CONFIRMATIONS: z.coerce.number().int().min(0).default(0),
+  BATCH_SIZE: z.coerce.number().int().min(1).max(65_535).default(1000),
+  BATCH_MS: z.coerce.number().int().min(1).default(1000),
+  UPLOAD_LIMIT_MB: z.coerce.number().positive().default(25),
+  WRITES_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  DEFAULT_MUNICIPALITY_ID: z.coerce.number().int().positive().default(1),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
 export interface LedgerConfig {
-  /** Where the chain state, IPFS blocks, database and deployment records live. */
   dataDir: string;
   port: number;
-  /** Chain id of the embedded anvil chain. */
   chainId: number;
+  /** Set: an external chain; unset: the embedded anvil. */
+  chainRpcUrl?: string;
+  publicRpcUrl?: string;
+  relayer?: { privateKey: string } | { keystore: string; password: string };
+  deploymentFile?: string;
+  ipfsApiUrl?: string;
+  confirmations: number;
+  batchSize: number;
+  batchMs: number;
+  uploadLimitBytes: number;
+  writesPerMinute: number;
+  defaultMunicipalityId: number;
+  logLevel: z.infer<typeof schema>["LOG_LEVEL"];
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new EngineError("config", `${issue.path.join(".")}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  if (c.CHAIN_RPC_URL && !c.RELAYER_PRIVATE_KEY && !c.RELAYER_KEYSTORE) {
+    throw new EngineError("config", "CHAIN_RPC_URL needs the relayer's key: RELAYER_PRIVATE_KEY, or RELAYER_KEYSTORE with RELAYER_KEYSTORE_PASSWORD");
+  }
+  if (c.RELAYER_KEYSTORE && c.RELAYER_KEYSTORE_PASSWORD === undefined) {
+    throw new EngineError("config", "RELAYER_KEYSTORE needs RELAYER_KEYSTORE_PASSWORD");
+  }
   return {
-    dataDir: resolve(env.DATA_DIR ?? ".data"),
-    port: Number(env.PORT ?? 3000),
-    chainId: Number(env.CHAIN_ID ?? 31337),
+    dataDir: resolve(c.DATA_DIR),
+    port: c.PORT,
+    chainId: c.CHAIN_ID,
+    chainRpcUrl: c.CHAIN_RPC_URL,
+    publicRpcUrl: c.PUBLIC_RPC_URL,
+    relayer: c.RELAYER_PRIVATE_KEY
+      ? { privateKey: c.RELAYER_PRIVATE_KEY }
+      : c.RELAYER_KEYSTORE
+        ? { keystore: c.RELAYER_KEYSTORE, password: c.RELAYER_KEYSTORE_PASSWORD! }
+        : undefined,
+    deploymentFile: c.DEPLOYMENT_FILE,
+    ipfsApiUrl: c.IPFS_API_URL,
+    confirmations: c.CONFIRMATIONS,
+    batchSize: c.BATCH_SIZE,
+    batchMs: c.BATCH_MS,
+    uploadLimitBytes: Math.round(c.UPLOAD_LIMIT_MB * 1024 * 1024),
+    writesPerMinute: c.WRITES_PER_MINUTE,
+    defaultMunicipalityId: c.DEFAULT_MUNICIPALITY_ID,
+    logLevel: c.LOG_LEVEL,
   };
 }

@@ -1,0 +1,194 @@
+import { expect } from "chai";
+import { createHash, randomBytes } from "node:crypto";
+import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "./support/service.js";
+
+/**
+ * The HTTP API of issue 3 against the service as `npm start` runs it: real anvil, Helia on disk and
+ * SQLite in a temporary data folder. Uploads are capped at 1 MB here to test the limit cheaply.
+ */
+const sha256Of = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
+
+function form(bytes: Uint8Array | null, meta?: string, field = "file"): FormData {
+  const body = new FormData();
+  if (bytes) body.append(field, new Blob([bytes]), "document.pdf");
+  if (meta !== undefined) body.append("meta", meta);
+  return body;
+}
+
+describe("the ledger API", function () {
+  this.timeout(240_000);
+  const dataDir = tempDataDir("ledger-api");
+  let service: RunningService;
+  const get = (path: string, init?: RequestInit) => fetch(`${service.url}${path}`, init);
+  const json = async (path: string, init?: RequestInit) => {
+    const response = await get(path, init);
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
+  const upload = (body: FormData) => json("/api/documents", { method: "POST", body });
+  const expectError = async (pending: Promise<{ status: number; body: Record<string, any> }>, status: number, code: string) => {
+    const { status: actual, body } = await pending;
+    expect({ status: actual, code: body.error?.code }).to.deep.equal({ status, code });
+    expect(body.error.message).to.be.a("string").and.not.equal("");
+  };
+  const queueDepth = async () => (await json("/api/health")).body.queue.depth as number;
+
+  before(async () => {
+    service = await startService(dataDir, { UPLOAD_LIMIT_MB: "1", BATCH_MS: "200" });
+  });
+  after(async () => {
+    await service?.kill();
+    cleanUp(dataDir);
+  });
+
+  it("reports its engines, chain, contracts and the development keys in /api/health", async () => {
+    const { status, body } = await json("/api/health");
+    expect(status).to.equal(200);
+    expect(body.ok).to.equal(true);
+    expect(body.chain.chainId).to.equal(31337);
+    expect(body.chain.rpcUrl).to.equal(service.rpcUrl);
+    expect(body.chain.latestBlock).to.be.a("number");
+    expect(body.chain.devKeys).to.equal(true);
+    expect(Object.keys(body.chain.contracts)).to.have.members([
+      "directory",
+      "permitRegistry",
+      "complaintLedger",
+      "civicFund",
+      "batchAnchor",
+    ]);
+    expect(body.engines.ipfs.ok).to.equal(true);
+    expect(body.engines.store.ok).to.equal(true);
+    expect(body.queue.depth).to.be.a("number");
+  });
+
+  it("serves its OpenAPI document", async () => {
+    const { status, body } = await json("/openapi.json");
+    expect(status).to.equal(200);
+    expect(body.openapi).to.equal("3.1.0");
+    expect(Object.keys(body.paths)).to.include.members(["/api/documents", "/api/verify", "/api/proofs/{sha256}", "/ipfs/{cid}"]);
+  });
+
+  describe("a document, from upload to verdict", () => {
+    const bytes = randomBytes(5000);
+    const sha256 = sha256Of(bytes);
+    let accepted: Record<string, any>;
+
+    it("accepts an upload once it is queued, answering 201 with its hash, CID and record id", async () => {
+      const { status, body } = await upload(form(bytes, JSON.stringify({ title: "Building permit TH-50-MAEHIA/BP/2026/0001" })));
+      expect(status).to.equal(201);
+      expect(body.sha256).to.equal(sha256);
+      expect(body.cid).to.match(/^bafk/);
+      expect(body.recordId).to.match(/^rec_/);
+      expect(body.status).to.be.oneOf(["pending", "submitted", "anchored", "final"]);
+      accepted = body;
+    });
+
+    it("anchors it, then shows its transaction, block and proof", async () => {
+      const record = await eventually(
+        async () => (await json(`/api/records/${accepted.recordId}`)).body,
+        (r) => r.status === "anchored" || r.status === "final",
+      );
+      expect(record.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      expect(record.blockNumber).to.be.a("number");
+      expect(record.proof.sha256).to.equal(sha256);
+      expect(record.meta).to.deep.equal({ title: "Building permit TH-50-MAEHIA/BP/2026/0001" });
+    });
+
+    it("answers a second upload of the same bytes with the first record (200), never a second one", async () => {
+      const { status, body } = await upload(form(bytes));
+      expect(status).to.equal(200);
+      expect(body.recordId).to.equal(accepted.recordId);
+    });
+
+    it("verifies it by hash and by file, with its trail and proof bundle", async () => {
+      const byHash = await json(`/api/verify?sha256=${sha256.slice(2).toUpperCase()}`);
+      expect(byHash.status).to.equal(200);
+      expect(byHash.body.verdict).to.equal("valid");
+      expect(byHash.body.trail.map((step: { step: string }) => step.step)).to.include.members(["accepted", "anchored"]);
+      expect(byHash.body.proof.txHash).to.equal(byHash.body.record.txHash);
+      const byFile = await json("/api/verify", { method: "POST", body: form(bytes) });
+      expect(byFile.body.verdict).to.equal("valid");
+      expect(byFile.body.record.recordId).to.equal(accepted.recordId);
+    });
+
+    it("serves the proof bundle", async () => {
+      const { status, body } = await json(`/api/proofs/${sha256}`);
+      expect(status).to.equal(200);
+      expect(body).to.include({ format: "public-service-ledger/proof-bundle@1", sha256, chainId: 31337, municipalityId: 1 });
+      expect(body.proof).to.be.an("array");
+    });
+
+    it("serves the stored bytes at /ipfs/:cid, whole and by Range", async () => {
+      const whole = await get(`/ipfs/${accepted.cid}`);
+      expect(whole.status).to.equal(200);
+      expect(whole.headers.get("accept-ranges")).to.equal("bytes");
+      expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).to.equal(true);
+      const part = await get(`/ipfs/${accepted.cid}`, { headers: { Range: "bytes=100-199" } });
+      expect(part.status).to.equal(206);
+      expect(part.headers.get("content-range")).to.equal(`bytes 100-199/${bytes.length}`);
+      expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(100, 200))).to.equal(true);
+      const tail = await get(`/ipfs/${accepted.cid}`, { headers: { Range: "bytes=-10" } });
+      expect(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(bytes.length - 10))).to.equal(true);
+      await expectError(
+        json(`/ipfs/${accepted.cid}`, { headers: { Range: `bytes=${bytes.length}-` } }),
+        416,
+        "RANGE_NOT_SATISFIABLE",
+      );
+    });
+  });
+
+  it("says unknown for a hash it never saw", async () => {
+    const { body } = await json(`/api/verify?sha256=${sha256Of(randomBytes(32))}`);
+    expect(body).to.deep.equal({ verdict: "unknown", record: null, trail: [], proof: null });
+  });
+
+  describe("bad input gets its status and stable code, and leaves nothing behind", () => {
+    it("rejects uploads without a file, with an empty file, over the limit, or malformed", async () => {
+      const before = await queueDepth();
+      await expectError(upload(form(null, "{}")), 400, "FILE_MISSING");
+      await expectError(upload(form(new Uint8Array(0))), 400, "FILE_EMPTY");
+      await expectError(upload(form(randomBytes(1024 * 1024 + 1))), 413, "FILE_TOO_LARGE");
+      await expectError(upload(form(randomBytes(10), undefined, "attachment")), 400, "BAD_MULTIPART");
+      await expectError(
+        json("/api/documents", {
+          method: "POST",
+          headers: { "content-type": "multipart/form-data; boundary=XYZ" },
+          body: "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nunterminated",
+        }),
+        400,
+        "BAD_MULTIPART",
+      );
+      await expectError(upload(form(randomBytes(10), "{not json")), 400, "META_INVALID");
+      await expectError(upload(form(randomBytes(10), JSON.stringify({ citizenName: "Somchai" }))), 400, "META_INVALID");
+      await expectError(upload(form(randomBytes(10), JSON.stringify({ municipalityId: 999 }))), 400, "MUNICIPALITY_UNKNOWN");
+      expect(await queueDepth()).to.equal(before);
+    });
+
+    it("rejects malformed hashes, CIDs and record ids, and unknown ones", async () => {
+      await expectError(json("/api/verify?sha256=1234"), 400, "SHA256_INVALID");
+      await expectError(json("/api/verify"), 400, "QUERY_INVALID");
+      await expectError(json("/api/proofs/not-a-hash"), 400, "SHA256_INVALID");
+      await expectError(json(`/api/proofs/${sha256Of(randomBytes(8))}`), 404, "PROOF_NOT_FOUND");
+      await expectError(json("/ipfs/not-a-cid"), 400, "CID_INVALID");
+      await expectError(json("/ipfs/bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"), 404, "CONTENT_NOT_FOUND");
+      await expectError(json("/api/records/nonsense"), 400, "RECORD_ID_INVALID");
+      await expectError(json("/api/records/rec_0000000000000000000000"), 404, "RECORD_NOT_FOUND");
+      await expectError(json("/api/nowhere"), 404, "ROUTE_NOT_FOUND");
+      await expectError(json("/api/verify", { method: "POST", body: form(new Uint8Array(0)) }), 400, "FILE_EMPTY");
+    });
+  });
+
+  it("keeps every record across a restart", async () => {
+    const bytes = randomBytes(2000);
+    const { body: accepted } = await upload(form(bytes));
+    await eventually(
+      async () => (await json(`/api/records/${accepted.recordId}`)).body,
+      (r) => r.status === "anchored" || r.status === "final",
+    );
+    expect(await service.stop()).to.equal(0);
+    service = await startService(dataDir, { UPLOAD_LIMIT_MB: "1", BATCH_MS: "200" });
+    const { body } = await json(`/api/verify?sha256=${sha256Of(bytes)}`);
+    expect(body.verdict).to.equal("valid");
+    const stored = await get(`/ipfs/${accepted.cid}`);
+    expect(Buffer.from(await stored.arrayBuffer()).equals(bytes)).to.equal(true);
+  });
+});

@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JsonRpcProvider } from "ethers";
+
+/**
+ * The ledger service as `npm start` runs it (app/server/main.ts in a child process, real engines),
+ * for tests that talk to it over HTTP and RPC like any client.
+ */
+export interface RunningService {
+  child: ChildProcess;
+  dataDir: string;
+  /** http://127.0.0.1:PORT */
+  url: string;
+  rpcUrl: string;
+  output(): string;
+  /** Ctrl-C; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** kill -9, as a crash. */
+  kill(): Promise<void>;
+}
+
+export function tempDataDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `${prefix}-`));
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startService(dataDir: string, env: Record<string, string> = {}): Promise<RunningService> {
+  const port = env.PORT ?? String(await freePort());
+  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env, DATA_DIR: dataDir, PORT: port },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "ready" within 90 s:\n${output}`)), 90_000);
+    const onData = () => {
+      if (output.includes("ready;")) {
+        clearTimeout(timer);
+        child.stdout!.off("data", onData);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the service exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  const rpcUrl = output.match(/anvil at (http:\/\/127\.0\.0\.1:\d+)/)?.[1] ?? env.CHAIN_RPC_URL ?? "";
+  return {
+    child,
+    dataDir,
+    url: `http://127.0.0.1:${port}`,
+    rpcUrl,
+    output: () => output,
+    stop: async () => {
+      child.kill("SIGINT");
+      return exited;
+    },
+    kill: async () => {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** Kills whatever a test left running for `dataDir` (an anvil orphaned by a kill -9) and deletes it. */
+export function cleanUp(dataDir: string): void {
+  const pidFile = join(dataDir, "chain", "anvil.pid");
+  if (existsSync(pidFile)) {
+    try {
+      process.kill(JSON.parse(readFileSync(pidFile, "utf8")).pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+export function rpcProvider(url: string): JsonRpcProvider {
+  return new JsonRpcProvider(url, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1, pollingInterval: 50 });
+}
+
+/** Polls `read` until `done` holds, or fails after `timeoutMs`. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still not there after ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
