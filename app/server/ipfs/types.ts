@@ -25,3 +25,31 @@ export class IpfsNotFoundError extends Error {
     this.name = "IpfsNotFoundError";
   }
 }
+
+/** The text is not a CID at all (the API answers 400 before asking an engine). */
+export class IpfsInvalidCidError extends Error {
+  constructor(
+    readonly input: string,
+    readonly reason: string,
+  ) {
+    super(`not a CID: ${JSON.stringify(input.slice(0, 80))} (${reason})`);
+    this.name = "IpfsInvalidCidError";
+  }
+}
+
+/**
+ * `cat` was asked for bytes that cannot exist: a negative or fractional offset or length, or an offset
+ * past the end of the file (the gateway answers 416). A length running past the end is not an error;
+ * the read stops at the end.
+ */
+export class IpfsRangeError extends Error {
+  constructor(
+    readonly cid: string,
+    readonly offset: number,
+    readonly length: number | undefined,
+    readonly size: number,
+  ) {
+    super(`cannot read ${length ?? "the rest"} bytes at offset ${offset} of ${cid}, whose size is ${size}`);
+    this.name = "IpfsRangeError";
+  }
+}
