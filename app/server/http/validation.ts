@@ -1,6 +1,6 @@
-import { CID } from "multiformats/cid";
 import { z } from "zod";
 import { AppError } from "../errors.js";
+import { parseCid as parseProfileCid } from "../ipfs/profile.js";
 
 /** A SHA-256 as clients may write it (any case, 0x optional) → the canonical 0x-lowercase form. */
 export function parseSha256(value: unknown): string {
@@ -8,10 +8,10 @@ export function parseSha256(value: unknown): string {
   return `0x${value.replace(/^0x/, "").toLowerCase()}`;
 }
 
-/** A CID string (v0 or v1) → its canonical string; 400 for anything else. */
+/** A CID string → its canonical string; 400 for anything else. */
 export function parseCid(value: unknown): string {
   try {
-    return CID.parse(String(value)).toString();
+    return parseProfileCid(String(value)).toString();
   } catch {
     throw new AppError("CID_INVALID");
   }
