@@ -184,7 +184,7 @@ export async function verifyProofBundle(
       "root-anchored",
       problems.length === 0,
       problems.length === 0
-        ? `batch(root): anchored for municipality ${municipalityId}, ${count} record(s), block ${blockNumber}, time ${when(anchoredAt)}`
+        ? `batch(root): anchored for municipality ${municipalityId}, ${count} record${count === 1 ? "" : "s"}, block ${blockNumber}, time ${when(anchoredAt)}`
         : `batch(root): ${problems.join("; ")}`,
     );
   }
