@@ -1,0 +1,132 @@
+// Reading and building proof bundles (format in docs/proof-bundle.md). Only zod and ethers, so the web
+// app can read a bundle the same way the API and the CLI do.
+import { getAddress, isAddress } from "ethers";
+import { z } from "zod";
+import { PROOF_BUNDLE_FORMAT, type ProofBundle } from "./proofBundle.js";
+
+export type ProofBundleErrorCode = "INVALID_PROOF_BUNDLE" | "RECORD_NOT_ANCHORED";
+
+/** One thing wrong with a bundle: where (`sha256`, `proof[2]`, or `(bundle)` for the whole) and what. */
+export interface ProofBundleIssue {
+  path: string;
+  message: string;
+}
+
+export class ProofBundleError extends Error {
+  constructor(
+    readonly code: ProofBundleErrorCode,
+    message: string,
+    readonly issues: ProofBundleIssue[] = [],
+  ) {
+    super(message);
+    this.name = "ProofBundleError";
+  }
+}
+
+const bytes32 = (what: string) =>
+  z
+    .string({ error: `expected ${what} as a string` })
+    .regex(/^0x[0-9a-fA-F]{64}$/, `expected ${what}: 0x followed by 64 hex digits`)
+    .transform((value) => value.toLowerCase());
+
+const wholeNumber = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.int({ error: `expected ${what} as a whole number` }).min(min, `expected ${what} ≥ ${min}`).max(max, `expected ${what} ≤ ${max}`);
+
+// A StandardMerkleTree of n records has proofs of at most ceil(log2 n) elements; 64 covers any batch
+// and keeps a hostile bundle from making the verifier hash without end.
+const MAX_PROOF_LENGTH = 64;
+
+const proofBundleSchema = z.object({
+  format: z.literal(PROOF_BUNDLE_FORMAT, { error: `expected format "${PROOF_BUNDLE_FORMAT}" (the only format this verifier reads)` }),
+  sha256: bytes32("the document's SHA-256"),
+  leaf: bytes32("the leaf"),
+  proof: z
+    .array(bytes32("a proof element"), { error: "expected the proof as a list of hashes (empty for a batch of one)" })
+    .max(MAX_PROOF_LENGTH, `expected at most ${MAX_PROOF_LENGTH} proof elements`),
+  root: bytes32("the Merkle root"),
+  chainId: wholeNumber("the chain id", 1),
+  contract: z
+    .string({ error: "expected the contract address as a string" })
+    .refine((value) => isAddress(value), "expected the contract address: 0x and 40 hex digits (with a valid checksum if mixed case)")
+    .transform((value) => getAddress(value)),
+  municipalityId: wholeNumber("the municipality id", 1, 2 ** 32 - 1),
+  txHash: bytes32("the transaction hash"),
+  blockNumber: wholeNumber("the block number", 0),
+  anchoredAt: wholeNumber("the anchor time (s since epoch)", 0),
+  recordId: z.string().min(1).max(200).optional(),
+  cid: z.string().min(1).max(200).optional(),
+});
+
+function issuePath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(bundle)";
+  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`)).join("");
+}
+
+/**
+ * Validates a proof bundle (a parsed value, or JSON text) and returns it normalized: hashes in lowercase
+ * hex, the contract address checksummed, unknown fields dropped. Throws a ProofBundleError
+ * INVALID_PROOF_BUNDLE listing every problem with its field.
+ */
+export function parseProofBundle(json: unknown): ProofBundle {
+  let value = json;
+  if (typeof json === "string") {
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      const issue = { path: "(bundle)", message: `not JSON: ${(error as Error).message}` };
+      throw new ProofBundleError("INVALID_PROOF_BUNDLE", `not a proof bundle: ${issue.message}`, [issue]);
+    }
+  }
+  const result = proofBundleSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message }));
+  const list = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+  throw new ProofBundleError("INVALID_PROOF_BUNDLE", `not a valid proof bundle: ${list}`, issues);
+}
+
+/** The fields of an anchored record that a bundle carries (the anchoring queue's AnchorRecord has them). */
+export interface AnchoredRecordFields {
+  recordId?: string | null;
+  sha256: string;
+  cid?: string | null;
+  municipalityId: number;
+  leaf: string;
+  root: string | null;
+  proof: readonly string[] | null;
+  txHash: string | null;
+  blockNumber: number | null;
+  anchoredAt: number | null;
+}
+
+/** Where the record was anchored: the chain and its BatchAnchor contract (deployment.json has both). */
+export interface AnchorLocation {
+  chainId: number;
+  contract: string;
+}
+
+/**
+ * The proof bundle of an anchored record. Pure: it asks no chain, so the API can answer from its store.
+ * Throws RECORD_NOT_ANCHORED when the record has no root, transaction or block yet (the API then says
+ * "pending"), and INVALID_PROOF_BUNDLE when a stored field is malformed.
+ */
+export function proofBundleFor(record: AnchoredRecordFields, location: AnchorLocation): ProofBundle {
+  const { root, proof, txHash, blockNumber, anchoredAt } = record;
+  if (root === null || proof === null || txHash === null || blockNumber === null || anchoredAt === null) {
+    throw new ProofBundleError("RECORD_NOT_ANCHORED", `the record of ${record.sha256} is not anchored yet`);
+  }
+  return parseProofBundle({
+    format: PROOF_BUNDLE_FORMAT,
+    sha256: record.sha256,
+    leaf: record.leaf,
+    proof: [...proof],
+    root,
+    chainId: location.chainId,
+    contract: location.contract,
+    municipalityId: record.municipalityId,
+    txHash,
+    blockNumber,
+    anchoredAt,
+    ...(record.recordId ? { recordId: record.recordId } : {}),
+    ...(record.cid ? { cid: record.cid } : {}),
+  });
+}

@@ -1,0 +1,267 @@
+// Checks a proof bundle against any RPC node of its chain, trusting nothing but that node: the API, the
+// CLI and the web app all verify with this one function. Only ethers, no node: imports, so it also runs
+// in a browser.
+//
+// The BatchAnchor ABI is a hand-kept fragment rather than the typechain factory: the factory is generated
+// by `hardhat compile` into the git-ignored types/ folder (a fresh clone running `npx ledger verify` would
+// not have it) and carries the contract's bytecode, which a browser bundle has no use for.
+// test/app/verify.test.ts checks the fragment against the compiled ABI.
+import { Interface, getAddress, isError, sha256, toQuantity, zeroPadValue, toBeHex } from "ethers";
+import { leafOf, rootFromProof } from "./merkleProof.js";
+import { PROOF_BUNDLE_FORMAT, type BundleVerification, type Check, type ProofBundle } from "./proofBundle.js";
+
+export const BATCH_ANCHOR_ABI = [
+  "function batch(bytes32 root) view returns (tuple(uint32 municipalityId, uint32 count, uint64 anchoredAt, uint64 blockNumber))",
+  "function verifyRecord(bytes32 root, bytes32 leaf, bytes32[] proof) view returns (uint8 status, uint32 municipalityId, uint64 anchoredAt, uint64 blockNumber)",
+  "event BatchAnchored(bytes32 indexed root, uint32 indexed municipalityId, uint32 count)",
+] as const;
+
+const batchAnchor = new Interface(BATCH_ANCHOR_ABI);
+
+/** The checks in the order they run; "document-unchanged" only when the document (or its hash) is given. */
+export const CHECK_NAMES = [
+  "format-known",
+  "document-unchanged",
+  "leaf-matches-document",
+  "proof-valid",
+  "chain-id",
+  "contract-deployed",
+  "root-anchored",
+  "not-revoked",
+  "tx-receipt",
+  "anchor-block",
+  "anchor-event",
+  "anchored-at",
+] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+
+/** What the verifier needs of a connection: raw JSON-RPC calls, as ethers' JsonRpcProvider and BrowserProvider make. */
+export interface JsonRpcSender {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+/** The RPC node did not answer (unreachable, timed out, or an error that is not a contract revert). */
+export class RpcFailedError extends Error {
+  readonly code = "RPC_FAILED";
+  constructor(
+    readonly method: string,
+    cause: unknown,
+  ) {
+    super(`the RPC node failed to answer ${method}: ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`);
+    this.name = "RpcFailedError";
+  }
+}
+
+export interface VerifyOptions {
+  /** The document itself: adds the "document-unchanged" check (its SHA-256 equals bundle.sha256). */
+  documentBytes?: Uint8Array;
+  /**
+   * Or only the document's SHA-256, when the bundle came from someone else (the API) for a hash the
+   * caller asked about: the same check, so a bundle of another document cannot pass. Ignored with bytes.
+   */
+  documentSha256?: string;
+}
+
+interface RpcReceipt {
+  status: string;
+  blockNumber: string;
+  logs: { address: string; topics: string[]; data: string }[];
+}
+
+/** BatchAnchor.RecordStatus */
+const RECORD_STATUS = ["Unknown", "Anchored", "Revoked"] as const;
+
+async function ask<T>(rpc: JsonRpcSender, method: string, params: unknown[]): Promise<T> {
+  try {
+    return (await rpc.send(method, params)) as T;
+  } catch (error) {
+    throw new RpcFailedError(method, error);
+  }
+}
+
+/** An eth_call's decoded result, or undefined when the contract reverts or answers something undecodable. */
+async function view(rpc: JsonRpcSender, contract: string, name: string, args: unknown[]) {
+  let data: string;
+  try {
+    data = (await rpc.send("eth_call", [{ to: contract, data: batchAnchor.encodeFunctionData(name, args) }, "latest"])) as string;
+  } catch (error) {
+    if (isError(error, "CALL_EXCEPTION")) return undefined;
+    throw new RpcFailedError("eth_call", error);
+  }
+  try {
+    return batchAnchor.decodeFunctionResult(name, data);
+  } catch {
+    return undefined;
+  }
+}
+
+// Date covers ±8.64e15 ms; a hostile bundle's time may not fit.
+const when = (seconds: number) => (seconds <= 8.64e12 ? `${seconds} (${new Date(seconds * 1000).toISOString()})` : String(seconds));
+
+/**
+ * Checks `bundle` against the chain behind `rpc`, every check run and reported. The verdict is "valid"
+ * when every check passes, "revoked" when the only failure is that the chain says the record was revoked,
+ * and "unknown" otherwise. Throws RpcFailedError when the node does not answer: no verdict then.
+ */
+export async function verifyProofBundle(
+  bundle: ProofBundle,
+  rpc: JsonRpcSender,
+  options: VerifyOptions = {},
+): Promise<BundleVerification> {
+  const checks: Check[] = [];
+  const record = (name: CheckName, ok: boolean, detail: string) => checks.push({ name, ok, detail });
+
+  // A bundle of another format may give its fields other meanings: nothing else can be checked.
+  if (bundle.format !== PROOF_BUNDLE_FORMAT) {
+    record("format-known", false, `unknown format "${String(bundle.format)}"; this verifier reads "${PROOF_BUNDLE_FORMAT}"`);
+    return { verdict: "unknown", checks };
+  }
+  record("format-known", true, `format ${PROOF_BUNDLE_FORMAT}`);
+
+  const bundleSha256 = bundle.sha256.toLowerCase();
+  const documentSha256 = options.documentBytes ? sha256(options.documentBytes) : options.documentSha256?.toLowerCase();
+  if (documentSha256 !== undefined) {
+    const what = options.documentBytes ? "the document's SHA-256" : "the SHA-256 asked about";
+    record(
+      "document-unchanged",
+      documentSha256 === bundleSha256,
+      documentSha256 === bundleSha256
+        ? `${what} is ${documentSha256}, as in the bundle`
+        : `${what} is ${documentSha256}, the bundle's is ${bundleSha256}: the document was changed, or the bundle is another document's`,
+    );
+  }
+
+  // The leaf is derived here, never taken from the bundle: an inner node of the tree also "verifies" on
+  // chain with a shorter proof, but no document hash has an inner node as its leaf.
+  const leaf = leafOf(bundleSha256);
+  record(
+    "leaf-matches-document",
+    leaf === bundle.leaf.toLowerCase(),
+    leaf === bundle.leaf.toLowerCase()
+      ? `leaf ${leaf} = keccak256(keccak256(abi.encode(sha256)))`
+      : `the bundle's leaf ${bundle.leaf} is not keccak256(keccak256(abi.encode(sha256))) = ${leaf}`,
+  );
+
+  const root = bundle.root.toLowerCase();
+  const reached = rootFromProof(leaf, bundle.proof);
+  record(
+    "proof-valid",
+    reached === root,
+    reached === root
+      ? bundle.proof.length === 0
+        ? `empty proof: the leaf is the root (a batch of one)`
+        : `the ${bundle.proof.length} proof hashes lead from the leaf to the root ${root}`
+      : `the proof leads from the leaf to ${reached}, not to the root ${root}`,
+  );
+
+  const chainId = Number(BigInt(await ask<string>(rpc, "eth_chainId", [])));
+  record(
+    "chain-id",
+    chainId === bundle.chainId,
+    chainId === bundle.chainId
+      ? `the RPC node serves chain ${chainId}`
+      : `the RPC node serves chain ${chainId}, the bundle names chain ${bundle.chainId}`,
+  );
+
+  const contract = getAddress(bundle.contract);
+  const code = await ask<string>(rpc, "eth_getCode", [contract, "latest"]);
+  const deployed = code !== "0x";
+  record("contract-deployed", deployed, deployed ? `contract ${contract} has code` : `no contract at ${contract} on this chain`);
+
+  const anchor = deployed ? await view(rpc, contract, "batch", [root]) : undefined;
+  if (!anchor) {
+    record("root-anchored", false, deployed ? `${contract} did not answer batch(root): not a BatchAnchor` : "skipped: no contract");
+  } else {
+    const [municipalityId, count, anchoredAt, blockNumber] = Array.from(anchor[0] as Iterable<bigint>, Number);
+    const problems = [
+      count === 0 && "the root was never anchored by this contract",
+      count !== 0 && municipalityId !== bundle.municipalityId &&
+        `anchored for municipality ${municipalityId}, the bundle names ${bundle.municipalityId}`,
+      count !== 0 && blockNumber !== bundle.blockNumber && `anchored in block ${blockNumber}, the bundle says ${bundle.blockNumber}`,
+      count !== 0 && anchoredAt !== bundle.anchoredAt && `anchored at ${anchoredAt}, the bundle says ${bundle.anchoredAt}`,
+    ].filter((problem): problem is string => typeof problem === "string");
+    record(
+      "root-anchored",
+      problems.length === 0,
+      problems.length === 0
+        ? `batch(root): anchored for municipality ${municipalityId}, ${count} record${count === 1 ? "" : "s"}, block ${blockNumber}, time ${when(anchoredAt)}`
+        : `batch(root): ${problems.join("; ")}`,
+    );
+  }
+
+  const status = deployed ? await view(rpc, contract, "verifyRecord", [root, leaf, bundle.proof]) : undefined;
+  const statusName = status ? (RECORD_STATUS[Number(status[0])] ?? `status ${status[0]}`) : undefined;
+  record(
+    "not-revoked",
+    statusName === "Anchored",
+    statusName === "Anchored"
+      ? "verifyRecord(root, leaf, proof): Anchored"
+      : statusName === "Revoked"
+        ? "verifyRecord(root, leaf, proof): Revoked: the municipality revoked this record (see its RecordRevoked event)"
+        : statusName === "Unknown"
+          ? "verifyRecord(root, leaf, proof): Unknown: the contract holds no such leaf under an anchored root"
+          : deployed
+            ? `${contract} did not answer verifyRecord: not a BatchAnchor`
+            : "skipped: no contract",
+  );
+
+  const txHash = bundle.txHash.toLowerCase();
+  const receipt = await ask<RpcReceipt | null>(rpc, "eth_getTransactionReceipt", [txHash]);
+  const succeeded = receipt !== null && BigInt(receipt.status) === 1n;
+  record(
+    "tx-receipt",
+    succeeded,
+    succeeded
+      ? `transaction ${txHash} succeeded`
+      : receipt === null
+        ? `no receipt for transaction ${txHash} on this chain`
+        : `transaction ${txHash} failed (status ${receipt.status})`,
+  );
+
+  const txBlock = receipt ? Number(BigInt(receipt.blockNumber)) : undefined;
+  record(
+    "anchor-block",
+    txBlock === bundle.blockNumber,
+    txBlock === undefined
+      ? "skipped: no receipt"
+      : txBlock === bundle.blockNumber
+        ? `the transaction is in block ${txBlock}`
+        : `the transaction is in block ${txBlock}, the bundle says ${bundle.blockNumber}`,
+  );
+
+  const event = batchAnchor.getEvent("BatchAnchored")!;
+  const topics = [event.topicHash, root, zeroPadValue(toBeHex(bundle.municipalityId), 32)];
+  const anchoredLog = receipt?.logs.find(
+    (log) =>
+      log.address.toLowerCase() === contract.toLowerCase() &&
+      log.topics.length === topics.length &&
+      log.topics.every((topic, i) => topic.toLowerCase() === topics[i]),
+  );
+  const loggedCount = anchoredLog ? Number(batchAnchor.decodeEventLog(event, anchoredLog.data, anchoredLog.topics).count) : 0;
+  record(
+    "anchor-event",
+    anchoredLog !== undefined,
+    anchoredLog
+      ? `the transaction emitted BatchAnchored(root, municipality ${bundle.municipalityId}, count ${loggedCount}) from ${contract}`
+      : receipt
+        ? `the transaction emitted no BatchAnchored(root, municipality ${bundle.municipalityId}) from ${contract}`
+        : "skipped: no receipt",
+  );
+
+  const block = await ask<{ timestamp: string } | null>(rpc, "eth_getBlockByNumber", [toQuantity(bundle.blockNumber), false]);
+  const timestamp = block ? Number(BigInt(block.timestamp)) : undefined;
+  record(
+    "anchored-at",
+    timestamp === bundle.anchoredAt,
+    timestamp === undefined
+      ? `no block ${bundle.blockNumber} on this chain`
+      : timestamp === bundle.anchoredAt
+        ? `block ${bundle.blockNumber} has the timestamp ${when(timestamp)}`
+        : `block ${bundle.blockNumber} has the timestamp ${when(timestamp)}, the bundle says ${bundle.anchoredAt}`,
+  );
+
+  const failed = checks.filter((check) => !check.ok);
+  const verdict =
+    failed.length === 0 ? "valid" : statusName === "Revoked" && failed.every((check) => check.name === "not-revoked") ? "revoked" : "unknown";
+  return { verdict, checks };
+}
