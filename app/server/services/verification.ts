@@ -1,5 +1,6 @@
 import type { AnchorQueue, AnchorRecord } from "../anchoring/types.js";
-import { PROOF_BUNDLE_FORMAT, type ProofBundle, type Verdict } from "../../shared/proofBundle.js";
+import type { ProofBundle, Verdict } from "../../shared/proofBundle.js";
+import { proofBundleFor } from "../../shared/proofBundleFormat.js";
 import { AppError } from "../errors.js";
 
 /** A record revoked inside its batch, as the indexer saw it in a RecordRevoked event. */
@@ -65,21 +66,7 @@ export class VerificationService {
   }
 
   bundleOf(record: AnchorRecord): ProofBundle {
-    return {
-      format: PROOF_BUNDLE_FORMAT,
-      sha256: record.sha256,
-      leaf: record.leaf,
-      proof: record.proof ?? [],
-      root: record.root!,
-      chainId: this.chain.chainId,
-      contract: this.chain.batchAnchor,
-      municipalityId: record.municipalityId,
-      txHash: record.txHash!,
-      blockNumber: record.blockNumber!,
-      anchoredAt: record.anchoredAt!,
-      recordId: record.recordId,
-      ...(record.cid ? { cid: record.cid } : {}),
-    };
+    return proofBundleFor(record, { chainId: this.chain.chainId, contract: this.chain.batchAnchor });
   }
 
   /** Of several records of one hash (several municipalities), the anchored one first, else the newest. */
