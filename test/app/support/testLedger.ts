@@ -71,7 +71,7 @@ export class TestLedger {
   private constructor(
     readonly dataDir: string,
     readonly deployment: LedgerDeployment,
-    readonly persistIntervalMs: number,
+    public persistIntervalMs: number,
   ) {
     this.chain = this.#newChain();
   }
@@ -129,8 +129,9 @@ export class TestLedger {
     await this.chain.stop();
   }
 
-  /** A new anvil from the data folder's saved state (at a new URL). */
-  async restartChain(): Promise<void> {
+  /** A new anvil from the data folder's saved state (at a new URL), saving its state as often as asked. */
+  async restartChain(options: { persistIntervalMs?: number } = {}): Promise<void> {
+    this.persistIntervalMs = options.persistIntervalMs ?? this.persistIntervalMs;
     this.chain = this.#newChain();
     await this.chain.start();
   }
