@@ -3,6 +3,10 @@ import { AnchorInputError } from "../../app/server/anchoring/errors.js";
 import { leafOf } from "../../app/server/anchoring/batcher.js";
 import type { AnchorRecord } from "../../app/server/anchoring/types.js";
 import { AnchorWorker, type AnchorWorkerOptions } from "../../app/server/anchoring/worker.js";
+import { startAnchoringEngine } from "../../app/server/anchoring/engine.js";
+import { readAnchoringConfig } from "../../app/server/anchoring/config.js";
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
 import type { ChainClient } from "../../app/server/chain/client.js";
 import { TestLedger, sha256Of, waitFor, type TestStore } from "./support/testLedger.js";
 
@@ -165,6 +169,33 @@ describe("anchoring worker", function () {
     for (const tx of direct) expect((await client.waitForReceipt(tx.hash, 10_000))!.status).to.equal(1);
     expect(await client.provider.getTransactionCount(client.relayerAddress, "latest")).to.equal(startNonce + 60);
     expect(problems).to.deep.equal([]);
+  });
+
+  it("runs as one engine: queue, worker and indexer on the data folder's database, with a status for /api/health", async () => {
+    const engine = startAnchoringEngine({
+      dataDir: mkdtempSync(join(ledger.dataDir, "engine-")),
+      rpcUrl: ledger.chain.url,
+      deployment: ledger.deployment,
+      relayerPrivateKey: ledger.account("ledgerService").privateKey,
+      config: { ...readAnchoringConfig({}, { embedded: true }), batchWindowMs: 100 },
+      durableBlock: () => ledger.chain.persistedBlock,
+    });
+    try {
+      const record = engine.queue.enqueue({ sha256: sha256Of("engine"), cid: "bafkreiabc", municipalityId: 1, kind: "document", meta: { title: "x" } });
+      await waitFor("the record anchored", () => engine.queue.get(record.recordId)!.status === "anchored");
+      await ledger.chain.persist(true);
+      await waitFor("the record final", () => engine.queue.get(record.recordId)!.status === "final");
+      const anchored = engine.queue.get(record.recordId)!;
+      expect(anchored).to.deep.include({ cid: "bafkreiabc", meta: { title: "x" }, kind: "document" });
+      await waitFor("the indexer past the anchor", () => (engine.indexer.status().lastIndexedBlock ?? 0) >= anchored.blockNumber!);
+      const status = engine.status();
+      expect(status.queue).to.deep.equal({ records: { pending: 0, submitted: 0, anchored: 0, final: 1 }, lastAnchoredBlock: anchored.blockNumber });
+      expect(status.worker).to.deep.equal({ running: true, reconciled: true, lastError: null });
+      expect(status.indexer).to.deep.include({ running: true, lastError: null });
+      expect(engine.indexer.counts().idx_batches).to.be.at.least(1);
+    } finally {
+      await engine.stop();
+    }
   });
 
   it("refuses malformed records with a stable code and writes nothing", async () => {

@@ -47,6 +47,7 @@ export class SqliteAnchorQueue implements AnchorQueue {
 
   enqueue(record: NewRecord): AnchorRecord {
     const valid = validate(record);
+    const now = this.#now();
     // One statement, so one commit: either the record is durably queued or nothing is. A second upload
     // of the same document to the same municipality keeps the first row (and its id).
     this.#db
@@ -56,14 +57,14 @@ export class SqliteAnchorQueue implements AnchorQueue {
          ON CONFLICT (sha256, municipality_id) DO NOTHING`,
       )
       .run(
-        newRecordId(this.#now()),
+        newRecordId(now),
         valid.sha256,
         valid.municipalityId,
         valid.cid,
         valid.kind,
         valid.meta === null ? null : JSON.stringify(valid.meta),
         leafOf(valid.sha256),
-        this.#now(),
+        now,
       );
     const row = this.#db
       .prepare(`${SELECT_RECORD} WHERE r.sha256 = ? AND r.municipality_id = ?`)

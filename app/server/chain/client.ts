@@ -135,12 +135,18 @@ export class ChainClient {
         // The node may or may not have taken it (a timeout, a dropped connection): only the chain knows
         // which nonce comes next now.
         this.#nextNonce = undefined;
-        if (/already known/i.test(errorText(error))) {
+        // The very same signed transaction is in the node already (geth: "already known", anvil:
+        // "transaction already imported"): it was sent.
+        if (/already known|already imported/i.test(errorText(error))) {
           this.#nextNonce = nonce + 1;
           return sent;
         }
         // Someone else used this key's nonce (another process with the same key): once, with a fresh one.
-        if (attempt === 0 && (isError(error, "NONCE_EXPIRED") || isError(error, "REPLACEMENT_UNDERPRICED"))) continue;
+        const nonceTaken =
+          isError(error, "NONCE_EXPIRED") ||
+          isError(error, "REPLACEMENT_UNDERPRICED") ||
+          /nonce too low|replacement transaction underpriced/i.test(errorText(error));
+        if (attempt === 0 && nonceTaken) continue;
         throw error;
       }
       this.#nextNonce = nonce + 1;
