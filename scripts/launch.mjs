@@ -16,14 +16,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [task, ...args] = process.argv.slice(2);
 
 // Each task is a list of commands run in order from the repository root; the first failure stops it.
+// The service imports the contracts' TypeScript bindings (types/, made by the compiler), hence the build
+// first: a no-op when nothing changed.
+const BUILD = ["hardhat", "build", "--quiet"];
 const TASKS = {
   test: [["node", "scripts/test.mjs", ...args]],
-  start: [["node", "--import", "tsx", "app/server/main.ts", ...args]],
+  start: [BUILD, ["node", "--import", "tsx", "app/server/main.ts", ...args]],
   bench: [["hardhat", "run", "scripts/gas-report.ts"]],
   gas: [["hardhat", "run", "scripts/gas-report.ts"]],
   coverage: [["node", "scripts/coverage.mjs", ...args]],
   compile: [["hardhat", "compile"]],
-  reindex: [["node", "--import", "tsx", "app/server/reindex.ts", ...args]],
+  reindex: [BUILD, ["node", "--import", "tsx", "app/server/reindex.ts", ...args]],
 };
 
 // Runs a command to its end. SIGINT and SIGTERM sent to this launcher (Ctrl-C, systemd, CI) are passed

@@ -50,4 +50,12 @@ export interface AnchorQueue {
   findBySha256(sha256: string): AnchorRecord[];
   /** Records not yet final. */
   depth(): number;
+  /** Records per status and the newest anchor block, for /api/health. */
+  status(): AnchorQueueStatus;
+}
+
+export interface AnchorQueueStatus {
+  records: Record<RecordStatus, number>;
+  /** The newest block holding one of this service's anchors, once there is one. */
+  lastAnchoredBlock: number | null;
 }

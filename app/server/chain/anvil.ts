@@ -121,6 +121,14 @@ export class AnvilChain {
     this.#timer.unref();
   }
 
+  /**
+   * The newest block the state file holds. Blocks after it exist only in the running anvil and are
+   * lost if it is killed: the anchoring worker calls nothing final beyond it.
+   */
+  get persistedBlock(): bigint {
+    return this.#lastPersistedBlock;
+  }
+
   async rpc<T>(method: string, params: unknown[] = []): Promise<T> {
     const response = await fetch(this.#url, {
       method: "POST",

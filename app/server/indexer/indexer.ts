@@ -1,0 +1,183 @@
+import type { DatabaseSync } from "node:sqlite";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { JsonRpcProvider, Log } from "ethers";
+import type { LedgerDeployment } from "../chain/deploy.js";
+import { inTransaction } from "../store/database.js";
+import { EventTables, followedTopics, type BlockFacts, type IndexTable } from "./eventTables.js";
+
+/**
+ * The indexer: follows the ledger contracts' events from the deployment block into the index tables
+ * (eventTables.ts), a range of blocks per transaction together with its cursor. It trusts nothing but
+ * the chain: when the block under its cursor changed (a reorganisation, or an embedded chain restarted
+ * from an older dump), it drops the tables and reads the chain again from the deployment block.
+ */
+export interface IndexerOptions {
+  db: DatabaseSync;
+  provider: JsonRpcProvider;
+  deployment: LedgerDeployment;
+  /** Blocks per eth_getLogs request (default 2,000). */
+  blockRange?: number;
+  /** Index only blocks this deep under the head (default 0; a real network wants a few). */
+  confirmations?: number;
+  /** Pause between polls once caught up (ms, default 1,000). */
+  pollIntervalMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface IndexerStatus {
+  running: boolean;
+  /** The next block to read. */
+  nextBlock: number;
+  /** The last block read, or null before the first. */
+  lastIndexedBlock: number | null;
+  lastError: string | null;
+}
+
+const CURSOR = "ledger";
+
+interface CursorRow {
+  next_block: number;
+  last_block_hash: string | null;
+}
+
+export class Indexer {
+  readonly #db: DatabaseSync;
+  readonly #provider: JsonRpcProvider;
+  readonly #deployment: LedgerDeployment;
+  readonly #tables: EventTables;
+  readonly #blockRange: number;
+  readonly #confirmations: number;
+  readonly #pollIntervalMs: number;
+  readonly #log: (message: string) => void;
+  readonly #topics = followedTopics();
+  #running?: Promise<void>;
+  #stop = new AbortController();
+  #lastError: string | null = null;
+
+  constructor(options: IndexerOptions) {
+    this.#db = options.db;
+    this.#provider = options.provider;
+    this.#deployment = options.deployment;
+    this.#tables = new EventTables(options.db, options.deployment.contracts);
+    this.#blockRange = options.blockRange ?? 2000;
+    this.#confirmations = options.confirmations ?? 0;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.#log = options.log ?? (() => {});
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#stop = new AbortController();
+    this.#running = (async () => {
+      while (!this.#stop.signal.aborted) {
+        try {
+          await this.catchUp();
+          this.#lastError = null;
+        } catch (error) {
+          this.#lastError = (error as Error).message.split("\n")[0];
+          this.#log(`indexer: ${this.#lastError}`);
+        }
+        await sleep(this.#pollIntervalMs, undefined, { signal: this.#stop.signal }).catch(() => {});
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#running;
+    this.#running = undefined;
+  }
+
+  status(): IndexerStatus {
+    const cursor = this.#cursor();
+    const lastIndexedBlock = cursor.next_block > this.#deployment.deploymentBlock ? cursor.next_block - 1 : null;
+    return { running: this.#running !== undefined, nextBlock: cursor.next_block, lastIndexedBlock, lastError: this.#lastError };
+  }
+
+  counts(): Record<IndexTable, number> {
+    return this.#tables.counts();
+  }
+
+  /** Indexes every block up to the (confirmed) head; returns the last block indexed. */
+  async catchUp(): Promise<number> {
+    for (;;) {
+      const cursor = this.#cursor();
+      if (!(await this.#stillOnChain(cursor))) {
+        this.#log(`indexer: block ${cursor.next_block - 1} changed under the index; rebuilding from block ${this.#deployment.deploymentBlock}`);
+        this.#rewind();
+        continue;
+      }
+      const head = (await this.#provider.getBlockNumber()) - this.#confirmations;
+      if (cursor.next_block > head) return cursor.next_block - 1;
+      const to = Math.min(head, cursor.next_block + this.#blockRange - 1);
+      await this.#indexRange(cursor, to);
+    }
+  }
+
+  /** Drops the index tables and rebuilds them from the deployment block, from the chain alone. */
+  async reindex(): Promise<Record<IndexTable, number>> {
+    this.#rewind();
+    await this.catchUp();
+    return this.counts();
+  }
+
+  async #indexRange(cursor: CursorRow, to: number): Promise<void> {
+    const from = cursor.next_block;
+    const logs = await this.#provider.getLogs({
+      address: [this.#deployment.contracts.batchAnchor, this.#deployment.contracts.directory],
+      topics: [this.#topics],
+      fromBlock: from,
+      toBlock: to,
+    });
+    const ordered = logs.filter((log) => !log.removed).sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+    const facts = await this.#blockFacts(ordered);
+    const end = await this.#provider.getBlock(to);
+    if (!end) throw new Error(`block ${to} is not on the chain any more`);
+    inTransaction(this.#db, () => {
+      // Compare and set: another indexer on this database (a running service during `npm run reindex`)
+      // may have indexed this range meanwhile; then this copy is dropped.
+      const now = this.#cursor();
+      if (now.next_block !== from || now.last_block_hash !== cursor.last_block_hash) return;
+      for (const log of ordered) this.#tables.apply(log, facts.get(log.blockNumber));
+      this.#db.prepare("UPDATE idx_cursor SET next_block = ?, last_block_hash = ? WHERE name = ?").run(to + 1, end.hash, CURSOR);
+    });
+  }
+
+  /** Block time and transaction senders of the blocks whose logs need them. */
+  async #blockFacts(logs: Log[]): Promise<Map<number, BlockFacts>> {
+    const facts = new Map<number, BlockFacts>();
+    for (const log of logs) {
+      if (!this.#tables.needsBlockFacts(log) || facts.has(log.blockNumber)) continue;
+      const block = await this.#provider.getBlock(log.blockNumber, true);
+      if (!block) throw new Error(`block ${log.blockNumber} vanished while it was being indexed`);
+      const senders = new Map(block.prefetchedTransactions.map((tx) => [tx.hash, tx.from]));
+      facts.set(log.blockNumber, { timestamp: block.timestamp, senders });
+    }
+    return facts;
+  }
+
+  /** Whether the last block indexed is still the chain's block at that height. */
+  async #stillOnChain(cursor: CursorRow): Promise<boolean> {
+    if (cursor.last_block_hash === null) return true;
+    const block = await this.#provider.getBlock(cursor.next_block - 1);
+    return block?.hash === cursor.last_block_hash;
+  }
+
+  #cursor(): CursorRow {
+    const row = this.#db.prepare("SELECT next_block, last_block_hash FROM idx_cursor WHERE name = ?").get(CURSOR) as CursorRow | undefined;
+    if (row) return row;
+    this.#db
+      .prepare("INSERT OR IGNORE INTO idx_cursor (name, next_block, last_block_hash) VALUES (?, ?, NULL)")
+      .run(CURSOR, this.#deployment.deploymentBlock);
+    return this.#cursor();
+  }
+
+  #rewind(): void {
+    inTransaction(this.#db, () => {
+      this.#tables.clear();
+      this.#db
+        .prepare("INSERT OR REPLACE INTO idx_cursor (name, next_block, last_block_hash) VALUES (?, ?, NULL)")
+        .run(CURSOR, this.#deployment.deploymentBlock);
+    });
+  }
+}

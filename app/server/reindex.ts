@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AnvilChain } from "./chain/anvil.js";
+import { createProvider } from "./chain/client.js";
+import type { LedgerDeployment } from "./chain/deploy.js";
+import { readConfig } from "./config.js";
+import { EngineError } from "./errors.js";
+import { Indexer } from "./indexer/indexer.js";
+import { databasePath, openDatabase } from "./store/database.js";
+
+/**
+ * `npm run reindex`: drops the index tables of the data folder's database and rebuilds them from the
+ * chain alone, then prints how many rows each table holds. The anchoring queue is left as it is.
+ *
+ * Which chain: CHAIN_RPC_URL when set (an external chain); else the embedded chain of the data folder —
+ * the running one when `npm start` is up (found through its pid file), otherwise an anvil started here
+ * from the folder's saved state and stopped again at the end.
+ */
+const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
+
+async function runningEmbeddedChain(stateDir: string): Promise<string | undefined> {
+  const pidFile = join(stateDir, "anvil.pid");
+  if (!existsSync(pidFile)) return undefined;
+  const { url } = JSON.parse(readFileSync(pidFile, "utf8")) as { url: string };
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      signal: AbortSignal.timeout(2000),
+    });
+    return response.ok ? url : undefined;
+  } catch {
+    return undefined; // a pid file left by a crash: AnvilChain.start cleans it up
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const deploymentPath = join(config.dataDir, "deployment.json");
+  if (!existsSync(deploymentPath)) {
+    throw new EngineError("config", `no ${deploymentPath}: start the ledger once (npm start) so that its contracts are deployed`);
+  }
+  const deployment = JSON.parse(readFileSync(deploymentPath, "utf8")) as LedgerDeployment;
+
+  let chain: AnvilChain | undefined;
+  let rpcUrl = process.env.CHAIN_RPC_URL ?? (await runningEmbeddedChain(join(config.dataDir, "chain")));
+  if (rpcUrl) {
+    log(`chain: using ${rpcUrl}`);
+  } else {
+    chain = new AnvilChain({ stateDir: join(config.dataDir, "chain"), chainId: config.chainId, log });
+    await chain.start();
+    rpcUrl = chain.url;
+    log(`chain: started the embedded chain from ${chain.statePath} for the rebuild`);
+  }
+  const provider = createProvider(rpcUrl, deployment.chainId);
+  const db = openDatabase(config.dataDir);
+  try {
+    log(`index: rebuilding ${databasePath(config.dataDir)} from block ${deployment.deploymentBlock}`);
+    const counts = await new Indexer({ db, provider, deployment, log }).reindex();
+    for (const [table, count] of Object.entries(counts)) log(`  ${table.padEnd(20)} ${count}`);
+    log("index: rebuilt from the chain");
+  } finally {
+    db.close();
+    provider.destroy();
+    await chain?.stop();
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  const message = (error as Error).message.split("\n")[0];
+  console.error(error instanceof EngineError ? `reindex: the ${error.engine} failed: ${message}` : `reindex: failed: ${message}`);
+  process.exit(1);
+}

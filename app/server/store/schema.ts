@@ -1,0 +1,131 @@
+/**
+ * The database schema, as numbered migrations applied in order by `openDatabase`. A migration is never
+ * edited once released: a change of schema is a new migration. The `schema_version` table records which
+ * ones ran.
+ *
+ * Two kinds of tables live here, and only the first kind holds anything the chain does not:
+ * - the anchoring queue (`records`, `anchor_batches`): what the API accepted and what the worker sent;
+ * - the index (`idx_*`): query tables that the indexer derives from contract events and can rebuild
+ *   from the chain alone (`npm run reindex`).
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "anchoring queue: accepted records and the batches that anchor them",
+    sql: `
+      -- One row per Merkle batch the worker formed. Its membership (records.batch_id) and root are
+      -- written in the same transaction, before any transaction is sent, so that after a crash the same
+      -- root can be asked for on chain and re-sent: BatchAnchor refuses a root twice, so a re-send can
+      -- never anchor a record twice.
+      CREATE TABLE anchor_batches (
+        batch_id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        root            TEXT    NOT NULL UNIQUE,
+        municipality_id INTEGER NOT NULL,
+        record_count    INTEGER NOT NULL CHECK (record_count > 0),
+        -- A random extra leaf, set only when the plain root was taken (by another municipality).
+        salt            TEXT,
+        status          TEXT    NOT NULL CHECK (status IN ('unsent', 'submitted', 'anchored', 'final', 'abandoned')),
+        created_at      INTEGER NOT NULL,
+        tx_hash         TEXT,
+        nonce           INTEGER,
+        submitted_at    INTEGER,
+        block_number    INTEGER,
+        block_hash      TEXT,
+        anchored_at     INTEGER,
+        -- Not before this time (ms) is a refused batch tried again.
+        retry_at        INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT
+      );
+      CREATE INDEX anchor_batches_status ON anchor_batches (status, batch_id);
+
+      -- A record's own status follows from its batch: none or unsent → pending, then the batch's status.
+      CREATE TABLE records (
+        record_id       TEXT    PRIMARY KEY,
+        sha256          TEXT    NOT NULL,
+        municipality_id INTEGER NOT NULL,
+        cid             TEXT,
+        kind            TEXT    NOT NULL,
+        meta            TEXT,
+        leaf            TEXT    NOT NULL,
+        accepted_at     INTEGER NOT NULL,
+        batch_id        INTEGER REFERENCES anchor_batches (batch_id),
+        proof           TEXT,
+        UNIQUE (sha256, municipality_id)
+      );
+      CREATE INDEX records_sha256 ON records (sha256);
+      CREATE INDEX records_batch ON records (batch_id);
+      CREATE INDEX records_unbatched ON records (municipality_id, accepted_at, record_id) WHERE batch_id IS NULL;
+    `,
+  },
+  {
+    version: 2,
+    description: "index: anchored batches, revocations, municipalities and officer roles from contract events",
+    sql: `
+      -- Where the indexer stands: the next block to read and the hash of the last block read, which
+      -- tells it when the chain under it changed (a reorganisation, or an embedded chain restarted from
+      -- an older state dump).
+      CREATE TABLE idx_cursor (
+        name            TEXT    PRIMARY KEY,
+        next_block      INTEGER NOT NULL,
+        last_block_hash TEXT
+      );
+      CREATE TABLE idx_batches (
+        root            TEXT    PRIMARY KEY,
+        municipality_id INTEGER NOT NULL,
+        record_count    INTEGER NOT NULL,
+        block_number    INTEGER NOT NULL,
+        log_index       INTEGER NOT NULL,
+        tx_hash         TEXT    NOT NULL,
+        sender          TEXT    NOT NULL,
+        anchored_at     INTEGER NOT NULL
+      );
+      CREATE INDEX idx_batches_municipality ON idx_batches (municipality_id, block_number);
+      CREATE TABLE idx_revocations (
+        root            TEXT    NOT NULL,
+        leaf            TEXT    NOT NULL,
+        reason_code     INTEGER NOT NULL,
+        reason_hash     TEXT    NOT NULL,
+        actor           TEXT    NOT NULL,
+        block_number    INTEGER NOT NULL,
+        log_index       INTEGER NOT NULL,
+        tx_hash         TEXT    NOT NULL,
+        revoked_at      INTEGER NOT NULL,
+        PRIMARY KEY (root, leaf)
+      );
+      CREATE TABLE idx_municipalities (
+        municipality_id INTEGER PRIMARY KEY,
+        code            TEXT    NOT NULL,
+        name            TEXT    NOT NULL,
+        admin           TEXT    NOT NULL,
+        suspended       INTEGER NOT NULL,
+        added_block     INTEGER NOT NULL
+      );
+      -- Every grant and revocation in chain order: who could act for whom, and when.
+      CREATE TABLE idx_role_changes (
+        block_number    INTEGER NOT NULL,
+        log_index       INTEGER NOT NULL,
+        municipality_id INTEGER NOT NULL,
+        role            TEXT    NOT NULL,
+        account         TEXT    NOT NULL,
+        granted         INTEGER NOT NULL,
+        sender          TEXT    NOT NULL,
+        tx_hash         TEXT    NOT NULL,
+        PRIMARY KEY (block_number, log_index)
+      );
+      -- Who holds which role now (the net effect of idx_role_changes).
+      CREATE TABLE idx_officer_roles (
+        municipality_id INTEGER NOT NULL,
+        role            TEXT    NOT NULL,
+        account         TEXT    NOT NULL,
+        granted_block   INTEGER NOT NULL,
+        PRIMARY KEY (municipality_id, role, account)
+      );
+    `,
+  },
+];

@@ -1,0 +1,185 @@
+import { expect } from "chai";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import { id, type ContractTransactionResponse } from "ethers";
+import { AnchorWorker } from "../../app/server/anchoring/worker.js";
+import type { ChainClient } from "../../app/server/chain/client.js";
+import { INDEX_TABLES } from "../../app/server/indexer/eventTables.js";
+import { Indexer } from "../../app/server/indexer/indexer.js";
+import { openDatabase } from "../../app/server/store/database.js";
+import { TestLedger, runScript, sha256Of, waitFor, type TestStore } from "./support/testLedger.js";
+
+/**
+ * The index is a cache of the chain: after a history of anchors, a revocation and Directory changes,
+ * a rebuild from the deployment block — in place, in a new database, or by `npm run reindex` —
+ * gives the same tables, and a chain that lost blocks under the index makes it rebuild itself.
+ */
+const ANCHOR_SERVICE = id("ANCHOR_SERVICE");
+const ENGINEER = id("ENGINEER");
+
+function snapshot(db: DatabaseSync): Record<string, string[]> {
+  const tables: Record<string, string[]> = {};
+  for (const table of INDEX_TABLES) {
+    tables[table] = (db.prepare(`SELECT * FROM ${table}`).all() as object[]).map((row) => JSON.stringify(row)).sort();
+  }
+  return tables;
+}
+
+describe("indexer", function () {
+  this.timeout(120_000);
+  let ledger: TestLedger;
+  let relayer: ChainClient;
+  let store: TestStore;
+  let worker: AnchorWorker | undefined;
+  let newTown: number;
+
+  async function mined(sent: Promise<ContractTransactionResponse>): Promise<void> {
+    const receipt = await relayer.waitForReceipt((await sent).hash, 10_000);
+    expect(receipt?.status).to.equal(1);
+  }
+
+  async function anchorRecords(label: string, count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      store.queue.enqueue({ sha256: sha256Of(`${label}-${i}`), cid: null, municipalityId: 1, kind: "document", meta: null });
+    }
+    await waitFor(`${label} anchored`, () => store.queue.status().records.pending + store.queue.status().records.submitted === 0);
+  }
+
+  function indexer(db: DatabaseSync, chain: ChainClient = relayer, blockRange = 2000): Indexer {
+    return new Indexer({ db, provider: chain.provider, deployment: ledger.deployment, blockRange });
+  }
+
+  // No periodic dumps: the last test decides what a crash of anvil loses.
+  before(async () => {
+    ledger = await TestLedger.start({ persistIntervalMs: 600_000 });
+    relayer = ledger.client();
+    store = ledger.openStore();
+    worker = new AnchorWorker({ batches: store.batches, chain: relayer, batchSize: 10, batchWindowMs: 0, idleDelayMs: 20 });
+    worker.start();
+
+    await anchorRecords("history", 25);
+    const [record] = store.queue.findBySha256(sha256Of("history-3"));
+    const revoke = await relayer.batchAnchor.revokeRecord.populateTransaction(record.root!, record.leaf, record.proof!, 7, id("court order"));
+    const gasLimit = await relayer.batchAnchor.revokeRecord.estimateGas(record.root!, record.leaf, record.proof!, 7, id("court order"));
+    const revoked = await relayer.send({ to: revoke.to, data: revoke.data, gasLimit });
+    expect((await relayer.waitForReceipt(revoked.hash, 10_000))?.status).to.equal(1);
+
+    const national = ledger.client("nationalAdmin");
+    const nationalDirectory = national.directory.connect(national.relayer);
+    await mined(nationalDirectory.addMunicipality("TH-98-INDEX", "Index Town", ledger.account("auditor").address));
+    newTown = Number(await relayer.directory.municipalityIdOf("TH-98-INDEX"));
+    const admin = ledger.client("auditor");
+    const townDirectory = admin.directory.connect(admin.relayer);
+    await mined(townDirectory.grantRole(newTown, ENGINEER, ledger.account("engineer").address));
+    await mined(townDirectory.grantRole(newTown, ENGINEER, ledger.account("director").address));
+    await mined(townDirectory.grantRole(newTown, ANCHOR_SERVICE, ledger.account("ledgerService").address));
+    await mined(townDirectory.revokeRole(newTown, ENGINEER, ledger.account("director").address));
+    await mined(nationalDirectory.suspendMunicipality(newTown, id("audit")));
+    await mined(nationalDirectory.reinstateMunicipality(newTown));
+    await mined(townDirectory.setMunicipalityAdmin(newTown, ledger.account("resident").address));
+    await ledger.chain.persist(true);
+  });
+  after(async () => {
+    await worker?.stop();
+    await ledger?.stop();
+  });
+
+  it("follows the contracts' events into the query tables", async () => {
+    const index = indexer(store.db);
+    await index.catchUp();
+    const counts = index.counts();
+    const batches = store.batches.inStatus("anchored", "final");
+    expect(batches.map((batch) => batch.recordCount)).to.deep.equal([10, 10, 5]);
+    expect(counts.idx_batches).to.equal(3);
+    for (const batch of batches) {
+      const row = store.db.prepare("SELECT * FROM idx_batches WHERE root = ?").get(batch.root) as Record<string, unknown>;
+      expect(row).to.deep.include({
+        municipality_id: 1,
+        record_count: batch.recordCount,
+        block_number: batch.blockNumber,
+        tx_hash: batch.txHash,
+        sender: relayer.relayerAddress,
+        anchored_at: batch.anchoredAt,
+      });
+    }
+    const [record] = store.queue.findBySha256(sha256Of("history-3"));
+    expect(store.db.prepare("SELECT root, leaf, reason_code, reason_hash, actor FROM idx_revocations").all()).to.deep.equal([
+      { root: record.root, leaf: record.leaf, reason_code: 7, reason_hash: id("court order"), actor: relayer.relayerAddress },
+    ]);
+    expect(store.db.prepare("SELECT code, admin, suspended FROM idx_municipalities ORDER BY municipality_id").all()).to.deep.equal([
+      { code: "TH-50-MAEHIA", admin: ledger.account("municipalityAdmin").address, suspended: 0 },
+      { code: "TH-98-INDEX", admin: ledger.account("resident").address, suspended: 0 },
+    ]);
+    // Who holds a role now is what the Directory itself answers.
+    for (const [town, role] of [
+      [1, ANCHOR_SERVICE],
+      [newTown, ENGINEER],
+      [newTown, ANCHOR_SERVICE],
+    ] as const) {
+      const indexed = store.db
+        .prepare("SELECT account FROM idx_officer_roles WHERE municipality_id = ? AND role = ? ORDER BY account")
+        .all(town, role) as { account: string }[];
+      const members = [...(await relayer.directory.roleMembers(town, role))].sort();
+      expect(indexed.map((row) => row.account)).to.deep.equal(members);
+    }
+    expect(counts.idx_role_changes).to.be.greaterThan(counts.idx_officer_roles);
+    expect(index.status()).to.deep.include({ nextBlock: (await relayer.blockNumber()) + 1, lastError: null });
+  });
+
+  it("rebuilds the same tables in place, in a new database, and in small block ranges", async () => {
+    const index = indexer(store.db);
+    await index.catchUp();
+    const before = snapshot(store.db);
+    await index.reindex();
+    expect(snapshot(store.db)).to.deep.equal(before);
+
+    const fresh = ledger.openStore();
+    await indexer(fresh.db, relayer, 5).catchUp();
+    expect(snapshot(fresh.db)).to.deep.equal(before);
+    expect(before.idx_batches).to.have.length(3);
+  });
+
+  it("npm run reindex rebuilds the data folder's index, from the running chain or from its saved state", async () => {
+    const expected = snapshot(store.db);
+    const env = { DATA_DIR: ledger.dataDir, CHAIN_ID: "31337" };
+    const withRunningChain = await runScript("app/server/reindex.ts", [], env);
+    expect(withRunningChain).to.include(`chain: using ${ledger.chain.url}`);
+    const db = openDatabase(ledger.dataDir);
+    expect(snapshot(db)).to.deep.equal(expected);
+
+    await worker!.stop();
+    worker = undefined;
+    await ledger.chain.stop();
+    db.exec("DELETE FROM idx_batches");
+    const withSavedState = await runScript("app/server/reindex.ts", [], env);
+    expect(withSavedState).to.include("started the embedded chain");
+    expect(withSavedState).to.match(/idx_batches\s+3\n/);
+    expect(snapshot(db)).to.deep.equal(expected);
+    expect(existsSync(join(ledger.dataDir, "chain", "anvil.pid"))).to.equal(false);
+    db.close();
+    await ledger.restartChain();
+    relayer = ledger.client();
+  });
+
+  it("rebuilds by itself when the chain under it lost blocks (anvil killed before its state was saved)", async () => {
+    worker = new AnchorWorker({ batches: store.batches, chain: relayer, batchSize: 10, batchWindowMs: 0, idleDelayMs: 20 });
+    worker.start();
+    await anchorRecords("lost", 10);
+    await worker.stop();
+    worker = undefined;
+    const index = indexer(store.db);
+    await index.catchUp();
+    expect(index.counts().idx_batches).to.equal(4);
+
+    await ledger.killChain();
+    await ledger.restartChain();
+    relayer = ledger.client();
+    const afterCrash = indexer(store.db, relayer);
+    await afterCrash.catchUp();
+    const fresh = ledger.openStore();
+    await indexer(fresh.db, relayer).catchUp();
+    expect(snapshot(store.db)).to.deep.equal(snapshot(fresh.db));
+    expect(afterCrash.counts().idx_batches).to.equal(3);
+  });
+});
