@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { readAnchoringConfig, type AnchoringConfig } from "./anchoring/config.js";
 import { EngineError } from "./errors.js";
 
 /**
@@ -22,9 +23,6 @@ const schema = z.object({
   DEPLOYMENT_FILE: z.string().optional(),
   /** A Kubo node's RPC API instead of the embedded Helia. */
   IPFS_API_URL: z.url().optional(),
-  CONFIRMATIONS: z.coerce.number().int().min(0).default(0),
-  BATCH_SIZE: z.coerce.number().int().min(1).max(65_535).default(1000),
-  BATCH_MS: z.coerce.number().int().min(1).default(1000),
   UPLOAD_LIMIT_MB: z.coerce.number().positive().default(25),
   WRITES_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   DEFAULT_MUNICIPALITY_ID: z.coerce.number().int().positive().default(1),
@@ -41,9 +39,8 @@ export interface LedgerConfig {
   relayer?: { privateKey: string } | { keystore: string; password: string };
   deploymentFile?: string;
   ipfsApiUrl?: string;
-  confirmations: number;
-  batchSize: number;
-  batchMs: number;
+  /** ANCHOR_BATCH_SIZE, ANCHOR_BATCH_MS, CONFIRMATIONS: see anchoring/config.ts. */
+  anchoring: AnchoringConfig;
   uploadLimitBytes: number;
   writesPerMinute: number;
   defaultMunicipalityId: number;
@@ -76,9 +73,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
         : undefined,
     deploymentFile: c.DEPLOYMENT_FILE,
     ipfsApiUrl: c.IPFS_API_URL,
-    confirmations: c.CONFIRMATIONS,
-    batchSize: c.BATCH_SIZE,
-    batchMs: c.BATCH_MS,
+    anchoring: readAnchoringConfig(env, { embedded: c.CHAIN_RPC_URL === undefined }),
     uploadLimitBytes: Math.round(c.UPLOAD_LIMIT_MB * 1024 * 1024),
     writesPerMinute: c.WRITES_PER_MINUTE,
     defaultMunicipalityId: c.DEFAULT_MUNICIPALITY_ID,

@@ -1,41 +1,227 @@
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from "node:fs";
+import type { Server } from "node:http";
 import { join } from "node:path";
+import { Wallet } from "ethers";
+import pino from "pino";
+import { startAnchoringEngine, type AnchoringEngine } from "./anchoring/engine.js";
+import { createApp } from "./app.js";
 import { AnvilChain } from "./chain/anvil.js";
 import { deployLedger, type LedgerDeployment } from "./chain/deploy.js";
 import { devAccounts, type DevAccount } from "./chain/devAccounts.js";
 import type { LedgerConfig } from "./config.js";
+import { EngineError } from "./errors.js";
+import { openIpfsStore } from "./ipfs/index.js";
+import type { IpfsStore } from "./ipfs/types.js";
+import { DocumentService } from "./services/documents.js";
+import { MunicipalityGate } from "./services/municipalities.js";
+import { VerificationService } from "./services/verification.js";
 
-/** A running ledger on one machine: what `npm start` starts and tests start the same way. */
+const VERSION = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version as string;
+const WEB_ROOTS = [new URL("../web/dist", import.meta.url).pathname, new URL("../web/shell", import.meta.url).pathname];
+
+/** A running ledger: what `npm start` starts, and tests start the same way. */
 export interface RunningLedger {
-  chain: AnvilChain;
+  url: string;
+  rpcUrl: string;
   deployment: LedgerDeployment;
-  devAccounts: DevAccount[];
-  /** Saves the chain state and stops every engine. */
+  /** Set on the embedded chain only: the public development accounts of the demo. */
+  devAccounts: DevAccount[] | null;
+  /** Stops the HTTP server, the anchoring engine, IPFS and the chain, in that order, keeping all data. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts the embedded engines in order — today the chain, then the contracts (deployed on the first
- * start, resumed from the Ignition journal after) — and stops what already started if a later one fails.
+ * Starts the engines in order — data folder, chain, contracts, IPFS, store and anchoring, HTTP — and
+ * stops what already started when a later one fails, so a failed start leaves nothing running.
  */
 export async function startLedger(config: LedgerConfig, log: (message: string) => void): Promise<RunningLedger> {
-  const accounts = devAccounts();
-  const chain = new AnvilChain({ stateDir: join(config.dataDir, "chain"), chainId: config.chainId, log });
-  await chain.start();
+  requireWritable(config.dataDir);
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: Error) => log(`stopping: ${error.message}`));
+  };
   try {
-    log(`chain: anvil at ${chain.url} (chain id ${config.chainId}), state in ${chain.statePath}`);
+    const chain = await startChain(config, log);
+    stops.push(chain.stop);
+    const ipfs = await openIpfs(config);
+    stops.push(() => ipfs.stop());
+    log(`ipfs: ${ipfs.engine === "helia" ? `Helia in this process, blocks in ${join(config.dataDir, "ipfs")}` : `Kubo at ${config.ipfsApiUrl}`}`);
+    const anchoring = startAnchoringEngine({
+      dataDir: config.dataDir,
+      rpcUrl: chain.rpcUrl,
+      deployment: chain.deployment,
+      relayerPrivateKey: chain.relayerKey,
+      config: config.anchoring,
+      durableBlock: chain.durableBlock,
+      log,
+    });
+    stops.push(() => anchoring.stop());
+    const server = await listen(config, buildApp(config, chain, ipfs, anchoring));
+    stops.push(() => closeServer(server));
+    return {
+      url: `http://localhost:${(server.address() as { port: number }).port}`,
+      rpcUrl: chain.rpcUrl,
+      deployment: chain.deployment,
+      devAccounts: chain.devAccounts,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+interface StartedChain {
+  rpcUrl: string;
+  deployment: LedgerDeployment;
+  relayerKey: string;
+  devAccounts: DevAccount[] | null;
+  durableBlock?: () => bigint;
+  latestBlock: () => Promise<number>;
+  stop: () => Promise<void>;
+}
+
+/** The embedded anvil with the demo seed, or an external chain with the configured relayer. */
+async function startChain(config: LedgerConfig, log: (message: string) => void): Promise<StartedChain> {
+  if (config.chainRpcUrl) {
+    const relayerKey = await relayerKeyOf(config);
+    const deployment = config.deploymentFile
+      ? (JSON.parse(readFileSync(config.deploymentFile, "utf8")) as LedgerDeployment)
+      : await deployLedger({ rpcUrl: config.chainRpcUrl, chainId: config.chainId, dataDir: config.dataDir, privateKeys: [relayerKey], seedDemo: false });
+    log(`chain: external chain ${config.chainId} at ${config.chainRpcUrl}, relayer ${new Wallet(relayerKey).address}`);
+    const { createProvider } = await import("./chain/client.js");
+    const provider = createProvider(config.chainRpcUrl, config.chainId);
+    return {
+      rpcUrl: config.chainRpcUrl,
+      deployment,
+      relayerKey,
+      devAccounts: null,
+      latestBlock: () => provider.getBlockNumber(),
+      stop: async () => provider.destroy(),
+    };
+  }
+  const accounts = devAccounts();
+  const anvil = new AnvilChain({ stateDir: join(config.dataDir, "chain"), chainId: config.chainId, log });
+  await anvil.start();
+  try {
+    log(`chain: anvil at ${anvil.url} (chain id ${config.chainId}), state in ${anvil.statePath}`);
     log("WARNING: DEVELOPMENT KEYS IN USE. The embedded chain runs on anvil's public test mnemonic:");
     log("WARNING: anyone can sign as these accounts. Never keep real records on this chain.");
     const deployment = await deployLedger({
-      rpcUrl: chain.url,
+      rpcUrl: anvil.url,
       chainId: config.chainId,
       dataDir: config.dataDir,
       privateKeys: accounts.map((account) => account.privateKey),
       seedDemo: true,
     });
-    await chain.persist(true);
-    return { chain, deployment, devAccounts: accounts, stop: () => chain.stop() };
+    await anvil.persist(true);
+    return {
+      rpcUrl: anvil.url,
+      deployment,
+      relayerKey: accounts.find((a) => a.role === "ledgerService")!.privateKey,
+      devAccounts: accounts,
+      durableBlock: () => anvil.persistedBlock,
+      latestBlock: async () => Number(await anvil.blockNumber()),
+      stop: () => anvil.stop(),
+    };
   } catch (error) {
-    await chain.stop();
+    await anvil.stop();
     throw error;
+  }
+}
+
+async function relayerKeyOf(config: LedgerConfig): Promise<string> {
+  const relayer = config.relayer!;
+  if ("privateKey" in relayer) return relayer.privateKey;
+  try {
+    return (await Wallet.fromEncryptedJson(readFileSync(relayer.keystore, "utf8"), relayer.password)).privateKey;
+  } catch (error) {
+    throw new EngineError("config", `cannot open the relayer keystore ${relayer.keystore}: ${(error as Error).message}`);
+  }
+}
+
+async function openIpfs(config: LedgerConfig): Promise<IpfsStore> {
+  try {
+    return await openIpfsStore({ dataDir: config.dataDir, kuboApiUrl: config.ipfsApiUrl });
+  } catch (error) {
+    throw new EngineError("ipfs", (error as Error).message.split("\n")[0]);
+  }
+}
+
+function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, anchoring: AnchoringEngine) {
+  const contracts = chain.deployment.contracts;
+  const verification = new VerificationService(anchoring.queue, anchoring.revocations, {
+    chainId: chain.deployment.chainId,
+    batchAnchor: contracts.batchAnchor,
+  });
+  const gate = new MunicipalityGate(contracts.directory, anchoring.chain.provider);
+  const health = async () => {
+    const [latestBlock, ipfsStatus] = await Promise.all([chain.latestBlock().catch(() => null), ipfs.status()]);
+    const anchoringStatus = anchoring.status();
+    const chainOk = latestBlock !== null;
+    return {
+      ok: chainOk && ipfsStatus.ok,
+      version: VERSION,
+      engines: {
+        chain: { ok: chainOk, engine: config.chainRpcUrl ? "external" : "anvil (embedded)" },
+        ipfs: { ...ipfsStatus, engine: ipfs.engine },
+        store: { ok: true, engine: "sqlite", path: join(config.dataDir, "ledger.sqlite") },
+      },
+      chain: {
+        chainId: chain.deployment.chainId,
+        rpcUrl: config.publicRpcUrl ?? chain.rpcUrl,
+        latestBlock,
+        deploymentBlock: chain.deployment.deploymentBlock,
+        contracts,
+        devKeys: chain.devAccounts !== null,
+        ...(chain.devAccounts ? { warning: "Development keys in use: anyone can sign as the demo officers." } : {}),
+      },
+      queue: { depth: anchoring.queue.depth(), ...anchoringStatus.queue },
+      worker: anchoringStatus.worker,
+      indexer: anchoringStatus.indexer,
+    };
+  };
+  return createApp({
+    documents: new DocumentService(ipfs, anchoring.queue, gate, config.defaultMunicipalityId),
+    verification,
+    queue: anchoring.queue,
+    ipfs,
+    health,
+    logger: pino({ level: config.logLevel }),
+    uploadLimitBytes: config.uploadLimitBytes,
+    writesPerMinute: config.writesPerMinute,
+    webRoot: WEB_ROOTS.find((root) => existsSync(root))!,
+    version: VERSION,
+  });
+}
+
+async function listen(config: LedgerConfig, app: ReturnType<typeof createApp>): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(config.port);
+    server.once("listening", () => resolve(server));
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        new EngineError(
+          "http",
+          error.code === "EADDRINUSE"
+            ? `port ${config.port} is already in use; set PORT to another port`
+            : `cannot listen on port ${config.port}: ${error.message}`,
+        ),
+      );
+    });
+  });
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeIdleConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function requireWritable(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch {
+    throw new EngineError("config", `the data folder ${dataDir} is not writable; set DATA_DIR to a folder this user can write`);
   }
 }

@@ -2,10 +2,7 @@ import { readConfig } from "./config.js";
 import { EngineError } from "./errors.js";
 import { startLedger, type RunningLedger } from "./ledger.js";
 
-/**
- * `npm start`: the ledger on one machine. Today that is the embedded chain with the contracts deployed
- * and the demo municipality seeded; the API, IPFS and the anchoring engine join it as they are built.
- */
+/** `npm start`: the whole ledger on one machine — chain, IPFS, store, anchoring engine and the API. */
 const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
 
 let ledger: RunningLedger | undefined;
@@ -13,7 +10,7 @@ let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  log(`${signal}: saving the chain state and stopping`);
+  log(`${signal}: stopping; every record is kept for the next start`);
   await ledger?.stop();
   log("stopped");
   process.exit(0);
@@ -26,11 +23,14 @@ try {
   log(`data folder: ${config.dataDir}`);
   ledger = await startLedger(config, log);
   for (const [name, address] of Object.entries(ledger.deployment.contracts)) log(`contract ${name}: ${address}`);
-  log("demo municipality TH-50-MAEHIA seeded; its officers (development keys):");
-  for (const account of ledger.devAccounts) log(`  ${account.role.padEnd(18)} ${account.address}`);
-  log("ready; Ctrl-C stops and keeps every record for the next start");
+  if (ledger.devAccounts) {
+    log("demo municipality TH-50-MAEHIA (id 1); its officers hold these development keys:");
+    for (const account of ledger.devAccounts) log(`  ${account.role.padEnd(18)} ${account.address}`);
+  }
+  log(`ready; the ledger is at ${ledger.url} (API: ${ledger.url}/api/health, ${ledger.url}/openapi.json). Ctrl-C stops.`);
 } catch (error) {
   const message = (error as Error).message.split("\n")[0];
   console.error(error instanceof EngineError ? `ledger: the ${error.engine} failed to start: ${message}` : `ledger: failed to start: ${message}`);
+  await ledger?.stop();
   process.exit(1);
 }

@@ -33,7 +33,7 @@ describe("the ledger API", function () {
   const queueDepth = async () => (await json("/api/health")).body.queue.depth as number;
 
   before(async () => {
-    service = await startService(dataDir, { UPLOAD_LIMIT_MB: "1", BATCH_MS: "200" });
+    service = await startService(dataDir, { UPLOAD_LIMIT_MB: "1", ANCHOR_BATCH_MS: "200" });
   });
   after(async () => {
     await service?.kill();
@@ -185,7 +185,7 @@ describe("the ledger API", function () {
       (r) => r.status === "anchored" || r.status === "final",
     );
     expect(await service.stop()).to.equal(0);
-    service = await startService(dataDir, { UPLOAD_LIMIT_MB: "1", BATCH_MS: "200" });
+    service = await startService(dataDir, { UPLOAD_LIMIT_MB: "1", ANCHOR_BATCH_MS: "200" });
     const { body } = await json(`/api/verify?sha256=${sha256Of(bytes)}`);
     expect(body.verdict).to.equal("valid");
     const stored = await get(`/ipfs/${accepted.cid}`);

@@ -1,6 +1,7 @@
 import { ChainClient } from "../chain/client.js";
 import type { LedgerDeployment } from "../chain/deploy.js";
 import { Indexer, type IndexerStatus } from "../indexer/indexer.js";
+import { SqliteRevocations } from "../indexer/revocations.js";
 import { openDatabase } from "../store/database.js";
 import { AnchorBatchStore } from "./batchStore.js";
 import type { AnchoringConfig } from "./config.js";
@@ -38,6 +39,8 @@ export interface AnchoringEngine {
   chain: ChainClient;
   worker: AnchorWorker;
   indexer: Indexer;
+  /** Revocations seen by the indexer, for verdicts. */
+  revocations: SqliteRevocations;
   status(): AnchoringHealth;
   /** Stops the worker and the indexer after their current round, then closes the chain client and the database. */
   stop(): Promise<void>;
@@ -75,6 +78,7 @@ export function startAnchoringEngine(options: AnchoringEngineOptions): Anchoring
     chain,
     worker,
     indexer,
+    revocations: new SqliteRevocations(db),
     status: () => ({ queue: queue.status(), worker: worker.status(), indexer: indexer.status() }),
     async stop() {
       await Promise.all([worker.stop(), indexer.stop()]);
