@@ -22,7 +22,7 @@ const BUILD = ["hardhat", "build", "--quiet"];
 const TASKS = {
   test: [["node", "scripts/test.mjs", ...args]],
   start: [BUILD, ["node", "--import", "tsx", "app/server/main.ts", ...args]],
-  bench: [["hardhat", "run", "scripts/gas-report.ts"]],
+  bench: [BUILD, ["node", "--import", "tsx", "scripts/bench/run.ts", ...args]],
   gas: [["hardhat", "run", "scripts/gas-report.ts"]],
   coverage: [["node", "scripts/coverage.mjs", ...args]],
   compile: [["hardhat", "compile"]],
