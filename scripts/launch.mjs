@@ -21,12 +21,12 @@ const [task, ...args] = process.argv.slice(2);
 const BUILD = ["hardhat", "build", "--quiet"];
 const TASKS = {
   test: [["node", "scripts/test.mjs", ...args]],
-  start: [BUILD, ["node", "--import", "tsx", "app/server/main.ts", ...args]],
+  start: [BUILD, ["node", "--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts", ...args]],
   bench: [BUILD, ["node", "--import", "tsx", "scripts/bench/run.ts", ...args]],
   gas: [["hardhat", "run", "scripts/gas-report.ts"]],
   coverage: [["node", "scripts/coverage.mjs", ...args]],
   compile: [["hardhat", "compile"]],
-  reindex: [BUILD, ["node", "--import", "tsx", "app/server/reindex.ts", ...args]],
+  reindex: [BUILD, ["node", "--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/reindex.ts", ...args]],
 };
 
 // Runs a command to its end. SIGINT and SIGTERM sent to this launcher (Ctrl-C, systemd, CI) are passed

@@ -1,5 +1,8 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "./support/service.js";
 
 /**
@@ -115,6 +118,29 @@ describe("the ledger API", function () {
       expect(status).to.equal(200);
       expect(body).to.include({ format: "public-service-ledger/proof-bundle@1", sha256, chainId: 31337, municipalityId: 1 });
       expect(body.proof).to.be.an("array");
+    });
+
+    it("verifies directly against the chain through the CLI: by file, by hash and by proof bundle", async () => {
+      const file = join(dataDir, "document.pdf");
+      writeFileSync(file, bytes);
+      const bundle = join(dataDir, "proof.json");
+      writeFileSync(bundle, JSON.stringify((await json(`/api/proofs/${sha256}`)).body));
+      for (const target of [file, sha256, bundle]) {
+        const cli = spawnSync(
+          process.execPath,
+          ["app/cli/ledger.mjs", "verify", target, "--rpc", service.rpcUrl, "--api", service.url],
+          { encoding: "utf8" },
+        );
+        expect(cli.status, cli.stdout + cli.stderr).to.equal(0);
+        expect(cli.stdout).to.include("VALID");
+        expect(cli.stdout).to.include(`rpc      ${service.rpcUrl}`);
+      }
+      const changed = join(dataDir, "changed.pdf");
+      writeFileSync(changed, Buffer.concat([bytes, Buffer.from("!")]));
+      const cli = spawnSync(process.execPath, ["app/cli/ledger.mjs", "verify", changed, "--rpc", service.rpcUrl, "--api", service.url], {
+        encoding: "utf8",
+      });
+      expect(cli.status).to.equal(1);
     });
 
     it("serves the stored bytes at /ipfs/:cid, whole and by Range", async () => {

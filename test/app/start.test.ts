@@ -1,9 +1,19 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { Contract, Wallet, id } from "ethers";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
-import { cleanUp, rpcProvider as provider, startService as start, tempDataDir, type RunningService } from "./support/service.js";
+import {
+  cleanUp,
+  freePort,
+  rpcProvider as provider,
+  startService as start,
+  tempDataDir,
+  type RunningService,
+} from "./support/service.js";
 
 /**
  * `npm start` as a user runs it: a real anvil process, the Ignition deployment and the demo seed, with
@@ -69,5 +79,66 @@ describe("npm start (the embedded ledger)", function () {
     expect(await reader.hasRole(1, id("ENGINEER"), newOfficer)).to.equal(true);
     expect(await running.stop()).to.equal(0);
     running = undefined;
+  });
+
+  describe("a start that cannot happen says why in one line", () => {
+    const oneLine = (output: string) => output.trim().split("\n").filter((line) => line.startsWith("ledger:"));
+
+    it("when the port is taken", async () => {
+      const blocker = createServer().listen(0, "127.0.0.1");
+      await once(blocker, "listening");
+      const port = (blocker.address() as { port: number }).port;
+      const dir = tempDataDir("ledger-port");
+      try {
+        const run = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts"], {
+          env: { ...process.env, DATA_DIR: dir, PORT: String(port) },
+          encoding: "utf8",
+          timeout: 120_000,
+        });
+        expect(run.status).to.equal(1);
+        expect(oneLine(run.stderr)).to.deep.equal([`ledger: the http failed to start: port ${port} is already in use; set PORT to another port`]);
+        expect(run.stderr).not.to.match(/\n\s+at /);
+      } finally {
+        blocker.close();
+        cleanUp(dir);
+      }
+    });
+
+    it("when the data folder cannot be written", () => {
+      // Root may write anywhere, so the unwritable folder is one whose parent is a file.
+      const dir = tempDataDir("ledger-file");
+      const notAFolder = join(dir, "a-file");
+      writeFileSync(notAFolder, "");
+      try {
+        const run = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts"], {
+          env: { ...process.env, DATA_DIR: join(notAFolder, "data") },
+          encoding: "utf8",
+          timeout: 60_000,
+        });
+        expect(run.status).to.equal(1);
+        expect(oneLine(run.stderr)).to.deep.equal([
+          `ledger: the config failed to start: the data folder ${join(notAFolder, "data")} is not writable; set DATA_DIR to a folder this user can write`,
+        ]);
+      } finally {
+        cleanUp(dir);
+      }
+    });
+
+    it("when an engine does not answer (a Kubo node that is not there)", async () => {
+      const dir = tempDataDir("ledger-kubo");
+      try {
+        const run = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts"], {
+          env: { ...process.env, DATA_DIR: dir, PORT: String(await freePort()), IPFS_API_URL: `http://127.0.0.1:${await freePort()}` },
+          encoding: "utf8",
+          timeout: 120_000,
+        });
+        expect(run.status).to.equal(1);
+        expect(oneLine(run.stderr)).to.have.length(1);
+        expect(oneLine(run.stderr)[0]).to.match(/^ledger: the ipfs failed to start: /);
+        expect(run.stderr).not.to.match(/\n\s+at /);
+      } finally {
+        cleanUp(dir);
+      }
+    });
   });
 });

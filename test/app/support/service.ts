@@ -39,7 +39,7 @@ export async function freePort(): Promise<number> {
 
 export async function startService(dataDir: string, env: Record<string, string> = {}): Promise<RunningService> {
   const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+  const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts"], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env, DATA_DIR: dataDir, PORT: port },
     stdio: ["ignore", "pipe", "pipe"],
   });
