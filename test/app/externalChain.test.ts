@@ -1,0 +1,91 @@
+import { expect } from "chai";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Contract, Wallet, id } from "ethers";
+import { AnvilChain } from "../../app/server/chain/anvil.js";
+import { devAccounts } from "../../app/server/chain/devAccounts.js";
+import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "./support/service.js";
+
+/**
+ * The scale-out configuration: the same app against a chain it did not start (CHAIN_RPC_URL), with
+ * the relayer's key from an encrypted keystore, the ledger deployed there by the service itself and
+ * reused from DEPLOYMENT_FILE, no demo seed and no development-key warning.
+ */
+const DIRECTORY_ABI = [
+  "function addMunicipality(string code, string name, address admin) returns (uint32)",
+  "function grantRole(uint32 municipalityId, bytes32 role, address account)",
+];
+
+describe("the service on an external chain", function () {
+  this.timeout(300_000);
+  const chainDir = tempDataDir("ledger-external-chain");
+  const dataDir = tempDataDir("ledger-external-data");
+  const chain = new AnvilChain({ stateDir: chainDir, chainId: 31337 });
+  const [, municipalityAdmin, relayer] = devAccounts();
+  let service: RunningService | undefined;
+  let env: Record<string, string>;
+
+  before(async () => {
+    await chain.start();
+    const keystore = join(dataDir, "relayer.json");
+    writeFileSync(keystore, await new Wallet(relayer.privateKey).encrypt("correct horse battery staple"));
+    env = {
+      CHAIN_RPC_URL: chain.url,
+      RELAYER_KEYSTORE: keystore,
+      RELAYER_KEYSTORE_PASSWORD: "correct horse battery staple",
+      ANCHOR_BATCH_MS: "100",
+      WRITES_PER_MINUTE: "3",
+    };
+  });
+  after(async () => {
+    await service?.kill();
+    await chain.stop();
+    cleanUp(dataDir);
+    cleanUp(chainDir);
+  });
+
+  it("deploys the ledger there with the relayer's key and says no development keys are in use", async () => {
+    service = await startService(dataDir, env);
+    expect(service.output()).not.to.include("DEVELOPMENT KEYS");
+    const health = (await (await fetch(`${service.url}/api/health`)).json()) as Record<string, any>;
+    expect(health.chain.devKeys).to.equal(false);
+    expect(health.chain.rpcUrl).to.equal(chain.url);
+    expect(health.engines.chain.engine).to.equal("external");
+  });
+
+  it("anchors for a municipality that the chain's own admins set up, and limits uploads per client", async () => {
+    const deployment = JSON.parse(readFileSync(join(dataDir, "deployment.json"), "utf8"));
+    const provider = rpcProvider(chain.url);
+    // The relayer deployed the Directory, so it is the national admin of this chain.
+    const national = new Contract(deployment.contracts.directory, DIRECTORY_ABI, new Wallet(relayer.privateKey, provider));
+    await provider.waitForTransaction((await national.addMunicipality("TH-50-SUTHEP", "Suthep", municipalityAdmin.address)).hash);
+    const admin = new Contract(deployment.contracts.directory, DIRECTORY_ABI, new Wallet(municipalityAdmin.privateKey, provider));
+    await provider.waitForTransaction((await admin.grantRole(1, id("ANCHOR_SERVICE"), relayer.address)).hash);
+
+    const uploads = [];
+    for (let i = 0; i < 4; i++) {
+      const body = new FormData();
+      body.append("file", new Blob([randomBytes(256)]), "notice.pdf");
+      uploads.push(await fetch(`${service!.url}/api/documents`, { method: "POST", body }));
+    }
+    expect(uploads.map((r) => r.status)).to.deep.equal([201, 201, 201, 429]);
+    expect(((await uploads[3].json()) as { error: { code: string } }).error.code).to.equal("RATE_LIMITED");
+    const { recordId, sha256 } = (await uploads[0].json()) as { recordId: string; sha256: string };
+    await eventually(
+      async () => (await (await fetch(`${service!.url}/api/records/${recordId}`)).json()) as { status: string },
+      (r) => r.status === "final",
+    );
+    const verdict = (await (await fetch(`${service!.url}/api/verify?sha256=${sha256}`)).json()) as { verdict: string };
+    expect(verdict.verdict).to.equal("valid");
+  });
+
+  it("reuses the deployment named by DEPLOYMENT_FILE on the next start", async () => {
+    const deploymentFile = join(dataDir, "deployment.json");
+    const before = readFileSync(deploymentFile, "utf8");
+    expect(await service!.stop()).to.equal(0);
+    service = await startService(dataDir, { ...env, DEPLOYMENT_FILE: deploymentFile });
+    const health = (await (await fetch(`${service.url}/api/health`)).json()) as Record<string, any>;
+    expect(health.chain.contracts).to.deep.equal(JSON.parse(before).contracts);
+  });
+});
