@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider } from "ethers";
+import { freeLoopbackPort } from "../../../app/server/chain/anvil.js";
 
 /**
  * The ledger service as `npm start` runs it (app/server/main.ts in a child process, real engines),
@@ -26,16 +26,8 @@ export function tempDataDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `${prefix}-`));
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on the loopback interface. */
+export const freePort = freeLoopbackPort;
 
 export async function startService(dataDir: string, env: Record<string, string> = {}): Promise<RunningService> {
   const port = env.PORT ?? String(await freePort());
