@@ -1,0 +1,599 @@
+import { readFileSync } from "node:fs";
+import { availableParallelism, getPriority, loadavg, release, tmpdir, totalmem } from "node:os";
+import type { CpuUse } from "./cpu.js";
+import type { LoadResult } from "./load.js";
+import type { ProfileSummary } from "./profile.js";
+import type { IpfsFigures, StageFigures } from "./stages.js";
+
+/** Everything one run measured; docs/benchmarks.md is a function of it. */
+export interface BenchResults {
+  command: string;
+  startedAt: string;
+  durationSeconds: number;
+  machine: MachineFacts;
+  settings: { documents: number; documentBytes: number; concurrency: number; directDocuments: number; verifyConnections: number; verifySeconds: number; profileDocuments: number; profileVerifySeconds: number };
+  endToEnd: {
+    upload: UploadFigures;
+    anchoredSeconds: number;
+    anchoredPerSecond: number;
+    lagAfterUploadSeconds: number;
+    backlog: { records: number; atSeconds: number };
+    gas: GasFigures;
+    fullBatchGasPerRecord: { batches: number; gasPerRecord: number; source: string } | null;
+    cpuUpload: CpuUse;
+    cpuAnchoringTail: CpuUse;
+  };
+  idleCpu: CpuUse;
+  verify: { result: LoadResult; cpu: CpuUse };
+  proofs: { result: LoadResult; cpu: CpuUse };
+  direct: { upload: UploadFigures; anchoredPerSecond: number; gas: GasFigures };
+  reindex: { events: number; blocks: number; wallSeconds: number; rebuildSeconds: number; rows: Record<string, number> };
+  ipfs: IpfsFigures;
+  stages: StageFigures;
+  profiles: {
+    upload: { summary: ProfileSummary; cpu: CpuUse; perSecond: number };
+    verify: { summary: ProfileSummary; cpu: CpuUse; perSecond: number };
+    /** The same verify answer from bare node:http and from the service's Express app with no work behind it. */
+    floor: {
+      bare: LoadResult & { cpu: CpuUse };
+      app: LoadResult & { cpu: CpuUse };
+      appCluster: LoadResult & { cpu: CpuUse };
+      answerBytes: number;
+    };
+  } | null;
+}
+
+export interface UploadFigures {
+  documents: number;
+  accepted: number;
+  statuses: Record<number, number>;
+  errors: string[];
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface GasFigures {
+  batches: number;
+  records: number;
+  sizes: string;
+  sizeMin: number;
+  sizeMax: number;
+  gasTotal: number;
+  gasPerRecord: number;
+  gasPerTransaction: number;
+  gasMin: number;
+  gasMax: number;
+}
+
+export interface MachineFacts {
+  cores: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  os: string;
+  anvil: string;
+  tmpFilesystem: string;
+  loadAverage: string;
+  /** Cores other processes used in the 2 s before the benchmark started. */
+  busyBefore?: number;
+  /** The benchmark's nice value (0 unless it was started with `nice`); its children inherit it. */
+  nice: number;
+}
+
+export function machineFacts(anvil: string): MachineFacts {
+  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  const model = cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1]?.trim() ?? "unknown";
+  return {
+    cores: availableParallelism(),
+    cpuModel: model,
+    memoryGiB: totalmem() / 2 ** 30,
+    node: process.version,
+    os: `Linux ${release()}`,
+    anvil,
+    tmpFilesystem: filesystemOf(tmpdir()),
+    loadAverage: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" "),
+    nice: getPriority(),
+  };
+}
+
+/** "ext4 on /dev/vda": the mount holding `path`, from /proc/mounts. */
+function filesystemOf(path: string): string {
+  try {
+    const mounts = readFileSync("/proc/mounts", "utf8")
+      .split("\n")
+      .map((line) => line.split(" "))
+      .filter((f) => f.length > 2 && (path === f[1] || path.startsWith(f[1].endsWith("/") ? f[1] : `${f[1]}/`)))
+      .sort((a, b) => b[1].length - a[1].length);
+    return mounts[0] ? `${mounts[0][2]} on ${mounts[0][0]} (${path})` : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+const int = (n: number) => Math.round(n).toLocaleString("en");
+const dec = (n: number, digits = 1) => n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
+const ms = (n: number) => (n >= 100 ? `${int(n)} ms` : n >= 10 ? `${dec(n, 0)} ms` : `${dec(n, n >= 1 ? 1 : 2)} ms`);
+
+export interface GoalRow {
+  figure: string;
+  measured: string;
+  goal: string;
+  /** null: no goal for this figure. */
+  met: boolean | null;
+}
+
+export function goalRows(r: BenchResults): GoalRow[] {
+  const e = r.endToEnd;
+  const rows: GoalRow[] = [
+    {
+      figure: `records accepted per second (upload phase, ${r.settings.concurrency} uploads in flight)`,
+      measured: int(e.upload.perSecond),
+      goal: "—",
+      met: null,
+    },
+    {
+      figure: `records anchored per second, end to end (${int(r.settings.documents)} × 1 KB, batch mode)`,
+      measured: int(e.anchoredPerSecond),
+      goal: "≥ 2,000",
+      met: e.anchoredPerSecond >= 2000,
+    },
+    {
+      figure: "gas per record, batches of 1,000",
+      measured: e.fullBatchGasPerRecord ? dec(e.fullBatchGasPerRecord.gasPerRecord) : "n/a",
+      goal: "≤ 50",
+      met: e.fullBatchGasPerRecord ? e.fullBatchGasPerRecord.gasPerRecord <= 50 : false,
+    },
+    {
+      figure: `gas per record, batch mode as the end-to-end run closed them (${e.gas.batches} batches of ${e.gas.sizeMin === e.gas.sizeMax ? int(e.gas.sizeMin) : `${int(e.gas.sizeMin)}–${int(e.gas.sizeMax)}`} records)`,
+      measured: dec(e.gas.gasPerRecord),
+      goal: "—",
+      met: null,
+    },
+    {
+      figure: "gas per record, direct mode (each record its own anchor)",
+      measured: int(r.direct.gas.gasPerRecord),
+      goal: "—",
+      met: null,
+    },
+    {
+      figure: `verify requests per second (GET /api/verify, ${r.settings.verifyConnections} connections)`,
+      measured: int(r.verify.result.requestsPerSecond),
+      goal: "≥ 5,000",
+      met: r.verify.result.requestsPerSecond >= 5000,
+    },
+    { figure: "verify latency p50", measured: ms(r.verify.result.p50Ms), goal: "—", met: null },
+    { figure: "verify latency p99", measured: ms(r.verify.result.p99Ms), goal: "≤ 20 ms", met: r.verify.result.p99Ms <= 20 },
+    {
+      figure: `proof requests per second (GET /api/proofs/:sha256, ${r.settings.verifyConnections} connections)`,
+      measured: int(r.proofs.result.requestsPerSecond),
+      goal: "—",
+      met: null,
+    },
+    { figure: "proof latency p50 / p99", measured: `${ms(r.proofs.result.p50Ms)} / ${ms(r.proofs.result.p99Ms)}`, goal: "—", met: null },
+    { figure: `IPFS add, ${r.ipfs.largeFiles} files of 1 MiB`, measured: `${dec(r.ipfs.largeMBps)} MB/s`, goal: "—", met: null },
+    {
+      figure: `IPFS add, ${int(r.ipfs.smallFiles)} files of 1 KiB`,
+      measured: `${dec(r.ipfs.smallMBps, 2)} MB/s (${int(r.ipfs.smallFilesPerSecond)} files/s)`,
+      goal: "—",
+      met: null,
+    },
+    {
+      figure: `reindex (${int(r.reindex.events)} events)`,
+      measured: `${int(r.reindex.events / r.reindex.rebuildSeconds)} events/s`,
+      goal: "—",
+      met: null,
+    },
+  ];
+  return rows;
+}
+
+const verdict = (met: boolean | null) => (met === null ? "" : met ? "met" : "**not met**");
+
+export function renderGoalTable(r: BenchResults): string {
+  const rows = goalRows(r);
+  return [
+    "| figure | measured | goal | |",
+    "|---|---:|---|---|",
+    ...rows.map((row) => `| ${row.figure} | ${row.measured} | ${row.goal} | ${verdict(row.met)} |`),
+  ].join("\n");
+}
+
+function cpuLine(cpu: CpuUse): string {
+  const parts = Object.entries(cpu.cores).map(([name, cores]) => `${name} ${dec(cores, 2)}`);
+  return `${parts.join(", ")} (cores, of ${cpu.machineCores}; machine busy ${dec(cpu.machineBusyCores, 2)})`;
+}
+
+/** The main thread's time by component; `per` divides it per upload or per request (µs). */
+function profileTable(summary: ProfileSummary, per: { count: number; what: string }): string {
+  const busy = summary.totalMs - summary.idleMs;
+  return [
+    `Main thread busy ${pct(busy / summary.totalMs)} of ${dec(summary.totalMs / 1000)} s, i.e. ${dec((busy * 1000) / per.count, 0)} µs per ${per.what}.`,
+    "",
+    `| component (each sample charged to the nearest non-Node frame) | share | µs per ${per.what} | largest functions (native calls under their caller) |`,
+    "|---|---:|---:|---|",
+    ...summary.components
+      .filter((c) => c.share >= 0.005)
+      .map(
+        (c) =>
+          `| ${c.name} | ${pct(c.share)} | ${dec((c.ms * 1000) / per.count, 0)} | ${c.top
+            .filter((t) => t.share >= 0.005)
+            .map((t) => `\`${t.name}\` ${pct(t.share)}`)
+            .join(", ")} |`,
+      ),
+  ].join("\n");
+}
+
+export function renderReport(r: BenchResults): string {
+  const e = r.endToEnd;
+  const m = r.machine;
+  const s = r.stages;
+  const maxOther = Math.max(e.cpuUpload.cores.other, r.verify.cpu.cores.other, r.proofs.cpu.cores.other);
+  const lines: string[] = [];
+  const add = (...more: string[]) => lines.push(...more);
+
+  add(
+    "# Benchmarks",
+    "",
+    `Measured by \`${r.command}\` (scripts/bench/run.ts), which rewrites this file on every run: these are the figures of`,
+    `the run of ${r.startedAt.slice(0, 16).replace("T", " ")} UTC (${int(r.durationSeconds)} s), as it produced them.`,
+    "The service runs as `npm start` runs it — app/server/main.ts in a child process with the embedded anvil, Helia",
+    "and SQLite in a temporary data folder — with `LOG_LEVEL=warn`, `WRITES_PER_MINUTE=0` (no rate limit) and the",
+    "default `ANCHOR_BATCH_SIZE=1000`, `ANCHOR_BATCH_MS=1000`. The load comes from the same machine.",
+    "",
+    "## Machine",
+    "",
+    "| | |",
+    "|---|---|",
+    `| CPU | ${m.cpuModel}, ${m.cores} cores (\`nproc\`) |`,
+    `| memory | ${dec(m.memoryGiB)} GiB |`,
+    `| Node | ${m.node} |`,
+    `| chain | ${m.anvil} |`,
+    `| OS | ${m.os} |`,
+    `| data folders | ${m.tmpFilesystem} |`,
+    `| load average at the start | ${m.loadAverage} |`,
+    `| other processes in the 2 s before the start | ${dec(m.busyBefore ?? 0, 2)} cores |`,
+    ...(m.nice !== 0 ? [`| the benchmark's scheduling priority | \`nice ${m.nice}\` (its service, anvil and client inherit it) |`] : []),
+    `| other processes during the measured phases | up to ${dec(maxOther, 2)} cores |`,
+    "",
+    "## Figures and goals",
+    "",
+    renderGoalTable(r),
+    "",
+  );
+  if (maxOther > 0.2) {
+    add(
+      `Other processes used up to ${dec(maxOther, 2)} of the ${m.cores} cores during a measured phase (see the CPU lines below):`,
+      "the figures of this run are lower than the machine alone would give.",
+      "",
+    );
+  }
+
+  add(
+    "## Details",
+    "",
+    "### End to end",
+    "",
+    `- **Uploads**: ${int(e.upload.documents)} distinct documents of ${r.settings.documentBytes} bytes, POST /api/documents (multipart),`,
+    `  ${r.settings.concurrency} in flight over keep-alive connections: ${int(e.upload.accepted)} answered 201 in ${dec(e.upload.seconds)} s`,
+    `  (${int(e.upload.perSecond)}/s); an upload took ${ms(e.upload.p50Ms)} at the median, ${ms(e.upload.p99Ms)} at p99.` +
+      (e.upload.errors.length ? ` Other answers: ${JSON.stringify(e.upload.statuses)}, e.g. ${e.upload.errors[0]}.` : ""),
+    `- **Anchoring**: the last record was anchored ${dec(e.anchoredSeconds)} s after the first upload was sent`,
+    `  (${int(e.anchoredPerSecond)} records/s), ${dec(e.lagAfterUploadSeconds)} s after the last upload was answered. At most`,
+    `  ${int(e.backlog.records)} records waited for their anchor at one time (${dec(e.backlog.atSeconds)} s in). Progress read from`,
+    "  /api/health every 100 ms.",
+    `- **Batches** (BatchAnchored events on the chain): ${e.gas.batches} — ${e.gas.sizes}; ${int(e.gas.gasMin)}–${int(e.gas.gasMax)} gas per`,
+    `  transaction (receipt \`gasUsed\`, 21,000 base included), ${dec(e.gas.gasPerRecord)} gas per record over the run.`,
+    e.fullBatchGasPerRecord
+      ? `- **Batches of 1,000**: ${dec(e.fullBatchGasPerRecord.gasPerRecord)} gas per record (${e.fullBatchGasPerRecord.batches} batch(es), from ${e.fullBatchGasPerRecord.source}).`
+      : "- **Batches of 1,000**: none was formed.",
+    `- **CPU while uploading**: ${cpuLine(e.cpuUpload)}.`,
+    `- **CPU from the last upload to the last anchor**: ${cpuLine(e.cpuAnchoringTail)}.`,
+    `- **CPU of the idle service afterwards** (3 s): ${cpuLine(r.idleCpu)}.`,
+    "",
+    "### Direct mode",
+    "",
+    `The same service restarted with \`ANCHOR_BATCH_SIZE=1\`: ${int(r.direct.upload.documents)} documents, each anchored in a`,
+    `transaction of its own (a batch of one: its root is its leaf, its proof empty). ${int(r.direct.gas.batches)} anchors,`,
+    `${int(r.direct.gas.gasMin)}–${int(r.direct.gas.gasMax)} gas each, ${int(r.direct.gas.gasPerRecord)} on average; ${int(r.direct.anchoredPerSecond)} records anchored per second`,
+    `(uploads ${int(r.direct.upload.perSecond)}/s). docs/gas.md measures the same call on Hardhat's simulated network.`,
+    "",
+    "### Reads under load",
+    "",
+    `autocannon, ${r.settings.verifyConnections} connections, ${r.settings.verifySeconds} s, each request for the next of the ${int(r.settings.documents)} anchored hashes:`,
+    "",
+    "| endpoint | requests/s | p50 | p99 | max | non-2xx | errors |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...[
+      ["GET /api/verify?sha256=…", r.verify.result],
+      ["GET /api/proofs/:sha256", r.proofs.result],
+    ].map(([name, x]) => {
+      const l = x as LoadResult;
+      return `| ${name} | ${int(l.requestsPerSecond)} | ${ms(l.p50Ms)} | ${ms(l.p99Ms)} | ${ms(l.maxMs)} | ${l.non2xx} | ${l.errors} |`;
+    }),
+    "",
+    `- CPU during verifies: ${cpuLine(r.verify.cpu)}.`,
+    `- CPU during proofs: ${cpuLine(r.proofs.cpu)}.`,
+    "",
+    "### Reindex",
+    "",
+    `\`node --import tsx app/server/reindex.ts\` with \`DATA_DIR\` of the benchmark's folder and the service stopped (it starts`,
+    `an anvil from the saved state): ${int(r.reindex.events)} events the indexer follows, over ${int(r.reindex.blocks)} blocks, rebuilt in`,
+    `${dec(r.reindex.rebuildSeconds, 2)} s (${int(r.reindex.events / r.reindex.rebuildSeconds)} events/s; ${dec(r.reindex.wallSeconds)} s for the whole command with`,
+    `anvil's start). Rows: ${Object.entries(r.reindex.rows)
+      .map(([t, n]) => `${t} ${int(n)}`)
+      .join(", ")}.`,
+    "",
+    "### IPFS add",
+    "",
+    "Through the service's `IpfsStore` (`openIpfsStore` on a temporary folder: Helia, blockstore-fs, datastore-fs), in this",
+    "process with nothing else running:",
+    "",
+    "| files | how | throughput |",
+    "|---|---|---:|",
+    `| ${r.ipfs.largeFiles} × 1 MiB | one after the other | ${dec(r.ipfs.largeMBps)} MB/s |`,
+    `| ${int(r.ipfs.smallFiles)} × 1 KiB | one after the other | ${dec(r.ipfs.smallMBps, 2)} MB/s, ${int(r.ipfs.smallFilesPerSecond)} files/s |`,
+    `| ${int(r.ipfs.smallFiles)} × 1 KiB | ${r.ipfs.concurrency} in flight (as the API adds them) | ${int(r.ipfs.smallConcurrentFilesPerSecond)} files/s |`,
+    `| ${int(r.ipfs.smallFiles)} × 1 KiB | ${r.ipfs.concurrency} in flight, UnixFS import only (no pin) | ${int(r.ipfs.smallConcurrentUnpinnedFilesPerSecond)} files/s |`,
+    "",
+    "### The stages alone",
+    "",
+    "Each stage of an upload and of a batch timed alone in this process, with the service's own classes on a temporary",
+    "folder (the batch rows: medians of 5); the ceiling is what that stage alone would allow on one thread.",
+    "",
+    "| stage | cost | ceiling alone |",
+    "|---|---:|---:|",
+    `| SHA-256 of 1 KiB | ${dec(s.sha256Us)} µs | — |`,
+    `| duplicate check (\`findBySha256\`) | ${ms(s.findMs)} | ${int(1000 / s.findMs)}/s |`,
+    `| IPFS add of 1 KiB with its pin (wall time per file, ${r.ipfs.concurrency} in flight) | ${ms(1000 / r.ipfs.smallConcurrentFilesPerSecond)} | ${int(r.ipfs.smallConcurrentFilesPerSecond)}/s |`,
+    `| the same without the pin | ${ms(1000 / r.ipfs.smallConcurrentUnpinnedFilesPerSecond)} | ${int(r.ipfs.smallConcurrentUnpinnedFilesPerSecond)}/s |`,
+    `| \`SqliteAnchorQueue.enqueue\`, one commit each (\`synchronous=FULL\`, as the API does) | ${ms(s.enqueueMs)} | ${int(1000 / s.enqueueMs)}/s |`,
+    `| the same, ${int(s.records)} in one transaction | ${ms(s.enqueueGroupedMs)} | ${int(1000 / s.enqueueGroupedMs)}/s |`,
+    `| forming a batch of 1,000 (\`closeBatches\`: tree, proofs, 1,000 row updates, one commit) | ${ms(s.closeBatchMs)} | ${int(1_000_000 / s.closeBatchMs)} records/s |`,
+    `| its tree and proofs alone (\`buildBatch\` over 1,000) | ${ms(s.merkleMs)} | |`,
+    `| — the tree alone (\`StandardMerkleTree.of\`) | ${ms(s.merkleTreeMs)} | |`,
+    `| — the 1,000 proofs alone (\`getProof\`, which re-verifies each proof it returns) | ${ms(s.merkleProofsMs)} | |`,
+    "",
+  );
+
+  if (r.profiles) {
+    const p = r.profiles;
+    const verifyRequests = p.verify.perSecond * r.settings.profileVerifySeconds;
+    add(
+      "### Where the service's time goes",
+      "",
+      "CPU profiles of the service's main thread (V8's sampling profiler through the inspector, `--inspect`), each over",
+      "one phase of a separate run in a fresh data folder. Each sample is charged to the nearest frame outside Node's own",
+      "code, so a file-system call counts for the package that made it.",
+      "",
+      `**${int(r.settings.profileDocuments)} uploads** (${int(p.upload.perSecond)}/s while profiled). CPU: ${cpuLine(p.upload.cpu)}.`,
+      "",
+      profileTable(p.upload.summary, { count: r.settings.profileDocuments, what: "upload" }),
+      "",
+      `**${r.settings.profileVerifySeconds} s of GET /api/verify** (${int(p.verify.perSecond)}/s while profiled). CPU: ${cpuLine(p.verify.cpu)}.`,
+      "",
+      profileTable(p.verify.summary, { count: verifyRequests, what: "request" }),
+      "",
+      `**Floors**: the same verify answer (${int(p.floor.answerBytes)} bytes) served with no work behind it, same load, ${r.settings.profileVerifySeconds} s each`,
+      "(scripts/bench/httpFloor.ts):",
+      "",
+      "| server | requests/s | p50 | p99 | CPU: server / autocannon / other processes (cores) |",
+      "|---|---:|---:|---:|---|",
+      ...(
+        [
+          ["bare `node:http`, one process", p.floor.bare],
+          ["the service's Express app (`createApp`: helmet, pino-http, router), one process", p.floor.app],
+          ["the same app, one process per core (`node:cluster`)", p.floor.appCluster],
+        ] as const
+      ).map(
+        ([name, f]) =>
+          `| ${name} | ${int(f.requestsPerSecond)} | ${ms(f.p50Ms)} | ${ms(f.p99Ms)} | ${dec(f.cpu.cores.server, 2)} / ${dec(f.cpu.cores["bench client"], 2)} / ${dec(f.cpu.cores.other, 2)} |`,
+      ),
+      `| the real GET /api/verify (above) | ${int(r.verify.result.requestsPerSecond)} | ${ms(r.verify.result.p50Ms)} | ${ms(r.verify.result.p99Ms)} | ${dec(r.verify.cpu.cores.service, 2)} / ${dec(r.verify.cpu.cores["bench client"], 2)} / ${dec(r.verify.cpu.cores.other, 2)} |`,
+      "",
+    );
+  }
+
+  add("## What limits each figure", "", ...notes(r), "");
+  return `${lines.join("\n")}\n`;
+}
+
+/** The share of a profile's components whose name matches `pattern`. */
+function shareOf(summary: ProfileSummary, pattern: RegExp): number {
+  return summary.components.filter((c) => pattern.test(c.name)).reduce((sum, c) => sum + c.share, 0);
+}
+
+/** The share of a profile's samples in functions whose label matches `pattern` (self time). */
+function frameShare(summary: ProfileSummary, pattern: RegExp): number {
+  return summary.frames.filter((f) => pattern.test(f.name)).reduce((sum, f) => sum + f.share, 0);
+}
+
+/** The notes under the figures, from the measurements of this run: every number below is measured. */
+function notes(r: BenchResults): string[] {
+  const out: string[] = [];
+  const e = r.endToEnd;
+  const s = r.stages;
+  const p = r.profiles;
+  const meanBatch = e.gas.records / Math.max(1, e.gas.batches);
+  const e2eMet = e.anchoredPerSecond >= 2000;
+
+  // --- End to end ------------------------------------------------------------------------------------
+  out.push(`### Records anchored end to end (goal ≥ 2,000/s: ${e2eMet ? "met" : "not met"})`, "");
+  if (e.lagAfterUploadSeconds < 3) {
+    out.push(
+      `- **Anchoring keeps up; uploads are the limit.** The last record was anchored ${dec(e.lagAfterUploadSeconds)} s after the last upload was`,
+      `  answered, so the end-to-end rate (${int(e.anchoredPerSecond)}/s) is the upload rate (${int(e.upload.perSecond)}/s) less about one batch window.`,
+    );
+  } else {
+    out.push(
+      `- **Anchoring lags the uploads**: the last record was anchored ${dec(e.lagAfterUploadSeconds)} s after the last upload was answered`,
+      `  (uploads ${int(e.upload.perSecond)}/s, anchoring ${int(e.anchoredPerSecond)}/s end to end; at most ${int(e.backlog.records)} records waited at once).`,
+    );
+  }
+  out.push(
+    `- Batches closed ${meanBatch < 999 ? `on their 1-second window at ${int(meanBatch)} records on average: a batch reaches 1,000 only when uploads arrive at 1,000/s or more` : "at 1,000 records"}.`,
+  );
+  const uploadCores = e.cpuUpload.cores.service;
+  if (p) {
+    const u = p.upload.summary;
+    const busyUs = ((u.totalMs - u.idleMs) * 1000) / r.settings.profileDocuments;
+    const per = (pattern: RegExp) => (shareOf(u, pattern) * u.totalMs * 1000) / r.settings.profileDocuments;
+    out.push(
+      `- **One thread does the work.** While uploading, the service process used ${dec(uploadCores, 2)} cores (its libuv threads included) and its`,
+      `  main thread was busy ${pct(1 - u.idleMs / u.totalMs)} of the profiled upload phase: ${int(busyUs)} µs of main thread per upload, of which`,
+      `  IPFS ${int(per(/^IPFS|^file system calls/))} µs (Helia's import, blockstore and pins, and their file-system calls), SQLite`,
+      `  ${int(per(/^SQLite/))} µs (the commit of each record with its fsync is \`queue.ts → run\`), HTTP and multipart ${int(per(/^HTTP/))} µs,`,
+      `  keccak and Merkle trees ${int(per(/^Merkle/))} µs (the record's leaf, and forming each batch), garbage collection ${int(per(/^garbage/))} µs.`,
+    );
+  } else {
+    out.push(`- While uploading, the service process used ${dec(uploadCores, 2)} cores (no profile was taken in this run: every goal was met).`);
+  }
+  out.push(
+    `- **The stages alone** (table above): an IPFS add of 1 KiB with its pin costs ${ms(1000 / r.ipfs.smallConcurrentFilesPerSecond)} (${int(r.ipfs.smallConcurrentFilesPerSecond)}/s`,
+    `  with ${r.ipfs.concurrency} in flight) and ${ms(1000 / r.ipfs.smallConcurrentUnpinnedFilesPerSecond)} without the pin (${int(r.ipfs.smallConcurrentUnpinnedFilesPerSecond)}/s); \`enqueue\` costs ${ms(s.enqueueMs)} with a commit`,
+    `  per record and ${ms(s.enqueueGroupedMs)} when records share a commit; forming a batch of 1,000 holds the main thread ${ms(s.closeBatchMs)}`,
+    `  (\`getProof\`, which re-verifies every proof it returns, takes ${ms(s.merkleProofsMs)} for 1,000 when timed alone), during which no`,
+    "  request is served.",
+    `- An upload's latency (p50 ${ms(e.upload.p50Ms)}) is mostly its wait in line: ${r.settings.concurrency} in flight / ${int(e.upload.perSecond)} per s = ${ms((1000 * r.settings.concurrency) / e.upload.perSecond)}.`,
+  );
+  if (!e2eMet) {
+    const fixes = [
+      {
+        saving: 1000 / r.ipfs.smallConcurrentFilesPerSecond - 1000 / r.ipfs.smallConcurrentUnpinnedFilesPerSecond,
+        text:
+          "**Stop pinning each document through Helia's pin store** (`HeliaStore.add` → `pins.add`, which writes a pin record and a" +
+          " pinned-block record per document, each as its own file, after reading the block back): nothing garbage-collects the" +
+          " embedded blockstore, so the record in SQLite is the reference; pin in bulk per batch if a pin is wanted. For small" +
+          " documents a blockstore that is not one file per block (e.g. the blocks in SQLite, in the record's transaction) goes further.",
+      },
+      {
+        saving: s.enqueueMs - s.enqueueGroupedMs,
+        text:
+          "**Group commit in `SqliteAnchorQueue.enqueue`**: gather the records that arrive within a millisecond or two and commit" +
+          " them in one transaction (one fsync), answering each upload after that commit. `synchronous=FULL` and the" +
+          " \"answered means durable\" rule stay as they are.",
+      },
+      {
+        saving: s.merkleProofsMs / 1000,
+        text:
+          "**Cheaper batch formation**: take the proofs from the tree without the library's per-proof re-verification (the root" +
+          " is checked once), and build the tree in a worker thread so that the API's thread does not stop for" +
+          ` ${ms(s.closeBatchMs)} at every batch.`,
+      },
+    ];
+    // A stage timed alone can cost more than the same stage inside the service (fsync times vary with
+    // the disk's load): a saving is never counted above what the profile charged to that component.
+    if (p) {
+      const u = p.upload.summary;
+      const costOf = (pattern: RegExp) => (shareOf(u, pattern) * u.totalMs) / r.settings.profileDocuments;
+      const caps = [costOf(/^IPFS|^file system calls/), costOf(/^SQLite/), costOf(/^Merkle/)];
+      fixes.forEach((fix, i) => (fix.saving = Math.min(fix.saving, caps[i])));
+    }
+    fixes.sort((a, b) => b.saving - a.saving);
+    const perUpload = p
+      ? ((p.upload.summary.totalMs - p.upload.summary.idleMs) * 1000) / r.settings.profileDocuments / 1000
+      : (1000 * uploadCores) / e.upload.perSecond;
+    const after = perUpload - fixes.reduce((sum, f) => sum + f.saving, 0);
+    out.push(
+      "",
+      "What would fix it, in order of payoff (the saving per upload is the difference of the stages above, at most what the profile",
+      "charged to that component):",
+      "",
+      ...fixes.map((f, i) => `${i + 1}. ${f.text} Saves about ${ms(f.saving)} per upload.`),
+      `${fixes.length + 1}. **Use the second core.** With the three savings above an upload would still take about ${ms(Math.max(after, 0))} of one`,
+      `   thread (${ms(perUpload)} now), about ${int(1000 / Math.max(after, 0.01))}/s on one thread — short of 2,000/s. The rest is Node's HTTP and`,
+      "   multipart handling, the record's keccak leaf, and Helia's import: the API has to run on more than one core (a second",
+      "   process sharing the SQLite file in WAL mode, with the single anchoring worker in one of them), and the benchmark's",
+      "   client and anvil share the same two cores.",
+    );
+  }
+  out.push("");
+
+  // --- Gas -------------------------------------------------------------------------------------------
+  const full = e.fullBatchGasPerRecord;
+  out.push(`### Gas per record (goal ≤ 50 at batches of 1,000: ${full && full.gasPerRecord <= 50 ? "met" : "not met"})`, "");
+  out.push(
+    `- An anchor costs the same whatever its batch holds (${int(Math.min(e.gas.gasMin, r.direct.gas.gasMin))}–${int(Math.max(e.gas.gasMax, r.direct.gas.gasMax))} gas per transaction in this run): the`,
+    `  cost per record is that divided by the batch size, ${full ? dec(full.gasPerRecord) : "n/a"} at 1,000 (${full?.source ?? "none formed"}).`,
+    `- The end-to-end run paid ${dec(e.gas.gasPerRecord)} per record because its batches closed on the 1-second window at ${int(meanBatch)} records;`,
+    "  the gas goal and the throughput goal go together. Direct mode pays the whole anchor for each record",
+    `  (${int(r.direct.gas.gasPerRecord)}); docs/gas.md explains what that anchor is made of.`,
+    `- Direct mode anchored ${int(r.direct.anchoredPerSecond)} records/s: the worker signs and broadcasts one transaction at a time and follows`,
+    "  each one's receipt, at most 8 in flight; it is the price of a batch of one, not a goal.",
+    "",
+  );
+
+  // --- Verify ----------------------------------------------------------------------------------------
+  const v = r.verify.result;
+  const verifyMet = v.requestsPerSecond >= 5000 && v.p99Ms <= 20;
+  out.push(`### Verifies (goals ≥ 5,000/s and p99 ≤ 20 ms: ${verifyMet ? "met" : v.requestsPerSecond >= 5000 || v.p99Ms <= 20 ? "one met" : "not met"})`, "");
+  out.push(
+    `- **The two goals are one.** With ${r.settings.verifyConnections} connections always waiting, the time a request spends is mostly its wait`,
+    `  in line: ${r.settings.verifyConnections} / ${int(v.requestsPerSecond)} per s = ${ms((1000 * r.settings.verifyConnections) / v.requestsPerSecond)} on average (Little's law; p50 measured ${ms(v.p50Ms)}).`,
+    `  A p99 of 20 ms at ${r.settings.verifyConnections} connections needs about ${int((r.settings.verifyConnections / 20) * 1000)} requests/s.`,
+    `- Answers need no chain call (VerificationService reads SQLite); the service used ${dec(r.verify.cpu.cores.service, 2)} cores, autocannon`,
+    `  ${dec(r.verify.cpu.cores["bench client"], 2)}, other processes ${dec(r.verify.cpu.cores.other, 2)}.`,
+  );
+  if (p) {
+    const q = p.verify.summary;
+    const http = shareOf(q, /^HTTP/);
+    const work = shareOf(q, /^(SQLite|request validation|Merkle|proof bundles)/);
+    const logging = shareOf(q, /^logging/);
+    const prepare = frameShare(q, /→ prepare$/);
+    out.push(
+      `- **Where a request's time goes** (profile above): HTTP and Express ${pct(http)}, garbage collection ${pct(q.gcMs / q.totalMs)}, the answer itself`,
+      `  ${pct(work)} (SQLite ${pct(shareOf(q, /^SQLite/))} — of which ${pct(prepare)} compiling the same statements again on every call —, zod`,
+      `  ${pct(shareOf(q, /^request validation/))} validating the proof bundle the service just built, ethers ${pct(shareOf(q, /^Merkle/))} checksumming its address),`,
+      `  request logging ${pct(logging)} (pino-http builds a child logger for every request even at LOG_LEVEL=warn).`,
+      `- **Floors** (table above): the service's Express app with no work behind it answers ${int(p.floor.app.requestsPerSecond)}/s on one process`,
+      `  (bare node:http ${int(p.floor.bare.requestsPerSecond)}/s), and ${int(p.floor.appCluster.requestsPerSecond)}/s with one process per core. So on this machine one process`,
+      `  ${p.floor.app.requestsPerSecond >= 5000 ? "could" : "cannot"} reach 5,000/s even with free answers.`,
+    );
+    if (!verifyMet) {
+      const clusterGain = p.floor.appCluster.requestsPerSecond / Math.max(1, p.floor.app.requestsPerSecond);
+      const items = [
+        {
+          payoff: clusterGain,
+          text:
+            "**Serve the API from one process per core** (node:cluster; SQLite in WAL lets readers share the file, and one process keeps the anchoring worker)." +
+            (clusterGain >= 1.2
+              ? ` Measured on the floor: ×${dec(clusterGain)}.`
+              : ` Measured on the floor: ×${dec(clusterGain)} in this run, while other processes used ${dec(p.floor.appCluster.cpu.cores.other, 2)} cores: there was no free core to scale onto, so its payoff here is unmeasured.`),
+        },
+        {
+          payoff: 1 / Math.max(0.01, 1 - work),
+          text: `**Cache the serialized answer of anchored records** (it changes only on revocation, which the indexer sees): skips SQLite, the bundle, its zod check and JSON — ${pct(work)} of the thread now.`,
+        },
+        {
+          payoff: 1 / Math.max(0.01, 1 - logging),
+          text: `**No per-request logger below the log level**: skip pino-http when LOG_LEVEL is above info — ${pct(logging)}.`,
+        },
+        {
+          payoff: 1 / Math.max(0.01, 1 - prepare),
+          text: `**Prepare each SQL statement once** (queue.ts and batchStore.ts call \`db.prepare\` on every call) — ${pct(prepare)}.`,
+        },
+      ].sort((a, b) => b.payoff - a.payoff);
+      out.push("", "What would fix it, in order of payoff (each measured above):", "", ...items.map((item, i) => `${i + 1}. ${item.text}`));
+    }
+  }
+  out.push("");
+
+  // --- IPFS, reindex ---------------------------------------------------------------------------------
+  out.push(
+    "### IPFS add and reindex (no goals)",
+    "",
+    `- IPFS add moves ${dec(r.ipfs.largeMBps)} MB/s in files of 1 MiB but ${dec(r.ipfs.smallMBps, 2)} MB/s in files of 1 KiB: a small file costs a`,
+    `  fixed set of file operations (block, pin record, pinned-block record: each a directory check, a temporary file and a`,
+    `  rename), whatever its size. Without the pin, ${int(r.ipfs.smallConcurrentUnpinnedFilesPerSecond)} files of 1 KiB per second with ${r.ipfs.concurrency} in flight.`,
+    `- Reindex read ${int(r.reindex.events)} events at ${int(r.reindex.events / r.reindex.rebuildSeconds)}/s${r.direct.gas.batches > r.reindex.events / 2 ? "; most are the direct-mode anchors, each in a block of its own" : ""}.`,
+    "  The indexer fetches every block that holds an anchor with its transactions (`eth_getBlockByNumber`, to learn the",
+    "  sender and the time), one request after the other, so its rate is about one RPC round trip per block with an anchor.",
+  );
+  return out;
+}

@@ -1,0 +1,108 @@
+import { createHash, randomBytes } from "node:crypto";
+import { Agent, request } from "node:http";
+
+/**
+ * Uploads documents through POST /api/documents as a client would (multipart, one file per request),
+ * over keep-alive connections with at most `concurrency` requests under way. The multipart bodies are
+ * built before the clock starts, so the figure is the service's, not the body encoder's.
+ */
+export interface Document {
+  bytes: Buffer;
+  sha256: string;
+}
+
+/** `count` distinct documents of `size` bytes: random bytes with the index written at the front. */
+export function makeDocuments(count: number, size: number): Document[] {
+  const runTag = randomBytes(8);
+  return Array.from({ length: count }, (_, index) => {
+    const bytes = randomBytes(size);
+    bytes.writeUInt32BE(index, 0);
+    runTag.copy(bytes, 4);
+    return { bytes, sha256: `0x${createHash("sha256").update(bytes).digest("hex")}` };
+  });
+}
+
+const BOUNDARY = "----ledger-bench-7d1f0c";
+
+function multipart(document: Document, index: number): Buffer {
+  return Buffer.concat([
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="document-${index}.pdf"\r\n` +
+        "Content-Type: application/pdf\r\n\r\n",
+    ),
+    document.bytes,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
+}
+
+export interface UploadResult {
+  /** Wall time from the first request sent to the last answer (ms). */
+  elapsedMs: number;
+  /** Date.now() when the first request was sent, and when the last answer came. */
+  startedAt: number;
+  finishedAt: number;
+  /** Answers by status code. */
+  statuses: Record<number, number>;
+  /** Request latencies (ms), sorted. */
+  latenciesMs: number[];
+  /** The first few error answers or transport errors, for the report. */
+  errors: string[];
+}
+
+export async function uploadAll(baseUrl: string, documents: Document[], concurrency: number): Promise<UploadResult> {
+  const url = new URL("/api/documents", baseUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const bodies = documents.map(multipart);
+  const statuses: Record<number, number> = {};
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  let next = 0;
+
+  const post = (body: Buffer) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: "POST",
+          agent,
+          headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}`, "content-length": body.length },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const lane = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      const sent = performance.now();
+      try {
+        const { status, text } = await post(body);
+        latencies.push(performance.now() - sent);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (status !== 201 && errors.length < 5) errors.push(`${status} ${text.slice(0, 200)}`);
+      } catch (error) {
+        statuses[0] = (statuses[0] ?? 0) + 1;
+        if (errors.length < 5) errors.push((error as Error).message);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, bodies.length) }, lane));
+  const elapsedMs = performance.now() - t0;
+  agent.destroy();
+  return { elapsedMs, startedAt, finishedAt: Date.now(), statuses, latenciesMs: latencies.sort((a, b) => a - b), errors };
+}
+
+/** The q-quantile (0..1) of sorted values. */
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
