@@ -40,7 +40,10 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(helmet());
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === "/api/health" } }));
+  // A log line per request costs about a tenth of a verification; above `info` nothing would be written.
+  if (deps.logger.isLevelEnabled("info")) {
+    app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === "/api/health" } }));
+  }
 
   const upload = singleFileUpload(deps.uploadLimitBytes);
   const writeLimit: RequestHandler =
@@ -68,6 +71,6 @@ export function createApp(deps: AppDeps): Express {
   if (existsSync(deps.webRoot)) app.use(express.static(deps.webRoot, { index: "index.html" }));
 
   app.use(notFound);
-  app.use(errorHandler);
+  app.use(errorHandler(deps.logger));
   return app;
 }

@@ -1,4 +1,4 @@
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { leafOf } from "./batcher.js";
 import { AnchorInputError } from "./errors.js";
 import { newRecordId } from "./recordId.js";
@@ -40,9 +40,21 @@ export class SqliteAnchorQueue implements AnchorQueue {
   readonly #db: DatabaseSync;
   readonly #now: () => number;
 
+  readonly #statements = new Map<string, StatementSync>();
+
   constructor(db: DatabaseSync, options: { now?: () => number } = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** Each statement is compiled once: verification reads run thousands of times a second. */
+  #prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   enqueue(record: NewRecord): AnchorRecord {
@@ -50,8 +62,7 @@ export class SqliteAnchorQueue implements AnchorQueue {
     const now = this.#now();
     // One statement, so one commit: either the record is durably queued or nothing is. A second upload
     // of the same document to the same municipality keeps the first row (and its id).
-    this.#db
-      .prepare(
+    this.#prepare(
         `INSERT INTO records (record_id, sha256, municipality_id, cid, kind, meta, leaf, accepted_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (sha256, municipality_id) DO NOTHING`,
@@ -66,20 +77,18 @@ export class SqliteAnchorQueue implements AnchorQueue {
         leafOf(valid.sha256),
         now,
       );
-    const row = this.#db
-      .prepare(`${SELECT_RECORD} WHERE r.sha256 = ? AND r.municipality_id = ?`)
+    const row = this.#prepare(`${SELECT_RECORD} WHERE r.sha256 = ? AND r.municipality_id = ?`)
       .get(valid.sha256, valid.municipalityId) as unknown as RecordRow;
     return toRecord(row);
   }
 
   get(recordId: string): AnchorRecord | undefined {
-    const row = this.#db.prepare(`${SELECT_RECORD} WHERE r.record_id = ?`).get(recordId) as RecordRow | undefined;
+    const row = this.#prepare(`${SELECT_RECORD} WHERE r.record_id = ?`).get(recordId) as RecordRow | undefined;
     return row && toRecord(row);
   }
 
   findBySha256(sha256: string): AnchorRecord[] {
-    const rows = this.#db
-      .prepare(`${SELECT_RECORD} WHERE r.sha256 = ? ORDER BY r.accepted_at DESC, r.record_id DESC`)
+    const rows = this.#prepare(`${SELECT_RECORD} WHERE r.sha256 = ? ORDER BY r.accepted_at DESC, r.record_id DESC`)
       .all(sha256.toLowerCase()) as unknown as RecordRow[];
     return rows.map(toRecord);
   }
@@ -91,14 +100,12 @@ export class SqliteAnchorQueue implements AnchorQueue {
 
   /** How many records stand in each state, and the newest block the worker saw an anchor in. */
   status(): AnchorQueueStatus {
-    const unbatched = this.#db.prepare("SELECT COUNT(*) AS n FROM records WHERE batch_id IS NULL").get() as { n: number };
-    const byBatch = this.#db
-      .prepare("SELECT status, SUM(record_count) AS n FROM anchor_batches WHERE status <> 'abandoned' GROUP BY status")
+    const unbatched = this.#prepare("SELECT COUNT(*) AS n FROM records WHERE batch_id IS NULL").get() as { n: number };
+    const byBatch = this.#prepare("SELECT status, SUM(record_count) AS n FROM anchor_batches WHERE status <> 'abandoned' GROUP BY status")
       .all() as unknown as { status: string; n: number }[];
     const records: Record<RecordStatus, number> = { pending: unbatched.n, submitted: 0, anchored: 0, final: 0 };
     for (const { status, n } of byBatch) records[recordStatus(status)] += n;
-    const last = this.#db
-      .prepare("SELECT MAX(block_number) AS block FROM anchor_batches WHERE status IN ('anchored', 'final')")
+    const last = this.#prepare("SELECT MAX(block_number) AS block FROM anchor_batches WHERE status IN ('anchored', 'final')")
       .get() as { block: number | null };
     return { records, lastAnchoredBlock: last.block };
   }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import multer from "multer";
+import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 
 const MALFORMED = "Malformed upload: ";
@@ -12,15 +13,17 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new AppError(
  * the registry. Errors from body parsers and multer are translated to their registry codes; anything
  * else is a 500 whose details go to the log, not to the client.
  */
-export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-  const appError = toAppError(error);
-  if (appError.status >= 500) req.log?.error({ err: error }, "request failed");
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.status(appError.status).json({ error: { code: appError.code, message: appError.message } });
-};
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) (req.log ?? logger).error({ err: error }, "request failed");
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(appError.status).json({ error: { code: appError.code, message: appError.message } });
+  };
+}
 
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;

@@ -32,17 +32,41 @@ export interface VerificationResult {
 
 export type PublicRecord = Omit<AnchorRecord, "leaf" | "root" | "proof">;
 
+const SETTLED_TTL_MS = 2000;
+const SETTLED_MAX = 50_000;
+
 /**
  * Verdicts from what this service knows: its queue and the index of chain events. Answering needs no
  * chain call, so verification stays fast under load; the proof bundle in every answer lets anyone
  * repeat the check against the chain itself (the CLI and the web verifier do).
  */
 export class VerificationService {
+  /** Serialized answers of settled verdicts (valid, revoked), by SHA-256, for a short while. */
+  readonly #settled = new Map<string, { json: string; until: number }>();
+
   constructor(
     private readonly queue: AnchorQueue,
     private readonly revocations: RevocationLookup,
     private readonly chain: { chainId: number; batchAnchor: string },
   ) {}
+
+  /**
+   * {@link verifySha256} as JSON text. A settled verdict is served from memory for up to
+   * SETTLED_TTL_MS: verification is the hot path (QR scans, bulk checks), and a revocation showing a
+   * second late is acceptable where re-reading and re-serializing every answer is not.
+   */
+  verifySha256Json(sha256: string): string {
+    const now = Date.now();
+    const cached = this.#settled.get(sha256);
+    if (cached && cached.until > now) return cached.json;
+    const result = this.verifySha256(sha256);
+    const json = JSON.stringify(result);
+    if (result.verdict === "valid" || result.verdict === "revoked") {
+      if (this.#settled.size >= SETTLED_MAX) this.#settled.delete(this.#settled.keys().next().value!);
+      this.#settled.set(sha256, { json, until: now + SETTLED_TTL_MS });
+    }
+    return json;
+  }
 
   verifySha256(sha256: string): VerificationResult {
     const record = this.#pick(this.queue.findBySha256(sha256));
