@@ -72,10 +72,11 @@ describe("the service on an external chain", function () {
     expect(uploads.map((r) => r.status)).to.deep.equal([201, 201, 201, 429]);
     expect(((await uploads[3].json()) as { error: { code: string } }).error.code).to.equal("RATE_LIMITED");
     const { recordId, sha256 } = (await uploads[0].json()) as { recordId: string; sha256: string };
-    await eventually(
-      async () => (await (await fetch(`${service!.url}/api/records/${recordId}`)).json()) as { status: string },
-      (r) => r.status === "final",
-    );
+    const status = async () => (await (await fetch(`${service!.url}/api/records/${recordId}`)).json()) as { status: string };
+    await eventually(status, (r) => r.status === "anchored" || r.status === "final");
+    // CONFIRMATIONS is 1 on an external chain: a real one keeps making blocks; this idle anvil needs one.
+    await chain.rpc("evm_mine");
+    await eventually(status, (r) => r.status === "final");
     const verdict = (await (await fetch(`${service!.url}/api/verify?sha256=${sha256}`)).json()) as { verdict: string };
     expect(verdict.verdict).to.equal("valid");
   });
