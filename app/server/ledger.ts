@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Wallet } from "ethers";
 import pino from "pino";
 import { startAnchoringEngine, type AnchoringEngine } from "./anchoring/engine.js";
+import { depthOf } from "./anchoring/queue.js";
 import { createApp } from "./app.js";
 import { AnvilChain } from "./chain/anvil.js";
 import { deployLedger, type LedgerDeployment } from "./chain/deploy.js";
@@ -176,7 +177,7 @@ function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, an
         devKeys: chain.devAccounts !== null,
         ...(chain.devAccounts ? { warning: "Development keys in use: anyone can sign as the demo officers." } : {}),
       },
-      queue: { depth: anchoring.queue.depth(), ...anchoringStatus.queue },
+      queue: { depth: depthOf(anchoringStatus.queue), ...anchoringStatus.queue },
       worker: anchoringStatus.worker,
       indexer: anchoringStatus.indexer,
     };

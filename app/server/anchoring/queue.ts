@@ -94,8 +94,7 @@ export class SqliteAnchorQueue implements AnchorQueue {
   }
 
   depth(): number {
-    const { pending, submitted, anchored } = this.status().records;
-    return pending + submitted + anchored;
+    return depthOf(this.status());
   }
 
   /** How many records stand in each state, and the newest block the worker saw an anchor in. */
@@ -109,6 +108,11 @@ export class SqliteAnchorQueue implements AnchorQueue {
       .get() as { block: number | null };
     return { records, lastAnchoredBlock: last.block };
   }
+}
+
+/** Records not yet final: what a queue status says is still to do. */
+export function depthOf({ records }: AnchorQueueStatus): number {
+  return records.pending + records.submitted + records.anchored;
 }
 
 function recordStatus(batchStatus: string | null): RecordStatus {
