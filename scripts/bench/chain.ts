@@ -1,6 +1,7 @@
 import type { JsonRpcProvider } from "ethers";
 import { BatchAnchor__factory } from "../../types/ethers-contracts/factories/BatchAnchor__factory.js";
-import { followedTopics } from "../../app/server/indexer/eventTables.js";
+import type { LedgerDeployment } from "../../app/server/chain/deploy.js";
+import { followedAddresses, followedTopics } from "../../app/server/indexer/eventTables.js";
 
 /** The anchors the chain holds in a block range: one BatchAnchored event per batch, with its receipt's gas. */
 export interface AnchoredBatch {
@@ -32,14 +33,14 @@ export async function anchoredBatches(provider: JsonRpcProvider, batchAnchor: st
 /** How many events of the kinds the indexer follows the ledger's contracts emitted from `fromBlock` on. */
 export async function indexedEventCount(
   provider: JsonRpcProvider,
-  contracts: { batchAnchor: string; directory: string },
+  contracts: LedgerDeployment["contracts"],
   fromBlock: number,
 ): Promise<number> {
   const head = await provider.getBlockNumber();
   let count = 0;
   for (let from = fromBlock; from <= head; from += 2000) {
     const logs = await provider.getLogs({
-      address: [contracts.batchAnchor, contracts.directory],
+      address: followedAddresses(contracts),
       topics: [followedTopics()],
       fromBlock: from,
       toBlock: Math.min(head, from + 1999),

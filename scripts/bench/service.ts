@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startService, type RunningService } from "../../test/app/support/service.js";
+import type { LedgerDeployment } from "../../app/server/chain/deploy.js";
 
 /**
  * The service as a user runs it (`npm start`: app/server/main.ts in a child process, embedded anvil,
@@ -9,7 +10,7 @@ import { startService, type RunningService } from "../../test/app/support/servic
  * it over HTTP.
  */
 export interface Health {
-  chain: { rpcUrl: string; latestBlock: number; deploymentBlock: number; contracts: { batchAnchor: string; directory: string } };
+  chain: { rpcUrl: string; latestBlock: number; deploymentBlock: number; contracts: LedgerDeployment["contracts"] };
   queue: { depth: number; records: { pending: number; submitted: number; anchored: number; final: number } };
   worker: { running: boolean; lastError: string | null };
 }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { JsonRpcProvider, Log } from "ethers";
 import type { LedgerDeployment } from "../chain/deploy.js";
 import { inTransaction } from "../store/database.js";
-import { EventTables, followedTopics, type BlockFacts, type IndexTable } from "./eventTables.js";
+import { EventTables, followedAddresses, followedTopics, type BlockFacts, type IndexTable } from "./eventTables.js";
 
 /**
  * The indexer: follows the ledger contracts' events from the deployment block into the index tables
@@ -124,7 +124,7 @@ export class Indexer {
   async #indexRange(cursor: CursorRow, to: number): Promise<void> {
     const from = cursor.next_block;
     const logs = await this.#provider.getLogs({
-      address: [this.#deployment.contracts.batchAnchor, this.#deployment.contracts.directory],
+      address: followedAddresses(this.#deployment.contracts),
       topics: [this.#topics],
       fromBlock: from,
       toBlock: to,

@@ -128,4 +128,48 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "index: the audit trail of the workflow contracts; officers' sign-in nonces and sessions",
+    sql: `
+      -- Every event of PermitRegistry, ComplaintLedger and CivicFund (indexer/modules/trail.ts). The
+      -- index is rebuilt from the deployment block so that events before this table existed are in it.
+      CREATE TABLE idx_events (
+        block_number    INTEGER NOT NULL,
+        log_index       INTEGER NOT NULL,
+        tx_hash         TEXT    NOT NULL,
+        contract        TEXT    NOT NULL,
+        event           TEXT    NOT NULL,
+        subject         TEXT    NOT NULL,
+        municipality_id INTEGER,
+        args            TEXT    NOT NULL,
+        sender          TEXT    NOT NULL,
+        timestamp       INTEGER NOT NULL,
+        PRIMARY KEY (block_number, log_index)
+      );
+      CREATE INDEX idx_events_subject ON idx_events (contract, subject, block_number, log_index);
+      CREATE INDEX idx_events_municipality ON idx_events (municipality_id, timestamp);
+      DELETE FROM idx_batches;
+      DELETE FROM idx_revocations;
+      DELETE FROM idx_municipalities;
+      DELETE FROM idx_role_changes;
+      DELETE FROM idx_officer_roles;
+      DELETE FROM idx_cursor;
+
+      -- Sign-In with Ethereum: a nonce is handed out once and used at most once, before it expires.
+      CREATE TABLE auth_nonces (
+        nonce           TEXT    PRIMARY KEY,
+        expires_at      INTEGER NOT NULL
+      );
+      -- An officer's session: the cookie holds a random token, the table only its SHA-256, so a copy of
+      -- the database opens no session.
+      CREATE TABLE auth_sessions (
+        token_hash      TEXT    PRIMARY KEY,
+        address         TEXT    NOT NULL,
+        chain_id        INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        expires_at      INTEGER NOT NULL
+      );
+    `,
+  },
 ];

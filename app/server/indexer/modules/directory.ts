@@ -1,0 +1,61 @@
+import { Directory__factory } from "../../../../types/ethers-contracts/factories/Directory__factory.js";
+import type { EventModule } from "./types.js";
+
+/** Municipalities and who holds which officer role, from the Directory. */
+export const directoryModule: EventModule = {
+  contract: "directory",
+  iface: Directory__factory.createInterface(),
+  events: [
+    "MunicipalityAdded",
+    "MunicipalitySuspended",
+    "MunicipalityReinstated",
+    "MunicipalityAdminChanged",
+    "OfficerRoleGranted",
+    "OfficerRoleRevoked",
+  ],
+  tables: ["idx_municipalities", "idx_role_changes", "idx_officer_roles"],
+  needsBlockFacts: false,
+  apply(db, event, log) {
+    const { args } = event;
+    const municipalityId = Number(args.municipalityId);
+    switch (event.name) {
+      case "MunicipalityAdded":
+        db.prepare(
+          `INSERT OR IGNORE INTO idx_municipalities (municipality_id, code, name, admin, suspended, added_block)
+           VALUES (?, ?, ?, ?, 0, ?)`,
+        ).run(municipalityId, String(args.code), String(args.name), String(args.admin), log.blockNumber);
+        break;
+      case "MunicipalitySuspended":
+      case "MunicipalityReinstated":
+        db.prepare("UPDATE idx_municipalities SET suspended = ? WHERE municipality_id = ?").run(
+          event.name === "MunicipalitySuspended" ? 1 : 0,
+          municipalityId,
+        );
+        break;
+      case "MunicipalityAdminChanged":
+        db.prepare("UPDATE idx_municipalities SET admin = ? WHERE municipality_id = ?").run(String(args.newAdmin), municipalityId);
+        break;
+      case "OfficerRoleGranted":
+      case "OfficerRoleRevoked": {
+        const granted = event.name === "OfficerRoleGranted";
+        const role = String(args.role);
+        const account = String(args.account);
+        db.prepare(
+          `INSERT OR IGNORE INTO idx_role_changes (block_number, log_index, municipality_id, role, account, granted, sender, tx_hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(log.blockNumber, log.index, municipalityId, role, account, granted ? 1 : 0, String(args.sender), log.transactionHash);
+        if (granted) {
+          db.prepare("INSERT OR REPLACE INTO idx_officer_roles (municipality_id, role, account, granted_block) VALUES (?, ?, ?, ?)").run(
+            municipalityId,
+            role,
+            account,
+            log.blockNumber,
+          );
+        } else {
+          db.prepare("DELETE FROM idx_officer_roles WHERE municipality_id = ? AND role = ? AND account = ?").run(municipalityId, role, account);
+        }
+        break;
+      }
+    }
+  },
+};
