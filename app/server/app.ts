@@ -14,6 +14,8 @@ import { ipfsGatewayRoutes } from "./routes/ipfsGateway.js";
 import { verifyRoutes } from "./routes/verify.js";
 import type { DocumentService } from "./services/documents.js";
 import type { VerificationService } from "./services/verification.js";
+import type { WorkflowContext } from "./workflows/context.js";
+import { WORKFLOW_ROUTES } from "./workflows/routes.js";
 
 export interface AppDeps {
   documents: DocumentService;
@@ -29,6 +31,8 @@ export interface AppDeps {
   /** The built web app (issue 5) or the shell, served at `/`. */
   webRoot: string;
   version: string;
+  /** Officers' sign-in and the permit, complaint, fund and audit workflows (absent in bare benchmarks). */
+  workflows?: WorkflowContext;
 }
 
 /**
@@ -65,9 +69,11 @@ export function createApp(deps: AppDeps): Express {
   app.get("/openapi.json", (_req, res) => {
     res.json(openapi);
   });
+  app.use(express.json({ limit: "1mb" }));
   app.use(documentRoutes({ ...deps, upload, writeLimit }));
   app.use(verifyRoutes({ ...deps, upload, writeLimit }));
   app.use(ipfsGatewayRoutes(deps));
+  if (deps.workflows) for (const routes of WORKFLOW_ROUTES) app.use(routes(deps.workflows));
   if (existsSync(deps.webRoot)) app.use(express.static(deps.webRoot, { index: "index.html" }));
 
   app.use(notFound);

@@ -15,6 +15,8 @@ const schema = z.object({
   CHAIN_RPC_URL: z.url().optional(),
   /** The RPC URL /api/health gives to readers (the web verifier, the CLI); default: the chain's. */
   PUBLIC_RPC_URL: z.url().optional(),
+  /** The web app's public address, for links and QR codes (default: the host each request came to). */
+  PUBLIC_URL: z.url().optional(),
   /** The relayer's key on an external chain (or RELAYER_KEYSTORE + RELAYER_KEYSTORE_PASSWORD). */
   RELAYER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 0x-prefixed 32-byte hex key").optional(),
   RELAYER_KEYSTORE: z.string().optional(),
@@ -36,6 +38,7 @@ export interface LedgerConfig {
   /** Set: an external chain; unset: the embedded anvil. */
   chainRpcUrl?: string;
   publicRpcUrl?: string;
+  publicUrl?: string;
   relayer?: { privateKey: string } | { keystore: string; password: string };
   deploymentFile?: string;
   ipfsApiUrl?: string;
@@ -66,6 +69,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     chainId: c.CHAIN_ID,
     chainRpcUrl: c.CHAIN_RPC_URL,
     publicRpcUrl: c.PUBLIC_RPC_URL,
+    publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ""),
     relayer: c.RELAYER_PRIVATE_KEY
       ? { privateKey: c.RELAYER_PRIVATE_KEY }
       : c.RELAYER_KEYSTORE

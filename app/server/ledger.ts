@@ -16,6 +16,8 @@ import type { IpfsStore } from "./ipfs/types.js";
 import { DocumentService } from "./services/documents.js";
 import { MunicipalityGate } from "./services/municipalities.js";
 import { VerificationService } from "./services/verification.js";
+import { singleFileUpload } from "./routes/documents.js";
+import { createWorkflowContext } from "./workflows/context.js";
 
 const VERSION = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version as string;
 const WEB_ROOTS = [new URL("../web/dist", import.meta.url).pathname, new URL("../web/shell", import.meta.url).pathname];
@@ -193,6 +195,18 @@ function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, an
     writesPerMinute: config.writesPerMinute,
     webRoot: WEB_ROOTS.find((root) => existsSync(root))!,
     version: VERSION,
+    workflows: createWorkflowContext({
+      db: anchoring.db,
+      chain: anchoring.chain,
+      ipfs,
+      queue: anchoring.queue,
+      catchUpIndex: () => anchoring.indexer.catchUp(),
+      dataDir: config.dataDir,
+      publicUrl: config.publicUrl ?? null,
+      devAccounts: chain.devAccounts,
+      upload: singleFileUpload(config.uploadLimitBytes),
+      uploadLimitBytes: config.uploadLimitBytes,
+    }),
   });
 }
 

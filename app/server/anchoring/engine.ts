@@ -1,3 +1,4 @@
+import type { DatabaseSync } from "node:sqlite";
 import { ChainClient } from "../chain/client.js";
 import type { LedgerDeployment } from "../chain/deploy.js";
 import { Indexer, type IndexerStatus } from "../indexer/indexer.js";
@@ -34,6 +35,8 @@ export interface AnchoringHealth {
 }
 
 export interface AnchoringEngine {
+  /** The data folder's database (queue and index), shared with the workflows. */
+  db: DatabaseSync;
   /** The API's side: the `AnchorQueue` it accepts records into. */
   queue: SqliteAnchorQueue;
   chain: ChainClient;
@@ -74,6 +77,7 @@ export function startAnchoringEngine(options: AnchoringEngineOptions): Anchoring
   worker.start();
   indexer.start();
   return {
+    db,
     queue,
     chain,
     worker,

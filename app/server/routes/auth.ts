@@ -1,0 +1,42 @@
+import { Router } from "express";
+import { clearSessionCookie, officerOf, requireOfficer, sessionToken, setSessionCookie } from "../auth/middleware.js";
+import { signIn } from "../auth/signIn.js";
+import type { WorkflowContext } from "../workflows/context.js";
+
+/**
+ * Officers' sign-in: GET a nonce, sign an EIP-4361 message with it, POST message and signature for an
+ * HttpOnly session cookie. The session answers who is signed in and which roles the index knows for them.
+ */
+export function authRoutes(ctx: WorkflowContext): Router {
+  const router = Router();
+
+  router.get("/api/auth/nonce", (req, res) => {
+    res.set("cache-control", "no-store").json({
+      nonce: ctx.sessions.issueNonce(),
+      domain: req.get("host"),
+      uri: `${req.protocol}://${req.get("host")}`,
+      chainId: ctx.chainId,
+      statement: "Sign in to the public-service ledger as an officer.",
+    });
+  });
+
+  router.post("/api/auth/sign-in", async (req, res) => {
+    const { token, session } = await signIn(ctx.sessions, req.body ?? {}, { domain: req.get("host") ?? "", chainId: ctx.chainId });
+    setSessionCookie(req, res, token, ctx.sessions.sessionTtlMs);
+    res.json({ ...session, roles: ctx.officers.rolesOf(session.address) });
+  });
+
+  router.get("/api/auth/session", requireOfficer(ctx.sessions), (_req, res) => {
+    const session = officerOf(res);
+    res.json({ ...session, roles: ctx.officers.rolesOf(session.address) });
+  });
+
+  router.post("/api/auth/sign-out", (req, res) => {
+    const token = sessionToken(req);
+    if (token) ctx.sessions.close(token);
+    clearSessionCookie(req, res);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,106 @@
+import type { DatabaseSync } from "node:sqlite";
+import type { RequestHandler } from "express";
+import type { BatchAnchor } from "../../../types/ethers-contracts/BatchAnchor.js";
+import type { CivicFund } from "../../../types/ethers-contracts/CivicFund.js";
+import type { ComplaintLedger } from "../../../types/ethers-contracts/ComplaintLedger.js";
+import type { Directory } from "../../../types/ethers-contracts/Directory.js";
+import type { PermitRegistry } from "../../../types/ethers-contracts/PermitRegistry.js";
+import { BatchAnchor__factory } from "../../../types/ethers-contracts/factories/BatchAnchor__factory.js";
+import { CivicFund__factory } from "../../../types/ethers-contracts/factories/CivicFund__factory.js";
+import { ComplaintLedger__factory } from "../../../types/ethers-contracts/factories/ComplaintLedger__factory.js";
+import { Directory__factory } from "../../../types/ethers-contracts/factories/Directory__factory.js";
+import { PermitRegistry__factory } from "../../../types/ethers-contracts/factories/PermitRegistry__factory.js";
+import type { AnchorQueue } from "../anchoring/types.js";
+import { OfficerDirectory } from "../auth/officers.js";
+import { SessionStore } from "../auth/sessions.js";
+import type { ChainClient } from "../chain/client.js";
+import type { LedgerDeployment } from "../chain/deploy.js";
+import type { DevAccount } from "../chain/devAccounts.js";
+import { OfficerTransactions } from "../chain/officerTransactions.js";
+import { ServiceCalls } from "../chain/serviceCalls.js";
+import type { IpfsStore } from "../ipfs/types.js";
+import { PersonalDataVault } from "../privacy/vault.js";
+
+/** The ledger's contracts, read through the service's provider (sends go through ServiceCalls). */
+export interface LedgerContracts {
+  directory: Directory;
+  permitRegistry: PermitRegistry;
+  complaintLedger: ComplaintLedger;
+  civicFund: CivicFund;
+  batchAnchor: BatchAnchor;
+}
+
+/**
+ * What the workflows (permits, complaints, funds, audit) are built from: one object assembled by
+ * `startLedger` (and by tests the same way), handed to each workflow's routes.
+ */
+export interface WorkflowContext {
+  db: DatabaseSync;
+  chainId: number;
+  deployment: LedgerDeployment;
+  chain: ChainClient;
+  contracts: LedgerContracts;
+  /** Calls the service sends and pays for (relayed signatures, applications, filings). */
+  serviceCalls: ServiceCalls;
+  /** Transactions officers sign with their own keys. */
+  officerTransactions: OfficerTransactions;
+  sessions: SessionStore;
+  officers: OfficerDirectory;
+  vault: PersonalDataVault;
+  ipfs: IpfsStore;
+  /** The durable anchoring queue, for records anchored in Merkle batches (receipts, updates). */
+  queue: AnchorQueue;
+  /** Brings the index up to the chain's head now (after a transaction, before answering from the index). */
+  catchUpIndex: () => Promise<unknown>;
+  /** The public address of the web app (QR codes, links), or null to use the request's own host. */
+  publicUrl: string | null;
+  /** The embedded chain's demo accounts, or null on a real chain. */
+  devAccounts: DevAccount[] | null;
+  /** Multer for one `file` field, capped at the upload limit. */
+  upload: RequestHandler;
+  uploadLimitBytes: number;
+}
+
+export interface WorkflowContextParts {
+  db: DatabaseSync;
+  chain: ChainClient;
+  ipfs: IpfsStore;
+  queue: AnchorQueue;
+  catchUpIndex: () => Promise<unknown>;
+  dataDir: string;
+  publicUrl: string | null;
+  devAccounts: DevAccount[] | null;
+  upload: RequestHandler;
+  uploadLimitBytes: number;
+}
+
+export function createWorkflowContext(parts: WorkflowContextParts): WorkflowContext {
+  const { chain, db } = parts;
+  const addresses = chain.deployment.contracts;
+  const contracts: LedgerContracts = {
+    directory: Directory__factory.connect(addresses.directory, chain.provider),
+    permitRegistry: PermitRegistry__factory.connect(addresses.permitRegistry, chain.provider),
+    complaintLedger: ComplaintLedger__factory.connect(addresses.complaintLedger, chain.provider),
+    civicFund: CivicFund__factory.connect(addresses.civicFund, chain.provider),
+    batchAnchor: BatchAnchor__factory.connect(addresses.batchAnchor, chain.provider),
+  };
+  return {
+    db,
+    chainId: chain.chainId,
+    deployment: chain.deployment,
+    chain,
+    contracts,
+    serviceCalls: new ServiceCalls(chain),
+    officerTransactions: new OfficerTransactions(chain),
+    sessions: new SessionStore(db),
+    officers: new OfficerDirectory(contracts.directory, db),
+    vault: PersonalDataVault.open(parts.dataDir),
+    ipfs: parts.ipfs,
+    queue: parts.queue,
+    catchUpIndex: parts.catchUpIndex,
+    publicUrl: parts.publicUrl,
+    devAccounts: parts.devAccounts,
+    upload: parts.upload,
+    uploadLimitBytes: parts.uploadLimitBytes,
+  };
+}
