@@ -38,6 +38,11 @@ export const ERRORS = {
   TX_PENDING: { status: 409, message: "The transaction is not mined yet." },
   TX_REVERTED: { status: 409, message: "The transaction reverted on the chain." },
   CHAIN_REJECTED: { status: 409, message: "The ledger's contracts refused the action." },
+  // Audit (routes/audit.ts): trails by subject, chain checks and exports.
+  AUDIT_ID_INVALID: { status: 400, message: "That is not a valid permit number or id, complaint id or campaign id." },
+  AUDIT_RANGE_INVALID: { status: 400, message: "`from` and `to` must be days (YYYY-MM-DD, UTC) or ISO 8601 instants with a zone, from not after to." },
+  AUDIT_FORMAT_INVALID: { status: 400, message: "`format` must be csv or json." },
+  AUDIT_TRAIL_NOT_FOUND: { status: 404, message: "The chain records no event of that permit, complaint or campaign." },
   ENGINE_UNAVAILABLE: { status: 503, message: "An engine of the ledger is not available." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; message: string }>;

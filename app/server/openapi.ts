@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ERRORS } from "./errors.js";
 import { documentMetaSchema } from "./http/validation.js";
+import { auditOpenApiPaths } from "./services/audit/openapi.js";
 
 /**
  * The API described as OpenAPI 3.1, served at /openapi.json. Routes relied on by the web app, the CLI
@@ -110,6 +111,7 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      ...auditOpenApiPaths(errors),
     },
     components: {
       schemas: {

@@ -1,8 +1,9 @@
 import type { DatabaseSync } from "node:sqlite";
-import type { Interface, LogDescription, Result } from "ethers";
+import type { Interface } from "ethers";
 import { CivicFund__factory } from "../../../../types/ethers-contracts/factories/CivicFund__factory.js";
 import { ComplaintLedger__factory } from "../../../../types/ethers-contracts/factories/ComplaintLedger__factory.js";
 import { PermitRegistry__factory } from "../../../../types/ethers-contracts/factories/PermitRegistry__factory.js";
+import { eventArguments, eventSubject } from "../../../shared/trailEvents.js";
 import type { EventModule, LedgerContract } from "./types.js";
 
 /**
@@ -10,23 +11,8 @@ import type { EventModule, LedgerContract } from "./types.js";
  * `idx_events` — who sent the transaction, when, and the event's arguments as JSON. Workflows read
  * their trails from here; `ledger audit` rebuilds the same rows from the chain alone and compares.
  */
-const SUBJECT_ARGUMENTS = ["permitId", "complaintId", "campaignId", "typeId", "category"];
-
-/** An event's arguments as plain JSON: numbers as decimal strings, bytes as 0x-hex. */
-export function eventArguments(event: LogDescription): Record<string, unknown> {
-  const plain = (value: unknown): unknown => {
-    if (typeof value === "bigint") return value.toString();
-    if (Array.isArray(value)) return Array.from(value as Result, plain);
-    return value;
-  };
-  return Object.fromEntries(event.fragment.inputs.map((input, i) => [input.name, plain(event.args[i])]));
-}
-
-/** What an event is about: the permit, complaint, campaign, permit type or category it names. */
-export function eventSubject(args: Record<string, unknown>): string {
-  const name = SUBJECT_ARGUMENTS.find((key) => key in args);
-  return name ? String(args[name]) : "";
-}
+// Decoded the one way the audit API and `ledger audit` decode the chain's events, so the three compare.
+export { eventArguments, eventSubject };
 
 function municipalityOf(db: DatabaseSync, contract: string, subject: string, args: Record<string, unknown>): number | null {
   if (args.municipalityId !== undefined) return Number(args.municipalityId);
