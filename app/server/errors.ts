@@ -38,6 +38,13 @@ export const ERRORS = {
   TX_PENDING: { status: 409, message: "The transaction is not mined yet." },
   TX_REVERTED: { status: 409, message: "The transaction reverted on the chain." },
   CHAIN_REJECTED: { status: 409, message: "The ledger's contracts refused the action." },
+  // Civic funds (routes/funds.ts)
+  FUNDS_CAMPAIGN_NOT_FOUND: { status: 404, message: "No campaign with that id on the ledger." },
+  FUNDS_TOKEN_REQUIRED: { status: 400, message: "Give the campaign's ERC-20 `token`: this chain has no demo token." },
+  FUNDS_EVENT_NOT_FOUND: { status: 404, message: "The transaction holds no such event of this campaign." },
+  FUNDS_OFFCHAIN_UNKNOWN: { status: 404, message: "No prepared off-chain pledge has that receipt hash; ask for its transaction first." },
+  FUNDS_RECEIPT_NOT_FOUND: { status: 404, message: "No receipt with that id." },
+  FUNDS_RECEIPT_INVALID: { status: 400, message: "That is not a pledge receipt this ledger reads." },
   ENGINE_UNAVAILABLE: { status: 503, message: "An engine of the ledger is not available." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; message: string }>;
