@@ -2,10 +2,10 @@
 // POST /api/funds/receipts/verify and anyone else run this same function). Only ethers, so it also runs
 // in a browser. The CivicFund ABI is a hand-kept fragment for the reason verifyBundle.ts gives;
 // test/app/funds.test.ts checks it against the compiled ABI.
-import { Interface, getAddress, isError, sha256, toQuantity, toUtf8Bytes } from "ethers";
+import { Interface, getAddress, sha256, toQuantity, toUtf8Bytes } from "ethers";
 import type { Check } from "./proofBundle.js";
 import { OFFCHAIN_PLEDGE_FORMAT, PLEDGE_RECEIPT_FORMAT, type OffchainReceipt, type OnchainReceipt, type PledgeReceipt } from "./pledgeReceipt.js";
-import { RpcFailedError, verifyProofBundle, type JsonRpcSender } from "./verifyBundle.js";
+import { ask, callView, verifyProofBundle, type JsonRpcSender } from "./verifyBundle.js";
 
 export const CIVIC_FUND_ABI = [
   "function campaign(uint256 campaignId) view returns (tuple(uint32 municipalityId, address token, address beneficiary, uint256 goal, uint64 deadline, bytes32 rulesDocumentHash, bytes32 rulesHash, bool opened, bool cancelled, uint256 pledged, uint256 refunded, uint256 released, uint256 offchainTotal, uint8 nextMilestone))",
@@ -37,28 +37,7 @@ interface RpcReceipt {
   logs: RpcLog[];
 }
 
-async function ask<T>(rpc: JsonRpcSender, method: string, params: unknown[]): Promise<T> {
-  try {
-    return (await rpc.send(method, params)) as T;
-  } catch (error) {
-    throw new RpcFailedError(method, error);
-  }
-}
-
-async function view(rpc: JsonRpcSender, contract: string, name: string, args: unknown[]) {
-  let data: string;
-  try {
-    data = (await rpc.send("eth_call", [{ to: contract, data: civicFund.encodeFunctionData(name, args) }, "latest"])) as string;
-  } catch (error) {
-    if (isError(error, "CALL_EXCEPTION")) return undefined;
-    throw new RpcFailedError("eth_call", error);
-  }
-  try {
-    return civicFund.decodeFunctionResult(name, data);
-  } catch {
-    return undefined;
-  }
-}
+const view = (rpc: JsonRpcSender, contract: string, name: string, args: unknown[]) => callView(rpc, civicFund, contract, name, args);
 
 /**
  * Checks `receipt` against the chain behind `rpc`; every check runs and is reported. Throws
