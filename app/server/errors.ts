@@ -43,6 +43,13 @@ export const ERRORS = {
   AUDIT_RANGE_INVALID: { status: 400, message: "`from` and `to` must be days (YYYY-MM-DD, UTC) or ISO 8601 instants with a zone, from not after to." },
   AUDIT_FORMAT_INVALID: { status: 400, message: "`format` must be csv or json." },
   AUDIT_TRAIL_NOT_FOUND: { status: 404, message: "The chain records no event of that permit, complaint or campaign." },
+  // Civic funds (routes/funds.ts)
+  FUNDS_CAMPAIGN_NOT_FOUND: { status: 404, message: "No campaign with that id on the ledger." },
+  FUNDS_TOKEN_REQUIRED: { status: 400, message: "Give the campaign's ERC-20 `token`: this chain has no demo token." },
+  FUNDS_EVENT_NOT_FOUND: { status: 404, message: "The transaction holds no such event of this campaign." },
+  FUNDS_OFFCHAIN_UNKNOWN: { status: 404, message: "No prepared off-chain pledge has that receipt hash; ask for its transaction first." },
+  FUNDS_RECEIPT_NOT_FOUND: { status: 404, message: "No receipt with that id." },
+  FUNDS_RECEIPT_INVALID: { status: 400, message: "That is not a pledge receipt this ledger reads." },
   ENGINE_UNAVAILABLE: { status: 503, message: "An engine of the ledger is not available." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -176,6 +176,7 @@ function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, an
         latestBlock,
         deploymentBlock: chain.deployment.deploymentBlock,
         contracts,
+        ...(chain.deployment.demoToken ? { demoToken: chain.deployment.demoToken } : {}),
         devKeys: chain.devAccounts !== null,
         ...(chain.devAccounts ? { warning: "Development keys in use: anyone can sign as the demo officers." } : {}),
       },

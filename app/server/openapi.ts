@@ -52,6 +52,58 @@ const upload = {
   },
 };
 
+// Civic funds (docs/funds.md): officer routes need the session cookie; a treasurer action is a pair —
+// `…/transaction` answers the unsigned {to, data} for the officer's own wallet, the route without it
+// takes {signedTransaction} or {txHash}.
+const anyJson = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
+const officerTx = { required: true, content: { "application/json": { schema: { oneOf: [
+  { type: "object", required: ["signedTransaction"], properties: { signedTransaction: { type: "string" } } },
+  { type: "object", required: ["txHash"], properties: { txHash: hex32 } },
+] } } } };
+const idParam = { name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1 } };
+const txErrors = errors("AUTH_REQUIRED", "ROLE_REQUIRED", "TX_INVALID", "CHAIN_REJECTED", "FUNDS_CAMPAIGN_NOT_FOUND");
+function fundsPaths() {
+  const treasurer = (summary: string, body?: object) => ({
+    post: { summary, parameters: [idParam], ...(body ? { requestBody: body } : {}), responses: { "200": anyJson("The unsigned transaction (and the stored document)"), ...txErrors } },
+  });
+  const signed = (summary: string) => ({ post: { summary, parameters: [idParam], requestBody: officerTx, responses: { "200": anyJson("The campaign"), ...txErrors } } });
+  const receiptFor = (summary: string) => ({
+    post: {
+      summary,
+      parameters: [idParam],
+      requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["txHash"], properties: { txHash: hex32 } } } } },
+      responses: { "201": anyJson("The receipt (PledgeReceipt)"), "200": anyJson("The same receipt, issued before"), ...errors("TX_NOT_FOUND", "TX_REVERTED", "FUNDS_EVENT_NOT_FOUND") },
+    },
+  });
+  return {
+    "/api/funds/campaigns": {
+      get: { summary: "Campaigns (?municipality=id), newest first, with phase and progress", responses: { "200": anyJson("The campaigns"), ...errors("QUERY_INVALID") } },
+      post: { summary: "Relay the treasurer's signed createCampaign", requestBody: officerTx, responses: { "201": anyJson("The campaign"), ...txErrors } },
+    },
+    "/api/funds/campaigns/transaction": {
+      post: {
+        summary: "Store the rules document (multipart `file`) and answer the unsigned createCampaign (fields municipalityId, token?, beneficiary, goal, deadline, milestones)",
+        responses: { "200": anyJson("rulesDocument {sha256, cid} and transaction"), ...txErrors, ...errors("FUNDS_TOKEN_REQUIRED", "FILE_MISSING") },
+      },
+    },
+    "/api/funds/campaigns/{id}": { get: { summary: "A campaign: terms, phase, totals, progress, pledges (no personal data), milestone releases", parameters: [idParam], responses: { "200": anyJson("The campaign"), ...errors("FUNDS_CAMPAIGN_NOT_FOUND") } } },
+    "/api/funds/campaigns/{id}/open/transaction": treasurer("The unsigned openCampaign"),
+    "/api/funds/campaigns/{id}/open": signed("Relay the treasurer's signed openCampaign"),
+    "/api/funds/campaigns/{id}/cancel/transaction": treasurer("Store the public reason {reason} and answer the unsigned cancelCampaign", { required: true, content: { "application/json": { schema: { type: "object", required: ["reason"], properties: { reason: { type: "string" } } } } } }),
+    "/api/funds/campaigns/{id}/cancel": signed("Relay the treasurer's signed cancelCampaign"),
+    "/api/funds/campaigns/{id}/milestones/{index}/transaction": treasurer("Store the public evidence (multipart `file`) and answer the unsigned releaseMilestone"),
+    "/api/funds/campaigns/{id}/milestones/{index}": signed("Relay the treasurer's signed releaseMilestone"),
+    "/api/funds/campaigns/{id}/offchain-pledges/transaction": treasurer("Write an off-chain receipt document {amount, method, paidOn, payerName} (name sealed, only a salted commitment in the document) and answer the unsigned recordOffchainPledge", { required: true, content: { "application/json": { schema: { type: "object", required: ["amount", "method", "paidOn", "payerName"] } } } }),
+    "/api/funds/campaigns/{id}/offchain-pledges": { post: { summary: "Relay the treasurer's signed recordOffchainPledge; queue the receipt document for anchoring", parameters: [idParam], requestBody: officerTx, responses: { "201": anyJson("The receipt (proof null until anchored)"), ...txErrors, ...errors("FUNDS_OFFCHAIN_UNKNOWN") } } },
+    "/api/funds/campaigns/{id}/pledge-transactions": { get: { summary: "Unsigned approve, pledge and refund calls (?amount) for the resident's wallet", parameters: [idParam], responses: { "200": anyJson("approve, pledge, refund") } } },
+    "/api/funds/campaigns/{id}/pledges": receiptFor("The receipt of the resident's own pledge transaction"),
+    "/api/funds/campaigns/{id}/refunds": receiptFor("The receipt of the resident's own refund transaction"),
+    "/api/funds/receipts/{receiptId}": { get: { summary: "A receipt (its verify URL is this address)", parameters: [{ name: "receiptId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": anyJson("The receipt"), ...errors("FUNDS_RECEIPT_NOT_FOUND") } } },
+    "/api/funds/receipts/{receiptId}/qr": { get: { summary: "QR code of the receipt's verify URL (PNG, or ?format=svg)", parameters: [{ name: "receiptId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The QR code", content: { "image/png": {}, "image/svg+xml": {} } }, ...errors("FUNDS_RECEIPT_NOT_FOUND") } } },
+    "/api/funds/receipts/verify": { post: { summary: "Check a receipt against this service's RPC node (the same checks as app/shared/verifyReceipt.ts)", requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } }, responses: { "200": anyJson("{verdict: valid | pending | invalid, checks}"), ...errors("FUNDS_RECEIPT_INVALID", "ENGINE_UNAVAILABLE") } } },
+  };
+}
+
 export function openApiDocument(version: string) {
   return {
     openapi: "3.1.0",
@@ -112,6 +164,8 @@ export function openApiDocument(version: string) {
         },
       },
       ...auditOpenApiPaths(errors),
+      // ── civic funds (docs/funds.md) ──
+      ...fundsPaths(),
     },
     components: {
       schemas: {

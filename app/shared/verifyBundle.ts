@@ -71,7 +71,8 @@ interface RpcReceipt {
 /** BatchAnchor.RecordStatus */
 const RECORD_STATUS = ["Unknown", "Anchored", "Revoked"] as const;
 
-async function ask<T>(rpc: JsonRpcSender, method: string, params: unknown[]): Promise<T> {
+/** A raw JSON-RPC call; a node that does not answer is RpcFailedError. */
+export async function ask<T>(rpc: JsonRpcSender, method: string, params: unknown[]): Promise<T> {
   try {
     return (await rpc.send(method, params)) as T;
   } catch (error) {
@@ -80,20 +81,22 @@ async function ask<T>(rpc: JsonRpcSender, method: string, params: unknown[]): Pr
 }
 
 /** An eth_call's decoded result, or undefined when the contract reverts or answers something undecodable. */
-async function view(rpc: JsonRpcSender, contract: string, name: string, args: unknown[]) {
+export async function callView(rpc: JsonRpcSender, iface: Interface, contract: string, name: string, args: unknown[]) {
   let data: string;
   try {
-    data = (await rpc.send("eth_call", [{ to: contract, data: batchAnchor.encodeFunctionData(name, args) }, "latest"])) as string;
+    data = (await rpc.send("eth_call", [{ to: contract, data: iface.encodeFunctionData(name, args) }, "latest"])) as string;
   } catch (error) {
     if (isError(error, "CALL_EXCEPTION")) return undefined;
     throw new RpcFailedError("eth_call", error);
   }
   try {
-    return batchAnchor.decodeFunctionResult(name, data);
+    return iface.decodeFunctionResult(name, data);
   } catch {
     return undefined;
   }
 }
+
+const view = (rpc: JsonRpcSender, contract: string, name: string, args: unknown[]) => callView(rpc, batchAnchor, contract, name, args);
 
 // Date covers ±8.64e15 ms; a hostile bundle's time may not fit.
 const when = (seconds: number) => (seconds <= 8.64e12 ? `${seconds} (${new Date(seconds * 1000).toISOString()})` : String(seconds));

@@ -14,6 +14,8 @@ export interface LedgerDeployment {
     civicFund: string;
     batchAnchor: string;
   };
+  /** The demo ERC-20 "THBT" (2 decimals) of the embedded chain's seed; absent on an external chain. */
+  demoToken?: string;
 }
 
 export interface DeployOptions {
@@ -66,6 +68,7 @@ export async function deployLedger(options: DeployOptions): Promise<LedgerDeploy
         civicFund: await deployed.civicFund.getAddress(),
         batchAnchor: await deployed.batchAnchor.getAddress(),
       },
+      ...("demoToken" in deployed ? { demoToken: await (deployed.demoToken as { getAddress(): Promise<string> }).getAddress() } : {}),
     };
     writeFileSync(recordPath, JSON.stringify(deployment, null, 2));
     return deployment;

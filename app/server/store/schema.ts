@@ -172,4 +172,92 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: "funds: index of campaigns and their money movements; rules/evidence documents, off-chain pledge receipts, issued receipts",
+    sql: `
+      -- A campaign as its events leave it (indexer/modules/funds.ts). Amounts are uint256 as decimal text.
+      CREATE TABLE idx_fund_campaigns (
+        campaign_id         INTEGER PRIMARY KEY,
+        municipality_id     INTEGER NOT NULL,
+        token               TEXT    NOT NULL,
+        beneficiary         TEXT    NOT NULL,
+        goal                TEXT    NOT NULL,
+        deadline            INTEGER NOT NULL,
+        milestones          TEXT    NOT NULL,
+        rules_document_hash TEXT    NOT NULL,
+        rules_hash          TEXT,
+        opened_at           INTEGER,
+        cancelled_at        INTEGER,
+        cancel_reason_hash  TEXT,
+        pledged             TEXT    NOT NULL,
+        refunded            TEXT    NOT NULL,
+        released            TEXT    NOT NULL,
+        offchain_total      TEXT    NOT NULL,
+        created_by          TEXT    NOT NULL,
+        created_tx          TEXT    NOT NULL,
+        created_block       INTEGER NOT NULL,
+        created_at          INTEGER NOT NULL
+      );
+      CREATE INDEX idx_fund_campaigns_municipality ON idx_fund_campaigns (municipality_id, campaign_id);
+      -- Every pledge, off-chain pledge, refund and milestone payment, in chain order.
+      CREATE TABLE idx_fund_movements (
+        block_number        INTEGER NOT NULL,
+        log_index           INTEGER NOT NULL,
+        campaign_id         INTEGER NOT NULL,
+        kind                TEXT    NOT NULL CHECK (kind IN ('pledge', 'offchain-pledge', 'refund', 'milestone')),
+        account             TEXT,
+        amount              TEXT    NOT NULL,
+        reference           TEXT,
+        milestone_index     INTEGER,
+        officer             TEXT,
+        tx_hash             TEXT    NOT NULL,
+        timestamp           INTEGER NOT NULL,
+        PRIMARY KEY (block_number, log_index)
+      );
+      CREATE INDEX idx_fund_movements_campaign ON idx_fund_movements (campaign_id, block_number, log_index);
+      -- Read the chain again from the deployment block so that campaigns created before this table are in it.
+      DELETE FROM idx_batches;
+      DELETE FROM idx_revocations;
+      DELETE FROM idx_municipalities;
+      DELETE FROM idx_role_changes;
+      DELETE FROM idx_officer_roles;
+      DELETE FROM idx_events;
+      DELETE FROM idx_cursor;
+
+      -- Public documents of campaigns (rules, milestone evidence, cancellation decisions): their IPFS CID
+      -- by SHA-256, which is what the chain holds. Not rebuildable from the chain, hence not idx_.
+      CREATE TABLE funds_documents (
+        sha256              TEXT    PRIMARY KEY,
+        cid                 TEXT    NOT NULL,
+        purpose             TEXT    NOT NULL,
+        media_type          TEXT    NOT NULL,
+        created_at          INTEGER NOT NULL
+      );
+      -- Off-chain pledges: the receipt document (public: a salted commitment to the payer, no name), the
+      -- payer's name and salt sealed by the vault, and the anchoring record once the treasurer's
+      -- recordOffchainPledge is mined.
+      CREATE TABLE funds_offchain_pledges (
+        receipt_hash        TEXT    PRIMARY KEY,
+        campaign_id         INTEGER NOT NULL,
+        document            TEXT    NOT NULL,
+        sealed_payer        BLOB    NOT NULL,
+        record_id           TEXT,
+        recorded_tx         TEXT,
+        created_at          INTEGER NOT NULL
+      );
+      -- Receipts handed to residents, by id (the QR code's URL).
+      CREATE TABLE funds_receipts (
+        receipt_id          TEXT    PRIMARY KEY,
+        kind                TEXT    NOT NULL,
+        campaign_id         INTEGER NOT NULL,
+        tx_hash             TEXT    NOT NULL,
+        log_index           INTEGER NOT NULL,
+        receipt_hash        TEXT,
+        -- The receipt's fixed fields as JSON (everything but its URL and, off-chain, its proof).
+        body                TEXT    NOT NULL,
+        created_at          INTEGER NOT NULL
+      );
+    `,
+  },
 ];

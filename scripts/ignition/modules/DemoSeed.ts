@@ -1,5 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { id } from "ethers";
+import { HDNodeWallet, Mnemonic, id } from "ethers";
+import { DEV_MNEMONIC } from "../../../app/server/chain/devAccounts.js";
 import LedgerModule from "./Ledger.js";
 
 /**
@@ -21,6 +22,17 @@ const OFFICERS: Array<[role: string, account: number]> = [
   ["TREASURER", 9],
   ["AUDITOR", 10],
 ];
+/**
+ * Demo THBT balances in satang (2 decimals): the resident (11) and three more accounts of anvil's
+ * mnemonic (12–14, which have no role) to pledge with. By address: Ignition only knows the signing keys.
+ */
+const DEMO_BAHT_HOLDERS: Array<[account: number, satang: bigint]> = [
+  [11, 1_000_000_00n],
+  [12, 100_000_00n],
+  [13, 100_000_00n],
+  [14, 100_000_00n],
+];
+const devAddress = (index: number) => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${index}`).address;
 const COMPLAINT_CATEGORIES: Array<[code: string, slaDays: number]> = [
   ["ROAD", 7],
   ["STREET_LIGHT", 3],
@@ -62,5 +74,12 @@ export default buildModule("DemoSeed", (m) => {
       id: `category_${code}`,
     });
   }
-  return ledger;
+
+  // The campaigns' demo ERC-20. TestBahtToken lets anyone mint, which is exactly a demo faucet and
+  // exactly why it exists on the embedded chain only (an external chain uses the treasurer's token).
+  const demoToken = m.contract("TestBahtToken", [], { id: "DemoBahtToken" });
+  for (const [account, satang] of DEMO_BAHT_HOLDERS) {
+    m.call(demoToken, "mint", [devAddress(account), satang], { id: `mint_THBT_${account}` });
+  }
+  return { ...ledger, demoToken };
 });

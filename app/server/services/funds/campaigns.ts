@@ -1,0 +1,175 @@
+import type { DatabaseSync } from "node:sqlite";
+import { Contract, type JsonRpcProvider } from "ethers";
+import { AppError } from "../../errors.js";
+
+/** CivicFund.Phase, by the same rules as its `_phase`, from the index and the chain's clock. */
+export type CampaignPhase = "Draft" | "Funding" | "Succeeded" | "Failed" | "Cancelled";
+
+export interface TokenInfo {
+  address: string;
+  symbol: string | null;
+  decimals: number | null;
+}
+
+interface CampaignRow {
+  campaign_id: number;
+  municipality_id: number;
+  token: string;
+  beneficiary: string;
+  goal: string;
+  deadline: number;
+  milestones: string;
+  rules_document_hash: string;
+  rules_hash: string | null;
+  opened_at: number | null;
+  cancelled_at: number | null;
+  cancel_reason_hash: string | null;
+  pledged: string;
+  refunded: string;
+  released: string;
+  offchain_total: string;
+  created_by: string;
+  created_tx: string;
+  created_block: number;
+  created_at: number;
+}
+
+interface MovementRow {
+  block_number: number;
+  log_index: number;
+  kind: "pledge" | "offchain-pledge" | "refund" | "milestone";
+  account: string | null;
+  amount: string;
+  reference: string | null;
+  milestone_index: number | null;
+  officer: string | null;
+  tx_hash: string;
+  timestamp: number;
+}
+
+const iso = (seconds: number | null) => (seconds === null ? null : new Date(seconds * 1000).toISOString());
+
+export function phaseOf(row: Pick<CampaignRow, "cancelled_at" | "opened_at" | "deadline" | "pledged" | "goal">, now: number): CampaignPhase {
+  if (row.cancelled_at !== null) return "Cancelled";
+  if (row.opened_at === null) return "Draft";
+  if (now <= row.deadline) return "Funding";
+  return BigInt(row.pledged) >= BigInt(row.goal) ? "Succeeded" : "Failed";
+}
+
+/** pledged / goal in percent, two decimals, rounded down (a goal is never shown reached before it is). */
+export function percentOf(part: bigint, goal: bigint): number {
+  return goal === 0n ? 0 : Number((part * 10_000n) / goal) / 100;
+}
+
+const ERC20 = ["function symbol() view returns (string)", "function decimals() view returns (uint8)"];
+
+/**
+ * Campaigns as residents and auditors read them: the index's tables (a function of CivicFund's events)
+ * plus the chain's clock for the phase, and the public documents' CIDs this service stored.
+ */
+export class CampaignReader {
+  readonly #tokens = new Map<string, Promise<TokenInfo>>();
+
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly provider: JsonRpcProvider,
+  ) {}
+
+  /** The time the next block will at least have: what the contract's phase is measured against. */
+  async chainTime(): Promise<number> {
+    const block = await this.provider.getBlock("latest");
+    return block?.timestamp ?? Math.floor(Date.now() / 1000);
+  }
+
+  /** Symbol and decimals of an ERC-20 (null when it does not say), asked once per token. */
+  token(address: string): Promise<TokenInfo> {
+    let info = this.#tokens.get(address);
+    if (!info) {
+      const erc20 = new Contract(address, ERC20, this.provider);
+      info = Promise.all([erc20.symbol().catch(() => null), erc20.decimals().catch(() => null)]).then(([symbol, decimals]) => ({
+        address,
+        symbol: symbol === null ? null : String(symbol),
+        decimals: decimals === null ? null : Number(decimals),
+      }));
+      this.#tokens.set(address, info);
+    }
+    return info;
+  }
+
+  row(campaignId: number): CampaignRow {
+    const row = this.db.prepare("SELECT * FROM idx_fund_campaigns WHERE campaign_id = ?").get(campaignId) as CampaignRow | undefined;
+    if (!row) throw new AppError("FUNDS_CAMPAIGN_NOT_FOUND");
+    return row;
+  }
+
+  async list(municipalityId?: number) {
+    const rows = this.db
+      .prepare("SELECT * FROM idx_fund_campaigns WHERE (? IS NULL OR municipality_id = ?) ORDER BY campaign_id DESC")
+      .all(municipalityId ?? null, municipalityId ?? null) as unknown as CampaignRow[];
+    const now = await this.chainTime();
+    return Promise.all(rows.map(async (row) => this.#summary(row, now)));
+  }
+
+  async detail(campaignId: number) {
+    const row = this.row(campaignId);
+    const now = await this.chainTime();
+    const movements = this.db
+      .prepare("SELECT * FROM idx_fund_movements WHERE campaign_id = ? ORDER BY block_number, log_index")
+      .all(campaignId) as unknown as MovementRow[];
+    const happened = (m: MovementRow) => ({ amount: m.amount, txHash: m.tx_hash, blockNumber: m.block_number, logIndex: m.log_index, at: iso(m.timestamp) });
+    const releases = movements.filter((m) => m.kind === "milestone");
+    const milestones = (JSON.parse(row.milestones) as string[]).map((amount, index) => {
+      const release = releases.find((m) => m.milestone_index === index);
+      return {
+        index,
+        amount,
+        release: release
+          ? { ...happened(release), evidenceHash: release.reference, evidence: this.#document(release.reference!), beneficiary: release.account, officer: release.officer }
+          : null,
+      };
+    });
+    return {
+      ...(await this.#summary(row, now)),
+      milestones,
+      rulesDocument: { sha256: row.rules_document_hash, ...this.#document(row.rules_document_hash) },
+      rulesHash: row.rules_hash,
+      created: { by: row.created_by, txHash: row.created_tx, blockNumber: row.created_block, at: iso(row.created_at) },
+      cancellation: row.cancelled_at === null ? null : { at: iso(row.cancelled_at), reasonHash: row.cancel_reason_hash, reason: this.#document(row.cancel_reason_hash!) },
+      // No personal data: on-chain pledgers are the addresses the chain shows anyway; off-chain pledges
+      // are known by their receipt hash only (the payer's name exists sealed, never here).
+      pledges: movements
+        .filter((m) => m.kind === "pledge" || m.kind === "offchain-pledge")
+        .map((m) => ({ kind: m.kind, ...(m.kind === "pledge" ? { pledger: m.account } : { receiptHash: m.reference }), ...happened(m) })),
+      refunds: movements.filter((m) => m.kind === "refund").map((m) => ({ pledger: m.account, ...happened(m) })),
+    };
+  }
+
+  async #summary(row: CampaignRow, now: number) {
+    const [goal, pledged, refunded, released, offchain] = [row.goal, row.pledged, row.refunded, row.released, row.offchain_total].map(BigInt);
+    return {
+      campaignId: row.campaign_id,
+      municipalityId: row.municipality_id,
+      token: await this.token(row.token),
+      beneficiary: row.beneficiary,
+      goal: row.goal,
+      deadline: row.deadline,
+      deadlineAt: iso(row.deadline),
+      phase: phaseOf(row, now),
+      openedAt: iso(row.opened_at),
+      pledged: row.pledged,
+      refunded: row.refunded,
+      released: row.released,
+      escrowed: (pledged - refunded - released).toString(),
+      offchainTotal: row.offchain_total,
+      /** On-chain pledges only count toward the goal (CivicFund's all-or-nothing escrow). */
+      progressPercent: percentOf(pledged, goal),
+      /** Including cash and bank pledges recorded by the treasurer: an indication, not the goal's measure. */
+      progressWithOffchainPercent: percentOf(pledged + offchain, goal),
+    };
+  }
+
+  #document(sha256: string): { cid: string | null } {
+    const row = this.db.prepare("SELECT cid FROM funds_documents WHERE sha256 = ?").get(sha256) as { cid: string } | undefined;
+    return { cid: row?.cid ?? null };
+  }
+}
