@@ -37,9 +37,9 @@ function documentsOf(req: Request): UploadedDocument[] {
   });
 }
 
-/** A JSON field of a multipart form (`field`), or the JSON body itself. */
+/** The JSON field `field` of a multipart form (a decision with its note file), or the JSON body itself. */
 function jsonBody(req: Request, field: string): unknown {
-  const raw = req.body?.[field];
+  const raw = req.is("multipart/form-data") ? req.body?.[field] : undefined;
   if (raw === undefined) return req.body;
   try {
     return typeof raw === "string" ? JSON.parse(raw) : raw;
@@ -115,7 +115,7 @@ export function permitRoutes(ctx: WorkflowContext): Router {
 
   router.post("/api/permits/:number/steps/decisions", officer, ctx.upload, async (req, res) => {
     const note = req.file ? documentsOf(req)[0].bytes : null;
-    res.json(await decideStep(ctx, store, officerOf(res).address, number(req), jsonBody(req, "decision"), note));
+    res.json(await decideStep(ctx, store, officerOf(res).address, number(req), jsonBody(req, "signed"), note));
   });
 
   router.post("/api/permits/:number/certificate", officer, async (req, res) => {
