@@ -176,56 +176,51 @@ export async function draftRevocation(ctx: WorkflowContext, store: PermitStore, 
   };
 }
 
-function requireDraft<T>(store: PermitStore, permit: ChainPermit, kind: "amendment" | "revocation", draftId: string) {
-  const draft = store.draft<T>(draftId);
+/**
+ * Relays a signed amendment or revocation of a draft: the signer is the signed-in officer, who is the
+ * issuing authority now, with a fresh signature; then the sealed reason is filed with the permit.
+ */
+async function relayDraft<T extends { reasonHash: string; reasonCid: string; reasonSize: number }>(
+  ctx: WorkflowContext,
+  store: PermitStore,
+  officer: string,
+  number: string,
+  body: unknown,
+  kind: "amendment" | "revocation",
+  call: (payload: T) => { message: Record<string, unknown>; method: "amend" | "revoke"; args: unknown[] },
+) {
+  const input = parseBody(submitSchema, body);
+  const permit = await readPermit(ctx, number);
+  const draft = store.draft<T>(input.draftId);
   if (!draft || draft.permitId !== permit.permitId || draft.kind !== kind) throw new AppError("DRAFT_NOT_FOUND");
   if (draft.usedTxHash) throw new AppError("SIGNATURE_REPLAYED", `That ${kind} was already recorded in ${draft.usedTxHash}.`);
-  return draft;
+  const { message, method, args } = call(draft.payload);
+  requireSigner(ctx, officer, kind === "amendment" ? "Amendment" : "Revocation", { permitId: permit.permitId, ...message, nonce: input.nonce, deadline: input.deadline }, input.signature);
+  await requireIssuingAuthority(ctx, permit, officer);
+  await requireFresh(ctx, officer, input);
+  requireState(permit, "Issued");
+  const mined = await ctx.serviceCalls.send(ctx.contracts.permitRegistry, method, [permit.permitId, ...args, officer, input.deadline, input.signature]);
+  store.markDraftUsed(draft.draftId, mined.txHash);
+  const { reasonHash, reasonCid, reasonSize } = draft.payload;
+  store.addFile(permit.permitId, { kind: "reason", sha256: reasonHash, cid: reasonCid, name: null, mediaType: "text/plain", size: reasonSize });
+  await ctx.catchUpIndex();
+  return { permit, payload: draft.payload, txHash: mined.txHash };
 }
 
 export async function submitAmendment(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown) {
-  const input = parseBody(submitSchema, body);
-  const permit = await readPermit(ctx, number);
-  const draft = requireDraft<AmendmentDraft>(store, permit, "amendment", input.draftId);
-  const { certificateHash, cid, reasonHash, reasonCid, reasonSize, version } = draft.payload;
-  requireSigner(ctx, officer, "Amendment", { permitId: permit.permitId, certificateHash, reasonHash, nonce: input.nonce, deadline: input.deadline }, input.signature);
-  await requireIssuingAuthority(ctx, permit, officer);
-  await requireFresh(ctx, officer, input);
-  requireState(permit, "Issued");
-  const mined = await ctx.serviceCalls.send(ctx.contracts.permitRegistry, "amend", [
-    permit.permitId,
-    certificateHash,
-    cid,
-    reasonHash,
-    officer,
-    input.deadline,
-    input.signature,
-  ]);
-  store.markDraftUsed(draft.draftId, mined.txHash);
-  store.addFile(permit.permitId, { kind: "reason", sha256: reasonHash, cid: reasonCid, name: null, mediaType: "text/plain", size: reasonSize });
-  await ctx.catchUpIndex();
-  return { number, version, certificateSha256: certificateHash, supersedes: permit.certificateHash, txHash: mined.txHash };
+  const { permit, payload, txHash } = await relayDraft<AmendmentDraft>(ctx, store, officer, number, body, "amendment", (d) => ({
+    message: { certificateHash: d.certificateHash, reasonHash: d.reasonHash },
+    method: "amend",
+    args: [d.certificateHash, d.cid, d.reasonHash],
+  }));
+  return { number, version: payload.version, certificateSha256: payload.certificateHash, supersedes: permit.certificateHash, txHash };
 }
 
 export async function submitRevocation(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown) {
-  const input = parseBody(submitSchema, body);
-  const permit = await readPermit(ctx, number);
-  const draft = requireDraft<RevocationDraft>(store, permit, "revocation", input.draftId);
-  const { reasonCode, reasonHash, reasonCid, reasonSize } = draft.payload;
-  requireSigner(ctx, officer, "Revocation", { permitId: permit.permitId, reasonCode, reasonHash, nonce: input.nonce, deadline: input.deadline }, input.signature);
-  await requireIssuingAuthority(ctx, permit, officer);
-  await requireFresh(ctx, officer, input);
-  requireState(permit, "Issued");
-  const mined = await ctx.serviceCalls.send(ctx.contracts.permitRegistry, "revoke", [
-    permit.permitId,
-    reasonCode,
-    reasonHash,
-    officer,
-    input.deadline,
-    input.signature,
-  ]);
-  store.markDraftUsed(draft.draftId, mined.txHash);
-  store.addFile(permit.permitId, { kind: "reason", sha256: reasonHash, cid: reasonCid, name: null, mediaType: "text/plain", size: reasonSize });
-  await ctx.catchUpIndex();
-  return { number, reasonCode, reason: REVOCATION_REASONS[reasonCode], txHash: mined.txHash };
+  const { payload, txHash } = await relayDraft<RevocationDraft>(ctx, store, officer, number, body, "revocation", (d) => ({
+    message: { reasonCode: d.reasonCode, reasonHash: d.reasonHash },
+    method: "revoke",
+    args: [d.reasonCode, d.reasonHash],
+  }));
+  return { number, reasonCode: payload.reasonCode, reason: REVOCATION_REASONS[payload.reasonCode], txHash };
 }
