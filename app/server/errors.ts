@@ -50,6 +50,14 @@ export const ERRORS = {
   FUNDS_OFFCHAIN_UNKNOWN: { status: 404, message: "No prepared off-chain pledge has that receipt hash; ask for its transaction first." },
   FUNDS_RECEIPT_NOT_FOUND: { status: 404, message: "No receipt with that id." },
   FUNDS_RECEIPT_INVALID: { status: 400, message: "That is not a pledge receipt this ledger reads." },
+  // Permits (routes/permits.ts)
+  PERMIT_NOT_FOUND: { status: 404, message: "No permit with that number." },
+  PERMIT_TYPE_UNKNOWN: { status: 400, message: "That permit type is not open for applications in the municipality." },
+  PERMIT_WRONG_STATE: { status: 409, message: "The permit is not in a state that allows this." },
+  PERMIT_STEP_NOT_CURRENT: { status: 409, message: "That step is not the one awaiting a decision." },
+  TRACKING_CODE_INVALID: { status: 403, message: "The tracking code does not open this permit." },
+  DRAFT_NOT_FOUND: { status: 404, message: "No such amendment or revocation draft for this permit." },
+  NOTE_HASH_MISMATCH: { status: 400, message: "The note file's SHA-256 is not the signed noteHash." },
   ENGINE_UNAVAILABLE: { status: 503, message: "An engine of the ledger is not available." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -16,6 +16,8 @@ import type { IpfsStore } from "./ipfs/types.js";
 import { DocumentService } from "./services/documents.js";
 import { MunicipalityGate } from "./services/municipalities.js";
 import { VerificationService } from "./services/verification.js";
+import { officerNames } from "./services/permits/catalog.js";
+import { PermitCertificateLookup } from "./services/permits/certificateVerification.js";
 import { singleFileUpload } from "./routes/documents.js";
 import { createWorkflowContext } from "./workflows/context.js";
 
@@ -153,10 +155,12 @@ async function openIpfs(config: LedgerConfig): Promise<IpfsStore> {
 
 function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, anchoring: AnchoringEngine) {
   const contracts = chain.deployment.contracts;
-  const verification = new VerificationService(anchoring.queue, anchoring.revocations, {
-    chainId: chain.deployment.chainId,
-    batchAnchor: contracts.batchAnchor,
-  });
+  const verification = new VerificationService(
+    anchoring.queue,
+    anchoring.revocations,
+    { chainId: chain.deployment.chainId, batchAnchor: contracts.batchAnchor },
+    new PermitCertificateLookup(anchoring.db, { chainId: chain.deployment.chainId, permitRegistry: contracts.permitRegistry }, officerNames(chain.devAccounts)),
+  );
   const gate = new MunicipalityGate(contracts.directory, anchoring.chain.provider);
   const health = async () => {
     const [latestBlock, ipfsStatus] = await Promise.all([chain.latestBlock().catch(() => null), ipfs.status()]);

@@ -101,6 +101,78 @@ function fundsPaths() {
     "/api/funds/receipts/{receiptId}": { get: { summary: "A receipt (its verify URL is this address)", parameters: [{ name: "receiptId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": anyJson("The receipt"), ...errors("FUNDS_RECEIPT_NOT_FOUND") } } },
     "/api/funds/receipts/{receiptId}/qr": { get: { summary: "QR code of the receipt's verify URL (PNG, or ?format=svg)", parameters: [{ name: "receiptId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The QR code", content: { "image/png": {}, "image/svg+xml": {} } }, ...errors("FUNDS_RECEIPT_NOT_FOUND") } } },
     "/api/funds/receipts/verify": { post: { summary: "Check a receipt against this service's RPC node (the same checks as app/shared/verifyReceipt.ts)", requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } }, responses: { "200": anyJson("{verdict: valid | pending | invalid, checks}"), ...errors("FUNDS_RECEIPT_INVALID", "ENGINE_UNAVAILABLE") } } },
+/** The permit workflow's paths (routes/permits.ts). */
+function permitPaths() {
+  const number = { name: "number", in: "path", required: true, schema: { type: "string" }, example: "MH-BLD-2026-000001" };
+  const tracking = { name: "x-tracking-code", in: "header", required: true, schema: { type: "string" } };
+  const ok = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
+  const signed = {
+    required: true,
+    content: {
+      "application/json": {
+        schema: {
+          type: "object",
+          required: ["nonce", "deadline", "signature"],
+          properties: { draftId: { type: "string" }, nonce: { type: "string" }, deadline: { type: "string" }, signature: { type: "string" } },
+        },
+      },
+    },
+  };
+  const signatureErrors = ["AUTH_REQUIRED", "ROLE_REQUIRED", "SIGNATURE_INVALID", "SIGNATURE_EXPIRED", "SIGNATURE_REPLAYED", "PERMIT_WRONG_STATE"] as const;
+  return {
+    "/api/permits": {
+      post: {
+        summary: "Apply for a permit: multipart `application` (JSON: municipalityId, type, parcel, description, applicant{name, nationalId, phone, address}) and one or more `file` documents; personal data and documents are sealed before IPFS",
+        requestBody: { required: true, content: { "multipart/form-data": { schema: { type: "object", properties: { application: { type: "string" }, file: { type: "array", items: { type: "string", format: "binary" } } } } } } },
+        responses: { "201": ok("The permit number and the applicant's tracking code"), ...errors("BODY_INVALID", "FILE_MISSING", "PERMIT_TYPE_UNKNOWN", "MUNICIPALITY_UNKNOWN") },
+      },
+    },
+    "/api/permits/queue": { get: { summary: "Permits waiting for the signed-in officer", responses: { "200": ok("The queue"), ...errors("AUTH_REQUIRED") } } },
+    "/api/permits/{number}": {
+      get: { summary: "Public fields, state, verdict, trail and legal clock (45 days)", parameters: [number], responses: { "200": ok("The permit"), ...errors("PERMIT_NOT_FOUND") } },
+    },
+    "/api/permits/{number}/private": {
+      get: { summary: "The applicant's own view", parameters: [number, tracking], responses: { "200": ok("The permit with the applicant's data"), ...errors("TRACKING_CODE_INVALID") } },
+    },
+    "/api/permits/{number}/certificate.pdf": {
+      get: { summary: "The current certificate PDF, for the applicant", parameters: [number, tracking], responses: { "200": { description: "The PDF", content: { "application/pdf": {} } }, ...errors("TRACKING_CODE_INVALID", "PERMIT_WRONG_STATE") } },
+    },
+    "/api/permits/{number}/documents": {
+      post: { summary: "Add documents before the application is complete (permit officer)", parameters: [number], requestBody: upload, responses: { "200": ok("The documents' hashes"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
+    },
+    "/api/permits/{number}/complete": {
+      post: { summary: "Mark the application complete: starts the legal clock (permit officer)", parameters: [number], responses: { "200": ok("Completed"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
+    },
+    "/api/permits/{number}/steps/next/typed-data": {
+      get: {
+        summary: "The EIP-712 StepDecision of the step awaiting a decision, with the officer's nonce and a deadline",
+        parameters: [number, { name: "decision", in: "query", schema: { enum: ["approve", "reject"] } }, { name: "noteHash", in: "query", schema: hex32 }],
+        responses: { "200": ok("{domain, types, primaryType, message}"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") },
+      },
+    },
+    "/api/permits/{number}/steps/decisions": {
+      post: {
+        summary: "Relay the officer's signed decision (JSON {stepIndex, decision, noteHash, nonce, deadline, signature}, or multipart with a note `file` and that JSON as `signed`)",
+        parameters: [number],
+        requestBody: signed,
+        responses: { "200": ok("Decided"), ...errors(...signatureErrors, "PERMIT_STEP_NOT_CURRENT", "NOTE_HASH_MISMATCH") },
+      },
+    },
+    "/api/permits/{number}/certificate": {
+      post: { summary: "Issue the certificate PDF of an approved permit (permit officer)", parameters: [number], responses: { "201": ok("The certificate's SHA-256, data hash and CID"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
+    },
+    "/api/permits/{number}/amendments/drafts": {
+      post: { summary: "Render the next certificate version and serve the Amendment typed data (issuing authority)", parameters: [number], responses: { "201": ok("Draft and typed data"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
+    },
+    "/api/permits/{number}/amendments": {
+      post: { summary: "Relay the signed amendment", parameters: [number], requestBody: signed, responses: { "201": ok("Amended"), ...errors(...signatureErrors, "DRAFT_NOT_FOUND") } },
+    },
+    "/api/permits/{number}/revocation/drafts": {
+      post: { summary: "Seal the reason and serve the Revocation typed data (issuing authority)", parameters: [number], responses: { "201": ok("Draft and typed data"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
+    },
+    "/api/permits/{number}/revocation": {
+      post: { summary: "Relay the signed revocation", parameters: [number], requestBody: signed, responses: { "200": ok("Revoked"), ...errors(...signatureErrors, "DRAFT_NOT_FOUND") } },
+    },
   };
 }
 
@@ -166,6 +238,8 @@ export function openApiDocument(version: string) {
       ...auditOpenApiPaths(errors),
       // ── civic funds (docs/funds.md) ──
       ...fundsPaths(),
+      // Permits (docs/permits.md): officers act behind a SIWE session cookie; roles are checked on-chain.
+      ...permitPaths(),
     },
     components: {
       schemas: {

@@ -2,6 +2,7 @@ import type { AnchorQueue, AnchorRecord } from "../anchoring/types.js";
 import type { ProofBundle, Verdict } from "../../shared/proofBundle.js";
 import { proofBundleFor } from "../../shared/proofBundleFormat.js";
 import { AppError } from "../errors.js";
+import type { PermitCertificateLookup, PermitCertificateVerification } from "./permits/certificateVerification.js";
 
 /** A record revoked inside its batch, as the indexer saw it in a RecordRevoked event. */
 export interface Revocation {
@@ -23,7 +24,10 @@ export interface TrailStep {
   detail?: string;
 }
 
-export interface VerificationResult {
+/** An anchored record's verdict, or a permit certificate's (permits/certificateVerification.ts). */
+export type VerificationResult = AnchoredVerification | PermitCertificateVerification;
+
+export interface AnchoredVerification {
   verdict: Verdict;
   record: PublicRecord | null;
   trail: TrailStep[];
@@ -48,6 +52,8 @@ export class VerificationService {
     private readonly queue: AnchorQueue,
     private readonly revocations: RevocationLookup,
     private readonly chain: { chainId: number; batchAnchor: string },
+    /** Permit certificates, known by PermitRegistry rather than by the anchoring queue. */
+    private readonly certificates?: Pick<PermitCertificateLookup, "verifyCertificate">,
   ) {}
 
   /**
@@ -70,7 +76,7 @@ export class VerificationService {
 
   verifySha256(sha256: string): VerificationResult {
     const record = this.#pick(this.queue.findBySha256(sha256));
-    if (!record) return { verdict: "unknown", record: null, trail: [], proof: null };
+    if (!record) return this.certificates?.verifyCertificate(sha256) ?? { verdict: "unknown", record: null, trail: [], proof: null };
     const revocation = record.root ? this.revocations.revocationOf(record.root, record.leaf) : undefined;
     const anchored = record.status === "anchored" || record.status === "final";
     return {

@@ -173,6 +173,110 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 4,
+    description: "permits: index of permit types, permits and certificates; sealed applications, files and drafts",
+    sql: `
+      -- Index (indexer/modules/permits.ts): a pure function of PermitRegistry's events.
+      CREATE TABLE idx_permit_types (
+        municipality_id INTEGER NOT NULL,
+        type_id         TEXT    NOT NULL,
+        approval_roles  TEXT    NOT NULL, -- JSON array of role ids, first step first
+        validity_days   INTEGER NOT NULL,
+        retired         INTEGER NOT NULL,
+        PRIMARY KEY (municipality_id, type_id)
+      );
+      CREATE TABLE idx_permits (
+        permit_id       TEXT    PRIMARY KEY,
+        number          TEXT    NOT NULL,
+        municipality_id INTEGER NOT NULL,
+        type_id         TEXT    NOT NULL,
+        state           TEXT    NOT NULL,
+        step_count      INTEGER NOT NULL,
+        current_step    INTEGER NOT NULL,
+        -- The role of the step awaiting a decision (NULL when none is awaited).
+        current_role    TEXT,
+        applied_at      INTEGER NOT NULL,
+        completed_at    INTEGER,
+        decided_at      INTEGER,
+        version         INTEGER NOT NULL,
+        certificate_hash TEXT,
+        valid_until     INTEGER,
+        revocation_reason INTEGER
+      );
+      CREATE INDEX idx_permits_queue ON idx_permits (municipality_id, state, current_role);
+      CREATE TABLE idx_permit_certificates (
+        certificate_hash TEXT   PRIMARY KEY,
+        permit_id       TEXT    NOT NULL,
+        version         INTEGER NOT NULL,
+        cid             TEXT    NOT NULL,
+        supersedes      TEXT,
+        superseded_by   TEXT,
+        issued_at       INTEGER NOT NULL,
+        tx_hash         TEXT    NOT NULL,
+        block_number    INTEGER NOT NULL
+      );
+      CREATE INDEX idx_permit_certificates_permit ON idx_permit_certificates (permit_id, version);
+      -- Rebuilt from the deployment block, so that permits applied before these tables existed are in them.
+      DELETE FROM idx_batches;
+      DELETE FROM idx_revocations;
+      DELETE FROM idx_municipalities;
+      DELETE FROM idx_role_changes;
+      DELETE FROM idx_officer_roles;
+      DELETE FROM idx_events;
+      DELETE FROM idx_cursor;
+
+      -- Off-chain and not rebuildable from the chain: what the service sealed and where it put it.
+      -- One row per application made through the API; the tracking code is kept only as its hash.
+      CREATE TABLE permit_applications (
+        permit_id       TEXT    PRIMARY KEY,
+        number          TEXT    NOT NULL UNIQUE,
+        number_prefix   TEXT    NOT NULL,
+        sequence        INTEGER NOT NULL,
+        municipality_id INTEGER NOT NULL,
+        type_code       TEXT    NOT NULL,
+        -- Public fields (parcel, description) as JSON; also a public document on IPFS (public_cid).
+        public_fields   TEXT    NOT NULL,
+        public_cid      TEXT    NOT NULL,
+        -- The applicant's personal fields, sealed (vault context "permit-applicant"), on IPFS.
+        applicant_cid   TEXT    NOT NULL,
+        salt            TEXT    NOT NULL,
+        tracking_hash   TEXT    NOT NULL,
+        created_at      INTEGER NOT NULL,
+        UNIQUE (number_prefix, sequence)
+      );
+      -- Documents, decision notes and reasons: the SHA-256 of the plain bytes and the CID of the sealed ones.
+      CREATE TABLE permit_files (
+        permit_id       TEXT    NOT NULL,
+        kind            TEXT    NOT NULL CHECK (kind IN ('document', 'public-application', 'note', 'reason')),
+        sha256          TEXT    NOT NULL,
+        cid             TEXT    NOT NULL,
+        name            TEXT,
+        media_type      TEXT,
+        size            INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        PRIMARY KEY (permit_id, kind, sha256)
+      );
+      -- A certificate rendered for issue or amendment: its data hash (the QR's h) and, until the
+      -- issuing authority signs an amendment or revocation, what they are asked to sign.
+      CREATE TABLE permit_drafts (
+        draft_id        TEXT    PRIMARY KEY,
+        permit_id       TEXT    NOT NULL,
+        kind            TEXT    NOT NULL CHECK (kind IN ('amendment', 'revocation')),
+        payload         TEXT    NOT NULL,
+        created_by      TEXT    NOT NULL,
+        created_at      INTEGER NOT NULL,
+        used_tx_hash    TEXT
+      );
+      CREATE TABLE permit_certificate_data (
+        certificate_hash TEXT   PRIMARY KEY,
+        permit_id       TEXT    NOT NULL,
+        version         INTEGER NOT NULL,
+        data_hash       TEXT    NOT NULL,
+        cid             TEXT    NOT NULL
+      );
+    `,
+  },
+  {
     version: 6,
     description: "funds: index of campaigns and their money movements; rules/evidence documents, off-chain pledge receipts, issued receipts",
     sql: `

@@ -1,0 +1,143 @@
+import { Router, type Request } from "express";
+import multer from "multer";
+import { officerOf, requireOfficer } from "../auth/middleware.js";
+import { AppError } from "../errors.js";
+import { addDocuments, applyForPermit, openApplicant, parseApplication, requireTrackingCode, type UploadedDocument } from "../services/permits/applications.js";
+import {
+  certificatePdf,
+  draftAmendment,
+  draftRevocation,
+  issueCertificate,
+  submitAmendment,
+  submitRevocation,
+  verifyBaseUrl,
+} from "../services/permits/certificates.js";
+import { decideStep, nextStepTypedData } from "../services/permits/decisions.js";
+import { readPermit, requireState } from "../services/permits/ledgerReads.js";
+import { PermitStore } from "../services/permits/store.js";
+import { officerQueue, privatePermitView, publicPermitView } from "../services/permits/views.js";
+import type { WorkflowContext } from "../workflows/context.js";
+
+/**
+ * The permit workflow over HTTP (docs/permits.md). Residents apply and follow their permit with a
+ * tracking code; officers act behind a SIWE session, with their role checked on-chain in the permit's
+ * municipality; approvals, amendments and revocations carry the officer's own EIP-712 signature.
+ */
+const MAX_DOCUMENTS = 10;
+
+function documentsOf(req: Request): UploadedDocument[] {
+  const files = (Array.isArray(req.files) ? req.files : req.file ? [req.file] : []) as Express.Multer.File[];
+  return files.map((file) => {
+    if (file.size === 0) throw new AppError("FILE_EMPTY", `The document ${file.originalname || "(unnamed)"} is empty.`);
+    return {
+      bytes: new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength),
+      name: file.originalname || null,
+      mediaType: file.mimetype || null,
+    };
+  });
+}
+
+/** The JSON field `field` of a multipart form (a decision with its note file), or the JSON body itself. */
+function jsonBody(req: Request, field: string): unknown {
+  const raw = req.is("multipart/form-data") ? req.body?.[field] : undefined;
+  if (raw === undefined) return req.body;
+  try {
+    return typeof raw === "string" ? JSON.parse(raw) : raw;
+  } catch {
+    throw new AppError("BODY_INVALID", `The field \`${field}\` is not valid JSON.`);
+  }
+}
+
+const origin = (req: Request) => `${req.protocol}://${req.get("host")}`;
+
+export function permitRoutes(ctx: WorkflowContext): Router {
+  const router = Router();
+  const store = new PermitStore(ctx.db);
+  const officer = requireOfficer(ctx.sessions);
+  const documents = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: ctx.uploadLimitBytes, files: MAX_DOCUMENTS, fields: 8 },
+  }).array("file", MAX_DOCUMENTS);
+  const number = (req: Request) => String(req.params.number);
+  /** 403 ROLE_REQUIRED unless the signed-in officer is a permit officer of the permit's municipality. */
+  const requirePermitOfficer = async (address: string, permitNumber: string) => {
+    const permit = await readPermit(ctx, permitNumber);
+    await ctx.officers.requireRole(address, permit.municipalityId, ["PERMIT_OFFICER"]);
+  };
+
+  router.post("/api/permits", documents, async (req, res) => {
+    const application = parseApplication(req.body?.application);
+    res.status(201).json(await applyForPermit(ctx, store, application, documentsOf(req)));
+  });
+
+  router.get("/api/permits/queue", officer, (_req, res) => {
+    res.json({ officer: officerOf(res).address, permits: officerQueue(ctx, officerOf(res).address) });
+  });
+
+  router.get("/api/permits/:number", async (req, res) => {
+    res.json(await publicPermitView(ctx, store, number(req)));
+  });
+
+  router.get("/api/permits/:number/private", async (req, res) => {
+    const application = requireTrackingCode(store, number(req), req.get("x-tracking-code"));
+    const view = await publicPermitView(ctx, store, number(req));
+    res.set("cache-control", "no-store").json(privatePermitView(view, application, await openApplicant(ctx, application), store));
+  });
+
+  router.get("/api/permits/:number/certificate.pdf", async (req, res) => {
+    requireTrackingCode(store, number(req), req.get("x-tracking-code"));
+    const permit = await readPermit(ctx, number(req));
+    const pdf = await certificatePdf(ctx, permit.certificateHash);
+    res
+      .set("cache-control", "no-store")
+      .type("application/pdf")
+      .set("content-disposition", `attachment; filename="${permit.number}-v${permit.version}.pdf"`)
+      .send(Buffer.from(pdf));
+  });
+
+  router.post("/api/permits/:number/documents", officer, documents, async (req, res) => {
+    await requirePermitOfficer(officerOf(res).address, number(req));
+    res.json(await addDocuments(ctx, store, number(req), documentsOf(req)));
+  });
+
+  router.post("/api/permits/:number/complete", officer, async (req, res) => {
+    await requirePermitOfficer(officerOf(res).address, number(req));
+    const permit = await readPermit(ctx, number(req));
+    requireState(permit, "Applied");
+    const mined = await ctx.serviceCalls.send(ctx.contracts.permitRegistry, "markComplete", [permit.permitId]);
+    await ctx.catchUpIndex();
+    res.json({ number: permit.number, state: "UnderReview", txHash: mined.txHash });
+  });
+
+  router.get("/api/permits/:number/steps/next/typed-data", officer, async (req, res) => {
+    res.set("cache-control", "no-store").json(await nextStepTypedData(ctx, officerOf(res).address, number(req), req.query));
+  });
+
+  router.post("/api/permits/:number/steps/decisions", officer, ctx.upload, async (req, res) => {
+    const note = req.file ? documentsOf(req)[0].bytes : null;
+    res.json(await decideStep(ctx, store, officerOf(res).address, number(req), jsonBody(req, "signed"), note));
+  });
+
+  router.post("/api/permits/:number/certificate", officer, async (req, res) => {
+    await requirePermitOfficer(officerOf(res).address, number(req));
+    res.status(201).json(await issueCertificate(ctx, store, number(req), verifyBaseUrl(ctx, origin(req))));
+  });
+
+  router.post("/api/permits/:number/amendments/drafts", officer, async (req, res) => {
+    res.status(201).json(await draftAmendment(ctx, store, officerOf(res).address, number(req), req.body, verifyBaseUrl(ctx, origin(req))));
+  });
+
+  router.post("/api/permits/:number/amendments", officer, async (req, res) => {
+    res.status(201).json(await submitAmendment(ctx, store, officerOf(res).address, number(req), req.body));
+  });
+
+  router.post("/api/permits/:number/revocation/drafts", officer, async (req, res) => {
+    res.status(201).json(await draftRevocation(ctx, store, officerOf(res).address, number(req), req.body));
+  });
+
+  router.post("/api/permits/:number/revocation", officer, async (req, res) => {
+    res.json(await submitRevocation(ctx, store, officerOf(res).address, number(req), req.body));
+  });
+
+  return router;
+}

@@ -1,0 +1,226 @@
+import { z } from "zod";
+import { roleName, type RoleName } from "../../../shared/roles.js";
+import { readCertificateData, renderPermitCertificate, type PermitCertificateData } from "../../certificates/permitCertificate.js";
+import { AppError } from "../../errors.js";
+import type { WorkflowContext } from "../../workflows/context.js";
+import { VAULT_CONTEXT, openApplicant } from "./applications.js";
+import { REVOCATION_REASONS, officerNames, permitTypeLabel } from "./catalog.js";
+import { catAll, readMunicipality, readPermit, requireState, sha256Hex, type ChainPermit } from "./ledgerReads.js";
+import { parseBody, requireFresh, requireSigner, signedSchema, typedDataFor } from "./signatures.js";
+import type { PermitStore } from "./store.js";
+import { permitTrail } from "./trail.js";
+
+/**
+ * The certificate's life: issue (the permit officer, relayed by the service), then amend or revoke,
+ * which the issuing authority (the type's last approval role, e.g. the mayor) signs as EIP-712. An
+ * amendment or revocation is prepared first as a draft — the new certificate rendered and stored, or
+ * the reason sealed — so the officer signs the exact certificate hash and reason hash the chain gets.
+ *
+ * The PDF names the holder, so it is sealed before IPFS; the chain holds its SHA-256 and the CID of the
+ * sealed bytes. A revocation's reasoned text is sealed too (an officer's free text may name people);
+ * its reason code and hash are public.
+ */
+interface AmendmentDraft {
+  certificateHash: string;
+  cid: string;
+  dataHash: string;
+  version: number;
+  reasonHash: string;
+  reasonCid: string;
+  reasonSize: number;
+}
+
+interface RevocationDraft {
+  reasonCode: number;
+  reasonHash: string;
+  reasonCid: string;
+  reasonSize: number;
+}
+
+const FOREVER = "9999-12-31T00:00:00.000Z";
+
+/** Where the QR code of a certificate points. */
+export function verifyBaseUrl(ctx: WorkflowContext, requestOrigin: string): string {
+  return `${(ctx.publicUrl ?? requestOrigin).replace(/\/$/, "")}/verify`;
+}
+
+async function render(ctx: WorkflowContext, store: PermitStore, permit: ChainPermit, data: PermitCertificateData, baseUrl: string) {
+  const rendered = await renderPermitCertificate(data, { verifyBaseUrl: baseUrl });
+  const cid = await ctx.ipfs.add(ctx.vault.seal(rendered.pdf, VAULT_CONTEXT.certificate));
+  store.saveCertificateData(rendered.sha256, permit.permitId, data.version, rendered.dataHash, cid);
+  return { ...rendered, cid };
+}
+
+/** The plain PDF of the permit's certificate `certificateHash` (sealed on IPFS). */
+export async function certificatePdf(ctx: WorkflowContext, certificateHash: string): Promise<Uint8Array> {
+  const row = ctx.db.prepare("SELECT cid FROM idx_permit_certificates WHERE certificate_hash = ?").get(certificateHash.toLowerCase()) as
+    | { cid: string }
+    | undefined;
+  if (!row) throw new AppError("PERMIT_WRONG_STATE", "No certificate has been issued for this permit.");
+  return ctx.vault.open(await catAll(ctx, row.cid), VAULT_CONTEXT.certificate);
+}
+
+async function requireIssuingAuthority(ctx: WorkflowContext, permit: ChainPermit, officer: string): Promise<void> {
+  const steps = await ctx.contracts.permitRegistry.steps(permit.permitId);
+  await ctx.officers.requireRole(officer, permit.municipalityId, [roleName(steps[steps.length - 1].role) as RoleName]);
+}
+
+export async function issueCertificate(ctx: WorkflowContext, store: PermitStore, number: string, baseUrl: string) {
+  const permit = await readPermit(ctx, number);
+  requireState(permit, "Approved");
+  const application = store.application(permit.permitId);
+  if (!application) throw new AppError("PERMIT_WRONG_STATE", `Permit ${number} was not applied for through this service: no holder to name.`);
+  const [municipality, applicant, [, validityDays]] = await Promise.all([
+    readMunicipality(ctx, permit.municipalityId),
+    openApplicant(ctx, application),
+    ctx.contracts.permitRegistry.permitType(permit.municipalityId, permit.typeId),
+  ]);
+  const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const label = permitTypeLabel(application.typeCode);
+  const names = officerNames(ctx.devAccounts);
+  const data: PermitCertificateData = {
+    permitNumber: number,
+    version: 1,
+    permitType: { code: label.code, th: label.th, en: label.en },
+    municipality: { id: municipality.id, code: municipality.code, th: municipality.th, en: municipality.en },
+    holderName: applicant.name,
+    parcel: application.publicFields.parcel,
+    description: application.publicFields.description,
+    issuedAt: issuedAt.toISOString(),
+    // The contract counts validity from the issuing block; the page shows the same day.
+    validUntil: validityDays === 0n ? FOREVER : new Date(issuedAt.getTime() + Number(validityDays) * 86_400_000).toISOString(),
+    approvals: permitTrail(ctx.db, permit.permitId, names)
+      .filter((step) => step.step === "decided")
+      .map((step) => ({ role: step.role!, officer: step.officer!, officerName: step.officerName, decidedAt: step.at, txHash: step.txHash })),
+  };
+  const certificate = await render(ctx, store, permit, data, baseUrl);
+  const mined = await ctx.serviceCalls.send(ctx.contracts.permitRegistry, "issue", [permit.permitId, certificate.sha256, certificate.cid]);
+  await ctx.catchUpIndex();
+  return {
+    number,
+    version: 1,
+    certificateSha256: certificate.sha256,
+    dataHash: certificate.dataHash,
+    qrPayload: certificate.qrPayload,
+    cid: certificate.cid,
+    txHash: mined.txHash,
+  };
+}
+
+const amendmentSchema = z
+  .object({
+    parcel: z.string().trim().min(1).max(200).optional(),
+    description: z.object({ th: z.string().max(1000).optional(), en: z.string().max(1000).optional() }).strict().optional(),
+    reason: z.string().trim().min(1).max(4000),
+  })
+  .strict();
+
+const revocationSchema = z
+  .object({
+    reasonCode: z.number().int().refine((code) => code in REVOCATION_REASONS, "a reason code of the catalogue (1, 2, 3, 4 or 9)"),
+    reason: z.string().trim().min(1).max(4000),
+  })
+  .strict();
+
+const submitSchema = signedSchema.extend({ draftId: z.string().regex(/^drf_[0-9a-f]{24}$/) });
+
+async function sealedReason(ctx: WorkflowContext, reason: string) {
+  const bytes = Buffer.from(reason, "utf8");
+  return { reasonHash: sha256Hex(bytes), reasonCid: await ctx.ipfs.add(ctx.vault.seal(bytes, VAULT_CONTEXT.reason)), reasonSize: bytes.length };
+}
+
+/** Renders the next version with the changes and serves the Amendment typed data to sign. */
+export async function draftAmendment(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown, baseUrl: string) {
+  const input = parseBody(amendmentSchema, body);
+  const permit = await readPermit(ctx, number);
+  requireState(permit, "Issued");
+  await requireIssuingAuthority(ctx, permit, officer);
+  const current = readCertificateData(await certificatePdf(ctx, permit.certificateHash));
+  if (!current) throw new AppError("PERMIT_WRONG_STATE", "The current certificate is not one this service can amend.");
+  const data: PermitCertificateData = {
+    ...current,
+    version: permit.version + 1,
+    parcel: input.parcel ?? current.parcel,
+    description: input.description ?? current.description,
+    issuedAt: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(),
+    previousCertificateSha256: permit.certificateHash,
+  };
+  const certificate = await render(ctx, store, permit, data, baseUrl);
+  const reason = await sealedReason(ctx, input.reason);
+  const { reasonHash } = reason;
+  const payload: AmendmentDraft = { certificateHash: certificate.sha256, cid: certificate.cid, dataHash: certificate.dataHash, version: data.version, ...reason };
+  const draft = store.createDraft(permit.permitId, "amendment", payload, officer);
+  return {
+    draftId: draft.draftId,
+    version: data.version,
+    certificateSha256: certificate.sha256,
+    dataHash: certificate.dataHash,
+    typedData: await typedDataFor(ctx, officer, "Amendment", { permitId: permit.permitId, certificateHash: certificate.sha256, reasonHash }),
+  };
+}
+
+/** Seals the reasoned text and serves the Revocation typed data to sign. */
+export async function draftRevocation(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown) {
+  const input = parseBody(revocationSchema, body);
+  const permit = await readPermit(ctx, number);
+  requireState(permit, "Issued");
+  await requireIssuingAuthority(ctx, permit, officer);
+  const reason = await sealedReason(ctx, input.reason);
+  const { reasonHash } = reason;
+  const draft = store.createDraft<RevocationDraft>(permit.permitId, "revocation", { reasonCode: input.reasonCode, ...reason }, officer);
+  return {
+    draftId: draft.draftId,
+    reasonCode: input.reasonCode,
+    reasonHash,
+    typedData: await typedDataFor(ctx, officer, "Revocation", { permitId: permit.permitId, reasonCode: input.reasonCode, reasonHash }),
+  };
+}
+
+/**
+ * Relays a signed amendment or revocation of a draft: the signer is the signed-in officer, who is the
+ * issuing authority now, with a fresh signature; then the sealed reason is filed with the permit.
+ */
+async function relayDraft<T extends { reasonHash: string; reasonCid: string; reasonSize: number }>(
+  ctx: WorkflowContext,
+  store: PermitStore,
+  officer: string,
+  number: string,
+  body: unknown,
+  kind: "amendment" | "revocation",
+  call: (payload: T) => { message: Record<string, unknown>; method: "amend" | "revoke"; args: unknown[] },
+) {
+  const input = parseBody(submitSchema, body);
+  const permit = await readPermit(ctx, number);
+  const draft = store.draft<T>(input.draftId);
+  if (!draft || draft.permitId !== permit.permitId || draft.kind !== kind) throw new AppError("DRAFT_NOT_FOUND");
+  if (draft.usedTxHash) throw new AppError("SIGNATURE_REPLAYED", `That ${kind} was already recorded in ${draft.usedTxHash}.`);
+  const { message, method, args } = call(draft.payload);
+  requireSigner(ctx, officer, kind === "amendment" ? "Amendment" : "Revocation", { permitId: permit.permitId, ...message, nonce: input.nonce, deadline: input.deadline }, input.signature);
+  await requireIssuingAuthority(ctx, permit, officer);
+  await requireFresh(ctx, officer, input);
+  requireState(permit, "Issued");
+  const mined = await ctx.serviceCalls.send(ctx.contracts.permitRegistry, method, [permit.permitId, ...args, officer, input.deadline, input.signature]);
+  store.markDraftUsed(draft.draftId, mined.txHash);
+  const { reasonHash, reasonCid, reasonSize } = draft.payload;
+  store.addFile(permit.permitId, { kind: "reason", sha256: reasonHash, cid: reasonCid, name: null, mediaType: "text/plain", size: reasonSize });
+  await ctx.catchUpIndex();
+  return { permit, payload: draft.payload, txHash: mined.txHash };
+}
+
+export async function submitAmendment(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown) {
+  const { permit, payload, txHash } = await relayDraft<AmendmentDraft>(ctx, store, officer, number, body, "amendment", (d) => ({
+    message: { certificateHash: d.certificateHash, reasonHash: d.reasonHash },
+    method: "amend",
+    args: [d.certificateHash, d.cid, d.reasonHash],
+  }));
+  return { number, version: payload.version, certificateSha256: payload.certificateHash, supersedes: permit.certificateHash, txHash };
+}
+
+export async function submitRevocation(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown) {
+  const { payload, txHash } = await relayDraft<RevocationDraft>(ctx, store, officer, number, body, "revocation", (d) => ({
+    message: { reasonCode: d.reasonCode, reasonHash: d.reasonHash },
+    method: "revoke",
+    args: [d.reasonCode, d.reasonHash],
+  }));
+  return { number, reasonCode: payload.reasonCode, reason: REVOCATION_REASONS[payload.reasonCode], txHash };
+}
