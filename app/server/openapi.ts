@@ -101,6 +101,9 @@ function fundsPaths() {
     "/api/funds/receipts/{receiptId}": { get: { summary: "A receipt (its verify URL is this address)", parameters: [{ name: "receiptId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": anyJson("The receipt"), ...errors("FUNDS_RECEIPT_NOT_FOUND") } } },
     "/api/funds/receipts/{receiptId}/qr": { get: { summary: "QR code of the receipt's verify URL (PNG, or ?format=svg)", parameters: [{ name: "receiptId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The QR code", content: { "image/png": {}, "image/svg+xml": {} } }, ...errors("FUNDS_RECEIPT_NOT_FOUND") } } },
     "/api/funds/receipts/verify": { post: { summary: "Check a receipt against this service's RPC node (the same checks as app/shared/verifyReceipt.ts)", requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } }, responses: { "200": anyJson("{verdict: valid | pending | invalid, checks}"), ...errors("FUNDS_RECEIPT_INVALID", "ENGINE_UNAVAILABLE") } } },
+  };
+}
+
 /** The permit workflow's paths (routes/permits.ts). */
 function permitPaths() {
   const number = { name: "number", in: "path", required: true, schema: { type: "string" }, example: "MH-BLD-2026-000001" };
@@ -238,7 +241,6 @@ export function openApiDocument(version: string) {
       ...auditOpenApiPaths(errors),
       // ── civic funds (docs/funds.md) ──
       ...fundsPaths(),
-      // Permits (docs/permits.md): officers act behind a SIWE session cookie; roles are checked on-chain.
       ...permitPaths(),
     },
     components: {
