@@ -1,6 +1,8 @@
 import type { Router } from "express";
 import { authRoutes } from "../routes/auth.js";
+import { complaintRoutes } from "../routes/complaints.js";
+import { open311Routes } from "../routes/open311.js";
 import type { WorkflowContext } from "./context.js";
 
 /** The routes of officers' sign-in and of each workflow, mounted by createApp in this order. */
-export const WORKFLOW_ROUTES: ReadonlyArray<(ctx: WorkflowContext) => Router> = [authRoutes];
+export const WORKFLOW_ROUTES: ReadonlyArray<(ctx: WorkflowContext) => Router> = [authRoutes, open311Routes, complaintRoutes];
