@@ -336,6 +336,22 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
       expect(ids((await client.get(`${base}/requests.json?status=closed`)).body)).to.include(complaintId);
     });
 
+    it("files from the web app too, and lists for officers by category and area", async () => {
+      const filed = await client.post("/api/complaints", { municipalityId: 1, service_code: "DRAINAGE", lat: 18.75, long: 98.97, description: "Flooded soi", ...CANARY });
+      expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
+      const tracked = await client.get("/api/complaints/track", { "x-tracking-code": filed.body.trackingCode });
+      expect(tracked.body.content).to.include({ description: "Flooded soi" });
+      const { area } = filed.body.complaint;
+      expect(area).to.match(/^[0-9b-hjkmnp-z]{5}$/);
+      const byCategory = (await officer.get("/api/complaints?municipality=1&category=DRAINAGE")).body.complaints;
+      expect(byCategory.map((c: any) => c.complaintId)).to.include(filed.body.complaintId);
+      expect(byCategory.every((c: any) => c.serviceCode === "DRAINAGE")).to.equal(true);
+      const byArea = (await officer.get(`/api/complaints?municipality=1&area=${area}`)).body.complaints;
+      expect(byArea.map((c: any) => c.complaintId)).to.include(filed.body.complaintId);
+      expect((await officer.get("/api/complaints?municipality=1&area=zzzzz")).body.complaints).to.deep.equal([]);
+      expectError(await client.post("/api/complaints", { municipalityId: 0, service_code: "DRAINAGE" }), 400, "QUERY_INVALID");
+    });
+
     it("refuses a malformed or unknown tracking code with a code", async () => {
       expectError(await client.get("/api/complaints/track"), 400, "TRACKING_CODE_INVALID");
       expectError(await client.get("/api/complaints/track", { "x-tracking-code": "not-a-code" }), 400, "TRACKING_CODE_INVALID");

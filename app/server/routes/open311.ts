@@ -68,7 +68,9 @@ export function open311Routes(ctx: WorkflowContext): Router {
       return;
     }
     if (resource === "services") {
-      send(res, format, "services", services(ctx, jurisdictionOf(req).municipalityId));
+      const { municipalityId } = jurisdictionOf(req);
+      await ctx.catchUpIndex();
+      send(res, format, "services", services(ctx, municipalityId));
       return;
     }
     if (resource === "requests") {
@@ -84,9 +86,11 @@ export function open311Routes(ctx: WorkflowContext): Router {
     throw new AppError("ROUTE_NOT_FOUND");
   });
 
-  api.get("/services/:file", (req, res) => {
+  api.get("/services/:file", async (req, res) => {
     const [code, format] = split(req.params.file);
-    send(res, format, "service_definition", serviceDefinition(ctx, jurisdictionOf(req).municipalityId, code));
+    const { municipalityId } = jurisdictionOf(req);
+    await ctx.catchUpIndex();
+    send(res, format, "service_definition", serviceDefinition(ctx, municipalityId, code));
   });
 
   api.get("/requests/:file", async (req, res) => {
@@ -101,9 +105,10 @@ export function open311Routes(ctx: WorkflowContext): Router {
     send(res, format, "service_requests", [serviceRequest(ctx, complaint, options)]);
   });
 
-  api.get("/tokens/:file", (req, res) => {
+  api.get("/tokens/:file", async (req, res) => {
     const [token, format] = split(req.params.file);
     const { municipalityId } = jurisdictionOf(req);
+    await ctx.catchUpIndex();
     const complaint = queries.byToken(token);
     if (!complaint || complaint.municipalityId !== municipalityId) throw new AppError("COMPLAINT_NOT_FOUND", `No token "${token}" in this jurisdiction.`);
     send(res, format, "service_requests", [{ service_request_id: complaint.complaintId, token }]);

@@ -28,17 +28,14 @@ export interface CategoryInfo {
   attributes: ServiceAttribute[];
 }
 
-const VILLAGES = Array.from({ length: 10 }, (_, i) => ({ key: String(i + 1), name: `Moo ${i + 1}` }));
+/** A single-choice attribute: one of `values` (key → name). */
+function choice(code: string, description: string, required: boolean, order: number, values: Record<string, string>): ServiceAttribute {
+  const list = Object.entries(values).map(([key, name]) => ({ key, name }));
+  return { code, datatype: "singlevaluelist", required, description, datatype_description: "", order, values: list };
+}
+
 // Every category asks which village (หมู่) the problem is in: Mae Hia has ten.
-const village: ServiceAttribute = {
-  code: "village",
-  datatype: "singlevaluelist",
-  required: false,
-  description: "Village (Moo) where the problem is",
-  datatype_description: "",
-  order: 1,
-  values: VILLAGES,
-};
+const village = choice("village", "Village (Moo) where the problem is", false, 1, Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(i + 1), `Moo ${i + 1}`])));
 
 const CATEGORIES: CategoryInfo[] = [
   {
@@ -50,19 +47,7 @@ const CATEGORIES: CategoryInfo[] = [
     keywords: ["pothole", "road", "pavement"],
     attributes: [
       village,
-      {
-        code: "hazard",
-        datatype: "singlevaluelist",
-        required: true,
-        description: "How dangerous is it?",
-        datatype_description: "",
-        order: 2,
-        values: [
-          { key: "low", name: "Inconvenient" },
-          { key: "medium", name: "Risky for bikes" },
-          { key: "high", name: "Dangerous for everyone" },
-        ],
-      },
+      choice("hazard", "How dangerous is it?", true, 2, { low: "Inconvenient", medium: "Risky for bikes", high: "Dangerous for everyone" }),
     ],
   },
   {
@@ -86,19 +71,7 @@ const CATEGORIES: CategoryInfo[] = [
     keywords: ["garbage", "rubbish", "bin"],
     attributes: [
       village,
-      {
-        code: "waste_type",
-        datatype: "singlevaluelist",
-        required: false,
-        description: "What kind of waste?",
-        datatype_description: "",
-        order: 2,
-        values: [
-          { key: "household", name: "Household" },
-          { key: "bulky", name: "Bulky items" },
-          { key: "hazardous", name: "Hazardous" },
-        ],
-      },
+      choice("waste_type", "What kind of waste?", false, 2, { household: "Household", bulky: "Bulky items", hazardous: "Hazardous" }),
     ],
   },
   {

@@ -97,6 +97,7 @@ export async function submitRequest(
 ): Promise<Filing> {
   const serviceCode = text(body.service_code);
   if (!serviceCode) throw new AppError("SERVICE_CODE_MISSING");
+  await ctx.catchUpIndex(); // the categories as the chain has them now
   const category = activeCategory(ctx, municipalityId, serviceCode);
   const hasLat = body.lat !== undefined && body.lat !== "";
   const hasLong = body.long !== undefined && body.long !== "";
