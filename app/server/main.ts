@@ -1,6 +1,7 @@
 import { readConfig } from "./config.js";
 import { EngineError } from "./errors.js";
 import { startLedger, type RunningLedger } from "./ledger.js";
+import { DEMO_API_KEY, DEMO_JURISDICTION } from "./services/complaints/jurisdictions.js";
 
 /** `npm start`: the whole ledger on one machine — chain, IPFS, store, anchoring engine and the API. */
 const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
@@ -26,6 +27,7 @@ try {
   if (ledger.devAccounts) {
     log("demo municipality TH-50-MAEHIA (id 1); its officers hold these development keys:");
     for (const account of ledger.devAccounts) log(`  ${account.role.padEnd(18)} ${account.address}`);
+    log(`Open311 demo (embedded chain only): jurisdiction_id ${DEMO_JURISDICTION}, api_key ${DEMO_API_KEY} at ${ledger.url}/open311/v2`);
   }
   log(`ready; the ledger is at ${ledger.url} (API: ${ledger.url}/api/health, ${ledger.url}/openapi.json). Ctrl-C stops.`);
 } catch (error) {

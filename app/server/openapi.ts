@@ -135,10 +135,10 @@ function permitPaths() {
       get: { summary: "Public fields, state, verdict, trail and legal clock (45 days)", parameters: [number], responses: { "200": ok("The permit"), ...errors("PERMIT_NOT_FOUND") } },
     },
     "/api/permits/{number}/private": {
-      get: { summary: "The applicant's own view", parameters: [number, tracking], responses: { "200": ok("The permit with the applicant's data"), ...errors("TRACKING_CODE_INVALID") } },
+      get: { summary: "The applicant's own view", parameters: [number, tracking], responses: { "200": ok("The permit with the applicant's data"), ...errors("PERMIT_TRACKING_CODE_INVALID") } },
     },
     "/api/permits/{number}/certificate.pdf": {
-      get: { summary: "The current certificate PDF, for the applicant", parameters: [number, tracking], responses: { "200": { description: "The PDF", content: { "application/pdf": {} } }, ...errors("TRACKING_CODE_INVALID", "PERMIT_WRONG_STATE") } },
+      get: { summary: "The current certificate PDF, for the applicant", parameters: [number, tracking], responses: { "200": { description: "The PDF", content: { "application/pdf": {} } }, ...errors("PERMIT_TRACKING_CODE_INVALID", "PERMIT_WRONG_STATE") } },
     },
     "/api/permits/{number}/documents": {
       post: { summary: "Add documents before the application is complete (permit officer)", parameters: [number], requestBody: upload, responses: { "200": ok("The documents' hashes"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
@@ -178,6 +178,15 @@ function permitPaths() {
     },
   };
 }
+// Complaints and Open311 (docs/complaints.md).
+const open311Format = { name: "format", in: "path", required: true, schema: { type: "string", enum: ["json", "xml"] } };
+const jurisdiction = { name: "jurisdiction_id", in: "query", schema: { type: "string" }, description: "e.g. maehia.go.th" };
+const open311Answer = { description: "GeoReport v2 answer", content: { "application/json": {}, "text/xml": {} } };
+const open311Errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { description: "GeoReport v2 errors: [{ code, description }] / <errors><error>…</error></errors>; x-error-code header" }]));
+const trackingHeader = { name: "x-tracking-code", in: "header", required: true, schema: { type: "string" } };
+const complaintIdParam = { name: "id", in: "path", required: true, schema: hex32 };
+const actionParam = { name: "action", in: "path", required: true, schema: { type: "string", enum: ["acknowledge", "start", "resolve", "close"] } };
 
 export function openApiDocument(version: string) {
   return {
@@ -242,6 +251,81 @@ export function openApiDocument(version: string) {
       // ── civic funds (docs/funds.md) ──
       ...fundsPaths(),
       ...permitPaths(),
+      // Complaints (docs/complaints.md): the Open311 GeoReport v2 server and the ledger's own routes.
+      "/open311/v2/discovery.{format}": { get: { summary: "Open311 service discovery", parameters: [open311Format], responses: { "200": open311Answer } } },
+      "/open311/v2/services.{format}": {
+        get: { summary: "Open311: the jurisdiction's complaint categories", parameters: [open311Format, jurisdiction], responses: { "200": open311Answer, ...open311Errors(400, 404) } },
+      },
+      "/open311/v2/services/{service_code}.{format}": {
+        get: {
+          summary: "Open311: a service definition with its attributes",
+          parameters: [{ name: "service_code", in: "path", required: true, schema: { type: "string" } }, open311Format, jurisdiction],
+          responses: { "200": open311Answer, ...open311Errors(404) },
+        },
+      },
+      "/open311/v2/requests.{format}": {
+        get: {
+          summary: "Open311: service requests (last 90 days, at most 1,000 by default); extensions=true adds notes and detailed_status",
+          parameters: [
+            open311Format,
+            jurisdiction,
+            ...["service_request_id", "service_code", "start_date", "end_date", "status", "extensions", "page", "page_size"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+          ],
+          responses: { "200": open311Answer, ...open311Errors(400, 404) },
+        },
+        post: {
+          summary: "Open311: file a request (api_key); personal fields are sealed before IPFS; answers the tracking_code once",
+          parameters: [open311Format],
+          requestBody: { content: { "application/x-www-form-urlencoded": { schema: { type: "object" } }, "application/json": { schema: { type: "object" } } } },
+          responses: { "200": open311Answer, ...open311Errors(400, 403, 404) },
+        },
+      },
+      "/open311/v2/requests/{service_request_id}.{format}": {
+        get: { summary: "Open311: one service request", parameters: [{ name: "service_request_id", in: "path", required: true, schema: hex32 }, open311Format, jurisdiction], responses: { "200": open311Answer, ...open311Errors(404) } },
+      },
+      "/open311/v2/tokens/{token}.{format}": {
+        get: { summary: "Open311: the request id of a token", parameters: [{ name: "token", in: "path", required: true, schema: { type: "string" } }, open311Format, jurisdiction], responses: { "200": open311Answer, ...open311Errors(404) } },
+      },
+      "/api/complaints": {
+        get: {
+          summary: "Officer: a municipality's complaints by status, category, area (COMPLAINT_OFFICER or AUDITOR)",
+          parameters: ["municipality", "status", "category", "area", "page", "pageSize"].map((name) => ({ name, in: "query", required: name === "municipality", schema: { type: "string" } })),
+          responses: { "200": { description: "{ complaints, total, page, pageSize }" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "QUERY_INVALID") },
+        },
+        post: { summary: "File a complaint from the web app (Open311 field names, municipalityId)", responses: { "201": { description: "{ complaintId, trackingCode, txHash, complaint }" }, ...errors("SERVICE_CODE_MISSING", "LOCATION_REQUIRED") } },
+      },
+      "/api/complaints/track": {
+        get: { summary: "Resident: their complaint, history and unsealed text (x-tracking-code header)", parameters: [trackingHeader], responses: { "200": { description: "ComplaintDetails" }, ...errors("TRACKING_CODE_INVALID", "TRACKING_CODE_UNKNOWN") } },
+      },
+      "/api/complaints/track/confirm": {
+        post: { summary: "Resident: confirm the fix (relayed confirmBySecret)", parameters: [trackingHeader], responses: { "200": { description: "{ txHash, details }" }, ...errors("TRACKING_CODE_UNKNOWN", "CHAIN_REJECTED") } },
+      },
+      "/api/complaints/track/reopen": {
+        post: { summary: "Resident: reopen ('closed, not fixed'); answers a NEW tracking code", parameters: [trackingHeader], responses: { "200": { description: "{ txHash, trackingCode, details }" }, ...errors("TRACKING_CODE_UNKNOWN", "CHAIN_REJECTED") } },
+      },
+      "/api/complaints/overdue": {
+        get: { summary: "Complaints past their category's SLA (public)", parameters: [{ name: "municipality", in: "query", required: true, schema: { type: "integer" } }], responses: { "200": { description: "{ municipalityId, now, complaints }" }, ...errors("QUERY_INVALID") } },
+      },
+      "/api/complaints/{id}": {
+        get: { summary: "Officer: a complaint with its unsealed content", parameters: [complaintIdParam], responses: { "200": { description: "ComplaintDetails" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "COMPLAINT_NOT_FOUND") } },
+      },
+      "/api/complaints/{id}/actions/{action}/call": {
+        get: {
+          summary: "Officer: the {to, data} to sign for acknowledge, start, resolve (evidenceHash) or close (outcome, reasonCode, duplicateOf)",
+          parameters: [complaintIdParam, actionParam],
+          responses: { "200": { description: "{ to, data, chainId, method, args }" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "QUERY_INVALID") },
+        },
+      },
+      "/api/complaints/{id}/{action}": {
+        post: {
+          summary: "Officer: relay their signed transaction (JSON { signedTransaction | txHash }; resolve: multipart with the evidence `file`)",
+          parameters: [complaintIdParam, actionParam],
+          responses: { "200": { description: "{ txHash, details }" }, ...errors("ROLE_REQUIRED", "TX_SENDER_MISMATCH", "TX_INVALID", "TX_WRONG_COMPLAINT", "EVIDENCE_MISMATCH", "CHAIN_REJECTED") },
+        },
+      },
+      "/api/open311/keys": {
+        post: { summary: "Municipality admin: a new Open311 api key (shown once) for its jurisdiction", responses: { "201": { description: "{ municipalityId, jurisdictionId, label, apiKey }" }, ...errors("ROLE_REQUIRED", "OPEN311_JURISDICTION_TAKEN") } },
+      },
     },
     components: {
       schemas: {

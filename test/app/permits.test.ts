@@ -100,10 +100,10 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     expect(view).to.include({ number, state: "Applied", verdict: "pending", parcel: "โฉนดที่ดิน 12345 / Title deed 12345, Mae Hia" });
     expect(JSON.stringify(view)).not.to.include(APPLICANT.name);
 
-    expect(errorOf(await resident.get(`/api/permits/${number}/private`))).to.deep.equal({ status: 403, code: "TRACKING_CODE_INVALID" });
+    expect(errorOf(await resident.get(`/api/permits/${number}/private`))).to.deep.equal({ status: 403, code: "PERMIT_TRACKING_CODE_INVALID" });
     expect(errorOf(await resident.get(`/api/permits/${number}/private`, { "x-tracking-code": "0000-0000-0000-0000" }))).to.deep.equal({
       status: 403,
-      code: "TRACKING_CODE_INVALID",
+      code: "PERMIT_TRACKING_CODE_INVALID",
     });
     const own = await resident.get(`/api/permits/${number}/private`, { "x-tracking-code": trackingCode.toLowerCase() });
     expect(own.status).to.equal(200);

@@ -277,6 +277,90 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    description: "complaints: their index (status, category, due time, area), sealed bundles, Open311 jurisdictions and api keys",
+    sql: `
+      -- Each complaint's current public record, a function of ComplaintLedger's events
+      -- (indexer/modules/complaints.ts). Status is the contract's enum number.
+      CREATE TABLE idx_complaints (
+        complaint_id        TEXT    PRIMARY KEY,
+        municipality_id     INTEGER NOT NULL,
+        category            TEXT    NOT NULL,
+        area_code           TEXT    NOT NULL,
+        content_hash        TEXT    NOT NULL,
+        reporter_commitment TEXT    NOT NULL,
+        status              INTEGER NOT NULL,
+        filed_at            INTEGER NOT NULL,
+        due_at              INTEGER NOT NULL,
+        updated_at          INTEGER NOT NULL,
+        reopen_count        INTEGER NOT NULL,
+        filed_block         INTEGER NOT NULL,
+        filed_tx            TEXT    NOT NULL
+      );
+      CREATE INDEX idx_complaints_status ON idx_complaints (municipality_id, status, due_at);
+      CREATE INDEX idx_complaints_filed ON idx_complaints (municipality_id, filed_at);
+      CREATE INDEX idx_complaints_category ON idx_complaints (municipality_id, category, filed_at);
+      CREATE INDEX idx_complaints_area ON idx_complaints (municipality_id, area_code, filed_at);
+      CREATE INDEX idx_complaints_commitment ON idx_complaints (reporter_commitment);
+      -- A municipality's complaint categories and their SLA, as last set on-chain.
+      CREATE TABLE idx_complaint_categories (
+        municipality_id INTEGER NOT NULL,
+        category        TEXT    NOT NULL,
+        sla_seconds     INTEGER NOT NULL,
+        active          INTEGER NOT NULL,
+        PRIMARY KEY (municipality_id, category)
+      );
+      -- Rebuild the index from the deployment block, so complaints filed before this migration are in it.
+      DELETE FROM idx_events;
+      DELETE FROM idx_batches;
+      DELETE FROM idx_revocations;
+      DELETE FROM idx_municipalities;
+      DELETE FROM idx_role_changes;
+      DELETE FROM idx_officer_roles;
+      DELETE FROM idx_cursor;
+
+      -- What the chain does not hold: where a complaint's sealed bundle (text, contact, photos, location)
+      -- is on IPFS, its Open311 token, and its public location rounded for the Open311 listing.
+      CREATE TABLE complaint_filings (
+        complaint_id    TEXT    PRIMARY KEY,
+        municipality_id INTEGER NOT NULL,
+        bundle_cid      TEXT    NOT NULL,
+        token           TEXT    NOT NULL UNIQUE,
+        lat             REAL,
+        long            REAL,
+        channel         TEXT    NOT NULL,
+        created_at      INTEGER NOT NULL
+      );
+      -- Sealed files and texts tied to a status change (evidence of a fix, the reporter's reason to reopen).
+      CREATE TABLE complaint_attachments (
+        complaint_id    TEXT    NOT NULL,
+        tx_hash         TEXT    NOT NULL,
+        kind            TEXT    NOT NULL,
+        sha256          TEXT    NOT NULL,
+        cid             TEXT    NOT NULL,
+        filename        TEXT,
+        media_type      TEXT,
+        created_at      INTEGER NOT NULL,
+        PRIMARY KEY (complaint_id, tx_hash, kind)
+      );
+      -- Open311: each municipality answers under its own jurisdiction_id, with its own api keys, kept as
+      -- SHA-256 only (a copy of the database files no complaint).
+      CREATE TABLE open311_jurisdictions (
+        jurisdiction_id TEXT    PRIMARY KEY,
+        municipality_id INTEGER NOT NULL UNIQUE,
+        created_at      INTEGER NOT NULL
+      );
+      CREATE TABLE open311_api_keys (
+        key_hash        TEXT    PRIMARY KEY,
+        jurisdiction_id TEXT    NOT NULL REFERENCES open311_jurisdictions (jurisdiction_id),
+        label           TEXT    NOT NULL,
+        created_by      TEXT    NOT NULL,
+        created_at      INTEGER NOT NULL,
+        revoked_at      INTEGER
+      );
+    `,
+  },
+  {
     version: 6,
     description: "funds: index of campaigns and their money movements; rules/evidence documents, off-chain pledge receipts, issued receipts",
     sql: `

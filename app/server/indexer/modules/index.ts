@@ -1,4 +1,5 @@
 import { anchorsModule } from "./anchors.js";
+import { complaintsModule } from "./complaints.js";
 import { directoryModule } from "./directory.js";
 import { fundsModule } from "./funds.js";
 import { permitsModule } from "./permits.js";
@@ -16,5 +17,6 @@ export const EVENT_MODULES: readonly EventModule[] = [
   complaintTrailModule,
   fundTrailModule,
   permitsModule,
+  complaintsModule,
   fundsModule,
 ];

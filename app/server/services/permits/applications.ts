@@ -160,14 +160,14 @@ export async function applyForPermit(ctx: WorkflowContext, store: PermitStore, i
   throw new AppError("CHAIN_REJECTED", `No free permit number under ${prefix} after ${NUMBER_ATTEMPTS} attempts.`);
 }
 
-/** The application of `number` if `code` is its tracking code; 403 TRACKING_CODE_INVALID otherwise. */
+/** The application of `number` if `code` is its tracking code; 403 PERMIT_TRACKING_CODE_INVALID otherwise. */
 export function requireTrackingCode(store: PermitStore, number: string, code: string | undefined): ApplicationRow {
   const application = store.application(permitIdOf(number));
   const normalized = code ? normalizeTrackingCode(code) : null;
-  if (!application || !normalized) throw new AppError("TRACKING_CODE_INVALID");
+  if (!application || !normalized) throw new AppError("PERMIT_TRACKING_CODE_INVALID");
   const given = Buffer.from(trackingSecret(normalized));
   const expected = Buffer.from(application.trackingHash);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError("TRACKING_CODE_INVALID");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError("PERMIT_TRACKING_CODE_INVALID");
   return application;
 }
 

@@ -1,0 +1,122 @@
+import { Router, type Request } from "express";
+import { officerOf, requireOfficer } from "../auth/middleware.js";
+import { toChainAppError } from "../chain/chainErrors.js";
+import { AppError } from "../errors.js";
+import { categoryHashOf, statusNumber } from "../services/complaints/catalogue.js";
+import { complaintDetails } from "../services/complaints/details.js";
+import { Open311Jurisdictions } from "../services/complaints/jurisdictions.js";
+import { actionCall, complaintForOfficer, officerAction, performAction } from "../services/complaints/officer.js";
+import { chainNow, submitRequest } from "../services/complaints/open311.js";
+import { ComplaintQueries } from "../services/complaints/queries.js";
+import { confirm, reopen, track } from "../services/complaints/resident.js";
+import type { WorkflowContext } from "../workflows/context.js";
+
+/**
+ * Complaints beyond Open311: the web app's filing, the resident's tracking code (follow, confirm,
+ * reopen — the code travels in the `x-tracking-code` header, never in a URL that logs would keep),
+ * the public overdue list, the officers' listing and their signed status changes, and the municipality
+ * admin's Open311 api keys.
+ */
+function municipalityParam(value: unknown): number {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id < 1 || id > 4_294_967_295) throw new AppError("QUERY_INVALID", "municipality must be a municipality id (a positive whole number).");
+  return id;
+}
+
+const trackingCode = (req: Request) => req.get("x-tracking-code");
+
+export function complaintRoutes(ctx: WorkflowContext): Router {
+  const router = Router();
+  const queries = new ComplaintQueries(ctx.db);
+  const officerOnly = requireOfficer(ctx.sessions);
+
+  router.post("/api/complaints", async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const filing = await submitRequest(ctx, municipalityParam(body.municipalityId), body, "web");
+    res.status(201).json({ complaintId: filing.complaint.complaintId, trackingCode: filing.trackingCode, txHash: filing.txHash, complaint: filing.complaint });
+  });
+
+  router.get("/api/complaints/track", async (req, res) => {
+    res.set("cache-control", "no-store").json(await track(ctx, trackingCode(req)));
+  });
+
+  router.post("/api/complaints/track/confirm", async (req, res) => {
+    res.set("cache-control", "no-store").json(await confirm(ctx, trackingCode(req)));
+  });
+
+  router.post("/api/complaints/track/reopen", async (req, res) => {
+    const reason = typeof req.body?.reason === "string" && req.body.reason.trim() ? req.body.reason.trim() : null;
+    res.set("cache-control", "no-store").json(await reopen(ctx, trackingCode(req), reason));
+  });
+
+  router.get("/api/complaints/overdue", async (req, res) => {
+    const municipalityId = municipalityParam(req.query.municipality);
+    await ctx.catchUpIndex();
+    const now = await chainNow(ctx);
+    res.json({ municipalityId, now, complaints: queries.overdue(municipalityId, now) });
+  });
+
+  router.get("/api/complaints", officerOnly, async (req, res) => {
+    const municipalityId = municipalityParam(req.query.municipality);
+    await ctx.officers.requireRole(officerOf(res).address, municipalityId, ["COMPLAINT_OFFICER", "AUDITOR"]);
+    await ctx.catchUpIndex();
+    const statuses = typeof req.query.status === "string" ? req.query.status.split(",").map((name) => {
+      const number = statusNumber(name);
+      if (number === null) throw new AppError("QUERY_INVALID", `Unknown status "${name}".`);
+      return number;
+    }) : undefined;
+    const categories = typeof req.query.category === "string" ? req.query.category.split(",").map((code) => categoryHashOf(code) ?? code) : undefined;
+    const pageSize = Math.min(Math.max(Number(req.query.pageSize ?? 100) || 100, 1), 1000);
+    const page = Math.max(Number(req.query.page ?? 1) || 1, 1);
+    const result = queries.list({
+      municipalityId,
+      statuses,
+      categories,
+      area: typeof req.query.area === "string" ? req.query.area : undefined,
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    });
+    res.json({ ...result, page, pageSize });
+  });
+
+  router.get("/api/complaints/:id", officerOnly, async (req, res) => {
+    const complaint = await complaintForOfficer(ctx, officerOf(res).address, String(req.params.id));
+    res.set("cache-control", "no-store").json(await complaintDetails(ctx, complaint));
+  });
+
+  router.get("/api/complaints/:id/actions/:action/call", officerOnly, async (req, res) => {
+    const action = officerAction(String(req.params.action));
+    const complaint = await complaintForOfficer(ctx, officerOf(res).address, String(req.params.id));
+    res.json(await actionCall(ctx, action, complaint, req.query as Record<string, unknown>));
+  });
+
+  router.post("/api/complaints/:id/:action", officerOnly, ctx.upload, async (req, res) => {
+    const action = officerAction(String(req.params.action));
+    const officer = officerOf(res).address;
+    const complaint = await complaintForOfficer(ctx, officer, String(req.params.id));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const input = typeof body.signedTransaction === "string" ? { signedTransaction: body.signedTransaction } : { txHash: String(body.txHash ?? "") };
+    const file = (req as Request & { file?: Express.Multer.File }).file;
+    const evidence = file ? { bytes: file.buffer, filename: file.originalname || null, mediaType: file.mimetype || null } : null;
+    res.json(await performAction(ctx, officer, action, complaint, input, evidence));
+  });
+
+  // Open311 api keys: made by the municipality's admin (as the Directory says now), shown once.
+  router.post("/api/open311/keys", officerOnly, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const municipalityId = municipalityParam(body.municipalityId);
+    const jurisdictionId = typeof body.jurisdictionId === "string" ? body.jurisdictionId.trim().toLowerCase() : "";
+    if (!/^[a-z0-9][a-z0-9.-]{1,252}$/.test(jurisdictionId)) throw new AppError("BODY_INVALID", "jurisdictionId must be a domain-like name, e.g. maehia.go.th.");
+    const admin = officerOf(res).address;
+    try {
+      await ctx.contracts.directory.checkAdmin(municipalityId, admin);
+    } catch (error) {
+      throw toChainAppError(error);
+    }
+    const label = typeof body.label === "string" && body.label.trim() ? body.label.trim().slice(0, 100) : "api key";
+    const apiKey = new Open311Jurisdictions(ctx.db).createKey(municipalityId, jurisdictionId, label, admin);
+    res.status(201).set("cache-control", "no-store").json({ municipalityId, jurisdictionId, label, apiKey });
+  });
+
+  return router;
+}

@@ -1,0 +1,55 @@
+import type { WorkflowContext } from "../../workflows/context.js";
+import { contentHashOf, readBundle, type ComplaintContent } from "./filing.js";
+import { ComplaintQueries, type ComplaintRecord, type StatusNote } from "./queries.js";
+
+/**
+ * A complaint as the people entitled to its sealed content see it — the reporter (with the tracking
+ * code) and the municipality's complaint officers: the public record, the status history with its
+ * transactions, the unsealed text and contact, whether that text still matches the contentHash on the
+ * chain, and the sealed files attached to its status changes.
+ */
+export interface ComplaintDetails {
+  complaint: ComplaintRecord;
+  history: StatusNote[];
+  content: ComplaintContent | null;
+  /** keccak256(abi.encode(salt, content)) equals the on-chain contentHash. */
+  contentMatchesChain: boolean | null;
+  attachments: Attachment[];
+}
+
+export interface Attachment {
+  kind: string;
+  txHash: string;
+  sha256: string;
+  cid: string;
+  filename: string | null;
+  mediaType: string | null;
+}
+
+export async function complaintDetails(ctx: WorkflowContext, complaint: ComplaintRecord): Promise<ComplaintDetails> {
+  let content: ComplaintContent | null = null;
+  let contentMatchesChain: boolean | null = null;
+  if (complaint.bundleCid) {
+    const bundle = await readBundle(ctx, complaint.bundleCid);
+    content = bundle.content;
+    contentMatchesChain = contentHashOf(bundle.salt, bundle.content) === complaint.contentHash;
+  }
+  const rows = ctx.db
+    .prepare("SELECT kind, tx_hash, sha256, cid, filename, media_type FROM complaint_attachments WHERE complaint_id = ? ORDER BY created_at")
+    .all(complaint.complaintId) as Array<{ kind: string; tx_hash: string; sha256: string; cid: string; filename: string | null; media_type: string | null }>;
+  return {
+    complaint,
+    history: new ComplaintQueries(ctx.db).history(complaint.complaintId),
+    content,
+    contentMatchesChain,
+    attachments: rows.map((row) => ({ kind: row.kind, txHash: row.tx_hash, sha256: row.sha256, cid: row.cid, filename: row.filename, mediaType: row.media_type })),
+  };
+}
+
+export function saveAttachment(ctx: WorkflowContext, complaintId: string, txHash: string, attachment: Omit<Attachment, "txHash">): void {
+  ctx.db
+    .prepare(
+      "INSERT OR REPLACE INTO complaint_attachments (complaint_id, tx_hash, kind, sha256, cid, filename, media_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .run(complaintId, txHash, attachment.kind, attachment.sha256, attachment.cid, attachment.filename, attachment.mediaType, Date.now());
+}
