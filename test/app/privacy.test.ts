@@ -1,0 +1,195 @@
+import { expect } from "chai";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { getBytes } from "ethers";
+import { ApiClient, OfficerClient } from "./support/officerClient.js";
+import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "./support/service.js";
+
+/**
+ * The PDPA canary: a resident's personal data — a name, a Thai ID number, a phone number, an address,
+ * an e-mail — goes through every workflow (a permit application that ends in an issued certificate, an
+ * Open311 complaint, an off-chain pledge). Then every transaction's calldata, every event log and every
+ * IPFS block on disk is scanned for it, in each form it could take: zero hits. A public control document
+ * proves the scan finds what is there.
+ */
+const CANARY = {
+  nameEn: "Kanokwan Canarysri",
+  nameTh: "กนกวรรณ คานารีศรี",
+  nationalId: "3509912345678",
+  nationalIdFormatted: "3-5099-12345-67-8",
+  phone: "0899990123",
+  phoneFormatted: "089-999-0123",
+  address: "77/7 Canary Lane, Mae Hia",
+  addressTh: "77/7 ซอยคานารี ตำบลแม่เหียะ",
+  email: "kanokwan.canary@example.th",
+};
+const CONTROL = "PUBLIC-CONTROL-DOCUMENT-7f3a";
+
+/** Every form a canary could take in bytes: as typed, lower/upper case, digits only. */
+function needles(): Array<{ label: string; bytes: Buffer }> {
+  const forms = new Map<string, string>();
+  for (const [key, value] of Object.entries(CANARY)) {
+    for (const form of [value, value.toLowerCase(), value.toUpperCase(), value.replace(/\D/g, "").length >= 9 ? value.replace(/\D/g, "") : value]) {
+      forms.set(`${key}:${form}`, form);
+    }
+  }
+  return [...forms].map(([label, form]) => ({ label, bytes: Buffer.from(form, "utf8") }));
+}
+
+function hits(haystack: Uint8Array, where: string, found: string[]): void {
+  const buffer = Buffer.from(haystack);
+  for (const needle of needles()) if (buffer.includes(needle.bytes)) found.push(`${needle.label} in ${where}`);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe("privacy: no personal data on the chain or in clear on IPFS", function () {
+  this.timeout(300_000);
+  const dataDir = tempDataDir("ledger-privacy");
+  let service: RunningService;
+  let resident: ApiClient;
+
+  before(async () => {
+    service = await startService(dataDir, { ANCHOR_BATCH_MS: "200" });
+    resident = new ApiClient(service.url);
+  });
+  after(async () => {
+    await service?.stop();
+    cleanUp(dataDir);
+  });
+
+  it("carries the canary through a permit to its certificate, a complaint and an off-chain pledge", async () => {
+    // Permit: application with personal fields and a document naming the applicant, approved and issued.
+    const application = new FormData();
+    application.append(
+      "application",
+      JSON.stringify({
+        municipalityId: 1,
+        type: "BUILDING",
+        parcel: "Title deed 4711, Mae Hia",
+        description: { en: "Two-storey house" },
+        applicant: { name: CANARY.nameTh, nationalId: CANARY.nationalIdFormatted, phone: CANARY.phoneFormatted, address: CANARY.addressTh },
+      }),
+    );
+    application.append("file", new Blob([`House plans of ${CANARY.nameEn}, ID ${CANARY.nationalId}, tel ${CANARY.phone}`]), "plans.txt");
+    const applied = await resident.post("/api/permits", application);
+    expect(applied.status, JSON.stringify(applied.body)).to.equal(201);
+    const number = applied.body.number as string;
+
+    const officers = Object.fromEntries(
+      await Promise.all(
+        (["permitOfficer", "engineer", "director", "mayor", "complaintOfficer", "treasurer"] as const).map(async (role) => {
+          const officer = OfficerClient.demo(service.url, role, service.rpcUrl);
+          await officer.signIn();
+          return [role, officer] as const;
+        }),
+      ),
+    );
+    expect((await officers.permitOfficer.post(`/api/permits/${number}/complete`)).status).to.equal(200);
+    for (const role of ["engineer", "director", "mayor"] as const) {
+      const officer = officers[role];
+      const typed = (await officer.get(`/api/permits/${number}/steps/next/typed-data`)).body;
+      const m = typed.message;
+      const signature = await officer.wallet.signTypedData(typed.domain, typed.types, m);
+      const decided = await officer.post(`/api/permits/${number}/steps/decisions`, {
+        stepIndex: m.stepIndex,
+        decision: "approve",
+        noteHash: m.noteHash,
+        nonce: m.nonce,
+        deadline: m.deadline,
+        signature,
+      });
+      expect(decided.status, JSON.stringify(decided.body)).to.equal(200);
+    }
+    const issued = await officers.permitOfficer.post(`/api/permits/${number}/certificate`);
+    expect(issued.status, JSON.stringify(issued.body)).to.equal(201);
+
+    // Complaint through Open311, with every contact field and a description naming the resident.
+    const complaint = await fetch(`${service.url}/open311/v2/requests.json`, {
+      method: "POST",
+      body: new URLSearchParams({
+        jurisdiction_id: "maehia.go.th",
+        api_key: "maehia-demo-open311-key",
+        service_code: "ROAD",
+        lat: "18.7465",
+        long: "98.9650",
+        address_string: CANARY.address,
+        description: `Pothole outside the house of ${CANARY.nameEn} (${CANARY.nationalId}), call ${CANARY.phoneFormatted}`,
+        "attribute[hazard]": "high",
+        "attribute[village]": "3",
+        first_name: CANARY.nameEn.split(" ")[0],
+        last_name: CANARY.nameEn.split(" ")[1],
+        phone: CANARY.phone,
+        email: CANARY.email,
+      }),
+    });
+    expect(complaint.status, await complaint.clone().text()).to.equal(200);
+
+    // Off-chain pledge recorded by the treasurer, paid by the canary resident.
+    const treasurer = officers.treasurer;
+    const chainTime = (await rpcProvider(service.rpcUrl).getBlock("latest"))!.timestamp;
+    const rules = new FormData();
+    rules.append("file", new Blob(["Rules: all or nothing."]), "rules.txt");
+    for (const [key, value] of Object.entries({ municipalityId: "1", beneficiary: treasurer.wallet.address, goal: "100000", deadline: String(chainTime + 3600), milestones: "100000" })) {
+      rules.append(key, value);
+    }
+    const submit = async (prepare: Promise<{ status: number; body: any }>, path: string, status: number) => {
+      const prepared = await prepare;
+      expect(prepared.status, JSON.stringify(prepared.body)).to.equal(200);
+      const { to, data } = prepared.body.transaction;
+      const answer = await treasurer.post(path, { signedTransaction: await treasurer.signTransaction({ to, data, gasLimit: 1_000_000n }) });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
+      return answer.body;
+    };
+    const campaign = await submit(treasurer.post("/api/funds/campaigns/transaction", rules), "/api/funds/campaigns", 201);
+    const id = campaign.campaignId as number;
+    await submit(treasurer.post(`/api/funds/campaigns/${id}/open/transaction`), `/api/funds/campaigns/${id}/open`, 200);
+    const pledge = await submit(
+      treasurer.post(`/api/funds/campaigns/${id}/offchain-pledges/transaction`, { amount: "5000", method: "cash", paidOn: "2026-11-01", payerName: CANARY.nameTh }),
+      `/api/funds/campaigns/${id}/offchain-pledges`,
+      201,
+    );
+
+    // The positive control: a public document, stored in clear.
+    const control = new FormData();
+    control.append("file", new Blob([CONTROL]), "control.txt");
+    expect((await resident.post("/api/documents", control)).status).to.equal(201);
+
+    // Wait until the batched records (the pledge receipt, the control) are anchored.
+    await eventually(async () => (await resident.get(`/api/funds/receipts/${pledge.receiptId}`)).body, (body) => body.proof !== null, 60_000);
+  });
+
+  it("finds none of it in any transaction's calldata, any event log, or any IPFS block", async () => {
+    const provider = rpcProvider(service.rpcUrl);
+    const head = await provider.getBlockNumber();
+    const found: string[] = [];
+    let transactions = 0;
+    for (let n = 0; n <= head; n++) {
+      const block = await provider.getBlock(n, true);
+      for (const tx of block!.prefetchedTransactions) {
+        transactions++;
+        hits(getBytes(tx.data), `calldata of ${tx.hash}`, found);
+      }
+    }
+    const logs = await provider.getLogs({ fromBlock: 0, toBlock: head });
+    for (const log of logs) hits(Buffer.concat([...log.topics, log.data].map((hex) => getBytes(hex))), `log ${log.transactionHash}#${log.index}`, found);
+
+    const blocks = filesUnder(join(dataDir, "ipfs"));
+    const controlNeedle = Buffer.from(CONTROL);
+    let controlSeen = false;
+    for (const file of blocks) {
+      const bytes = readFileSync(file);
+      if (bytes.includes(controlNeedle)) controlSeen = true;
+      hits(bytes, `IPFS file ${file}`, found);
+    }
+    expect(transactions).to.be.greaterThan(20);
+    expect(logs.length).to.be.greaterThan(20);
+    expect(controlSeen, "the scan must see the public control document on IPFS").to.equal(true);
+    expect(found).to.deep.equal([]);
+  });
+});
