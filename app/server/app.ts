@@ -45,8 +45,14 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   // The verify page reads the chain itself, from the RPC node /api/health names (another origin, and in a
-  // consortium any node the reader trusts): connect-src must allow it.
-  app.use(helmet({ contentSecurityPolicy: { directives: { "connect-src": ["'self'", "http:", "https:"] } } }));
+  // consortium any node the reader trusts): connect-src must allow it. No upgrade-insecure-requests: a
+  // town hall may serve the app over plain http on its network, where https URLs of its own scripts and
+  // of its RPC node would not answer.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { "connect-src": ["'self'", "http:", "https:"], "upgrade-insecure-requests": null } },
+    }),
+  );
   // A log line per request costs about a tenth of a verification; above `info` nothing would be written.
   if (deps.logger.isLevelEnabled("info")) {
     app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === "/api/health" } }));

@@ -4,6 +4,7 @@ import { useI18n, type MessageKey } from "../i18n/index.js";
 import { hrefFor } from "../links.js";
 import type { DocumentCheck } from "../verify/checkDocument.js";
 import { Message, Value } from "./Message.js";
+import { PermitDetails } from "./PermitDetails.js";
 
 const VERDICT_WORD: Record<Verdict, MessageKey> = {
   valid: "verdictValid",
@@ -146,6 +147,7 @@ export function DocumentDetails(props: { result: DocumentCheck; fileName?: strin
           </details>
         </>
       )}
+      {result.permit && <PermitDetails permit={result.permit} headingLevel={3} />}
     </section>
   );
 }

@@ -27,7 +27,7 @@ export function PermitPage(props: { number: string }) {
       <h1>
         {t("permitTitle")} <Value>{props.number}</Value>
       </h1>
-      <div role="status" aria-live="polite" aria-busy={!result && !error}>
+      <div role="status" aria-live="polite" aria-busy={!result && !error} data-testid="verdict">
         {!result && !error && <p>{t("loading")}</p>}
         {error && <p class="error">{t(error)}</p>}
         {result && !result.permit && <p>{t("permitNotFound")}</p>}

@@ -1,7 +1,8 @@
 import { Interface, sha256 } from "ethers";
 import type { Check, ProofBundle, Verdict } from "../../../shared/proofBundle.js";
 import { verifyProofBundle, type JsonRpcSender } from "../../../shared/verifyBundle.js";
-import { chainOf, proofOf, serviceAnswerOf } from "./ledgerApi.js";
+import { chainOf, permitOf, proofOf, serviceAnswerOf } from "./ledgerApi.js";
+import { permitModelOf, type PermitModel } from "./permitModel.js";
 import { fetchRpc } from "./rpc.js";
 
 /** A municipality as the on-chain Directory lists it. */
@@ -24,6 +25,8 @@ export interface DocumentCheck {
   chainId?: number;
   /** The permit this document is the certificate of, when the service says so. */
   permitNumber?: string;
+  /** That permit's public record (timeline, legal clock), when the permit API answers. */
+  permit?: PermitModel;
   /** True when the service says a newer version of the permit replaces this one. */
   superseded?: boolean;
 }
@@ -68,7 +71,8 @@ export async function checkDocument(sha256: string, onStep: (step: CheckStep) =>
   const [proof, answer] = await Promise.all([proofOf(sha256), serviceAnswerOf(sha256)]);
   const permitNumber = permitNumberIn(answer);
   const superseded = answer?.verdict === "superseded" || answer?.permit?.verdict === "superseded";
-  if (proof.state !== "anchored") return { sha256, verdict: proof.state, checks: [], permitNumber };
+  const permit = permitNumber ? readPermit(permitNumber) : Promise.resolve(undefined);
+  if (proof.state !== "anchored") return { sha256, verdict: proof.state, checks: [], permitNumber, permit: await permit };
 
   onStep("checking");
   const chain = await chainOf();
@@ -86,8 +90,19 @@ export async function checkDocument(sha256: string, onStep: (step: CheckStep) =>
     rpcUrl: chain.rpcUrl,
     chainId: chain.chainId,
     permitNumber,
+    permit: await permit,
     superseded,
   };
+}
+
+/** The permit's record for the page; its absence only leaves the timeline out, it never fails the check. */
+async function readPermit(number: string): Promise<PermitModel | undefined> {
+  try {
+    const answer = await permitOf(number);
+    return answer ? permitModelOf(answer, number) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** SHA-256 of a file's bytes, 0x-prefixed: WebCrypto where the page is a secure context, else ethers. */

@@ -32,7 +32,8 @@ export async function checkPermit(number: string, paper: PaperClaim = {}, onStep
   const answer = await permitOf(number);
   if (!answer) return { number, permit: null, verdict: "unknown", paperClaimed: !!paper.dataHash };
   const permit = permitModelOf(answer, number);
-  const certificate = permit.certificateSha256 ? await checkDocument(permit.certificateSha256, onStep) : undefined;
+  // The permit is shown once, from here: the certificate's own check need not carry it again.
+  const certificate = permit.certificateSha256 ? { ...(await checkDocument(permit.certificateSha256, onStep)), permit: undefined } : undefined;
 
   const paperVersion = paper.version ?? permit.version;
   const expected = paperVersion === undefined ? undefined : permit.dataHashes.get(paperVersion);
