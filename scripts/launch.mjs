@@ -17,11 +17,12 @@ const [task, ...args] = process.argv.slice(2);
 
 // Each task is a list of commands run in order from the repository root; the first failure stops it.
 // The service imports the contracts' TypeScript bindings (types/, made by the compiler), hence the build
-// first: a no-op when nothing changed.
+// first: a no-op when nothing changed. Likewise the web app it serves (app/web/dist).
 const BUILD = ["hardhat", "build", "--quiet"];
+const BUILD_WEB = ["node", "scripts/build-web.mjs"];
 const TASKS = {
   test: [["node", "scripts/test.mjs", ...args]],
-  start: [BUILD, ["node", "--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts", ...args]],
+  start: [BUILD, BUILD_WEB, ["node", "--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts", ...args]],
   bench: [BUILD, ["node", "--import", "tsx", "scripts/bench/run.ts", ...args]],
   gas: [["hardhat", "run", "scripts/gas-report.ts"]],
   coverage: [["node", "scripts/coverage.mjs", ...args]],

@@ -7,6 +7,10 @@ const steps = [
   // Compiling also generates the typechain types that the type check reads.
   ["compile contracts", "hardhat", ["build"]],
   ["type check", "tsc", ["--noEmit", "-p", "tsconfig.json"]],
+  ["type check the web app", "tsc", ["--noEmit", "-p", "app/web/tsconfig.json"]],
+  ["type check the browser tests", "tsc", ["--noEmit", "-p", "test/web/tsconfig.json"]],
+  // The browser tests (test/web) load the built pages.
+  ["build the web app", "node", ["scripts/build-web.mjs"]],
   ["contracts: tests with coverage ≥ 95 % per file", "node", ["scripts/coverage.mjs", "--min", "95"]],
   ["contracts: gas targets", "hardhat", ["run", "scripts/gas-report.ts"]],
 ];

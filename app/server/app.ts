@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { join, sep } from "node:path";
 import express, { type Express, type RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
@@ -43,7 +44,15 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use(helmet());
+  // The verify page reads the chain itself, from the RPC node /api/health names (another origin, and in a
+  // consortium any node the reader trusts): connect-src must allow it. No upgrade-insecure-requests: a
+  // town hall may serve the app over plain http on its network, where https URLs of its own scripts and
+  // of its RPC node would not answer.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { "connect-src": ["'self'", "http:", "https:"], "upgrade-insecure-requests": null } },
+    }),
+  );
   // A log line per request costs about a tenth of a verification; above `info` nothing would be written.
   if (deps.logger.isLevelEnabled("info")) {
     app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === "/api/health" } }));
@@ -74,9 +83,36 @@ export function createApp(deps: AppDeps): Express {
   app.use(verifyRoutes({ ...deps, upload, writeLimit }));
   app.use(ipfsGatewayRoutes(deps));
   if (deps.workflows) for (const routes of WORKFLOW_ROUTES) app.use(routes(deps.workflows));
-  if (existsSync(deps.webRoot)) app.use(express.static(deps.webRoot, { index: "index.html" }));
+  if (existsSync(deps.webRoot)) app.use(webApp(deps.webRoot));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** Paths of the server itself: never answered with the web app. */
+const SERVER_PATHS = /^\/(api|open311|ipfs)(\/|$)|^\/openapi\.json$/;
+
+/**
+ * The built web app: its files, and index.html for the app's own URLs (/verify, /permits/…) when a
+ * browser asks for a page, so that links and QR codes open them directly. Vite's hashed assets never
+ * change under their names; index.html is revalidated so a new build shows at once.
+ */
+function webApp(webRoot: string): RequestHandler {
+  const assets = `${sep}assets${sep}`;
+  const files = express.static(webRoot, {
+    index: "index.html",
+    setHeaders: (res, path) => {
+      res.setHeader("Cache-Control", path.includes(assets) ? "public, max-age=31536000, immutable" : "no-cache");
+    },
+  });
+  const page = join(webRoot, "index.html");
+  return (req, res, next) => {
+    files(req, res, () => {
+      const wantsPage = (req.method === "GET" || req.method === "HEAD") && (req.headers.accept ?? "").includes("text/html");
+      if (!wantsPage || SERVER_PATHS.test(req.path) || !existsSync(page)) return next();
+      res.setHeader("Cache-Control", "no-cache");
+      res.sendFile(page);
+    });
+  };
 }

@@ -23,12 +23,12 @@ export function authRoutes(ctx: WorkflowContext): Router {
   router.post("/api/auth/sign-in", async (req, res) => {
     const { token, session } = await signIn(ctx.sessions, req.body ?? {}, { domain: req.get("host") ?? "", chainId: ctx.chainId });
     setSessionCookie(req, res, token, ctx.sessions.sessionTtlMs);
-    res.json({ ...session, roles: ctx.officers.rolesOf(session.address) });
+    res.json({ ...session, roles: await rolesNow(ctx, session.address) });
   });
 
-  router.get("/api/auth/session", requireOfficer(ctx.sessions), (_req, res) => {
+  router.get("/api/auth/session", requireOfficer(ctx.sessions), async (_req, res) => {
     const session = officerOf(res);
-    res.json({ ...session, roles: ctx.officers.rolesOf(session.address) });
+    res.json({ ...session, roles: await rolesNow(ctx, session.address) });
   });
 
   router.post("/api/auth/sign-out", (req, res) => {
@@ -39,4 +39,13 @@ export function authRoutes(ctx: WorkflowContext): Router {
   });
 
   return router;
+}
+
+/**
+ * The roles the index knows for `address`, once the index has read the chain's head: just after a
+ * start (or a rebuild) it may still be behind. A chain that does not answer leaves the index as it is.
+ */
+async function rolesNow(ctx: WorkflowContext, address: string) {
+  await ctx.catchUpIndex().catch(() => {});
+  return ctx.officers.rolesOf(address);
 }

@@ -1,0 +1,124 @@
+import { Fragment } from "preact";
+import { useI18n, type MessageKey } from "../i18n/index.js";
+import type { PermitModel } from "../verify/permitModel.js";
+import { Message, Value } from "./Message.js";
+
+/** A value the API gives in both languages ({th, en}) or in one. */
+function localized(value: PermitModel["type"], lang: "th" | "en"): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  return value[lang] ?? value.th ?? value.en;
+}
+
+/** A role id from the chain or a role name: the catalogue's word for it when it knows the role. */
+function RoleName(props: { role: string }) {
+  const { t } = useI18n();
+  const key = `role.${props.role.toUpperCase()}` as MessageKey;
+  const word = t(key);
+  return word === key ? <Value>{props.role}</Value> : <>{word}</>;
+}
+
+const shortHash = (hash: string) => `${hash.slice(0, 10)}…${hash.slice(-6)}`;
+
+/** The public record of a permit: fields, approval steps, the legal clock. Shows what the API gives. */
+export function PermitDetails(props: { permit: PermitModel; headingLevel?: 2 | 3 }) {
+  const { t, lang, date } = useI18n();
+  const { permit } = props;
+  const H = props.headingLevel === 3 ? "h3" : "h2";
+  const H2 = props.headingLevel === 3 ? "h4" : "h3";
+  const fields: [MessageKey, string | undefined, boolean?][] = [
+    ["fieldNumber", permit.number],
+    ["fieldVersion", permit.version?.toString()],
+    ["fieldType", localized(permit.type, lang)],
+    ["fieldParcel", permit.parcel],
+    ["fieldMunicipality", localized(permit.municipality, lang)],
+    ["fieldStatus", permit.status],
+    ["fieldIssuedAt", permit.issuedAt && date(permit.issuedAt), true],
+    ["fieldValidUntil", permit.validUntil && date(permit.validUntil), true],
+  ];
+  const clock = permit.clock;
+  return (
+    <section class="panel permit" aria-labelledby="permit-title">
+      <H id="permit-title">
+        {t("permitTitle")} <Value>{permit.number}</Value>
+      </H>
+      <dl class="facts">
+        {fields
+          .filter(([, value]) => value !== undefined && value !== "")
+          .map(([label, value, translated]) => (
+            <Fragment key={label}>
+              <dt>{t(label)}</dt>
+              <dd>{translated ? value : <Value>{value}</Value>}</dd>
+            </Fragment>
+          ))}
+      </dl>
+
+      <H2>{t("timelineTitle")}</H2>
+      {permit.trail.length === 0 ? (
+        <p>{t("timelineEmpty")}</p>
+      ) : (
+        <ol class="timeline">
+          {permit.trail.map((step, i) => (
+            <li key={i}>
+              <p class="timeline__what">
+                {step.role ? <RoleName role={step.role} /> : step.action && <Value>{step.action}</Value>}
+                {step.officer && (
+                  <>
+                    {" "}
+                    {t("stepBy")} <Value mono={step.officer.startsWith("0x")}>{step.officer}</Value>
+                  </>
+                )}
+              </p>
+              {step.at && <p class="timeline__when">{date(step.at)}</p>}
+              {step.txHash && (
+                <p class="timeline__tx">
+                  {t("stepTx")}{" "}
+                  <code translate={false} title={step.txHash}>
+                    {shortHash(step.txHash)}
+                  </code>
+                </p>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+
+      {clock && (
+        <>
+          <H2>{t("legalClockTitle")}</H2>
+          <dl class="facts">
+            {clock.completedAt && (
+              <>
+                <dt>{t("clockCompleted")}</dt>
+                <dd>{date(clock.completedAt)}</dd>
+              </>
+            )}
+            {clock.decidedAt && (
+              <>
+                <dt>{t("clockDecided")}</dt>
+                <dd>{date(clock.decidedAt)}</dd>
+              </>
+            )}
+          </dl>
+          <p class={clock.withinStatute === false ? "clock clock--late" : "clock"} data-within={String(clock.withinStatute)}>
+            {clock.days === undefined ? (
+              t("clockNotStarted")
+            ) : (
+              <Message
+                id={!clock.decidedAt ? "clockRunning" : clock.withinStatute === false ? "clockBeyond" : "clockWithin"}
+                values={{ days: clock.days, statute: clock.statuteDays }}
+              />
+            )}
+          </p>
+        </>
+      )}
+
+      {permit.certificateUrl && (
+        <p>
+          <a href={permit.certificateUrl} download>
+            {t("certificateDownload")}
+          </a>
+        </p>
+      )}
+    </section>
+  );
+}
