@@ -45,6 +45,8 @@ export interface AnchorQueue {
    * a second upload returns the first record (nothing is anchored twice).
    */
   enqueue(record: NewRecord): AnchorRecord;
+  /** {@link enqueue}, committed together with the records that arrive at the same time; settles after the commit. */
+  enqueueDurably(record: NewRecord): Promise<AnchorRecord>;
   get(recordId: string): AnchorRecord | undefined;
   /** Records of this document hash, newest first. */
   findBySha256(sha256: string): AnchorRecord[];
