@@ -133,6 +133,16 @@ export class SqliteAnchorQueue implements AnchorQueue {
     }
   }
 
+  /**
+   * Changes whenever the database may have changed: rows written through this connection
+   * (`total_changes()`) or a commit by any other connection (`PRAGMA data_version`).
+   */
+  changeMark(): string {
+    const { own, others } = this.#prepare("SELECT total_changes() AS own, (SELECT data_version FROM pragma_data_version) AS others")
+      .get() as { own: number; others: number };
+    return `${own}/${others}`;
+  }
+
   get(recordId: string): AnchorRecord | undefined {
     const row = this.#prepare(`${SELECT_RECORD} WHERE r.record_id = ?`).get(recordId) as RecordRow | undefined;
     return row && toRecord(row);

@@ -59,7 +59,7 @@ export function withFastReads(
     }
     // Only plain segments: anything Express would decode (%xx) or route elsewhere is left to it.
     if (path.startsWith("/api/proofs/") && /^[0-9A-Za-z]+$/.test(path.slice(12))) {
-      return () => ({ status: 200, json: JSON.stringify(deps.verification.proofFor(parseSha256(path.slice(12)))) });
+      return () => ({ status: 200, json: deps.verification.proofJson(parseSha256(path.slice(12))) });
     }
     return null;
   };
