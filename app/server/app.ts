@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import type { RequestListener } from "node:http";
 import { join, sep } from "node:path";
 import express, { type Express, type RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
@@ -8,6 +9,7 @@ import { pinoHttp } from "pino-http";
 import type { AnchorQueue } from "./anchoring/types.js";
 import { AppError } from "./errors.js";
 import { errorHandler, notFound } from "./http/errorHandler.js";
+import { withFastReads } from "./http/fastReads.js";
 import type { IpfsStore } from "./ipfs/types.js";
 import { openApiDocument } from "./openapi.js";
 import { documentRoutes, singleFileUpload } from "./routes/documents.js";
@@ -37,22 +39,21 @@ export interface AppDeps {
 }
 
 /**
- * The whole HTTP surface, built from its dependencies: `npm start` and the tests assemble the same app,
- * with engines they started themselves.
+ * The whole HTTP surface, built from its dependencies: `npm start` and the tests assemble the same
+ * listener, with engines they started themselves. The hot reads (verify, proofs) are answered in front
+ * of the Express app, everything else by it (http/fastReads.ts).
  */
-export function createApp(deps: AppDeps): Express {
+export function createRequestListener(deps: AppDeps): RequestListener {
+  const securityHeaders = ledgerSecurityHeaders();
+  return withFastReads(createApp(deps, securityHeaders), { ...deps, securityHeaders });
+}
+
+/** The Express app alone: every route, including the two that createRequestListener answers first. */
+export function createApp(deps: AppDeps, securityHeaders: RequestHandler = ledgerSecurityHeaders()): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  // The verify page reads the chain itself, from the RPC node /api/health names (another origin, and in a
-  // consortium any node the reader trusts): connect-src must allow it. No upgrade-insecure-requests: a
-  // town hall may serve the app over plain http on its network, where https URLs of its own scripts and
-  // of its RPC node would not answer.
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { "connect-src": ["'self'", "http:", "https:"], "upgrade-insecure-requests": null } },
-    }),
-  );
+  app.use(securityHeaders);
   // A log line per request costs about a tenth of a verification; above `info` nothing would be written.
   if (deps.logger.isLevelEnabled("info")) {
     app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === "/api/health" } }));
@@ -115,4 +116,16 @@ function webApp(webRoot: string): RequestHandler {
       res.sendFile(page);
     });
   };
+}
+
+/**
+ * helmet's headers, with two changes. The verify page reads the chain itself, from the RPC node
+ * /api/health names (another origin, and in a consortium any node the reader trusts): connect-src must
+ * allow it. No upgrade-insecure-requests: a town hall may serve the app over plain http on its network,
+ * where https URLs of its own scripts and of its RPC node would not answer.
+ */
+function ledgerSecurityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { directives: { "connect-src": ["'self'", "http:", "https:"], "upgrade-insecure-requests": null } },
+  });
 }

@@ -1,11 +1,11 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import pino from "pino";
 import { startAnchoringEngine, type AnchoringEngine } from "./anchoring/engine.js";
 import { depthOf } from "./anchoring/queue.js";
-import { createApp } from "./app.js";
+import { createRequestListener } from "./app.js";
 import { AnvilChain } from "./chain/anvil.js";
 import { deployLedger, type LedgerDeployment } from "./chain/deploy.js";
 import { devAccounts, type DevAccount } from "./chain/devAccounts.js";
@@ -189,7 +189,7 @@ function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, an
       indexer: anchoringStatus.indexer,
     };
   };
-  return createApp({
+  return createRequestListener({
     documents: new DocumentService(ipfs, anchoring.queue, gate, config.defaultMunicipalityId),
     verification,
     queue: anchoring.queue,
@@ -215,9 +215,9 @@ function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, an
   });
 }
 
-async function listen(config: LedgerConfig, app: ReturnType<typeof createApp>): Promise<Server> {
+async function listen(config: LedgerConfig, listener: RequestListener): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port);
+    const server = createServer(listener).listen(config.port);
     server.once("listening", () => resolve(server));
     server.once("error", (error: NodeJS.ErrnoException) => {
       reject(

@@ -114,7 +114,7 @@ export function proofBundleFor(record: AnchoredRecordFields, location: AnchorLoc
   if (root === null || proof === null || txHash === null || blockNumber === null || anchoredAt === null) {
     throw new ProofBundleError("RECORD_NOT_ANCHORED", `the record of ${record.sha256} is not anchored yet`);
   }
-  return parseProofBundle({
+  const bundle: ProofBundle = {
     format: PROOF_BUNDLE_FORMAT,
     sha256: record.sha256,
     leaf: record.leaf,
@@ -128,5 +128,45 @@ export function proofBundleFor(record: AnchoredRecordFields, location: AnchorLoc
     anchoredAt,
     ...(record.recordId ? { recordId: record.recordId } : {}),
     ...(record.cid ? { cid: record.cid } : {}),
-  });
+  };
+  // The API builds a bundle on every verification: a well-formed one (always, from our own store) is
+  // normalized here as the schema would, without running it; anything else gets the schema's verdict.
+  return normalizedIfWellFormed(bundle) ?? parseProofBundle(bundle);
+}
+
+const BYTES32_PATTERN = /^0x[0-9a-fA-F]{64}$/;
+const isWhole = (value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
+const isShortText = (value: unknown) => value === undefined || (typeof value === "string" && value.length >= 1 && value.length <= 200);
+
+/** Checksummed contract addresses, by their spelling: one per deployment, and getAddress hashes. */
+const checksummed = new Map<string, string>();
+function checksumOf(address: string): string | undefined {
+  let known = checksummed.get(address);
+  if (known === undefined && isAddress(address)) {
+    known = getAddress(address);
+    if (checksummed.size < 64) checksummed.set(address, known);
+  }
+  return known;
+}
+
+/** What {@link parseProofBundle} returns for `bundle` when it passes every rule of the schema, else undefined. */
+function normalizedIfWellFormed(bundle: ProofBundle): ProofBundle | undefined {
+  const hashes = [bundle.sha256, bundle.leaf, bundle.root, bundle.txHash, ...bundle.proof];
+  if (!hashes.every((hash) => typeof hash === "string" && BYTES32_PATTERN.test(hash))) return undefined;
+  if (bundle.proof.length > MAX_PROOF_LENGTH) return undefined;
+  if (!isWhole(bundle.chainId, 1) || !isWhole(bundle.municipalityId, 1, 2 ** 32 - 1)) return undefined;
+  if (!isWhole(bundle.blockNumber, 0) || !isWhole(bundle.anchoredAt, 0)) return undefined;
+  if (!isShortText(bundle.recordId) || !isShortText(bundle.cid)) return undefined;
+  const contract = typeof bundle.contract === "string" ? checksumOf(bundle.contract) : undefined;
+  if (contract === undefined) return undefined;
+  return {
+    ...bundle,
+    sha256: bundle.sha256.toLowerCase(),
+    leaf: bundle.leaf.toLowerCase(),
+    proof: bundle.proof.map((hash) => hash.toLowerCase()),
+    root: bundle.root.toLowerCase(),
+    contract,
+    txHash: bundle.txHash.toLowerCase(),
+  };
 }

@@ -45,7 +45,11 @@ export interface AnchorQueue {
    * a second upload returns the first record (nothing is anchored twice).
    */
   enqueue(record: NewRecord): AnchorRecord;
+  /** {@link enqueue}, committed together with the records that arrive at the same time; settles after the commit. */
+  enqueueDurably(record: NewRecord): Promise<AnchorRecord>;
   get(recordId: string): AnchorRecord | undefined;
+  /** A value that changes whenever anything the store answers from may have changed (for caches). */
+  changeMark(): string;
   /** Records of this document hash, newest first. */
   findBySha256(sha256: string): AnchorRecord[];
   /** Records not yet final. */

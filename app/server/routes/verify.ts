@@ -20,7 +20,7 @@ export function verifyRoutes(deps: { verification: VerificationService; upload: 
   });
 
   router.get("/api/proofs/:sha256", (req, res) => {
-    res.json(deps.verification.proofFor(parseSha256(req.params.sha256)));
+    res.type("application/json").send(deps.verification.proofJson(parseSha256(req.params.sha256)));
   });
 
   return router;

@@ -26,7 +26,7 @@ export class DocumentService {
     if (existing) return { record: existing, created: false };
     const cid = await this.ipfs.add(bytes);
     const { municipalityId: _, ...publicMeta } = meta;
-    const record = this.queue.enqueue({
+    const record = await this.queue.enqueueDurably({
       sha256,
       cid,
       municipalityId,

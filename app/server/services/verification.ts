@@ -37,7 +37,14 @@ export interface AnchoredVerification {
 export type PublicRecord = Omit<AnchorRecord, "leaf" | "root" | "proof">;
 
 const SETTLED_TTL_MS = 2000;
-const SETTLED_MAX = 50_000;
+const CACHE_MAX = 50_000;
+
+interface CachedAnswer {
+  json: string;
+  /** The store's change mark when the answer was read. */
+  mark: string;
+  until: number;
+}
 
 /**
  * Verdicts from what this service knows: its queue and the index of chain events. Answering needs no
@@ -45,8 +52,8 @@ const SETTLED_MAX = 50_000;
  * repeat the check against the chain itself (the CLI and the web verifier do).
  */
 export class VerificationService {
-  /** Serialized answers of settled verdicts (valid, revoked), by SHA-256, for a short while. */
-  readonly #settled = new Map<string, { json: string; until: number }>();
+  /** Serialized answers of settled verdicts (valid, revoked) and of proofs, by kind and SHA-256. */
+  readonly #answers = new Map<string, CachedAnswer>();
 
   constructor(
     private readonly queue: AnchorQueue,
@@ -57,19 +64,34 @@ export class VerificationService {
   ) {}
 
   /**
-   * {@link verifySha256} as JSON text. A settled verdict is served from memory for up to
-   * SETTLED_TTL_MS: verification is the hot path (QR scans, bulk checks), and a revocation showing a
-   * second late is acceptable where re-reading and re-serializing every answer is not.
+   * {@link verifySha256} as JSON text. Verification is the hot path (QR scans, bulk checks), so a
+   * settled verdict's text is kept: it is served again while nothing in the store has changed since it
+   * was read (the store's change mark, which every write moves: a revocation the indexer records, a
+   * batch made final), and otherwise for up to SETTLED_TTL_MS — a revocation showing a second late is
+   * acceptable where re-reading and re-serializing every answer while uploads stream in is not.
    */
   verifySha256Json(sha256: string): string {
+    return this.#cached(`v${sha256}`, true, () => {
+      const result = this.verifySha256(sha256);
+      return { json: JSON.stringify(result), keep: result.verdict === "valid" || result.verdict === "revoked" };
+    });
+  }
+
+  /** {@link proofFor} as JSON text, kept while nothing in the store has changed. */
+  proofJson(sha256: string): string {
+    return this.#cached(`p${sha256}`, false, () => ({ json: JSON.stringify(this.proofFor(sha256)), keep: true }));
+  }
+
+  #cached(key: string, withGrace: boolean, read: () => { json: string; keep: boolean }): string {
     const now = Date.now();
-    const cached = this.#settled.get(sha256);
-    if (cached && cached.until > now) return cached.json;
-    const result = this.verifySha256(sha256);
-    const json = JSON.stringify(result);
-    if (result.verdict === "valid" || result.verdict === "revoked") {
-      if (this.#settled.size >= SETTLED_MAX) this.#settled.delete(this.#settled.keys().next().value!);
-      this.#settled.set(sha256, { json, until: now + SETTLED_TTL_MS });
+    const mark = this.queue.changeMark();
+    const cached = this.#answers.get(key);
+    if (cached && (cached.mark === mark || (withGrace && cached.until > now))) return cached.json;
+    const { json, keep } = read();
+    if (keep) {
+      if (cached) this.#answers.delete(key);
+      else if (this.#answers.size >= CACHE_MAX) this.#answers.delete(this.#answers.keys().next().value!);
+      this.#answers.set(key, { json, mark, until: now + SETTLED_TTL_MS });
     }
     return json;
   }

@@ -1,0 +1,107 @@
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from "node:http";
+import type { Express, RequestHandler } from "express";
+import type { Logger } from "pino";
+import { AppError } from "../errors.js";
+import type { VerificationService } from "../services/verification.js";
+import { parseSha256 } from "./validation.js";
+
+/**
+ * The two hot reads — GET /api/verify?sha256=… and GET /api/proofs/:sha256 — answered without Express:
+ * its router, request and response wrappers cost about six times the answer itself (docs/benchmarks.md),
+ * and QR scans and bulk checks are most of the traffic. Everything else, and every request these
+ * routes could answer differently through Express (HEAD, conditional requests, other spellings of the
+ * path), goes to the Express app unchanged.
+ *
+ * An answer here is the one Express gives, byte for byte in status, body, Content-Type and ETag, with
+ * the same security headers: they are taken from the app's own helmet middleware, its ETag function
+ * and query parser, and test/app/fastReads.test.ts compares both paths' answers.
+ */
+export function withFastReads(
+  app: Express,
+  deps: { verification: VerificationService; securityHeaders: RequestHandler; logger: Logger },
+): RequestListener {
+  const parseQuery = app.get("query parser fn") as (query: string) => Record<string, unknown>;
+  const etagOf = app.get("etag fn") as (body: Buffer, encoding?: BufferEncoding) => string;
+  const fixedHeaders = headersSetBy(deps.securityHeaders);
+  const logRequests = deps.logger.isLevelEnabled("info");
+
+  const answer = (req: IncomingMessage, res: ServerResponse, status: number, json: string, started: number) => {
+    const body = Buffer.from(json, "utf8");
+    const headers: OutgoingHttpHeaders = {
+      ...fixedHeaders,
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": body.length,
+      ETag: etagOf(body),
+    };
+    res.writeHead(status, headers);
+    res.end(body);
+    if (logRequests) {
+      deps.logger.info(
+        { req: { method: req.method, url: req.url }, res: { statusCode: status }, responseTime: Date.now() - started },
+        "request completed",
+      );
+    }
+  };
+
+  const route = (req: IncomingMessage): ((req: IncomingMessage) => { status: number; json: string }) | null => {
+    if (req.method !== "GET" || req.headers["if-none-match"] !== undefined || req.headers["if-modified-since"] !== undefined) {
+      return null;
+    }
+    const url = req.url ?? "";
+    const queryAt = url.indexOf("?");
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    if (path === "/api/verify") {
+      return () => {
+        const query = parseQuery(queryAt === -1 ? "" : url.slice(queryAt + 1));
+        if (query.sha256 === undefined) throw new AppError("QUERY_INVALID", "Give the document's hash as ?sha256=…");
+        return { status: 200, json: deps.verification.verifySha256Json(parseSha256(query.sha256)) };
+      };
+    }
+    // Only plain segments: anything Express would decode (%xx) or route elsewhere is left to it.
+    if (path.startsWith("/api/proofs/") && /^[0-9A-Za-z]+$/.test(path.slice(12))) {
+      return () => ({ status: 200, json: deps.verification.proofJson(parseSha256(path.slice(12))) });
+    }
+    return null;
+  };
+
+  return (req, res) => {
+    const handler = route(req);
+    if (!handler) {
+      app(req, res);
+      return;
+    }
+    const started = logRequests ? Date.now() : 0;
+    let result: { status: number; json: string };
+    try {
+      result = handler(req);
+    } catch (error) {
+      // Client errors answer here as the error handler would; anything else is Express's to log and answer.
+      if (!(error instanceof AppError)) {
+        app(req, res);
+        return;
+      }
+      result = { status: error.status, json: JSON.stringify({ error: { code: error.code, message: error.message } }) };
+    }
+    answer(req, res, result.status, result.json, started);
+  };
+}
+
+/** The headers a header-setting middleware (helmet) sets: fixed for every response, so read once. */
+function headersSetBy(middleware: RequestHandler): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  const recorder = {
+    setHeader(name: string, value: string | number | string[]) {
+      headers[name] = value;
+    },
+    removeHeader(name: string) {
+      delete headers[name];
+    },
+  };
+  let passed = false;
+  middleware({} as never, recorder as never, (error?: unknown) => {
+    if (error) throw error;
+    passed = true;
+  });
+  if (!passed) throw new Error("the security-header middleware did not finish synchronously");
+  return headers;
+}

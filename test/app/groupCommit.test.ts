@@ -1,0 +1,94 @@
+import { expect } from "chai";
+import { DatabaseSync } from "node:sqlite";
+import { AnchorInputError } from "../../app/server/anchoring/errors.js";
+import { SqliteAnchorQueue } from "../../app/server/anchoring/queue.js";
+import type { AnchorRecord, NewRecord } from "../../app/server/anchoring/types.js";
+import { databasePath, openDatabase } from "../../app/server/store/database.js";
+import { cleanUp, tempDataDir } from "./support/service.js";
+import { sha256Of } from "./support/testLedger.js";
+
+/**
+ * Group commit of the anchoring queue (SqliteAnchorQueue.enqueueDurably): records that arrive together
+ * share one transaction, and each caller hears back only after that commit. A second connection to the
+ * same file sees only committed rows, and its `PRAGMA data_version` counts the commits of others.
+ */
+describe("group commit of the anchoring queue (app/server/anchoring/queue.ts)", () => {
+  const dir = tempDataDir("ledger-group-commit");
+  const db = openDatabase(dir);
+  const queue = new SqliteAnchorQueue(db);
+  const observer = new DatabaseSync(databasePath(dir));
+  const commitsSeen = () => (observer.prepare("PRAGMA data_version").get() as { data_version: number }).data_version;
+  const committedRow = (recordId: string) => observer.prepare("SELECT sha256 FROM records WHERE record_id = ?").get(recordId);
+  const newRecord = (label: string, municipalityId = 1): NewRecord => ({
+    sha256: sha256Of(label),
+    cid: null,
+    municipalityId,
+    kind: "document",
+    meta: { label },
+  });
+
+  after(() => {
+    observer.close();
+    db.close();
+    cleanUp(dir);
+  });
+
+  it("commits the records that arrive together once, and answers each only when its row is committed", async () => {
+    const before = commitsSeen();
+    const seenAtAnswer: unknown[] = [];
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        queue.enqueueDurably(newRecord(`together-${i}`)).then((record) => {
+          seenAtAnswer.push(committedRow(record.recordId));
+          return record;
+        }),
+      ),
+    );
+    expect(commitsSeen() - before).to.equal(1);
+    expect(seenAtAnswer.every((row) => row !== undefined)).to.equal(true);
+    expect(answers.map((record) => record.sha256)).to.deep.equal(Array.from({ length: 50 }, (_, i) => sha256Of(`together-${i}`)));
+    expect(answers.every((record) => record.status === "pending")).to.equal(true);
+    expect(queue.get(answers[7].recordId)).to.deep.equal(answers[7]);
+  });
+
+  it("answers as enqueue does: the same document twice is one record, another municipality another", async () => {
+    const [first, again, elsewhere] = await Promise.all([
+      queue.enqueueDurably(newRecord("twice")),
+      queue.enqueueDurably({ ...newRecord("twice"), sha256: sha256Of("twice").toUpperCase().replace("0X", "0x") }),
+      queue.enqueueDurably(newRecord("twice", 2)),
+    ]);
+    expect(again.recordId).to.equal(first.recordId);
+    expect(elsewhere.recordId).to.not.equal(first.recordId);
+    expect(queue.findBySha256(sha256Of("twice"))).to.have.length(2);
+  });
+
+  it("refuses an invalid record alone; the others of its group are committed", async () => {
+    const results = await Promise.allSettled([
+      queue.enqueueDurably(newRecord("good-1")),
+      queue.enqueueDurably({ ...newRecord("bad"), sha256: "0x1234" }),
+      queue.enqueueDurably({ ...newRecord("bad-town"), municipalityId: 0 }),
+      queue.enqueueDurably(newRecord("good-2")),
+    ]);
+    expect(results.map((r) => r.status)).to.deep.equal(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).to.be.instanceOf(AnchorInputError).with.property("code", "ANCHOR_INVALID_SHA256");
+    for (const result of [results[0], results[3]]) {
+      expect(committedRow((result as PromiseFulfilledResult<AnchorRecord>).value.recordId)).to.not.equal(undefined);
+    }
+  });
+
+  it("commits each record alone when the group's transaction cannot be taken, and says why when it cannot either", async () => {
+    // Another connection holds the write lock: the group's BEGIN IMMEDIATE and every lone commit fail.
+    db.exec("PRAGMA busy_timeout = 0");
+    observer.exec("BEGIN IMMEDIATE");
+    try {
+      const results = await Promise.allSettled([queue.enqueueDurably(newRecord("locked-1")), queue.enqueueDurably(newRecord("locked-2"))]);
+      expect(results.map((r) => r.status)).to.deep.equal(["rejected", "rejected"]);
+      expect(String((results[0] as PromiseRejectedResult).reason)).to.match(/locked/);
+    } finally {
+      observer.exec("ROLLBACK");
+      db.exec("PRAGMA busy_timeout = 10000");
+    }
+    const record = await queue.enqueueDurably(newRecord("locked-1"));
+    expect(committedRow(record.recordId)).to.not.equal(undefined);
+  });
+});

@@ -1,0 +1,69 @@
+import { expect } from "chai";
+import { DatabaseSync } from "node:sqlite";
+import { hexlify, randomBytes } from "ethers";
+import { AnchorBatchStore } from "../../app/server/anchoring/batchStore.js";
+import { SqliteAnchorQueue } from "../../app/server/anchoring/queue.js";
+import { SqliteRevocations } from "../../app/server/indexer/revocations.js";
+import { VerificationService } from "../../app/server/services/verification.js";
+import { databasePath, openDatabase } from "../../app/server/store/database.js";
+import { cleanUp, tempDataDir } from "./support/service.js";
+import { sha256Of } from "./support/testLedger.js";
+
+/**
+ * Answers kept by VerificationService are served again only while the store's change mark is the
+ * same: any write, through the service's connection or another one, makes the next answer a fresh read.
+ */
+describe("kept answers follow the store (app/server/services/verification.ts)", () => {
+  const dir = tempDataDir("ledger-verification-cache");
+  const db = openDatabase(dir);
+  const queue = new SqliteAnchorQueue(db);
+  const batches = new AnchorBatchStore(db);
+  const other = new DatabaseSync(databasePath(dir));
+  const verification = new VerificationService(queue, new SqliteRevocations(db), {
+    chainId: 31337,
+    batchAnchor: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  });
+  const sha256 = sha256Of("kept");
+  const landing = (blockNumber: number) => ({ txHash: hexlify(randomBytes(32)), blockNumber, blockHash: null, anchoredAt: 1_790_000_000 });
+  let batchId: number;
+
+  before(() => {
+    const record = queue.enqueue({ sha256, cid: null, municipalityId: 1, kind: "document", meta: null });
+    [{ batchId }] = batches.closeBatches({ batchSize: 1, windowMs: 0, maxBatches: 1, now: Date.now() });
+    batches.markAnchored(batchId, landing(10));
+    expect(queue.get(record.recordId)!.status).to.equal("anchored");
+  });
+  after(() => {
+    other.close();
+    db.close();
+    cleanUp(dir);
+  });
+
+  it("moves the change mark on every write, its own or another connection's, and never on a read", () => {
+    const mark = queue.changeMark();
+    queue.findBySha256(sha256);
+    verification.verifySha256Json(sha256);
+    expect(queue.changeMark()).to.equal(mark);
+    queue.enqueue({ sha256: sha256Of("another"), cid: null, municipalityId: 1, kind: "document", meta: null });
+    const afterOwnWrite = queue.changeMark();
+    expect(afterOwnWrite).to.not.equal(mark);
+    other.prepare("UPDATE records SET meta = '{}' WHERE sha256 = ?").run(sha256Of("another"));
+    expect(queue.changeMark()).to.not.equal(afterOwnWrite);
+  });
+
+  it("answers a proof from the store again as soon as the store changed", () => {
+    expect(JSON.parse(verification.proofJson(sha256)).blockNumber).to.equal(10);
+    expect(JSON.parse(verification.proofJson(sha256)).blockNumber).to.equal(10);
+    batches.markUnsent(batchId, "the chain lost it");
+    expect(() => verification.proofJson(sha256)).to.throw().with.property("code", "PROOF_PENDING");
+    batches.markAnchored(batchId, landing(12));
+    expect(JSON.parse(verification.proofJson(sha256)).blockNumber).to.equal(12);
+  });
+
+  it("keeps no answer of a record that is not settled", () => {
+    const pending = sha256Of("pending");
+    expect(JSON.parse(verification.verifySha256Json(pending)).verdict).to.equal("unknown");
+    queue.enqueue({ sha256: pending, cid: null, municipalityId: 1, kind: "document", meta: null });
+    expect(JSON.parse(verification.verifySha256Json(pending)).verdict).to.equal("pending");
+  });
+});
