@@ -140,6 +140,19 @@ describe("indexer", function () {
     expect(before.idx_batches).to.have.length(3);
   });
 
+  it("rebuilds by itself when the index was built by another set of event modules (a release added tables)", async () => {
+    const index = indexer(store.db);
+    await index.catchUp();
+    const before = snapshot(store.db);
+    // As an older release would have left it: another module signature, and a table it never filled.
+    store.db.exec("UPDATE idx_cursor SET modules = 'an older release'");
+    store.db.exec("DELETE FROM idx_events");
+    store.db.exec("DELETE FROM idx_batches");
+    await index.catchUp();
+    expect(snapshot(store.db)).to.deep.equal(before);
+    expect((store.db.prepare("SELECT modules FROM idx_cursor").get() as { modules: string }).modules).to.match(/^[0-9a-f]{64}$/);
+  });
+
   it("npm run reindex rebuilds the data folder's index, from the running chain or from its saved state", async () => {
     const expected = snapshot(store.db);
     const env = { DATA_DIR: ledger.dataDir, CHAIN_ID: "31337" };

@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { JsonRpcProvider, Log } from "ethers";
 import type { LedgerDeployment } from "../chain/deploy.js";
 import { inTransaction } from "../store/database.js";
-import { EventTables, followedAddresses, followedTopics, type BlockFacts, type IndexTable } from "./eventTables.js";
+import { EventTables, INDEX_TABLES, followedAddresses, followedTopics, type BlockFacts, type IndexTable } from "./eventTables.js";
 
 /**
  * The indexer: follows the ledger contracts' events from the deployment block into the index tables
@@ -38,6 +39,13 @@ const CURSOR = "ledger";
 interface CursorRow {
   next_block: number;
   last_block_hash: string | null;
+  /** The module signature the tables were built with (see {@link moduleSignature}). */
+  modules: string | null;
+}
+
+/** What the index is made of — its tables and the events it follows — hashed: a change means rebuild. */
+function moduleSignature(): string {
+  return createHash("sha256").update(JSON.stringify([INDEX_TABLES, followedTopics()])).digest("hex");
 }
 
 export class Indexer {
@@ -50,6 +58,7 @@ export class Indexer {
   readonly #pollIntervalMs: number;
   readonly #log: (message: string) => void;
   readonly #topics = followedTopics();
+  readonly #modules = moduleSignature();
   #running?: Promise<void>;
   #stop = new AbortController();
   #lastError: string | null = null;
@@ -102,6 +111,11 @@ export class Indexer {
   async catchUp(): Promise<number> {
     for (;;) {
       const cursor = this.#cursor();
+      if (cursor.modules !== this.#modules) {
+        this.#log(`indexer: the index's tables or events changed; rebuilding from block ${this.#deployment.deploymentBlock}`);
+        this.#rewind();
+        continue;
+      }
       if (!(await this.#stillOnChain(cursor))) {
         this.#log(`indexer: block ${cursor.next_block - 1} changed under the index; rebuilding from block ${this.#deployment.deploymentBlock}`);
         this.#rewind();
@@ -164,11 +178,11 @@ export class Indexer {
   }
 
   #cursor(): CursorRow {
-    const row = this.#db.prepare("SELECT next_block, last_block_hash FROM idx_cursor WHERE name = ?").get(CURSOR) as CursorRow | undefined;
+    const row = this.#db.prepare("SELECT next_block, last_block_hash, modules FROM idx_cursor WHERE name = ?").get(CURSOR) as CursorRow | undefined;
     if (row) return row;
     this.#db
-      .prepare("INSERT OR IGNORE INTO idx_cursor (name, next_block, last_block_hash) VALUES (?, ?, NULL)")
-      .run(CURSOR, this.#deployment.deploymentBlock);
+      .prepare("INSERT OR IGNORE INTO idx_cursor (name, next_block, last_block_hash, modules) VALUES (?, ?, NULL, ?)")
+      .run(CURSOR, this.#deployment.deploymentBlock, this.#modules);
     return this.#cursor();
   }
 
@@ -176,8 +190,8 @@ export class Indexer {
     inTransaction(this.#db, () => {
       this.#tables.clear();
       this.#db
-        .prepare("INSERT OR REPLACE INTO idx_cursor (name, next_block, last_block_hash) VALUES (?, ?, NULL)")
-        .run(CURSOR, this.#deployment.deploymentBlock);
+        .prepare("INSERT OR REPLACE INTO idx_cursor (name, next_block, last_block_hash, modules) VALUES (?, ?, NULL, ?)")
+        .run(CURSOR, this.#deployment.deploymentBlock, this.#modules);
     });
   }
 }

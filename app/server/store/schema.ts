@@ -132,8 +132,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     description: "index: the audit trail of the workflow contracts; officers' sign-in nonces and sessions",
     sql: `
-      -- Every event of PermitRegistry, ComplaintLedger and CivicFund (indexer/modules/trail.ts). The
-      -- index is rebuilt from the deployment block so that events before this table existed are in it.
+      -- Every event of PermitRegistry, ComplaintLedger and CivicFund (indexer/modules/trail.ts).
       CREATE TABLE idx_events (
         block_number    INTEGER NOT NULL,
         log_index       INTEGER NOT NULL,
@@ -149,12 +148,10 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX idx_events_subject ON idx_events (contract, subject, block_number, log_index);
       CREATE INDEX idx_events_municipality ON idx_events (municipality_id, timestamp);
-      DELETE FROM idx_batches;
-      DELETE FROM idx_revocations;
-      DELETE FROM idx_municipalities;
-      DELETE FROM idx_role_changes;
-      DELETE FROM idx_officer_roles;
-      DELETE FROM idx_cursor;
+      -- Which event modules built the index (tables and followed events, hashed): when a release adds a
+      -- module or a table, the indexer sees another value here and rebuilds everything from the
+      -- deployment block, so events from before the new tables existed are in them too.
+      ALTER TABLE idx_cursor ADD COLUMN modules TEXT;
 
       -- Sign-In with Ethereum: a nonce is handed out once and used at most once, before it expires.
       CREATE TABLE auth_nonces (
@@ -216,14 +213,6 @@ export const MIGRATIONS: readonly Migration[] = [
         block_number    INTEGER NOT NULL
       );
       CREATE INDEX idx_permit_certificates_permit ON idx_permit_certificates (permit_id, version);
-      -- Rebuilt from the deployment block, so that permits applied before these tables existed are in them.
-      DELETE FROM idx_batches;
-      DELETE FROM idx_revocations;
-      DELETE FROM idx_municipalities;
-      DELETE FROM idx_role_changes;
-      DELETE FROM idx_officer_roles;
-      DELETE FROM idx_events;
-      DELETE FROM idx_cursor;
 
       -- Off-chain and not rebuildable from the chain: what the service sealed and where it put it.
       -- One row per application made through the API; the tracking code is kept only as its hash.
@@ -310,14 +299,6 @@ export const MIGRATIONS: readonly Migration[] = [
         active          INTEGER NOT NULL,
         PRIMARY KEY (municipality_id, category)
       );
-      -- Rebuild the index from the deployment block, so complaints filed before this migration are in it.
-      DELETE FROM idx_events;
-      DELETE FROM idx_batches;
-      DELETE FROM idx_revocations;
-      DELETE FROM idx_municipalities;
-      DELETE FROM idx_role_changes;
-      DELETE FROM idx_officer_roles;
-      DELETE FROM idx_cursor;
 
       -- What the chain does not hold: where a complaint's sealed bundle (text, contact, photos, location)
       -- is on IPFS, its Open311 token, and its public location rounded for the Open311 listing.
@@ -404,14 +385,6 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (block_number, log_index)
       );
       CREATE INDEX idx_fund_movements_campaign ON idx_fund_movements (campaign_id, block_number, log_index);
-      -- Read the chain again from the deployment block so that campaigns created before this table are in it.
-      DELETE FROM idx_batches;
-      DELETE FROM idx_revocations;
-      DELETE FROM idx_municipalities;
-      DELETE FROM idx_role_changes;
-      DELETE FROM idx_officer_roles;
-      DELETE FROM idx_events;
-      DELETE FROM idx_cursor;
 
       -- Public documents of campaigns (rules, milestone evidence, cancellation decisions): their IPFS CID
       -- by SHA-256, which is what the chain holds. Not rebuildable from the chain, hence not idx_.
