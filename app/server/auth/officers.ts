@@ -1,6 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Directory } from "../../../types/ethers-contracts/Directory.js";
-import { ROLE_NAMES, roleId, roleName, type RoleName } from "../../shared/roles.js";
+import { roleId, roleName, type RoleName } from "../../shared/roles.js";
 import { AppError } from "../errors.js";
 
 /** A role an officer holds in a municipality. */
@@ -43,10 +43,5 @@ export class OfficerDirectory {
       .prepare("SELECT municipality_id, role FROM idx_officer_roles WHERE lower(account) = lower(?) ORDER BY municipality_id, role")
       .all(address) as Array<{ municipality_id: number; role: string }>;
     return rows.map((row) => ({ municipalityId: row.municipality_id, role: roleName(row.role) }));
-  }
-
-  /** Display names are not on-chain (personal data); the index knows addresses and roles only. */
-  static isRoleName(value: unknown): value is RoleName {
-    return typeof value === "string" && (ROLE_NAMES as readonly string[]).includes(value);
   }
 }

@@ -28,10 +28,6 @@ export class ServiceCalls {
     this.#chain = chain;
   }
 
-  get relayerAddress(): string {
-    return this.#chain.relayerAddress;
-  }
-
   async send(contract: BaseContract, method: string, args: readonly unknown[]): Promise<MinedCall> {
     const to = await contract.getAddress();
     const data = contract.interface.encodeFunctionData(method, args);

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readAll } from "../../ipfs/readAll.js";
 import { AbiCoder, keccak256 } from "ethers";
 import { AppError } from "../../errors.js";
 import { newTrackingCode, randomSalt, saltedHash, trackingSecret } from "../../privacy/commitments.js";
@@ -93,13 +94,7 @@ export async function fileComplaint(
 
 /** Opens a complaint's sealed bundle. */
 export async function readBundle(ctx: WorkflowContext, cid: string): Promise<ComplaintBundle> {
-  return ctx.vault.openJson<ComplaintBundle>(await readIpfs(ctx, cid), BUNDLE_CONTEXT);
-}
-
-export async function readIpfs(ctx: WorkflowContext, cid: string): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of ctx.ipfs.cat(cid)) chunks.push(chunk);
-  return Buffer.concat(chunks);
+  return ctx.vault.openJson<ComplaintBundle>(await readAll(ctx.ipfs, cid), BUNDLE_CONTEXT);
 }
 
 /** Checks the attributes a client sent against the service definition of the category. */

@@ -1,11 +1,12 @@
 import { timingSafeEqual } from "node:crypto";
+import { readAll } from "../../ipfs/readAll.js";
 import { id } from "ethers";
 import { z } from "zod";
 import { AppError } from "../../errors.js";
 import { newTrackingCode, normalizeTrackingCode, randomSalt, saltedHash, trackingSecret } from "../../privacy/commitments.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { permitTypeLabel } from "./catalog.js";
-import { catAll, permitIdOf, readMunicipality, readPermit, requireState, sha256Hex } from "./ledgerReads.js";
+import { permitIdOf, readMunicipality, readPermit, requireState, sha256Hex } from "./ledgerReads.js";
 import type { ApplicationRow, PermitStore } from "./store.js";
 
 /**
@@ -172,7 +173,7 @@ export function requireTrackingCode(store: PermitStore, number: string, code: st
 }
 
 export async function openApplicant(ctx: WorkflowContext, application: ApplicationRow): Promise<Applicant> {
-  return ctx.vault.openJson<Applicant>(await catAll(ctx, application.applicantCid), VAULT_CONTEXT.applicant);
+  return ctx.vault.openJson<Applicant>(await readAll(ctx.ipfs, application.applicantCid), VAULT_CONTEXT.applicant);
 }
 
 /** Documents added by a permit officer before the application is complete (sealed, hashes on-chain). */

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { readAll } from "../../ipfs/readAll.js";
 import { roleName, type RoleName } from "../../../shared/roles.js";
 import { readCertificateData, renderPermitCertificate, type PermitCertificateData } from "../../certificates/permitCertificate.js";
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { VAULT_CONTEXT, openApplicant } from "./applications.js";
 import { REVOCATION_REASONS, officerNames, permitTypeLabel } from "./catalog.js";
-import { catAll, readMunicipality, readPermit, requireState, sha256Hex, type ChainPermit } from "./ledgerReads.js";
+import { readMunicipality, readPermit, requireState, sha256Hex, type ChainPermit } from "./ledgerReads.js";
 import { parseBody, requireFresh, requireSigner, signedSchema, typedDataFor } from "./signatures.js";
 import type { PermitStore } from "./store.js";
 import { permitTrail } from "./trail.js";
@@ -57,7 +58,7 @@ export async function certificatePdf(ctx: WorkflowContext, certificateHash: stri
     | { cid: string }
     | undefined;
   if (!row) throw new AppError("PERMIT_WRONG_STATE", "No certificate has been issued for this permit.");
-  return ctx.vault.open(await catAll(ctx, row.cid), VAULT_CONTEXT.certificate);
+  return ctx.vault.open(await readAll(ctx.ipfs, row.cid), VAULT_CONTEXT.certificate);
 }
 
 async function requireIssuingAuthority(ctx: WorkflowContext, permit: ChainPermit, officer: string): Promise<void> {

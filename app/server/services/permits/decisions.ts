@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { ZeroHash } from "ethers";
 import { roleName, type RoleName } from "../../../shared/roles.js";
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { VAULT_CONTEXT } from "./applications.js";
-import { ZERO_HASH, readPermit, requireState, sha256Hex, type ChainPermit } from "./ledgerReads.js";
+import { readPermit, requireState, sha256Hex, type ChainPermit } from "./ledgerReads.js";
 import { parseBody, requireFresh, requireSigner, signedSchema, typedDataFor } from "./signatures.js";
 import type { PermitStore } from "./store.js";
 
@@ -21,7 +22,7 @@ const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/).transform((v) => v.toLowe
 export const decisionSchema = signedSchema.extend({
   stepIndex: z.coerce.number().int().min(0).max(15),
   decision: z.enum(["approve", "reject"]),
-  noteHash: hash32.default(ZERO_HASH),
+  noteHash: hash32.default(ZeroHash),
 });
 
 /** The step's role as a name the Directory checks, and 403 ROLE_REQUIRED unless `officer` holds it. */
@@ -44,7 +45,7 @@ export async function nextStepTypedData(
   const permit = await readPermit(ctx, number);
   requireState(permit, "UnderReview");
   const { decision, noteHash } = parseBody(
-    z.object({ decision: z.enum(["approve", "reject"]).default("approve"), noteHash: hash32.default(ZERO_HASH) }),
+    z.object({ decision: z.enum(["approve", "reject"]).default("approve"), noteHash: hash32.default(ZeroHash) }),
     query,
   );
   const stepIndex = permit.currentStep;

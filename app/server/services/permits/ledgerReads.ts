@@ -24,8 +24,6 @@ export interface ChainPermit {
   certificateHash: string;
 }
 
-export const ZERO_HASH = `0x${"0".repeat(64)}`;
-
 /** The permit id of a number, as PermitRegistry.permitIdOf computes it. */
 export function permitIdOf(number: string): string {
   return keccak256(toUtf8Bytes(number));
@@ -86,9 +84,3 @@ export async function chainNow(ctx: WorkflowContext): Promise<number> {
   return block ? block.timestamp : Math.floor(Date.now() / 1000);
 }
 
-/** The whole file `cid` from IPFS. */
-export async function catAll(ctx: WorkflowContext, cid: string): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of ctx.ipfs.cat(cid)) chunks.push(chunk);
-  return new Uint8Array(Buffer.concat(chunks));
-}

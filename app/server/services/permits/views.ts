@@ -1,8 +1,9 @@
 import { roleId, roleName } from "../../../shared/roles.js";
+import { ZeroHash } from "ethers";
 import type { Verdict } from "../../../shared/proofBundle.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { officerNames, permitTypeLabel } from "./catalog.js";
-import { ZERO_HASH, chainNow, readMunicipality, readPermit, typeCodeOf, type ChainPermit } from "./ledgerReads.js";
+import { chainNow, readMunicipality, readPermit, typeCodeOf, type ChainPermit } from "./ledgerReads.js";
 import type { ApplicationRow, PermitStore } from "./store.js";
 import { legalClock, permitTrail } from "./trail.js";
 
@@ -14,7 +15,7 @@ const VERDICTS: Record<number, Verdict> = { 0: "unknown", 1: "valid", 2: "revoke
 
 /** The verdict of the current certificate from PermitRegistry.verify, or the process's stage without one. */
 async function verdictOf(ctx: WorkflowContext, permit: ChainPermit): Promise<{ verdict: Verdict; expired: boolean }> {
-  if (permit.certificateHash === ZERO_HASH) {
+  if (permit.certificateHash === ZeroHash) {
     return { verdict: permit.state === "Rejected" ? "unknown" : "pending", expired: false };
   }
   const [, , verdict] = await ctx.contracts.permitRegistry.verify(permit.certificateHash);
@@ -58,13 +59,13 @@ export async function publicPermitView(ctx: WorkflowContext, store: PermitStore,
         officer: decided ? step.officer : null,
         officerName: decided ? (names.get(step.officer.toLowerCase()) ?? null) : null,
         decidedAt: decided ? new Date(Number(step.decidedAt) * 1000).toISOString() : null,
-        noteHash: decided && step.noteHash !== ZERO_HASH ? step.noteHash : null,
+        noteHash: decided && step.noteHash !== ZeroHash ? step.noteHash : null,
         txHash: decided ? (trail.find((t) => t.step === "decided" && t.stepIndex === index)?.txHash ?? null) : null,
         awaiting: permit.state === "UnderReview" && index === permit.currentStep,
       };
     }),
     certificate:
-      permit.certificateHash === ZERO_HASH
+      permit.certificateHash === ZeroHash
         ? null
         : {
             sha256: permit.certificateHash,
