@@ -1,3 +1,4 @@
+import { enAreas } from "./areas.js";
 import type { Messages } from "./index.js";
 
 // The English catalogue. Typed as Messages: a key missing here, or one Thai does not have, fails the build.
@@ -130,4 +131,6 @@ export const en: Messages = {
 
   notFoundTitle: "Page not found",
   backHome: "Back to the home page",
+
+  ...enAreas,
 };

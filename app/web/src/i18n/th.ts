@@ -1,5 +1,7 @@
 // The Thai catalogue: the default language, and the one that defines the keys (see index.ts).
 // Placeholders in braces ({block}) are filled in by `format`.
+import { thAreas } from "./areas.js";
+
 export const th = {
   siteName: "บัญชีบริการสาธารณะ",
   skipToContent: "ข้ามไปยังเนื้อหา",
@@ -130,4 +132,8 @@ export const th = {
 
   notFoundTitle: "ไม่พบหน้านี้",
   backHome: "กลับหน้าแรก",
+
+  // Each area of the app (officer console, complaints, funds, dashboards) keeps its labels in its own
+  // pair of files under ./areas/, listed in ./areas.ts.
+  ...thAreas,
 };

@@ -1,0 +1,11 @@
+// The labels of each area of the app, one pair of catalogues per area in ./areas/<area>.ts, each exporting
+// `th` (which defines the keys) and `en` (typed by `AreaMessages<typeof th>`, so a missing key fails the
+// build). Keys start with the area's name (`officer.…`, `complaints.…`) so areas never clash.
+// One line per area here; the Thai and English catalogues (../th.ts, ../en.ts) spread these in.
+
+/** An area's English catalogue: exactly the keys of its Thai one. */
+export type AreaMessages<Thai> = { [K in keyof Thai]: string };
+
+export const thAreas = {};
+
+export const enAreas: AreaMessages<typeof thAreas> = {};
