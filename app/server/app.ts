@@ -12,7 +12,7 @@ import { errorHandler, notFound } from "./http/errorHandler.js";
 import { withFastReads } from "./http/fastReads.js";
 import type { IpfsStore } from "./ipfs/types.js";
 import { openApiDocument } from "./openapi.js";
-import { documentRoutes, singleFileUpload } from "./routes/documents.js";
+import { bulkFileUpload, documentRoutes, singleFileUpload } from "./routes/documents.js";
 import { ipfsGatewayRoutes } from "./routes/ipfsGateway.js";
 import { verifyRoutes } from "./routes/verify.js";
 import type { DocumentService } from "./services/documents.js";
@@ -60,6 +60,7 @@ export function createApp(deps: AppDeps, securityHeaders: RequestHandler = ledge
   }
 
   const upload = singleFileUpload(deps.uploadLimitBytes);
+  const bulkUpload = bulkFileUpload(deps.uploadLimitBytes);
   const writeLimit: RequestHandler =
     deps.writesPerMinute > 0
       ? rateLimit({
@@ -80,7 +81,7 @@ export function createApp(deps: AppDeps, securityHeaders: RequestHandler = ledge
     res.json(openapi);
   });
   app.use(express.json({ limit: "1mb" }));
-  app.use(documentRoutes({ ...deps, upload, writeLimit }));
+  app.use(documentRoutes({ ...deps, upload, bulkUpload, writeLimit }));
   app.use(verifyRoutes({ ...deps, upload, writeLimit }));
   app.use(ipfsGatewayRoutes(deps));
   if (deps.workflows) for (const routes of WORKFLOW_ROUTES) app.use(routes(deps.workflows));

@@ -9,6 +9,8 @@ export const ERRORS = {
   FILE_MISSING: { status: 400, message: "The upload has no file in the field `file`." },
   FILE_EMPTY: { status: 400, message: "The uploaded file is empty." },
   FILE_TOO_LARGE: { status: 413, message: "The uploaded file is larger than the limit." },
+  FILES_TOO_MANY: { status: 413, message: "Too many files in one upload (at most 1,000)." },
+  LENGTH_REQUIRED: { status: 411, message: "A bulk upload must say its size (Content-Length)." },
   META_INVALID: { status: 400, message: "The field `meta` is not valid." },
   SHA256_INVALID: { status: 400, message: "A SHA-256 must be 64 hexadecimal digits (0x optional)." },
   CID_INVALID: { status: 400, message: "That is not a valid CID." },

@@ -36,6 +36,23 @@ const json = (schemaRef: string, description: string) => ({
   description,
   content: { "application/json": { schema: { $ref: `#/components/schemas/${schemaRef}` } } },
 });
+/** Several files in the repeated field `file` (POST /api/documents/batch). */
+const bulkUpload = {
+  required: true,
+  content: {
+    "multipart/form-data": {
+      schema: {
+        type: "object",
+        required: ["file"],
+        properties: {
+          file: { type: "array", items: { type: "string", format: "binary" }, maxItems: 1000 },
+          meta: { type: "string", description: "JSON of DocumentMeta, for every file", contentMediaType: "application/json" },
+        },
+      },
+    },
+  },
+};
+
 const upload = {
   required: true,
   content: {
@@ -210,6 +227,17 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      "/api/documents/batch": {
+        post: {
+          summary: "Store up to 1,000 documents (repeated field `file`) and queue them together; one record each, in the order sent",
+          requestBody: bulkUpload,
+          responses: {
+            "201": json("AcceptedBatch", "Accepted: durably queued (at least one new record)"),
+            "200": json("AcceptedBatch", "Every file was already on the ledger"),
+            ...errors("FILE_MISSING", "FILE_EMPTY", "FILE_TOO_LARGE", "FILES_TOO_MANY", "LENGTH_REQUIRED", "MUNICIPALITY_SUSPENDED", "RATE_LIMITED"),
+          },
+        },
+      },
       "/api/records/{recordId}": {
         get: {
           summary: "A record's status, transaction, block and proof",
@@ -335,6 +363,20 @@ export function openApiDocument(version: string) {
           type: "object",
           required: ["sha256", "cid", "recordId", "status"],
           properties: { sha256: hex32, cid: { type: "string" }, recordId: { type: "string" }, status: { $ref: "#/components/schemas/RecordStatus" } },
+        },
+        AcceptedBatch: {
+          type: "object",
+          required: ["created", "existing", "documents"],
+          properties: {
+            created: { type: "integer" },
+            existing: { type: "integer" },
+            documents: {
+              type: "array",
+              items: {
+                allOf: [{ $ref: "#/components/schemas/Accepted" }, { type: "object", required: ["created"], properties: { created: { type: "boolean" } } }],
+              },
+            },
+          },
         },
         RecordStatus: { type: "string", enum: ["pending", "submitted", "anchored", "final"] },
         Record: {

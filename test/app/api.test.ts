@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "./support/service.js";
 
@@ -159,6 +160,71 @@ describe("the ledger API", function () {
         416,
         "RANGE_NOT_SATISFIABLE",
       );
+    });
+  });
+
+  describe("several documents in one upload (POST /api/documents/batch)", () => {
+    const files = Array.from({ length: 40 }, (_, i) => randomBytes(800 + i));
+    const bulk = (parts: Uint8Array[], meta?: string) => {
+      const body = new FormData();
+      parts.forEach((bytes, i) => body.append("file", new Blob([bytes]), `document-${i}.pdf`));
+      if (meta !== undefined) body.append("meta", meta);
+      return json("/api/documents/batch", { method: "POST", body });
+    };
+
+    it("accepts each file as its own record, in the order sent, and anchors them all", async () => {
+      // One file repeated: one record for both copies, the second not "created".
+      const { status, body } = await bulk([...files, files[3]], JSON.stringify({ title: "Archive 2562" }));
+      expect(status).to.equal(201);
+      expect({ created: body.created, existing: body.existing }).to.deep.equal({ created: 40, existing: 1 });
+      expect(body.documents.map((d: { sha256: string }) => d.sha256)).to.deep.equal([...files, files[3]].map(sha256Of));
+      expect(body.documents[40]).to.include({ recordId: body.documents[3].recordId, created: false });
+      expect(new Set(body.documents.map((d: { recordId: string }) => d.recordId)).size).to.equal(40);
+      for (const document of body.documents) expect(document.cid).to.match(/^bafkrei/);
+
+      await eventually(
+        async () => Promise.all(files.map(async (bytes) => (await json(`/api/verify?sha256=${sha256Of(bytes)}`)).body.verdict)),
+        (verdicts) => verdicts.every((verdict) => verdict === "valid"),
+      );
+      const stored = await get(`/ipfs/${body.documents[7].cid}`);
+      expect(Buffer.from(await stored.arrayBuffer()).equals(files[7])).to.equal(true);
+    });
+
+    it("answers 200 with the first records when every file is already on the ledger", async () => {
+      const single = await upload(form(files[0]));
+      const { status, body } = await bulk(files.slice(0, 3));
+      expect(status).to.equal(200);
+      expect(body).to.include({ created: 0, existing: 3 });
+      expect(body.documents[0].recordId).to.equal(single.body.recordId);
+    });
+
+    it("accepts nothing when one file is empty or the upload breaks a limit", async () => {
+      const before = await queueDepth();
+      const fresh = [randomBytes(100), randomBytes(100)];
+      await expectError(bulk([fresh[0], new Uint8Array(0), fresh[1]]), 400, "FILE_EMPTY");
+      await expectError(bulk([]), 400, "FILE_MISSING");
+      await expectError(bulk([fresh[0], randomBytes(1024 * 1024 + 1)]), 413, "FILE_TOO_LARGE");
+      await expectError(bulk(Array.from({ length: 1001 }, () => randomBytes(4))), 413, "FILES_TOO_MANY");
+      await expectError(bulk(fresh, JSON.stringify({ municipalityId: 999 })), 400, "MUNICIPALITY_UNKNOWN");
+      const chunked = await new Promise<{ status: number; body: Record<string, any> }>((resolve, reject) => {
+        // fetch always sends a length for a FormData; node:http can send a body without one.
+        const request = httpRequest(`${service.url}/api/documents/batch`, {
+          method: "POST",
+          headers: { "content-type": "multipart/form-data; boundary=XYZ" },
+        });
+        request.on("response", async (response) => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of response) chunks.push(chunk as Buffer);
+          resolve({ status: response.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString()) });
+        });
+        request.on("error", reject);
+        // Written before end(), so Node cannot compute a Content-Length and sends it chunked.
+        request.write('--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nabc\r\n--XYZ--\r\n');
+        request.end();
+      });
+      await expectError(Promise.resolve(chunked), 411, "LENGTH_REQUIRED");
+      expect(await queueDepth()).to.equal(before);
+      for (const bytes of fresh) expect((await json(`/api/verify?sha256=${sha256Of(bytes)}`)).body.verdict).to.equal("unknown");
     });
   });
 

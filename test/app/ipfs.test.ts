@@ -6,12 +6,14 @@ import { join } from "node:path";
 import * as dagPb from "@ipld/dag-pb";
 import { FsBlockstore } from "blockstore-fs";
 import { UnixFS } from "ipfs-unixfs";
+import { importFile } from "ipfs-unixfs-importer";
 import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
 import { createHeliaStore } from "../../app/server/ipfs/helia.js";
 import { openIpfsStore } from "../../app/server/ipfs/index.js";
 import { createKuboStore } from "../../app/server/ipfs/kubo.js";
-import { parseCid, profileCid } from "../../app/server/ipfs/profile.js";
+import { parseCid, profileCid, unixfsV1_2025ImporterOptions } from "../../app/server/ipfs/profile.js";
+import { SqliteBlockstore } from "../../app/server/ipfs/sqliteBlockstore.js";
 import { IpfsInvalidCidError, IpfsNotFoundError, IpfsRangeError, type IpfsStore } from "../../app/server/ipfs/types.js";
 
 /**
@@ -365,12 +367,41 @@ describe("IPFS engine: helia on disk", function () {
     } finally {
       await store.stop();
     }
-    const blocks = new FsBlockstore(join(dataDir, "ipfs", "blocks"));
-    await blocks.open();
+    const blocks = new SqliteBlockstore(join(dataDir, "ipfs", "blocks.sqlite"));
     try {
       expect(await blocks.has((await rawLeaf(deterministicBytes(2 * MiB, 5).subarray(MiB))).cid)).to.equal(true);
     } finally {
-      await blocks.close();
+      blocks.close();
+    }
+  });
+
+  it("still reads the blocks of a data folder from before blocks.sqlite (one file per block in ipfs/blocks)", async () => {
+    const legacyDir = mkdtempSync(join(tmpdir(), "ledger-ipfs-legacy-"));
+    try {
+      const bytes = deterministicBytes(2 * MiB + 7, 8);
+      // What an earlier release stored: the same profile's blocks, each a file under ipfs/blocks.
+      const old = new FsBlockstore(join(legacyDir, "ipfs", "blocks"));
+      await old.open();
+      const { cid: rootCid } = await importFile({ content: bytes }, old, unixfsV1_2025ImporterOptions);
+      await old.close();
+
+      const store = await openIpfsStore({ dataDir: legacyDir });
+      try {
+        expect(await store.has(rootCid.toString())).to.equal(true);
+        expect((await readAll(store.cat(rootCid.toString()))).equals(bytes)).to.equal(true);
+        const fresh = deterministicBytes(1000, 9);
+        await store.add(fresh);
+        expect((await readAll(store.cat((await rawLeaf(fresh)).cid.toString()))).equals(fresh)).to.equal(true);
+      } finally {
+        await store.stop();
+      }
+      // New blocks go to blocks.sqlite; the old folder is only read.
+      const after = new FsBlockstore(join(legacyDir, "ipfs", "blocks"));
+      await after.open();
+      expect(await after.has((await rawLeaf(deterministicBytes(1000, 9))).cid)).to.equal(false);
+      await after.close();
+    } finally {
+      rmSync(legacyDir, { recursive: true, force: true });
     }
   });
 
@@ -380,10 +411,9 @@ describe("IPFS engine: helia on disk", function () {
     const cid = await store.add(bytes);
     await store.stop();
     // Remove the middle leaf with the blockstore's own API while Helia is stopped.
-    const blocks = new FsBlockstore(join(dataDir, "ipfs", "blocks"));
-    await blocks.open();
+    const blocks = new SqliteBlockstore(join(dataDir, "ipfs", "blocks.sqlite"));
     await blocks.delete((await rawLeaf(bytes.subarray(MiB, 2 * MiB))).cid);
-    await blocks.close();
+    blocks.close();
 
     store = await openIpfsStore({ dataDir });
     try {

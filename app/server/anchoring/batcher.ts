@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, keccak256 } from "ethers";
 
 /**
  * Merkle batches exactly as BatchAnchor checks them: OpenZeppelin's `StandardMerkleTree` over the leaf
@@ -17,10 +16,8 @@ export interface MerkleBatch {
   proofs: Map<string, string[]>;
 }
 
-/** BatchAnchor.leafOf: keccak256(keccak256(abi.encode(sha256))), the tree's leaf of one record. */
-export function leafOf(sha256: string): string {
-  return keccak256(keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32"], [sha256])));
-}
+/** BatchAnchor.leafOf, the tree's leaf of one record (one definition, shared with the verifiers). */
+export { leafOf } from "../../shared/merkleProof.js";
 
 /** A fresh random salt leaf (32 bytes). */
 export function newSalt(): string {

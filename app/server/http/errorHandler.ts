@@ -29,6 +29,7 @@ function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof multer.MulterError) {
     if (error.code === "LIMIT_FILE_SIZE") return new AppError("FILE_TOO_LARGE");
+    if (error.code === "LIMIT_FILE_COUNT") return new AppError("FILES_TOO_MANY");
     if (error.code === "LIMIT_UNEXPECTED_FILE") {
       return new AppError("BAD_MULTIPART", `Unexpected file field "${error.field}"; send the file as \`file\`.`);
     }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { unixfs, type UnixFS } from "@helia/unixfs";
@@ -5,30 +6,43 @@ import * as dagPb from "@ipld/dag-pb";
 import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
 import { createHeliaLight, type Helia } from "helia";
-import type { CID } from "multiformats/cid";
+import { CID } from "multiformats/cid";
+import type { Digest } from "multiformats/hashes/digest";
+import { sha256 } from "multiformats/hashes/sha2";
 import { EngineError } from "../errors.js";
-import { DAG_PB_CODEC, parseCid, unixfsV1_2025ImporterOptions } from "./profile.js";
+import { DAG_PB_CODEC, parseCid, RAW_CODEC, UNIXFS_V1_2025, unixfsV1_2025ImporterOptions } from "./profile.js";
 import { resolveReadRange } from "./readRange.js";
+import { SqliteBlockstore } from "./sqliteBlockstore.js";
 import { IpfsNotFoundError, type IpfsStore } from "./types.js";
 
 /**
- * The embedded IPFS engine: Helia in this process, blocks and pins on disk under `dir`
- * (`dir/blocks`, `dir/datastore`). It is built with `createHeliaLight` and no routers or block brokers,
- * so it never opens a socket; every read also passes `offline: true`, so a missing block fails at once
- * instead of waiting for a network that is not there.
+ * The embedded IPFS engine: Helia in this process, blocks on disk under `dir` (`dir/blocks.sqlite`,
+ * see SqliteBlockstore; Helia's own records in `dir/datastore`). It is built with `createHeliaLight` and no routers or block brokers, so it never
+ * opens a socket; every read also passes `offline: true`, so a missing block fails at once instead of
+ * waiting for a network that is not there.
+ *
+ * Blocks are not pinned one by one: this node never collects garbage (nothing here calls `helia.gc`),
+ * so every block it was given stays, and the records table lists every CID the ledger refers to. A
+ * Helia pin costs two more datastore files per document, more than the document's own block; should a
+ * garbage collection ever be added, it must keep the records' CIDs.
  */
 export async function createHeliaStore(dir: string): Promise<IpfsStore> {
-  const blockstore = new FsBlockstore(join(dir, "blocks"));
+  // Data folders from before blocks.sqlite keep a block per file in `blocks/`: still read, never written.
+  const legacyDir = join(dir, "blocks");
+  const legacy = existsSync(legacyDir) ? new FsBlockstore(legacyDir) : undefined;
   const datastore = new FsDatastore(join(dir, "datastore"));
+  let blockstore: SqliteBlockstore | undefined;
   try {
     await mkdir(dir, { recursive: true });
-    await blockstore.open();
+    await legacy?.open();
+    blockstore = new SqliteBlockstore(join(dir, "blocks.sqlite"), legacy);
     await datastore.open();
     const helia = createHeliaLight({ blockstore, datastore });
     await helia.start();
     return new HeliaStore(dir, helia, blockstore, datastore);
   } catch (error) {
-    await Promise.allSettled([blockstore.close(), datastore.close()]);
+    blockstore?.close();
+    await datastore.close().catch(() => {});
     throw new EngineError("ipfs", `Helia could not open ${dir}: ${(error as Error).message}`);
   }
 }
@@ -48,16 +62,22 @@ class HeliaStore implements IpfsStore {
   constructor(
     readonly dir: string,
     readonly helia: Helia,
-    readonly blockstore: FsBlockstore,
+    readonly blockstore: SqliteBlockstore,
     readonly datastore: FsDatastore,
   ) {
     this.#fs = unixfs(helia);
   }
 
   async add(bytes: Uint8Array): Promise<string> {
-    const cid = await this.#fs.addBytes(bytes, unixfsV1_2025ImporterOptions);
-    await this.#pin(cid);
-    return cid.toString();
+    // Under the profile a file of one chunk is the raw block of its bytes, CIDv1-raw of their SHA-256: it
+    // is stored as that block directly, without the importer's pipeline (the same CID and block; most
+    // documents are this small, and the importer cost several times the write).
+    if (bytes.length > 0 && bytes.length <= UNIXFS_V1_2025.chunkSize) {
+      const cid = CID.createV1(RAW_CODEC, sha256.digest(bytes) as Digest<typeof sha256.code, number>);
+      await this.blockstore.put(cid, bytes);
+      return cid.toString();
+    }
+    return (await this.#fs.addBytes(bytes, unixfsV1_2025ImporterOptions)).toString();
   }
 
   async size(cid: string): Promise<number> {
@@ -93,20 +113,8 @@ class HeliaStore implements IpfsStore {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.helia.stop();
-    await Promise.all([this.blockstore.close(), this.datastore.close()]);
-  }
-
-  /**
-   * Pinned like Kubo's `add` pins, so that a garbage collection, should one ever run, keeps every
-   * document the service accepted. Adding the same bytes twice is not an error.
-   */
-  async #pin(cid: CID): Promise<void> {
-    if (await this.helia.pins.isPinned(cid)) return;
-    try {
-      for await (const pinned of this.helia.pins.add(cid)) void pinned;
-    } catch (error) {
-      if ((error as Error).name !== "AlreadyPinnedError") throw error;
-    }
+    this.blockstore.close();
+    await this.datastore.close();
   }
 
   /**

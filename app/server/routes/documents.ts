@@ -12,6 +12,27 @@ export function singleFileUpload(limitBytes: number): RequestHandler {
   return multer({ storage: multer.memoryStorage(), limits: { fileSize: limitBytes, files: 1, fields: 8 } }).single("file");
 }
 
+/** At most this many files in one bulk upload (POST /api/documents/batch). */
+export const MAX_FILES_PER_BATCH = 1000;
+
+/**
+ * Multipart parsing of up to MAX_FILES_PER_BATCH files in the field `file`. Each file is capped at
+ * `limitBytes` by multer; the whole body is capped at the same limit by its Content-Length, checked
+ * before a byte is read (a body without one is refused: the cap could not be kept while reading it).
+ */
+export function bulkFileUpload(limitBytes: number): RequestHandler {
+  const parse = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: limitBytes, files: MAX_FILES_PER_BATCH, fields: 8 },
+  }).array("file", MAX_FILES_PER_BATCH);
+  return (req, res, next) => {
+    const length = req.headers["content-length"];
+    if (length === undefined) return next(new AppError("LENGTH_REQUIRED"));
+    if (Number(length) > limitBytes) return next(new AppError("FILE_TOO_LARGE", "The request body is larger than the limit."));
+    parse(req, res, next);
+  };
+}
+
 export function uploadedBytes(file: Express.Multer.File | undefined): Uint8Array {
   if (!file) throw new AppError("FILE_MISSING");
   if (file.size === 0) throw new AppError("FILE_EMPTY");
@@ -23,6 +44,7 @@ export function documentRoutes(deps: {
   queue: AnchorQueue;
   verification: VerificationService;
   upload: RequestHandler;
+  bulkUpload: RequestHandler;
   writeLimit: RequestHandler;
 }): Router {
   const router = Router();
@@ -37,6 +59,30 @@ export function documentRoutes(deps: {
       cid: record.cid,
       recordId: record.recordId,
       status: record.status,
+    });
+  });
+
+  // Many documents in one request (archives being digitised, a day's certificates): one HTTP exchange
+  // and one durable commit for all of them. All are checked before any is stored; the answer lists
+  // each file's record in the order sent.
+  router.post("/api/documents/batch", deps.writeLimit, deps.bulkUpload, async (req, res) => {
+    const files = (req.files ?? []) as Express.Multer.File[];
+    if (files.length === 0) throw new AppError("FILE_MISSING");
+    const empty = files.findIndex((file) => file.size === 0);
+    if (empty !== -1) throw new AppError("FILE_EMPTY", `File ${empty + 1} of ${files.length} is empty; nothing was accepted.`);
+    const meta = parseDocumentMeta(req.body?.meta);
+    const accepted = await deps.documents.acceptMany(files.map(uploadedBytes), meta);
+    const created = accepted.filter((document) => document.created).length;
+    res.status(created > 0 ? 201 : 200).json({
+      created,
+      existing: accepted.length - created,
+      documents: accepted.map(({ record, created }) => ({
+        sha256: record.sha256,
+        cid: record.cid,
+        recordId: record.recordId,
+        status: record.status,
+        created,
+      })),
     });
   });
 

@@ -18,21 +18,52 @@ export class DocumentService {
   ) {}
 
   /** The record of these bytes; `created` is false when the same document was already on the ledger. */
-  async accept(bytes: Uint8Array, meta: DocumentMeta): Promise<{ record: AnchorRecord; created: boolean }> {
+  async accept(bytes: Uint8Array, meta: DocumentMeta): Promise<AcceptedDocument> {
+    return (await this.acceptMany([bytes], meta))[0];
+  }
+
+  /**
+   * The records of several documents sent together (a bulk upload), in their order. Their bytes are all
+   * stored first and their records then queued together, so they share one durable commit; a file sent
+   * twice gets one record. If storing any of them fails, none is queued.
+   */
+  async acceptMany(files: readonly Uint8Array[], meta: DocumentMeta): Promise<AcceptedDocument[]> {
     const municipalityId = meta.municipalityId ?? this.defaultMunicipalityId;
     await this.municipalities.requireActive(municipalityId);
-    const sha256 = `0x${createHash("sha256").update(bytes).digest("hex")}`;
-    const existing = this.queue.findBySha256(sha256).find((r) => r.municipalityId === municipalityId);
-    if (existing) return { record: existing, created: false };
-    const cid = await this.ipfs.add(bytes);
     const { municipalityId: _, ...publicMeta } = meta;
-    const record = await this.queue.enqueueDurably({
-      sha256,
-      cid,
-      municipalityId,
-      kind: "document",
-      meta: Object.keys(publicMeta).length > 0 ? publicMeta : null,
+    const kept = Object.keys(publicMeta).length > 0 ? publicMeta : null;
+
+    const bySha256 = new Map<string, { bytes: Uint8Array; existing?: AnchorRecord }>();
+    const order = files.map((bytes) => {
+      const sha256 = `0x${createHash("sha256").update(bytes).digest("hex")}`;
+      if (!bySha256.has(sha256)) {
+        const existing = this.queue.findBySha256(sha256).find((r) => r.municipalityId === municipalityId);
+        bySha256.set(sha256, { bytes, existing });
+      }
+      return sha256;
     });
-    return { record, created: true };
+    const fresh = [...bySha256].filter(([, entry]) => !entry.existing);
+    const cids = await Promise.all(fresh.map(([, entry]) => this.ipfs.add(entry.bytes)));
+    // Queued in one go, after every byte is stored: one group commit (enqueueDurably) for all of them.
+    const queued = await Promise.all(
+      fresh.map(([sha256], i) =>
+        this.queue.enqueueDurably({ sha256, cid: cids[i], municipalityId, kind: "document", meta: kept }),
+      ),
+    );
+    const created = new Map(fresh.map(([sha256], i) => [sha256, queued[i]]));
+    const answered = new Set<string>();
+    return order.map((sha256) => {
+      const record = created.get(sha256) ?? bySha256.get(sha256)!.existing!;
+      // The first copy of a file created in this request is "created"; a repeat in the same request is not.
+      const isNew = created.has(sha256) && !answered.has(sha256);
+      answered.add(sha256);
+      return { record, created: isNew };
+    });
   }
+}
+
+export interface AcceptedDocument {
+  record: AnchorRecord;
+  /** False when the same document (same bytes, same municipality) already had a record. */
+  created: boolean;
 }
