@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { Message, Value } from "../components/Message.js";
-import { useI18n } from "../i18n/index.js";
+import { useI18n, type MessageKey } from "../i18n/index.js";
 import {
   browserWalletPresent,
   connectBrowserWallet,
@@ -14,6 +14,16 @@ import {
   type LedgerSigner,
 } from "../wallet/index.js";
 import type { Report } from "./status.js";
+
+function PassphraseField(props: { name: string; label?: MessageKey; fresh?: boolean }) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {t(props.label ?? "officer.passphrase")}
+      <input name={props.name} type="password" autocomplete={props.fresh ? "new-password" : "current-password"} required />
+    </label>
+  );
+}
 
 /**
  * Choosing the key the officer signs with: a browser wallet when one is present, or the keystore kept
@@ -92,10 +102,7 @@ export function WalletPanel(props: { signer: LedgerSigner | null; onSigner: (sig
           <p>
             <Value mono>{stored.address}</Value>
           </p>
-          <label>
-            {t("officer.passphrase")}
-            <input name="passphrase" type="password" autocomplete="current-password" required />
-          </label>
+          <PassphraseField name="passphrase" />
           <div class="officer-actions">
             <button type="submit" disabled={busy}>
               {t("officer.unlock")}
@@ -128,14 +135,8 @@ export function WalletPanel(props: { signer: LedgerSigner | null; onSigner: (sig
           }}
         >
           <p class="officer-hint">{t("officer.passphraseHint", { min: MIN_PASSPHRASE })}</p>
-          <label>
-            {t("officer.passphrase")}
-            <input name="passphrase" type="password" autocomplete="new-password" required />
-          </label>
-          <label>
-            {t("officer.passphraseAgain")}
-            <input name="again" type="password" autocomplete="new-password" required />
-          </label>
+          <PassphraseField name="passphrase" fresh />
+          <PassphraseField name="again" label="officer.passphraseAgain" fresh />
           <button type="submit" disabled={busy}>
             {t("officer.create")}
           </button>
@@ -162,10 +163,7 @@ export function WalletPanel(props: { signer: LedgerSigner | null; onSigner: (sig
             <textarea name="text" rows={3} spellcheck={false} autocomplete="off" />
           </label>
           <p class="officer-hint">{t("officer.importHint")}</p>
-          <label>
-            {t("officer.passphrase")}
-            <input name="passphrase" type="password" autocomplete="current-password" required />
-          </label>
+          <PassphraseField name="passphrase" />
           <button type="submit" disabled={busy}>
             {t("officer.import")}
           </button>
