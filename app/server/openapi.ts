@@ -152,7 +152,7 @@ function permitPaths() {
       get: { summary: "Public fields, state, verdict, trail and legal clock (45 days)", parameters: [number], responses: { "200": ok("The permit"), ...errors("PERMIT_NOT_FOUND") } },
     },
     "/api/permits/{number}/private": {
-      get: { summary: "The applicant's own view", parameters: [number, tracking], responses: { "200": ok("The permit with the applicant's data"), ...errors("PERMIT_TRACKING_CODE_INVALID") } },
+      get: { summary: "The applicant's own view (with the tracking code), or an officer's who works on the permit (with a session and no code)", parameters: [number, { ...tracking, required: false }], responses: { "200": ok("The permit with the applicant's data"), ...errors("PERMIT_TRACKING_CODE_INVALID", "ROLE_REQUIRED", "PERMIT_NOT_FOUND") } },
     },
     "/api/permits/{number}/certificate.pdf": {
       get: { summary: "The current certificate PDF, for the applicant", parameters: [number, tracking], responses: { "200": { description: "The PDF", content: { "application/pdf": {} } }, ...errors("PERMIT_TRACKING_CODE_INVALID", "PERMIT_WRONG_STATE") } },

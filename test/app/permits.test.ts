@@ -138,6 +138,22 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     expect(errorOf(await permitOfficer.post(`/api/permits/${number}/documents`, late))).to.deep.equal({ status: 409, code: "PERMIT_WRONG_STATE" });
   });
 
+  it("opens the applicant's sealed data to the officers who work on the permit, not to others", async () => {
+    const path = `/api/permits/${number}/private`;
+    const own = await engineer.get(path);
+    expect(own.status, JSON.stringify(own.body)).to.equal(200);
+    expect(own.body.applicant).to.include({ name: APPLICANT.name, nationalId: "1509900123456" });
+    expect(own.body.documents.map((d: any) => d.name)).to.include("plans.txt");
+    expect((await permitOfficer.get(path)).status).to.equal(200);
+    // An engineer of another municipality, and a Mae Hia officer of an unrelated workflow.
+    expect(errorOf(await outsider.get(path))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    const treasurer = OfficerClient.demo(service.url, "treasurer");
+    await treasurer.signIn();
+    expect(errorOf(await treasurer.get(path))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    // A tracking code, when given, is what counts, even for a signed-in officer.
+    expect(errorOf(await engineer.get(path, { "x-tracking-code": "0000-0000-0000-0000" }))).to.deep.equal({ status: 403, code: "PERMIT_TRACKING_CODE_INVALID" });
+  });
+
   it("serves each step's typed data and relays only the signed-in officer's own, fresh signature for this contract", async () => {
     const path = `/api/permits/${number}/steps/next/typed-data`;
     expect(errorOf(await resident.get(path))).to.deep.equal({ status: 401, code: "AUTH_REQUIRED" });

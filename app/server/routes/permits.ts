@@ -1,6 +1,7 @@
 import { Router, type Request } from "express";
 import multer from "multer";
-import { officerOf, requireOfficer } from "../auth/middleware.js";
+import { officerOf, requireOfficer, sessionToken } from "../auth/middleware.js";
+import { ROLE_NAMES, type RoleName } from "../../shared/roles.js";
 import { AppError } from "../errors.js";
 import { addDocuments, applyForPermit, openApplicant, parseApplication, requireTrackingCode, type UploadedDocument } from "../services/permits/applications.js";
 import {
@@ -48,6 +49,8 @@ function jsonBody(req: Request, field: string): unknown {
   }
 }
 
+const isRoleName = (name: string): name is RoleName => (ROLE_NAMES as readonly string[]).includes(name);
+
 const origin = (req: Request) => `${req.protocol}://${req.get("host")}`;
 
 export function permitRoutes(ctx: WorkflowContext): Router {
@@ -65,6 +68,23 @@ export function permitRoutes(ctx: WorkflowContext): Router {
     await ctx.officers.requireRole(address, permit.municipalityId, ["PERMIT_OFFICER"]);
   };
 
+  /**
+   * Who may read the applicant's sealed data: the applicant with their tracking code, or a signed-in
+   * officer who works on this permit (a permit officer or one of its steps' roles, in its municipality).
+   */
+  const privateReader = async (req: Request, view: { number: string; permitId: string; municipality: { id: number }; steps: { role: string }[] }) => {
+    const code = req.get("x-tracking-code");
+    const token = sessionToken(req);
+    const session = code === undefined && token ? ctx.sessions.find(token) : null;
+    if (!session) return requireTrackingCode(store, view.number, code);
+    const roles = [...new Set(["PERMIT_OFFICER", ...view.steps.map((step) => step.role)])].filter(isRoleName);
+    await ctx.officers.requireRole(session.address, view.municipality.id, roles);
+    const application = store.application(view.permitId);
+    // A permit on the chain that this service did not take holds no sealed data here.
+    if (!application) throw new AppError("PERMIT_NOT_FOUND", `This service holds no application data for ${view.number}.`);
+    return application;
+  };
+
   router.post("/api/permits", documents, async (req, res) => {
     const application = parseApplication(req.body?.application);
     res.status(201).json(await applyForPermit(ctx, store, application, documentsOf(req)));
@@ -79,8 +99,8 @@ export function permitRoutes(ctx: WorkflowContext): Router {
   });
 
   router.get("/api/permits/:number/private", async (req, res) => {
-    const application = requireTrackingCode(store, number(req), req.get("x-tracking-code"));
     const view = await publicPermitView(ctx, store, number(req));
+    const application = await privateReader(req, view);
     res.set("cache-control", "no-store").json(privatePermitView(view, application, await openApplicant(ctx, application), store));
   });
 

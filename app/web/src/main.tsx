@@ -2,6 +2,7 @@ import "@fontsource/sarabun/400.css";
 import "@fontsource/sarabun/700.css";
 import "./styles.css";
 import { render } from "preact";
+import { lazy, Suspense } from "preact/compat";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { Layout } from "./components/Layout.js";
 import { I18nContext, i18nFor, initialLang, rememberLang, type Lang, type MessageKey } from "./i18n/index.js";
@@ -12,7 +13,10 @@ import { VerifyPage } from "./pages/Verify.js";
 import { interceptLinks, navigate, routeOf, useLocation } from "./router.js";
 import { chainOf } from "./verify/ledgerApi.js";
 
-const PAGE_TITLE: Record<string, MessageKey> = { home: "navHome", verify: "navVerify", permit: "permitTitle", "not-found": "notFoundTitle" };
+// Pages with heavy code of their own (ethers' Wallet and scrypt) come in their own chunks, on demand.
+const OfficerPage = lazy(() => import("./pages/Officer.js"));
+
+const PAGE_TITLE: Record<string, MessageKey> = { home: "navHome", verify: "navVerify", permit: "permitTitle", "not-found": "notFoundTitle", officer: "officer.title" };
 
 function App() {
   const url = useLocation();
@@ -48,6 +52,7 @@ function App() {
         {route.page === "verify" && <VerifyPage url={url} />}
         {route.page === "permit" && <PermitPage number={route.number} />}
         {route.page === "not-found" && <NotFoundPage />}
+        <Suspense fallback={<p>{i18n.t("loading")}</p>}>{route.page === "officer" && <OfficerPage />}</Suspense>
       </Layout>
     </I18nContext.Provider>
   );

@@ -8,12 +8,14 @@ export type Route =
   | { page: "home" }
   | { page: "verify" }
   | { page: "permit"; number: string }
+  | { page: "officer" }
   | { page: "not-found" };
 
 export function routeOf(pathname: string): Route {
   const path = pathname.replace(/\/+$/, "") || "/";
   if (path === "/") return { page: "home" };
   if (path === "/verify") return { page: "verify" };
+  if (path === "/officer") return { page: "officer" };
   const permit = path.match(/^\/permits\/([^/]+)$/);
   if (permit) return { page: "permit", number: decodeURIComponent(permit[1]) };
   return { page: "not-found" };

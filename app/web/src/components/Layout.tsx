@@ -10,6 +10,7 @@ import type { Route } from "../router.js";
 const NAV: { page: Route["page"]; path: string; label: MessageKey }[] = [
   { page: "home", path: "/", label: "navHome" },
   { page: "verify", path: "/verify", label: "navVerify" },
+  { page: "officer", path: "/officer", label: "officer.nav" },
 ];
 
 export function Layout(props: { route: Route; devKeys: boolean; onLang: (lang: Lang) => void; children: ComponentChildren }) {

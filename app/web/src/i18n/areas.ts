@@ -2,10 +2,15 @@
 // `th` (which defines the keys) and `en` (typed by `AreaMessages<typeof th>`, so a missing key fails the
 // build). Keys start with the area's name (`officer.…`, `complaints.…`) so areas never clash.
 // One line per area here; the Thai and English catalogues (../th.ts, ../en.ts) spread these in.
+import * as officer from "./areas/officer.js";
 
 /** An area's English catalogue: exactly the keys of its Thai one. */
 export type AreaMessages<Thai> = { [K in keyof Thai]: string };
 
-export const thAreas = {};
+export const thAreas = {
+  ...officer.th,
+};
 
-export const enAreas: AreaMessages<typeof thAreas> = {};
+export const enAreas: AreaMessages<typeof thAreas> = {
+  ...officer.en,
+};

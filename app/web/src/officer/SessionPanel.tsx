@@ -1,0 +1,111 @@
+import { useEffect, useState } from "preact/hooks";
+import { Message, Value } from "../components/Message.js";
+import { useI18n, type MessageKey } from "../i18n/index.js";
+import { chainOf } from "../verify/ledgerApi.js";
+import { issuerOf } from "../verify/checkDocument.js";
+import { fetchRpc } from "../verify/rpc.js";
+import type { LedgerSigner } from "../wallet/types.js";
+import { officerApi, type OfficerSession } from "./api.js";
+import { signInWith } from "./signIn.js";
+import type { Report } from "./status.js";
+
+export const roleLabel = (role: string): MessageKey => `officer.role.${role}` as MessageKey;
+
+/** The municipalities' names as the on-chain Directory has them, read through the public RPC node. */
+function useMunicipalityNames(ids: number[]): Map<number, string> {
+  const [names, setNames] = useState(new Map<number, string>());
+  const key = ids.join(",");
+  useEffect(() => {
+    chainOf()
+      .then(async (chain) => {
+        const rpc = fetchRpc(chain.rpcUrl);
+        const found = await Promise.all(ids.map((id) => issuerOf(rpc, chain.contracts.directory, id)));
+        setNames(new Map(found.filter((m) => m.name).map((m) => [m.id, m.name!])));
+      })
+      .catch(() => {});
+  }, [key]);
+  return names;
+}
+
+/** Who is signed in, in which municipalities and with which roles; sign in with the chosen key, sign out. */
+export function SessionPanel(props: { signer: LedgerSigner | null; session: OfficerSession | null; onSession: (session: OfficerSession | null) => void; report: Report }) {
+  const { t } = useI18n();
+  const { session, signer, report } = props;
+  const [busy, setBusy] = useState(false);
+  const municipalities = [...new Set(session?.roles.map((r) => r.municipalityId) ?? [])];
+  const names = useMunicipalityNames(municipalities);
+
+  async function signIn() {
+    if (!signer) return;
+    setBusy(true);
+    report({ kind: "busy", key: "officer.signingIn" });
+    try {
+      props.onSession(await signInWith(signer));
+      report(null);
+    } catch (error) {
+      report({ kind: "error", error });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function signOut() {
+    try {
+      await officerApi.signOut();
+      props.onSession(null);
+      report({ kind: "ok", key: "officer.signedOut" });
+    } catch (error) {
+      report({ kind: "error", error });
+    }
+  }
+
+  return (
+    <section class="officer-card" aria-labelledby="session-title">
+      <h2 id="session-title">{t("officer.sessionTitle")}</h2>
+      {!session && (
+        <>
+          {!signer && <p>{t("officer.needWallet")}</p>}
+          <button type="button" disabled={!signer || busy} onClick={signIn}>
+            {t("officer.signIn")}
+          </button>
+        </>
+      )}
+      {session && (
+        <div data-testid="session">
+          <p>
+            <Message id="officer.signedInAs" values={{ address: <Value mono>{session.address}</Value> }} />
+          </p>
+          {session.roles.length === 0 && (
+            <p class="officer-warning" data-testid="no-role">
+              {t("officer.noRole")}
+            </p>
+          )}
+          {municipalities.map((id) => (
+            <div key={id} data-testid="roles">
+              <h3>
+                <Message
+                  id="officer.rolesIn"
+                  values={{ municipality: names.has(id) ? <Value>{names.get(id)}</Value> : t("officer.municipalityNumber", { id }) }}
+                />
+              </h3>
+              <ul class="officer-roles">
+                {session.roles
+                  .filter((r) => r.municipalityId === id)
+                  .map((r) => (
+                    <li key={r.role} data-role={r.role}>
+                      {t(roleLabel(r.role))}
+                    </li>
+                  ))}
+              </ul>
+            </div>
+          ))}
+          {signer && signer.address.toLowerCase() !== session.address.toLowerCase() && <p class="officer-warning">{t("officer.otherAccount")}</p>}
+          {!signer && <p class="officer-hint">{t("officer.unlockToSign")}</p>}
+          <button type="button" onClick={signOut}>
+            {t("officer.signOut")}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+import type { TypedDataPayload } from "../wallet/types.js";
+
+/**
+ * The officer's side of the API (docs/permits.md), over fetch with the session cookie (HttpOnly,
+ * SameSite=Strict: the browser sends it, no script reads it). Every failure is an ApiError carrying the
+ * API's error code, which the page says in the user's language.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new ApiError(0, "NETWORK", String(error));
+  }
+  if (response.status === 204) return undefined as T;
+  const answer = (await response.json().catch(() => null)) as any;
+  if (!response.ok) throw new ApiError(response.status, answer?.error?.code ?? `HTTP_${response.status}`, answer?.error?.message ?? response.statusText);
+  return answer as T;
+}
+
+export interface OfficerRole {
+  municipalityId: number;
+  role: string;
+}
+
+export interface OfficerSession {
+  address: string;
+  chainId: number;
+  expiresAt: number;
+  roles: OfficerRole[];
+}
+
+export interface QueueItem {
+  number: string;
+  municipalityId: number;
+  type: string;
+  state: string;
+  action: "complete" | "decide" | "issue";
+  stepIndex: number | null;
+  role: string | null;
+  appliedAt: string;
+  completedAt: string | null;
+}
+
+export type Decision = "approve" | "reject";
+
+const permitPath = (number: string) => `/api/permits/${encodeURIComponent(number)}`;
+
+export const officerApi = {
+  nonce: () => api<{ nonce: string; domain: string; uri: string; chainId: number; statement: string }>("GET", "/api/auth/nonce"),
+  signIn: (message: string, signature: string) => api<OfficerSession>("POST", "/api/auth/sign-in", { message, signature }),
+  /** The open session, or null when there is none (401). */
+  session: () => api<OfficerSession>("GET", "/api/auth/session").catch((error) => (error instanceof ApiError && error.status === 401 ? null : Promise.reject(error))),
+  signOut: () => api<void>("POST", "/api/auth/sign-out"),
+  queue: () => api<{ officer: string; permits: QueueItem[] }>("GET", "/api/permits/queue"),
+  /** The permit with the applicant's sealed data, which officers of the permit may read. */
+  permit: (number: string) => api<Record<string, any>>("GET", `${permitPath(number)}/private`),
+  complete: (number: string) => api("POST", `${permitPath(number)}/complete`),
+  stepTypedData: (number: string, decision: Decision) =>
+    api<TypedDataPayload>("GET", `${permitPath(number)}/steps/next/typed-data?decision=${decision}`),
+  decide: (number: string, decision: Decision, typed: TypedDataPayload, signature: string) => {
+    const m = typed.message as Record<string, unknown>;
+    return api("POST", `${permitPath(number)}/steps/decisions`, { stepIndex: m.stepIndex, decision, noteHash: m.noteHash, nonce: m.nonce, deadline: m.deadline, signature });
+  },
+  issue: (number: string) => api<{ certificateSha256: string }>("POST", `${permitPath(number)}/certificate`),
+  revocationDraft: (number: string, reasonCode: number, reason: string) =>
+    api<{ draftId: string; typedData: TypedDataPayload }>("POST", `${permitPath(number)}/revocation/drafts`, { reasonCode, reason }),
+  revoke: (number: string, draftId: string, typed: TypedDataPayload, signature: string) => {
+    const m = typed.message as Record<string, unknown>;
+    return api("POST", `${permitPath(number)}/revocation`, { draftId, nonce: m.nonce, deadline: m.deadline, signature });
+  },
+};

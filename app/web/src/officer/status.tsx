@@ -1,0 +1,36 @@
+import { CATALOGUES, useI18n, type I18n, type MessageKey } from "../i18n/index.js";
+
+/**
+ * The console's one status line (an aria-live region): what is being done, what was done, or what
+ * failed, by the error's code (an API error or a wallet's) in the user's language.
+ */
+export type Status = { kind: "busy" | "ok"; key: MessageKey; values?: Record<string, string | number> } | { kind: "error"; error: unknown } | null;
+export type Report = (status: Status) => void;
+
+export function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" ? code : "UNEXPECTED";
+}
+
+export function errorText(t: I18n["t"], error: unknown): string {
+  const key = `officer.error.${codeOf(error)}`;
+  return key in CATALOGUES.th ? t(key as MessageKey) : t("officer.errorOther");
+}
+
+export function StatusLine(props: { status: Status }) {
+  const { t } = useI18n();
+  const status = props.status;
+  return (
+    <div class="officer-status" role="status" aria-live="polite" data-testid="officer-status" data-kind={status?.kind ?? "none"}>
+      {status?.kind === "error" && (
+        <p class="officer-status__error">
+          <strong>{t("officer.errorTitle")}:</strong> {errorText(t, status.error)}{" "}
+          <span class="officer-status__code">
+            ({t("officer.errorCode", { code: codeOf(status.error) })})
+          </span>
+        </p>
+      )}
+      {status && status.kind !== "error" && <p class={`officer-status__${status.kind}`}>{t(status.key, status.values)}</p>}
+    </div>
+  );
+}

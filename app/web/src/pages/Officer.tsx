@@ -1,0 +1,66 @@
+import { useEffect, useState } from "preact/hooks";
+import { useI18n } from "../i18n/index.js";
+import { officerApi, type OfficerSession } from "../officer/api.js";
+import { SECTIONS } from "../officer/sections.js";
+import { SessionPanel } from "../officer/SessionPanel.js";
+import { StatusLine, type Status } from "../officer/status.js";
+import { WalletPanel } from "../officer/WalletPanel.js";
+import type { LedgerSigner } from "../wallet/types.js";
+
+/**
+ * The officer console (/officer), loaded on demand: the key (browser wallet or in-browser keystore),
+ * the SIWE session, and one tab per workflow section (./officer/sections.ts). The unlocked key lives
+ * only in this component's state: leaving the page or reloading locks it again.
+ */
+export default function OfficerPage() {
+  const { t } = useI18n();
+  const [signer, setSigner] = useState<LedgerSigner | null>(null);
+  const [session, setSession] = useState<OfficerSession | null | undefined>(undefined);
+  const [status, setStatus] = useState<Status>(null);
+  const [tab, setTab] = useState(SECTIONS[0].id);
+
+  useEffect(() => {
+    officerApi.session().then(setSession, (error) => {
+      setSession(null);
+      setStatus({ kind: "error", error });
+    });
+  }, []);
+
+  const section = SECTIONS.find((s) => s.id === tab) ?? SECTIONS[0];
+  const canAct = session && session.roles.length > 0;
+
+  return (
+    <div class="officer">
+      <h1>{t("officer.title")}</h1>
+      <p class="lead">{t("officer.intro")}</p>
+      <StatusLine status={status} />
+      <div class="officer-grid">
+        <WalletPanel signer={signer} onSigner={setSigner} report={setStatus} />
+        {session !== undefined && <SessionPanel signer={signer} session={session} onSession={setSession} report={setStatus} />}
+      </div>
+      {canAct && (
+        <section class="officer-card officer-console" aria-label={t("officer.sections")}>
+          <div role="tablist" class="officer-tabs" aria-label={t("officer.sections")}>
+            {SECTIONS.map((s) => (
+              <button
+                key={s.id}
+                type="button"
+                role="tab"
+                id={`tab-${s.id}`}
+                aria-selected={s.id === section.id}
+                aria-controls={`panel-${s.id}`}
+                tabIndex={s.id === section.id ? 0 : -1}
+                onClick={() => setTab(s.id)}
+              >
+                {t(s.label)}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" id={`panel-${section.id}`} aria-labelledby={`tab-${section.id}`}>
+            <section.component signer={signer} session={session} report={setStatus} />
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}
