@@ -2,9 +2,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
 
 /**
- * Uploads documents through POST /api/documents as a client would (multipart, one file per request),
- * over keep-alive connections with at most `concurrency` requests under way. The multipart bodies are
- * built before the clock starts, so the figure is the service's, not the body encoder's.
+ * Uploads documents as a client would: through POST /api/documents (multipart, one file per request) or,
+ * with `filesPerRequest` > 1, through POST /api/documents/batch (that many files per request), over
+ * keep-alive connections with at most `concurrency` requests under way. The multipart bodies are built
+ * before the clock starts, so the figure is the service's, not the body encoder's.
  */
 export interface Document {
   bytes: Buffer;
@@ -24,14 +25,17 @@ export function makeDocuments(count: number, size: number): Document[] {
 
 const BOUNDARY = "----ledger-bench-7d1f0c";
 
-function multipart(document: Document, index: number): Buffer {
+function multipart(documents: Document[], first: number): Buffer {
   return Buffer.concat([
-    Buffer.from(
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="document-${index}.pdf"\r\n` +
-        "Content-Type: application/pdf\r\n\r\n",
-    ),
-    document.bytes,
-    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+    ...documents.flatMap((document, i) => [
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="document-${first + i}.pdf"\r\n` +
+          "Content-Type: application/pdf\r\n\r\n",
+      ),
+      document.bytes,
+      Buffer.from("\r\n"),
+    ]),
+    Buffer.from(`--${BOUNDARY}--\r\n`),
   ]);
 }
 
@@ -41,19 +45,24 @@ export interface UploadResult {
   /** Date.now() when the first request was sent, and when the last answer came. */
   startedAt: number;
   finishedAt: number;
-  /** Answers by status code. */
+  /** Answers by status code (one per request). */
   statuses: Record<number, number>;
+  /** Documents the service answered as newly accepted (201 answers, or a bulk answer's `created`). */
+  accepted: number;
   /** Request latencies (ms), sorted. */
   latenciesMs: number[];
   /** The first few error answers or transport errors, for the report. */
   errors: string[];
 }
 
-export async function uploadAll(baseUrl: string, documents: Document[], concurrency: number): Promise<UploadResult> {
-  const url = new URL("/api/documents", baseUrl);
+export async function uploadAll(baseUrl: string, documents: Document[], concurrency: number, filesPerRequest = 1): Promise<UploadResult> {
+  const bulk = filesPerRequest > 1;
+  const url = new URL(bulk ? "/api/documents/batch" : "/api/documents", baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const bodies = documents.map(multipart);
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < documents.length; i += filesPerRequest) bodies.push(multipart(documents.slice(i, i + filesPerRequest), i));
   const statuses: Record<number, number> = {};
+  let accepted = 0;
   const latencies: number[] = [];
   const errors: string[] = [];
   let next = 0;
@@ -88,6 +97,7 @@ export async function uploadAll(baseUrl: string, documents: Document[], concurre
         const { status, text } = await post(body);
         latencies.push(performance.now() - sent);
         statuses[status] = (statuses[status] ?? 0) + 1;
+        if (status === 201) accepted += bulk ? (JSON.parse(text) as { created: number }).created : 1;
         if (status !== 201 && errors.length < 5) errors.push(`${status} ${text.slice(0, 200)}`);
       } catch (error) {
         statuses[0] = (statuses[0] ?? 0) + 1;
@@ -98,7 +108,7 @@ export async function uploadAll(baseUrl: string, documents: Document[], concurre
   await Promise.all(Array.from({ length: Math.min(concurrency, bodies.length) }, lane));
   const elapsedMs = performance.now() - t0;
   agent.destroy();
-  return { elapsedMs, startedAt, finishedAt: Date.now(), statuses, latenciesMs: latencies.sort((a, b) => a - b), errors };
+  return { elapsedMs, startedAt, finishedAt: Date.now(), statuses, accepted, latenciesMs: latencies.sort((a, b) => a - b), errors };
 }
 
 /** The q-quantile (0..1) of sorted values. */
