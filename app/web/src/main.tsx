@@ -4,6 +4,7 @@ import "./styles.css";
 import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { Layout } from "./components/Layout.js";
+import { lazyPage } from "./components/LazyPage.js";
 import { I18nContext, i18nFor, initialLang, rememberLang, type Lang, type MessageKey } from "./i18n/index.js";
 import { HomePage } from "./pages/Home.js";
 import { NotFoundPage } from "./pages/NotFound.js";
@@ -12,7 +13,17 @@ import { VerifyPage } from "./pages/Verify.js";
 import { interceptLinks, navigate, routeOf, useLocation } from "./router.js";
 import { chainOf } from "./verify/ledgerApi.js";
 
-const PAGE_TITLE: Record<string, MessageKey> = { home: "navHome", verify: "navVerify", permit: "permitTitle", "not-found": "notFoundTitle" };
+const DashboardPage = lazyPage(() => import("./pages/Dashboard.js").then((m) => m.DashboardPage));
+const MayorDashboardPage = lazyPage(() => import("./pages/MayorDashboard.js").then((m) => m.MayorDashboardPage));
+
+const PAGE_TITLE: Record<string, MessageKey> = {
+  home: "navHome",
+  verify: "navVerify",
+  permit: "permitTitle",
+  "not-found": "notFoundTitle",
+  dashboard: "dashboards.title",
+  "dashboard-mayor": "dashboards.mayorTitle",
+};
 
 function App() {
   const url = useLocation();
@@ -47,6 +58,8 @@ function App() {
         {route.page === "home" && <HomePage />}
         {route.page === "verify" && <VerifyPage url={url} />}
         {route.page === "permit" && <PermitPage number={route.number} />}
+        {route.page === "dashboard" && <DashboardPage url={url} />}
+        {route.page === "dashboard-mayor" && <MayorDashboardPage url={url} />}
         {route.page === "not-found" && <NotFoundPage />}
       </Layout>
     </I18nContext.Provider>

@@ -8,12 +8,16 @@ export type Route =
   | { page: "home" }
   | { page: "verify" }
   | { page: "permit"; number: string }
+  | { page: "dashboard" }
+  | { page: "dashboard-mayor" }
   | { page: "not-found" };
 
 export function routeOf(pathname: string): Route {
   const path = pathname.replace(/\/+$/, "") || "/";
   if (path === "/") return { page: "home" };
   if (path === "/verify") return { page: "verify" };
+  if (path === "/dashboard") return { page: "dashboard" };
+  if (path === "/dashboard/mayor") return { page: "dashboard-mayor" };
   const permit = path.match(/^\/permits\/([^/]+)$/);
   if (permit) return { page: "permit", number: decodeURIComponent(permit[1]) };
   return { page: "not-found" };

@@ -10,6 +10,7 @@ import type { Route } from "../router.js";
 const NAV: { page: Route["page"]; path: string; label: MessageKey }[] = [
   { page: "home", path: "/", label: "navHome" },
   { page: "verify", path: "/verify", label: "navVerify" },
+  { page: "dashboard", path: "/dashboard", label: "dashboards.nav" },
 ];
 
 export function Layout(props: { route: Route; devKeys: boolean; onLang: (lang: Lang) => void; children: ComponentChildren }) {
@@ -28,7 +29,7 @@ export function Layout(props: { route: Route; devKeys: boolean; onLang: (lang: L
             <ul class="nav-list">
               {NAV.map((item) => (
                 <li key={item.path}>
-                  <a href={hrefFor(item.path, lang)} aria-current={props.route.page === item.page ? "page" : undefined}>
+                  <a href={hrefFor(item.path, lang)} aria-current={props.route.page === item.page || (item.page === "dashboard" && props.route.page === "dashboard-mayor") ? "page" : undefined}>
                     {t(item.label)}
                   </a>
                 </li>

@@ -1,3 +1,5 @@
+import * as dashboards from "./areas/dashboards.js";
+
 // The labels of each area of the app, one pair of catalogues per area in ./areas/<area>.ts, each exporting
 // `th` (which defines the keys) and `en` (typed by `AreaMessages<typeof th>`, so a missing key fails the
 // build). Keys start with the area's name (`officer.…`, `complaints.…`) so areas never clash.
@@ -6,6 +8,10 @@
 /** An area's English catalogue: exactly the keys of its Thai one. */
 export type AreaMessages<Thai> = { [K in keyof Thai]: string };
 
-export const thAreas = {};
+export const thAreas = {
+  ...dashboards.th,
+};
 
-export const enAreas: AreaMessages<typeof thAreas> = {};
+export const enAreas: AreaMessages<typeof thAreas> = {
+  ...dashboards.en,
+};
