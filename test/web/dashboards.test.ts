@@ -30,6 +30,11 @@ describe("the dashboards in a real browser", function () {
   /** The rows of a chart's table alternative, as "label: value". */
   const chartRows = (testId: string) =>
     page.locator(`[data-testid=${testId}] table tbody tr`).evaluateAll((rows) => rows.map((row) => Array.from(row.children, (cell) => cell.textContent!.trim()).join(": ")));
+  const expectEveryLabelThai = async () => {
+    const thai = await visibleLabels(page);
+    const latin = thai.flatMap((label) => label.match(/[A-Za-z][A-Za-z0-9-]*/g) ?? []).filter((word) => !LATIN_IN_THAI.has(word));
+    expect(latin, thai.join(" | ")).to.deep.equal([]);
+  };
   const noWiderThanScreen = async () => {
     const wider = await page.evaluate(() =>
       Array.from(document.querySelectorAll("body *"))
@@ -94,9 +99,7 @@ describe("the dashboards in a real browser", function () {
     expect(await text("[data-testid=campaign]")).to.include("2,000.00 THBT จากเป้าหมาย 5,000.00 THBT (40%)");
     // Months in the Buddhist era.
     expect((await chartRows("permits-by-month"))[0]).to.match(/25\d\d: /);
-    const thai = await visibleLabels(page);
-    const latin = thai.flatMap((label) => label.match(/[A-Za-z][A-Za-z0-9-]*/g) ?? []).filter((word) => !LATIN_IN_THAI.has(word));
-    expect(latin, thai.join(" | ")).to.deep.equal([]);
+    await expectEveryLabelThai();
     await noWiderThanScreen();
     await screenshot(page, "dashboard-resident-th-360px");
   });
@@ -135,9 +138,7 @@ describe("the dashboards in a real browser", function () {
     expect(cells.slice(1, 3)).to.deep.equal(["อนุญาตก่อสร้างอาคาร", "วิศวกร"]);
     expect(cells[4]).to.include("ใกล้ครบกำหนด");
     expect(await chartRows("overdue-by-category")).to.include("ขยะไม่ได้เก็บ: 1");
-    const thai = await visibleLabels(page);
-    const latin = thai.flatMap((label) => label.match(/[A-Za-z][A-Za-z0-9-]*/g) ?? []).filter((word) => !LATIN_IN_THAI.has(word));
-    expect(latin, thai.join(" | ")).to.deep.equal([]);
+    await expectEveryLabelThai();
     await noWiderThanScreen();
     await screenshot(page, "dashboard-mayor-th-360px");
   });

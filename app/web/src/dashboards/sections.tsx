@@ -1,10 +1,12 @@
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { useI18n, type MessageKey } from "../i18n/index.js";
+import { hrefFor } from "../links.js";
 import { BarChart, Figures, ProgressBar } from "./Charts.js";
-import { loadDashboard, localized, monthName, numberFormat, tokenAmount, type DashboardFigures, type DashboardLoad } from "./figures.js";
+import { loadDashboard, localized, monthName, municipalityOfUrl, numberFormat, tokenAmount, type DashboardFigures, type DashboardLoad } from "./figures.js";
 
 /** The dashboards' figures for the page's municipality, reloaded when it changes. */
-export function useDashboard(municipalityId: string, mayor: boolean): DashboardLoad | null {
+function useDashboard(municipalityId: string, mayor: boolean): DashboardLoad | null {
   const [load, setLoad] = useState<DashboardLoad | null>(null);
   useEffect(() => {
     let current = true;
@@ -17,8 +19,44 @@ export function useDashboard(municipalityId: string, mayor: boolean): DashboardL
   return load;
 }
 
+/**
+ * The frame of both dashboards: the title with the municipality's name, the loading or error state in a
+ * live region, the sections once the figures are in, and a link to the other dashboard.
+ */
+export function DashboardFrame(props: { url: URL; mayor: boolean; children: (figures: DashboardFigures) => ComponentChildren }) {
+  const { t, lang } = useI18n();
+  const municipalityId = municipalityOfUrl(props.url);
+  const load = useDashboard(municipalityId, props.mayor);
+  const figures = load && "figures" in load ? load.figures : null;
+  return (
+    <>
+      <h1>
+        {t(props.mayor ? "dashboards.mayorTitle" : "dashboards.title")}
+        {figures && (
+          <>
+            {" · "}
+            <span translate={false}>{figures.municipality[lang]}</span>
+          </>
+        )}
+      </h1>
+      <p class="lead">{t("dashboards.lead")}</p>
+      <DashboardStatus load={load} />
+      {figures && (
+        <>
+          {props.children(figures)}
+          <p>
+            <a href={hrefFor(props.mayor ? "/dashboard" : "/dashboard/mayor", lang, { municipality: municipalityId })}>
+              {t(props.mayor ? "dashboards.toResident" : "dashboards.toMayor")}
+            </a>
+          </p>
+        </>
+      )}
+    </>
+  );
+}
+
 /** Loading and error states in a live region, then the figures. */
-export function DashboardStatus(props: { load: DashboardLoad | null }) {
+function DashboardStatus(props: { load: DashboardLoad | null }) {
   const { t, date } = useI18n();
   const { load } = props;
   return (

@@ -1,8 +1,8 @@
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { hrefFor } from "../links.js";
 import { BarChart } from "../dashboards/Charts.js";
-import { localized, municipalityOfUrl, numberFormat, tokenAmount, type DashboardFigures } from "../dashboards/figures.js";
-import { ComplaintSection, DashboardStatus, FundSection, PermitSection, useDashboard } from "../dashboards/sections.js";
+import { localized, numberFormat, tokenAmount, type DashboardFigures } from "../dashboards/figures.js";
+import { ComplaintSection, DashboardFrame, FundSection, PermitSection } from "../dashboards/sections.js";
 
 /**
  * /dashboard/mayor — the residents' figures and where work waits: every permit under review against
@@ -162,24 +162,9 @@ function FundDetail(props: { figures: DashboardFigures }) {
 }
 
 export function MayorDashboardPage(props: { url: URL }) {
-  const { t, lang } = useI18n();
-  const municipalityId = municipalityOfUrl(props.url);
-  const load = useDashboard(municipalityId, true);
-  const figures = load && "figures" in load ? load.figures : null;
   return (
-    <>
-      <h1>
-        {t("dashboards.mayorTitle")}
-        {figures && (
-          <>
-            {" · "}
-            <span translate={false}>{figures.municipality[lang]}</span>
-          </>
-        )}
-      </h1>
-      <p class="lead">{t("dashboards.lead")}</p>
-      <DashboardStatus load={load} />
-      {figures && (
+    <DashboardFrame url={props.url} mayor>
+      {(figures) => (
         <>
           <PermitSection figures={figures} />
           <PermitDetail figures={figures} />
@@ -187,11 +172,8 @@ export function MayorDashboardPage(props: { url: URL }) {
           <ComplaintDetail figures={figures} />
           <FundSection figures={figures} />
           <FundDetail figures={figures} />
-          <p>
-            <a href={hrefFor("/dashboard", lang, { municipality: municipalityId })}>{t("dashboards.toResident")}</a>
-          </p>
         </>
       )}
-    </>
+    </DashboardFrame>
   );
 }
