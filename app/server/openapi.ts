@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ERRORS } from "./errors.js";
 import { documentMetaSchema } from "./http/validation.js";
 import { auditOpenApiPaths } from "./services/audit/openapi.js";
+import { dashboardOpenApiPaths } from "./services/dashboards/openapi.js";
 
 /**
  * The API described as OpenAPI 3.1, served at /openapi.json. Routes relied on by the web app, the CLI
@@ -276,6 +277,7 @@ export function openApiDocument(version: string) {
         },
       },
       ...auditOpenApiPaths(errors),
+      ...dashboardOpenApiPaths(errors),
       // ── civic funds (docs/funds.md) ──
       ...fundsPaths(),
       ...permitPaths(),

@@ -60,3 +60,23 @@ export function visibleLabels(page: Page): Promise<string[]> {
     return labels;
   });
 }
+
+/** The verdict the page shows (data-verdict), once it shows one. */
+export async function verdictOnPage(page: Page): Promise<string | null> {
+  const verdict = page.locator("[data-testid=verdict] [data-verdict]");
+  await verdict.waitFor({ timeout: 60_000 });
+  return verdict.getAttribute("data-verdict");
+}
+
+/** Drops a file on the Verify page's drop zone as the browser delivers a drop: a DataTransfer holding it. */
+export async function dropFile(page: Page, bytes: Uint8Array, name: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, base64 }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type: "application/pdf" }));
+      return transfer;
+    },
+    { name, base64: Buffer.from(bytes).toString("base64") },
+  );
+  await page.dispatchEvent("[data-testid=drop-zone]", "drop", { dataTransfer });
+}

@@ -2,6 +2,7 @@ import type { Router } from "express";
 import { auditRoutes } from "../routes/audit.js";
 import { authRoutes } from "../routes/auth.js";
 import { complaintRoutes } from "../routes/complaints.js";
+import { dashboardRoutes } from "../routes/dashboards.js";
 import { fundsRoutes } from "../routes/funds.js";
 import { open311Routes } from "../routes/open311.js";
 import { permitRoutes } from "../routes/permits.js";
@@ -15,4 +16,5 @@ export const WORKFLOW_ROUTES: ReadonlyArray<(ctx: WorkflowContext) => Router> = 
   complaintRoutes,
   fundsRoutes,
   auditRoutes,
+  dashboardRoutes,
 ];

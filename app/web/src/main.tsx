@@ -2,9 +2,9 @@ import "@fontsource/sarabun/400.css";
 import "@fontsource/sarabun/700.css";
 import "./styles.css";
 import { render } from "preact";
-import { lazy, Suspense } from "preact/compat";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { Layout } from "./components/Layout.js";
+import { lazyPage } from "./components/LazyPage.js";
 import { I18nContext, i18nFor, initialLang, rememberLang, type Lang, type MessageKey } from "./i18n/index.js";
 import { HomePage } from "./pages/Home.js";
 import { NotFoundPage } from "./pages/NotFound.js";
@@ -13,10 +13,21 @@ import { VerifyPage } from "./pages/Verify.js";
 import { interceptLinks, navigate, routeOf, useLocation } from "./router.js";
 import { chainOf } from "./verify/ledgerApi.js";
 
-// Pages with heavy code of their own (ethers' Wallet and scrypt) come in their own chunks, on demand.
-const OfficerPage = lazy(() => import("./pages/Officer.js"));
+// Pages with code of their own (the officer console's ethers Wallet and scrypt, the dashboards' charts)
+// come in their own chunks, on demand.
+const OfficerPage = lazyPage(() => import("./pages/Officer.js").then((m) => m.default));
+const DashboardPage = lazyPage(() => import("./pages/Dashboard.js").then((m) => m.DashboardPage));
+const MayorDashboardPage = lazyPage(() => import("./pages/MayorDashboard.js").then((m) => m.MayorDashboardPage));
 
-const PAGE_TITLE: Record<string, MessageKey> = { home: "navHome", verify: "navVerify", permit: "permitTitle", "not-found": "notFoundTitle", officer: "officer.title" };
+const PAGE_TITLE: Record<string, MessageKey> = {
+  home: "navHome",
+  verify: "navVerify",
+  permit: "permitTitle",
+  "not-found": "notFoundTitle",
+  officer: "officer.title",
+  dashboard: "dashboards.title",
+  "dashboard-mayor": "dashboards.mayorTitle",
+};
 
 function App() {
   const url = useLocation();
@@ -51,8 +62,10 @@ function App() {
         {route.page === "home" && <HomePage />}
         {route.page === "verify" && <VerifyPage url={url} />}
         {route.page === "permit" && <PermitPage number={route.number} />}
+        {route.page === "dashboard" && <DashboardPage url={url} />}
+        {route.page === "dashboard-mayor" && <MayorDashboardPage url={url} />}
         {route.page === "not-found" && <NotFoundPage />}
-        <Suspense fallback={<p>{i18n.t("loading")}</p>}>{route.page === "officer" && <OfficerPage />}</Suspense>
+        {route.page === "officer" && <OfficerPage />}
       </Layout>
     </I18nContext.Provider>
   );

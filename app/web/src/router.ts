@@ -9,6 +9,8 @@ export type Route =
   | { page: "verify" }
   | { page: "permit"; number: string }
   | { page: "officer" }
+  | { page: "dashboard" }
+  | { page: "dashboard-mayor" }
   | { page: "not-found" };
 
 export function routeOf(pathname: string): Route {
@@ -16,6 +18,8 @@ export function routeOf(pathname: string): Route {
   if (path === "/") return { page: "home" };
   if (path === "/verify") return { page: "verify" };
   if (path === "/officer") return { page: "officer" };
+  if (path === "/dashboard") return { page: "dashboard" };
+  if (path === "/dashboard/mayor") return { page: "dashboard-mayor" };
   const permit = path.match(/^\/permits\/([^/]+)$/);
   if (permit) return { page: "permit", number: decodeURIComponent(permit[1]) };
   return { page: "not-found" };

@@ -11,6 +11,7 @@ const NAV: { page: Route["page"]; path: string; label: MessageKey }[] = [
   { page: "home", path: "/", label: "navHome" },
   { page: "verify", path: "/verify", label: "navVerify" },
   { page: "officer", path: "/officer", label: "officer.nav" },
+  { page: "dashboard", path: "/dashboard", label: "dashboards.nav" },
 ];
 
 export function Layout(props: { route: Route; devKeys: boolean; onLang: (lang: Lang) => void; children: ComponentChildren }) {
@@ -29,7 +30,7 @@ export function Layout(props: { route: Route; devKeys: boolean; onLang: (lang: L
             <ul class="nav-list">
               {NAV.map((item) => (
                 <li key={item.path}>
-                  <a href={hrefFor(item.path, lang)} aria-current={props.route.page === item.page ? "page" : undefined}>
+                  <a href={hrefFor(item.path, lang)} aria-current={props.route.page === item.page || (item.page === "dashboard" && props.route.page === "dashboard-mayor") ? "page" : undefined}>
                     {t(item.label)}
                   </a>
                 </li>

@@ -1,3 +1,5 @@
+import * as dashboards from "./areas/dashboards.js";
+
 // The labels of each area of the app, one pair of catalogues per area in ./areas/<area>.ts, each exporting
 // `th` (which defines the keys) and `en` (typed by `AreaMessages<typeof th>`, so a missing key fails the
 // build). Keys start with the area's name (`officer.…`, `complaints.…`) so areas never clash.
@@ -9,8 +11,10 @@ export type AreaMessages<Thai> = { [K in keyof Thai]: string };
 
 export const thAreas = {
   ...officer.th,
+  ...dashboards.th,
 };
 
 export const enAreas: AreaMessages<typeof thAreas> = {
   ...officer.en,
+  ...dashboards.en,
 };

@@ -3,6 +3,7 @@ import type { Check, ProofBundle, Verdict } from "../../../shared/proofBundle.js
 import { verifyProofBundle, type JsonRpcSender } from "../../../shared/verifyBundle.js";
 import { chainOf, permitOf, proofOf, serviceAnswerOf } from "./ledgerApi.js";
 import { permitModelOf, type PermitModel } from "./permitModel.js";
+import { isPermitCertificateAnswer, permitCertificateVerdict } from "./permitCertificate.js";
 import { fetchRpc } from "./rpc.js";
 
 /** A municipality as the on-chain Directory lists it. */
@@ -72,6 +73,13 @@ export async function checkDocument(sha256: string, onStep: (step: CheckStep) =>
   const permitNumber = permitNumberIn(answer);
   const superseded = answer?.verdict === "superseded" || answer?.permit?.verdict === "superseded";
   const permit = permitNumber ? readPermit(permitNumber) : Promise.resolve(undefined);
+  if (proof.state === "unknown" && isPermitCertificateAnswer(answer)) {
+    onStep("checking");
+    const chain = await chainOf();
+    const registry = chain.contracts.permitRegistry ?? answer!.proof.contract;
+    const { verdict } = await permitCertificateVerdict(fetchRpc(chain.rpcUrl), registry, sha256);
+    return { sha256, verdict, checks: [], rpcUrl: chain.rpcUrl, chainId: chain.chainId, permitNumber, permit: await permit, superseded: verdict === "superseded" };
+  }
   if (proof.state !== "anchored") return { sha256, verdict: proof.state, checks: [], permitNumber, permit: await permit };
 
   onStep("checking");
