@@ -2,6 +2,7 @@ import "@fontsource/sarabun/400.css";
 import "@fontsource/sarabun/700.css";
 import "./styles.css";
 import { render } from "preact";
+import { Suspense, lazy } from "preact/compat";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { Layout } from "./components/Layout.js";
 import { I18nContext, i18nFor, initialLang, rememberLang, type Lang, type MessageKey } from "./i18n/index.js";
@@ -12,7 +13,21 @@ import { VerifyPage } from "./pages/Verify.js";
 import { interceptLinks, navigate, routeOf, useLocation } from "./router.js";
 import { chainOf } from "./verify/ledgerApi.js";
 
-const PAGE_TITLE: Record<string, MessageKey> = { home: "navHome", verify: "navVerify", permit: "permitTitle", "not-found": "notFoundTitle" };
+// Pages beyond Verify are separate chunks, loaded when first opened.
+const ComplaintPages = lazy(() => import("./pages/complaints/index.js"));
+const FundPages = lazy(() => import("./pages/funds/index.js"));
+
+const PAGE_TITLE: Record<string, MessageKey> = {
+  home: "navHome",
+  verify: "navVerify",
+  permit: "permitTitle",
+  "not-found": "notFoundTitle",
+  "complaint-new": "complaints.newTitle",
+  "complaint-track": "complaints.trackTitle",
+  funds: "funds.listTitle",
+  campaign: "funds.nav",
+  receipts: "funds.receiptsTitle",
+};
 
 function App() {
   const url = useLocation();
@@ -48,6 +63,10 @@ function App() {
         {route.page === "verify" && <VerifyPage url={url} />}
         {route.page === "permit" && <PermitPage number={route.number} />}
         {route.page === "not-found" && <NotFoundPage />}
+        <Suspense fallback={<p>{i18n.t("loading")}</p>}>
+          {route.page.startsWith("complaint-") && <ComplaintPages route={route} url={url} />}
+          {["funds", "campaign", "receipts"].includes(route.page) && <FundPages route={route} url={url} />}
+        </Suspense>
       </Layout>
     </I18nContext.Provider>
   );

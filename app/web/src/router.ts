@@ -8,6 +8,11 @@ export type Route =
   | { page: "home" }
   | { page: "verify" }
   | { page: "permit"; number: string }
+  | { page: "complaint-new" }
+  | { page: "complaint-track" }
+  | { page: "funds" }
+  | { page: "campaign"; id: number }
+  | { page: "receipts" }
   | { page: "not-found" };
 
 export function routeOf(pathname: string): Route {
@@ -16,6 +21,13 @@ export function routeOf(pathname: string): Route {
   if (path === "/verify") return { page: "verify" };
   const permit = path.match(/^\/permits\/([^/]+)$/);
   if (permit) return { page: "permit", number: decodeURIComponent(permit[1]) };
+  // Residents' complaints and funds (pages/complaints, pages/funds).
+  if (path === "/complaints" || path === "/complaints/new") return { page: "complaint-new" };
+  if (path === "/complaints/track") return { page: "complaint-track" };
+  if (path === "/funds") return { page: "funds" };
+  if (path === "/funds/receipts") return { page: "receipts" };
+  const campaign = path.match(/^\/funds\/([1-9][0-9]{0,15})$/);
+  if (campaign) return { page: "campaign", id: Number(campaign[1]) };
   return { page: "not-found" };
 }
 

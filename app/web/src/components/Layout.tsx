@@ -10,6 +10,8 @@ import type { Route } from "../router.js";
 const NAV: { page: Route["page"]; path: string; label: MessageKey }[] = [
   { page: "home", path: "/", label: "navHome" },
   { page: "verify", path: "/verify", label: "navVerify" },
+  { page: "complaint-new", path: "/complaints/new", label: "complaints.nav" },
+  { page: "funds", path: "/funds", label: "funds.nav" },
 ];
 
 export function Layout(props: { route: Route; devKeys: boolean; onLang: (lang: Lang) => void; children: ComponentChildren }) {

@@ -6,6 +6,15 @@
 /** An area's English catalogue: exactly the keys of its Thai one. */
 export type AreaMessages<Thai> = { [K in keyof Thai]: string };
 
-export const thAreas = {};
+import * as complaints from "./areas/complaints.js";
+import * as funds from "./areas/funds.js";
 
-export const enAreas: AreaMessages<typeof thAreas> = {};
+export const thAreas = {
+  ...complaints.th,
+  ...funds.th,
+};
+
+export const enAreas: AreaMessages<typeof thAreas> = {
+  ...complaints.en,
+  ...funds.en,
+};
