@@ -77,6 +77,7 @@ export const ERRORS = {
   TRACKING_CODE_UNKNOWN: { status: 404, message: "No complaint has that tracking code (a reopened complaint has a new one)." },
   COMPLAINT_ACTION_UNKNOWN: { status: 404, message: "Actions are acknowledge, start, resolve and close." },
   TX_WRONG_COMPLAINT: { status: 400, message: "The transaction is for another complaint or carries other values than this request." },
+  COMPLAINT_PHOTO_INVALID: { status: 400, message: "The photo must be a non-empty image (JPEG, PNG, WebP, GIF or HEIC)." },
   EVIDENCE_MISMATCH: { status: 400, message: "The evidence file's SHA-256 is not the evidenceHash of the transaction." },
   ENGINE_UNAVAILABLE: { status: 503, message: "An engine of the ledger is not available." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },

@@ -116,7 +116,7 @@ function fundsPaths() {
     "/api/funds/campaigns/{id}/pledge-transactions": { get: { summary: "Unsigned approve, pledge and refund calls (?amount) for the resident's wallet", parameters: [idParam], responses: { "200": anyJson("approve, pledge, refund") } } },
     "/api/funds/campaigns/{id}/pledges": receiptFor("The receipt of the resident's own pledge transaction"),
     "/api/funds/campaigns/{id}/refunds": receiptFor("The receipt of the resident's own refund transaction"),
-    "/api/funds/receipts/{receiptId}": { get: { summary: "A receipt (its verify URL is this address)", parameters: [{ name: "receiptId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": anyJson("The receipt"), ...errors("FUNDS_RECEIPT_NOT_FOUND") } } },
+    "/api/funds/receipts/{receiptId}": { get: { summary: "A receipt (its verify URL is this address; a browser asking for text/html is redirected to the web app's receipt check)", parameters: [{ name: "receiptId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": anyJson("The receipt"), ...errors("FUNDS_RECEIPT_NOT_FOUND") } } },
     "/api/funds/receipts/{receiptId}/qr": { get: { summary: "QR code of the receipt's verify URL (PNG, or ?format=svg)", parameters: [{ name: "receiptId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The QR code", content: { "image/png": {}, "image/svg+xml": {} } }, ...errors("FUNDS_RECEIPT_NOT_FOUND") } } },
     "/api/funds/receipts/verify": { post: { summary: "Check a receipt against this service's RPC node (the same checks as app/shared/verifyReceipt.ts)", requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } }, responses: { "200": anyJson("{verdict: valid | pending | invalid, checks}"), ...errors("FUNDS_RECEIPT_INVALID", "ENGINE_UNAVAILABLE") } } },
   };
@@ -322,7 +322,10 @@ export function openApiDocument(version: string) {
           parameters: ["municipality", "status", "category", "area", "page", "pageSize"].map((name) => ({ name, in: "query", required: name === "municipality", schema: { type: "string" } })),
           responses: { "200": { description: "{ complaints, total, page, pageSize }" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "QUERY_INVALID") },
         },
-        post: { summary: "File a complaint from the web app (Open311 field names, municipalityId)", responses: { "201": { description: "{ complaintId, trackingCode, txHash, complaint }" }, ...errors("SERVICE_CODE_MISSING", "LOCATION_REQUIRED") } },
+        post: { summary: "File a complaint from the web app (Open311 field names, municipalityId; multipart may add an image `photo`, sealed)", responses: { "201": { description: "{ complaintId, trackingCode, txHash, complaint }" }, ...errors("SERVICE_CODE_MISSING", "LOCATION_REQUIRED", "COMPLAINT_PHOTO_INVALID") } },
+      },
+      "/api/complaints/form": {
+        get: { summary: "The web form of a municipality: active categories (Thai and English, SLA, attributes) and the map area", parameters: [{ name: "municipality", in: "query", required: true, schema: { type: "integer" } }], responses: { "200": { description: "{ municipalityId, area: {south, west, north, east} | null, categories }" }, ...errors("QUERY_INVALID") } },
       },
       "/api/complaints/track": {
         get: { summary: "Resident: their complaint, history and unsealed text (x-tracking-code header)", parameters: [trackingHeader], responses: { "200": { description: "ComplaintDetails" }, ...errors("TRACKING_CODE_INVALID", "TRACKING_CODE_UNKNOWN") } },

@@ -1,9 +1,12 @@
 import { Router, type Request } from "express";
+import multer from "multer";
 import { officerOf, requireOfficer } from "../auth/middleware.js";
 import { toChainAppError } from "../chain/chainErrors.js";
 import { AppError } from "../errors.js";
 import { categoryHashOf, statusNumber } from "../services/complaints/catalogue.js";
 import { complaintDetails } from "../services/complaints/details.js";
+import type { FiledPhoto } from "../services/complaints/filing.js";
+import { filingForm } from "../services/complaints/filingForm.js";
 import { Open311Jurisdictions } from "../services/complaints/jurisdictions.js";
 import { actionCall, complaintForOfficer, officerAction, performAction } from "../services/complaints/officer.js";
 import { chainNow, submitRequest } from "../services/complaints/open311.js";
@@ -25,14 +28,28 @@ function municipalityParam(value: unknown): number {
 
 const trackingCode = (req: Request) => req.get("x-tracking-code");
 
+/** An uploaded photo, or none; anything but an image is refused (it is shown to officers as a picture). */
+function photoOf(file: Express.Multer.File | undefined): FiledPhoto | undefined {
+  if (!file) return undefined;
+  if (file.size === 0 || !/^image\/(jpeg|png|webp|gif|heic|heif)$/.test(file.mimetype)) throw new AppError("COMPLAINT_PHOTO_INVALID");
+  return { bytes: new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength), filename: file.originalname || null, mediaType: file.mimetype };
+}
+
 export function complaintRoutes(ctx: WorkflowContext): Router {
   const router = Router();
+  // The form's fields (category, place, text, attributes) exceed the document upload's field limit.
+  const photoUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ctx.uploadLimitBytes, files: 1, fields: 40 } }).single("photo");
   const queries = new ComplaintQueries(ctx.db);
   const officerOnly = requireOfficer(ctx.sessions);
 
-  router.post("/api/complaints", async (req, res) => {
+  router.get("/api/complaints/form", async (req, res) => {
+    res.json(await filingForm(ctx, municipalityParam(req.query.municipality)));
+  });
+
+  // JSON, or multipart with an optional `photo` (an image, sealed before it is stored).
+  router.post("/api/complaints", photoUpload, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const filing = await submitRequest(ctx, municipalityParam(body.municipalityId), body, "web");
+    const filing = await submitRequest(ctx, municipalityParam(body.municipalityId), body, "web", photoOf(req.file));
     res.status(201).json({ complaintId: filing.complaint.complaintId, trackingCode: filing.trackingCode, txHash: filing.txHash, complaint: filing.complaint });
   });
 

@@ -148,7 +148,14 @@ export function fundsRoutes(ctx: WorkflowContext): Router {
 
   // ── receipts ─────────────────────────────────────────────────────────────────────────────────
   router.get("/api/funds/receipts/:receiptId", (req, res) => {
-    res.json(receipts.get(parseReceiptId(req.params.receiptId), baseUrl(req)));
+    const receiptId = parseReceiptId(req.params.receiptId);
+    // The receipt's verifyUrl is this address and its QR code holds it: a browser that opens it (asking
+    // for a page) is sent to the web app, which fetches this JSON and checks it against the chain itself.
+    if (req.accepts(["application/json", "text/html"]) === "text/html") {
+      receipts.get(receiptId, baseUrl(req));
+      return res.redirect(303, `/funds/receipts?receipt=${receiptId}`);
+    }
+    res.json(receipts.get(receiptId, baseUrl(req)));
   });
 
   router.get("/api/funds/receipts/:receiptId/qr", async (req, res) => {

@@ -13,11 +13,13 @@ import { VerifyPage } from "./pages/Verify.js";
 import { interceptLinks, navigate, routeOf, useLocation } from "./router.js";
 import { chainOf } from "./verify/ledgerApi.js";
 
-// Pages with code of their own (the officer console's ethers Wallet and scrypt, the dashboards' charts)
-// come in their own chunks, on demand.
+// Pages beyond Verify are chunks of their own, loaded when first opened (the officer console carries
+// ethers' Wallet and scrypt), so the Verify page's script stays small.
 const OfficerPage = lazyPage(() => import("./pages/Officer.js").then((m) => m.default));
 const DashboardPage = lazyPage(() => import("./pages/Dashboard.js").then((m) => m.DashboardPage));
 const MayorDashboardPage = lazyPage(() => import("./pages/MayorDashboard.js").then((m) => m.MayorDashboardPage));
+const ComplaintPages = lazyPage(() => import("./pages/complaints/index.js").then((m) => m.default));
+const FundPages = lazyPage(() => import("./pages/funds/index.js").then((m) => m.default));
 
 const PAGE_TITLE: Record<string, MessageKey> = {
   home: "navHome",
@@ -27,6 +29,11 @@ const PAGE_TITLE: Record<string, MessageKey> = {
   officer: "officer.title",
   dashboard: "dashboards.title",
   "dashboard-mayor": "dashboards.mayorTitle",
+  "complaint-new": "complaints.newTitle",
+  "complaint-track": "complaints.trackTitle",
+  funds: "funds.listTitle",
+  campaign: "funds.nav",
+  receipts: "funds.receiptsTitle",
 };
 
 function App() {
@@ -66,6 +73,8 @@ function App() {
         {route.page === "dashboard-mayor" && <MayorDashboardPage url={url} />}
         {route.page === "not-found" && <NotFoundPage />}
         {route.page === "officer" && <OfficerPage />}
+        {route.page.startsWith("complaint-") && <ComplaintPages route={route} url={url} />}
+        {["funds", "campaign", "receipts"].includes(route.page) && <FundPages route={route} url={url} />}
       </Layout>
     </I18nContext.Provider>
   );

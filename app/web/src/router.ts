@@ -11,6 +11,11 @@ export type Route =
   | { page: "officer" }
   | { page: "dashboard" }
   | { page: "dashboard-mayor" }
+  | { page: "complaint-new" }
+  | { page: "complaint-track" }
+  | { page: "funds" }
+  | { page: "campaign"; id: number }
+  | { page: "receipts" }
   | { page: "not-found" };
 
 export function routeOf(pathname: string): Route {
@@ -22,6 +27,13 @@ export function routeOf(pathname: string): Route {
   if (path === "/dashboard/mayor") return { page: "dashboard-mayor" };
   const permit = path.match(/^\/permits\/([^/]+)$/);
   if (permit) return { page: "permit", number: decodeURIComponent(permit[1]) };
+  // Residents' complaints and funds (pages/complaints, pages/funds).
+  if (path === "/complaints" || path === "/complaints/new") return { page: "complaint-new" };
+  if (path === "/complaints/track") return { page: "complaint-track" };
+  if (path === "/funds") return { page: "funds" };
+  if (path === "/funds/receipts") return { page: "receipts" };
+  const campaign = path.match(/^\/funds\/([1-9][0-9]{0,15})$/);
+  if (campaign) return { page: "campaign", id: Number(campaign[1]) };
   return { page: "not-found" };
 }
 

@@ -13,9 +13,11 @@ export interface ServiceAttribute {
   datatype: AttributeDatatype;
   required: boolean;
   description: string;
+  /** The description in Thai, for the web app's form (Open311 answers carry the English one). */
+  descriptionTh: string;
   datatype_description: string;
   order: number;
-  values?: Array<{ key: string; name: string }>;
+  values?: Array<{ key: string; name: string; nameTh: string }>;
 }
 
 export interface CategoryInfo {
@@ -23,19 +25,26 @@ export interface CategoryInfo {
   name: string;
   nameTh: string;
   description: string;
+  descriptionTh: string;
   group: string;
   keywords: string[];
   attributes: ServiceAttribute[];
 }
 
-/** A single-choice attribute: one of `values` (key → name). */
-function choice(code: string, description: string, required: boolean, order: number, values: Record<string, string>): ServiceAttribute {
-  const list = Object.entries(values).map(([key, name]) => ({ key, name }));
-  return { code, datatype: "singlevaluelist", required, description, datatype_description: "", order, values: list };
+/** A single-choice attribute: one of `values` (key → [English name, Thai name]). */
+function choice(code: string, [description, descriptionTh]: [string, string], required: boolean, order: number, values: Record<string, [string, string]>): ServiceAttribute {
+  const list = Object.entries(values).map(([key, [name, nameTh]]) => ({ key, name, nameTh }));
+  return { code, datatype: "singlevaluelist", required, description, descriptionTh, datatype_description: "", order, values: list };
 }
 
 // Every category asks which village (หมู่) the problem is in: Mae Hia has ten.
-const village = choice("village", "Village (Moo) where the problem is", false, 1, Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(i + 1), `Moo ${i + 1}`])));
+const village = choice(
+  "village",
+  ["Village (Moo) where the problem is", "หมู่บ้าน (หมู่ที่) ที่พบปัญหา"],
+  false,
+  1,
+  Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(i + 1), [`Moo ${i + 1}`, `หมู่ ${i + 1}`]])),
+);
 
 const CATEGORIES: CategoryInfo[] = [
   {
@@ -43,11 +52,16 @@ const CATEGORIES: CategoryInfo[] = [
     name: "Road damage",
     nameTh: "ถนนชำรุด",
     description: "Potholes, broken pavement or road surface, damaged footpaths.",
+    descriptionTh: "หลุมบ่อ ผิวถนนหรือทางเท้าแตกร้าว ชำรุด",
     group: "streets",
     keywords: ["pothole", "road", "pavement"],
     attributes: [
       village,
-      choice("hazard", "How dangerous is it?", true, 2, { low: "Inconvenient", medium: "Risky for bikes", high: "Dangerous for everyone" }),
+      choice("hazard", ["How dangerous is it?", "อันตรายมากน้อยเพียงใด"], true, 2, {
+        low: ["Inconvenient", "ไม่สะดวก"],
+        medium: ["Risky for bikes", "เสี่ยงสำหรับรถจักรยานยนต์และจักรยาน"],
+        high: ["Dangerous for everyone", "อันตรายต่อทุกคน"],
+      }),
     ],
   },
   {
@@ -55,11 +69,12 @@ const CATEGORIES: CategoryInfo[] = [
     name: "Street light out",
     nameTh: "ไฟถนนดับ",
     description: "A street light that is out, flickering or damaged.",
+    descriptionTh: "ไฟถนนดับ กะพริบ หรือชำรุด",
     group: "streets",
     keywords: ["light", "lamp", "dark"],
     attributes: [
       village,
-      { code: "pole_number", datatype: "string", required: false, description: "Number painted on the pole", datatype_description: "", order: 2 },
+      { code: "pole_number", datatype: "string", required: false, description: "Number painted on the pole", descriptionTh: "หมายเลขที่เขียนบนเสาไฟ", datatype_description: "", order: 2 },
     ],
   },
   {
@@ -67,11 +82,16 @@ const CATEGORIES: CategoryInfo[] = [
     name: "Waste not collected",
     nameTh: "ขยะไม่ได้เก็บ",
     description: "Household waste not collected, overflowing bins, illegal dumping.",
+    descriptionTh: "ขยะบ้านเรือนไม่ได้เก็บ ถังขยะล้น การลักลอบทิ้งขยะ",
     group: "sanitation",
     keywords: ["garbage", "rubbish", "bin"],
     attributes: [
       village,
-      choice("waste_type", "What kind of waste?", false, 2, { household: "Household", bulky: "Bulky items", hazardous: "Hazardous" }),
+      choice("waste_type", ["What kind of waste?", "ขยะประเภทใด"], false, 2, {
+        household: ["Household", "ขยะบ้านเรือน"],
+        bulky: ["Bulky items", "ขยะชิ้นใหญ่"],
+        hazardous: ["Hazardous", "ขยะอันตราย"],
+      }),
     ],
   },
   {
@@ -79,6 +99,7 @@ const CATEGORIES: CategoryInfo[] = [
     name: "Blocked drain or flooding",
     nameTh: "ท่อระบายน้ำอุดตัน",
     description: "Blocked drains, standing water, flooding of a road.",
+    descriptionTh: "ท่อระบายน้ำอุดตัน น้ำขัง น้ำท่วมถนน",
     group: "water",
     keywords: ["drain", "flood", "water"],
     attributes: [village],
@@ -88,11 +109,12 @@ const CATEGORIES: CategoryInfo[] = [
     name: "Noise nuisance",
     nameTh: "เสียงรบกวน",
     description: "Noise from construction, business or events.",
+    descriptionTh: "เสียงดังจากการก่อสร้าง สถานประกอบการ หรืองานกิจกรรม",
     group: "environment",
     keywords: ["noise", "loud"],
     attributes: [
       village,
-      { code: "hours", datatype: "string", required: false, description: "When does it happen?", datatype_description: "e.g. 22:00-02:00", order: 2 },
+      { code: "hours", datatype: "string", required: false, description: "When does it happen?", descriptionTh: "เกิดขึ้นช่วงเวลาใด", datatype_description: "e.g. 22:00-02:00", order: 2 },
     ],
   },
 ];
@@ -108,6 +130,7 @@ export function categoryInfo(categoryHash: string): CategoryInfo {
       name: categoryHash.toLowerCase(),
       nameTh: categoryHash.toLowerCase(),
       description: "",
+      descriptionTh: "",
       group: "",
       keywords: [],
       attributes: [],

@@ -1,10 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readAll } from "../../ipfs/readAll.js";
 import { AbiCoder, keccak256 } from "ethers";
 import { AppError } from "../../errors.js";
 import { newTrackingCode, randomSalt, saltedHash, trackingSecret } from "../../privacy/commitments.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { categoryInfo } from "./catalogue.js";
+import { saveAttachment } from "./details.js";
 import { areaCode, ComplaintQueries, type ComplaintRecord } from "./queries.js";
 
 /**
@@ -22,6 +23,8 @@ export interface ComplaintContent {
   lat: number | null;
   long: number | null;
   mediaUrl: string | null;
+  /** SHA-256 of the photo filed with the complaint (sealed on IPFS); absent without one, so older content hashes stay as they were. */
+  photoSha256?: string;
   attributes: Record<string, string | string[]>;
   contact: { firstName: string | null; lastName: string | null; phone: string | null; email: string | null };
 }
@@ -51,11 +54,23 @@ export function contentHashOf(salt: string, content: ComplaintContent): string {
   return saltedHash(salt, JSON.stringify(content));
 }
 
+/** A photo filed with a complaint: personal data (faces, houses), so sealed before it goes to IPFS. */
+export interface FiledPhoto {
+  bytes: Uint8Array;
+  filename: string | null;
+  mediaType: string;
+}
+
 export async function fileComplaint(
   ctx: WorkflowContext,
-  input: { municipalityId: number; category: string; content: ComplaintContent; channel: string },
+  input: { municipalityId: number; category: string; content: ComplaintContent; channel: string; photo?: FiledPhoto },
 ): Promise<Filing> {
   const complaintId = `0x${randomBytes(32).toString("hex")}`;
+  let sealedPhoto: { cid: string; sha256: string } | null = null;
+  if (input.photo) {
+    sealedPhoto = { cid: await ctx.ipfs.add(ctx.vault.seal(input.photo.bytes, "complaint-photo")), sha256: `0x${createHash("sha256").update(input.photo.bytes).digest("hex")}` };
+    input.content.photoSha256 = sealedPhoto.sha256;
+  }
   const salt = randomSalt();
   const bundle: ComplaintBundle = { version: 1, complaintId, salt, content: input.content };
   const cid = await ctx.ipfs.add(ctx.vault.sealJson(bundle, BUNDLE_CONTEXT));
@@ -86,6 +101,7 @@ export async function fileComplaint(
     ctx.db.prepare("DELETE FROM complaint_filings WHERE complaint_id = ?").run(complaintId);
     throw error;
   }
+  if (sealedPhoto) saveAttachment(ctx, complaintId, txHash, { kind: "photo", ...sealedPhoto, filename: input.photo!.filename, mediaType: input.photo!.mediaType });
   await ctx.catchUpIndex();
   const complaint = new ComplaintQueries(ctx.db).get(complaintId);
   if (!complaint) throw new AppError("INTERNAL", "The filed complaint is not in the index yet.");

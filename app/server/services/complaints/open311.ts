@@ -1,7 +1,7 @@
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { categoryHashOf, categoryInfo, open311Status, statusNumber, OPEN_STATUSES } from "./catalogue.js";
-import { checkAttributes, fileComplaint, type ComplaintContent, type Filing } from "./filing.js";
+import { checkAttributes, fileComplaint, type ComplaintContent, type FiledPhoto, type Filing } from "./filing.js";
 import { ComplaintQueries, type ComplaintFilter, type ComplaintRecord } from "./queries.js";
 
 /**
@@ -58,7 +58,7 @@ export function serviceDefinition(ctx: WorkflowContext, municipalityId: number, 
       datatype_description: attribute.datatype_description,
       order: attribute.order,
       description: attribute.description,
-      ...(attribute.values ? { values: attribute.values } : {}),
+      ...(attribute.values ? { values: attribute.values.map(({ key, name }) => ({ key, name })) } : {}),
     })),
   };
 }
@@ -94,6 +94,7 @@ export async function submitRequest(
   municipalityId: number,
   body: Record<string, unknown>,
   channel: "open311" | "web" = "open311",
+  photo?: FiledPhoto,
 ): Promise<Filing> {
   const serviceCode = text(body.service_code);
   if (!serviceCode) throw new AppError("SERVICE_CODE_MISSING");
@@ -119,7 +120,7 @@ export async function submitRequest(
     attributes,
     contact: { firstName: text(body.first_name), lastName: text(body.last_name), phone: text(body.phone), email: text(body.email) },
   };
-  return fileComplaint(ctx, { municipalityId, category, content, channel });
+  return fileComplaint(ctx, { municipalityId, category, content, channel, photo });
 }
 
 /** A W3C date-time with a time zone → unix seconds; 400 otherwise. */

@@ -5,13 +5,15 @@ import type { Route } from "../router.js";
 
 /**
  * The frame of every page: skip link, header with the navigation and the language switch, the main
- * landmark, the footer. Later pages (officer console, complaints, funds, dashboards) add an entry to NAV.
+ * landmark, the footer. NAV lists residents' pages first, then the officers'.
  */
 const NAV: { page: Route["page"]; path: string; label: MessageKey }[] = [
   { page: "home", path: "/", label: "navHome" },
   { page: "verify", path: "/verify", label: "navVerify" },
-  { page: "officer", path: "/officer", label: "officer.nav" },
+  { page: "complaint-new", path: "/complaints/new", label: "complaints.nav" },
+  { page: "funds", path: "/funds", label: "funds.nav" },
   { page: "dashboard", path: "/dashboard", label: "dashboards.nav" },
+  { page: "officer", path: "/officer", label: "officer.nav" },
 ];
 
 export function Layout(props: { route: Route; devKeys: boolean; onLang: (lang: Lang) => void; children: ComponentChildren }) {

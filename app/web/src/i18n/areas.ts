@@ -1,9 +1,10 @@
-import * as dashboards from "./areas/dashboards.js";
-
 // The labels of each area of the app, one pair of catalogues per area in ./areas/<area>.ts, each exporting
 // `th` (which defines the keys) and `en` (typed by `AreaMessages<typeof th>`, so a missing key fails the
 // build). Keys start with the area's name (`officer.…`, `complaints.…`) so areas never clash.
 // One line per area here; the Thai and English catalogues (../th.ts, ../en.ts) spread these in.
+import * as complaints from "./areas/complaints.js";
+import * as dashboards from "./areas/dashboards.js";
+import * as funds from "./areas/funds.js";
 import * as officer from "./areas/officer.js";
 
 /** An area's English catalogue: exactly the keys of its Thai one. */
@@ -12,9 +13,13 @@ export type AreaMessages<Thai> = { [K in keyof Thai]: string };
 export const thAreas = {
   ...officer.th,
   ...dashboards.th,
+  ...complaints.th,
+  ...funds.th,
 };
 
 export const enAreas: AreaMessages<typeof thAreas> = {
   ...officer.en,
   ...dashboards.en,
+  ...complaints.en,
+  ...funds.en,
 };

@@ -1,0 +1,41 @@
+import { CATALOGUES, type I18n, type MessageKey } from "./i18n/index.js";
+
+/**
+ * Calls to the ledger's own API for the residents' pages. An error answer `{ error: { code } }` becomes
+ * an ApiError carrying the code, which the page says in the reader's language (see errorText).
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+  ) {
+    super(code);
+  }
+}
+
+export async function apiRequest<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers: { accept: "application/json", ...(init.headers ?? {}) } });
+  } catch {
+    throw new ApiError("NETWORK", 0);
+  }
+  const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
+  if (!response.ok) throw new ApiError(body?.error?.code ?? `HTTP_${response.status}`, response.status);
+  return body as T;
+}
+
+/** JSON in, JSON out. */
+export const postJson = <T>(path: string, body: unknown, headers: Record<string, string> = {}) =>
+  apiRequest<T>(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+/**
+ * An error code in the reader's language: `<area>.error.<CODE>` when the area's catalogue has it,
+ * else the area's generic sentence naming the code (so an officer on the phone can still look it up).
+ */
+export function errorText(i18n: I18n, area: "complaints" | "funds", error: unknown): string {
+  const code = error instanceof ApiError ? error.code : "NETWORK";
+  const key = `${area}.error.${code}`;
+  if (key in CATALOGUES[i18n.lang]) return i18n.t(key as MessageKey);
+  return i18n.t(`${area}.errorGeneric` as MessageKey, { code });
+}
