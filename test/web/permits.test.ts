@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "../app/support/service.js";
@@ -59,18 +60,36 @@ describe("a permit in a real browser: its page and its certificate", function ()
     const steps = await page.locator(".timeline li").allTextContents();
     expect(steps).to.have.length(view.trail.length);
     // The three decisions in order, each with its role, the officer's name and its transaction.
-    const decisions = ["Engineer by วิศวกร สมศักดิ์ (demo)", "Director of public works by ผู้อำนวยการกองช่าง สมชาย (demo)", "Mayor by นายกเทศมนตรี สมพร (demo)"].map((who) =>
+    const decisions = [
+      "Engineer (approved) by วิศวกร สมศักดิ์ (demo)",
+      "Director of public works (approved) by ผู้อำนวยการกองช่าง สมชาย (demo)",
+      "Mayor (approved) by นายกเทศมนตรี สมพร (demo)",
+    ].map((who) =>
       steps.findIndex((step) => step.startsWith(who)),
     );
     expect(decisions.every((index, i) => index > 0 && (i === 0 || index > decisions[i - 1])), steps.join(" | ")).to.equal(true);
     for (const [i, index] of decisions.entries()) expect(steps[index]).to.include(view.steps[i].txHash.slice(0, 10));
     expect(await page.locator(".clock").textContent()).to.match(/^Decided in 0(\.\d+)? days, within the 45 days of the Building Control Act\.$/);
     expect(await page.locator(".clock").getAttribute("data-within")).to.equal("true");
-    expect(await page.locator(".permit .facts").first().textContent()).to.include("Building permit").and.include("Parcel 1234, Mae Hia");
+    expect(await page.locator(".permit .facts").first().textContent()).to.include("Building permit").and.include("Parcel 1234, Mae Hia").and.include("Issued");
+    expect(steps[0]).to.match(/^Application filed/);
+    expect(steps.some((step) => step.startsWith("Permit issued"))).to.equal(true);
     await screenshot(page, "permit-page-en");
+
+    // The applicant downloads the certificate with the tracking code; a wrong code is refused.
+    const form = page.locator("form.certificate-download");
+    await form.getByLabel("Tracking code").fill("WRONG-CODE-0000");
+    await form.getByRole("button", { name: "Download the certificate (PDF)" }).click();
+    await form.getByText("That tracking code does not open this permit.").waitFor();
+    await form.getByLabel("Tracking code").fill(permit.trackingCode);
+    const [download] = await Promise.all([page.waitForEvent("download"), form.getByRole("button", { name: "Download the certificate (PDF)" }).click()]);
+    const downloaded = readFileSync(await download.path());
+    expect(Buffer.from(downloaded).equals(Buffer.from(firstCertificate))).to.equal(true);
     await page.getByRole("button", { name: "ไทย" }).click();
     expect(await page.locator(".clock").textContent()).to.include("ภายในกำหนด 45 วัน");
-    expect((await page.locator(".timeline li").allTextContents()).some((step) => step.startsWith("วิศวกร") && /25\d\d/.test(step))).to.equal(true);
+    const thaiSteps = await page.locator(".timeline li").allTextContents();
+    expect(thaiSteps.some((step) => step.startsWith("วิศวกร (อนุมัติ)") && /25\d\d/.test(step))).to.equal(true);
+    expect(thaiSteps[0]).to.match(/^ยื่นคำขอ/);
     await screenshot(page, "permit-page-th");
   });
 

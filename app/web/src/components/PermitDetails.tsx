@@ -1,6 +1,7 @@
 import { Fragment } from "preact";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import type { PermitModel } from "../verify/permitModel.js";
+import { CertificateDownload } from "./CertificateDownload.js";
 import { Message, Value } from "./Message.js";
 
 /** A value the API gives in both languages ({th, en}) or in one. */
@@ -20,6 +21,29 @@ function RoleName(props: { role: string }) {
 const shortHash = (hash: string) => `${hash.slice(0, 10)}…${hash.slice(-6)}`;
 
 /** The public record of a permit: fields, approval steps, the legal clock. Shows what the API gives. */
+/** PermitRegistry's states, in words. */
+const STATE_LABELS: Record<string, MessageKey> = {
+  Applied: "stateApplied",
+  UnderReview: "stateUnderReview",
+  Approved: "stateApproved",
+  Rejected: "stateRejected",
+  Issued: "stateIssued",
+  Revoked: "stateRevoked",
+};
+
+/** The API's trail steps (app/server/services/permits/trail.ts), in words. */
+const STEP_LABELS: Record<string, MessageKey> = {
+  applied: "stepApplied",
+  "documents-added": "stepDocumentsAdded",
+  completed: "stepCompleted",
+  decided: "stepDecided",
+  approved: "stepApproved",
+  rejected: "stepRejected",
+  issued: "stepIssued",
+  amended: "stepAmended",
+  revoked: "stepRevoked",
+};
+
 export function PermitDetails(props: { permit: PermitModel; headingLevel?: 2 | 3 }) {
   const { t, lang, date } = useI18n();
   const { permit } = props;
@@ -31,7 +55,7 @@ export function PermitDetails(props: { permit: PermitModel; headingLevel?: 2 | 3
     ["fieldType", localized(permit.type, lang)],
     ["fieldParcel", permit.parcel],
     ["fieldMunicipality", localized(permit.municipality, lang)],
-    ["fieldStatus", permit.status],
+    ["fieldStatus", permit.status && (permit.status in STATE_LABELS ? t(STATE_LABELS[permit.status]) : permit.status), permit.status !== undefined && permit.status in STATE_LABELS],
     ["fieldIssuedAt", permit.issuedAt && date(permit.issuedAt), true],
     ["fieldValidUntil", permit.validUntil && date(permit.validUntil), true],
   ];
@@ -60,7 +84,14 @@ export function PermitDetails(props: { permit: PermitModel; headingLevel?: 2 | 3
           {permit.trail.map((step, i) => (
             <li key={i}>
               <p class="timeline__what">
-                {step.role ? <RoleName role={step.role} /> : step.action && <Value>{step.action}</Value>}
+                {step.role ? (
+                  <RoleName role={step.role} />
+                ) : step.step && step.step in STEP_LABELS ? (
+                  t(STEP_LABELS[step.step])
+                ) : (
+                  step.action && <Value>{step.action}</Value>
+                )}
+                {(step.decision === "approve" || step.decision === "reject") && ` (${t(step.decision === "approve" ? "stepDecisionApprove" : "stepDecisionReject")})`}
                 {step.officer && (
                   <>
                     {" "}
@@ -119,6 +150,7 @@ export function PermitDetails(props: { permit: PermitModel; headingLevel?: 2 | 3
           </a>
         </p>
       )}
+      {!permit.certificateUrl && (permit.status === "Issued" || permit.status === "Revoked") && permit.number && <CertificateDownload number={permit.number} />}
     </section>
   );
 }

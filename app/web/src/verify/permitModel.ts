@@ -24,6 +24,10 @@ export interface PermitModel {
 }
 
 export interface TrailEntry {
+  /** What happened, as the API names it (applied, completed, decided, issued, …). */
+  step?: string;
+  /** A decided step's decision: approve or reject. */
+  decision?: string;
   role?: string;
   action?: string;
   officer?: string;
@@ -70,6 +74,8 @@ export function permitModelOf(answer: Record<string, any>, fallbackNumber: strin
     .filter((entry): entry is Record<string, unknown> => !!entry && typeof entry === "object")
     .map((e) => ({
       role: text(e.role) ?? text(e.roleName),
+      step: text(e.step),
+      decision: text(e.decision),
       action: text(e.action) ?? text(e.step) ?? text(e.event) ?? text(e.decision),
       officer: text(e.officerName) ?? text(e.officer) ?? text(e.by) ?? text(e.address),
       at: text(e.time) ?? text(e.at) ?? text(e.decidedAt) ?? text(e.timestamp),
@@ -93,7 +99,7 @@ export function permitModelOf(answer: Record<string, any>, fallbackNumber: strin
     number: text(p.number) ?? text(p.permitNumber) ?? fallbackNumber,
     type: localized(p.permitType) ?? localized(p.type),
     parcel: text(p.parcel) ?? text(p.area),
-    status: text(p.status),
+    status: text(p.status) ?? text(p.state),
     version,
     municipality: localized(p.municipality?.name) ?? localized(p.municipality),
     issuedAt: text(p.issuedAt),
