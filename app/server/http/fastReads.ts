@@ -16,6 +16,9 @@ import { parseSha256 } from "./validation.js";
  * the same security headers: they are taken from the app's own helmet middleware, its ETag function
  * and query parser, and test/app/fastReads.test.ts compares both paths' answers.
  */
+/** At most this many encoded answers are kept (about 2 KB each). */
+const ENCODED_MAX = 20_000;
+
 export function withFastReads(
   app: Express,
   deps: { verification: VerificationService; securityHeaders: RequestHandler; logger: Logger },
@@ -25,13 +28,27 @@ export function withFastReads(
   const fixedHeaders = headersSetBy(deps.securityHeaders);
   const logRequests = deps.logger.isLevelEnabled("info");
 
+  // The service keeps settled answers as the same string objects (VerificationService); their bytes and
+  // ETag are kept beside them, so a repeated answer costs neither an encoding nor a hash.
+  const encoded = new Map<string, { body: Buffer; etag: string }>();
+  const encode = (json: string) => {
+    let entry = encoded.get(json);
+    if (!entry) {
+      const body = Buffer.from(json, "utf8");
+      entry = { body, etag: etagOf(body) };
+      if (encoded.size >= ENCODED_MAX) encoded.delete(encoded.keys().next().value!);
+      encoded.set(json, entry);
+    }
+    return entry;
+  };
+
   const answer = (req: IncomingMessage, res: ServerResponse, status: number, json: string, started: number) => {
-    const body = Buffer.from(json, "utf8");
+    const { body, etag } = encode(json);
     const headers: OutgoingHttpHeaders = {
       ...fixedHeaders,
       "Content-Type": "application/json; charset=utf-8",
       "Content-Length": body.length,
-      ETag: etagOf(body),
+      ETag: etag,
     };
     res.writeHead(status, headers);
     res.end(body);
