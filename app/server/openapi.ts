@@ -37,38 +37,26 @@ const json = (schemaRef: string, description: string) => ({
   description,
   content: { "application/json": { schema: { $ref: `#/components/schemas/${schemaRef}` } } },
 });
+/** A multipart upload: `file` (one, or an array for a bulk upload) and the optional `meta`. */
+const multipartUpload = (file: object, metaDescription: string) => ({
+  required: true,
+  content: {
+    "multipart/form-data": {
+      schema: {
+        type: "object",
+        required: ["file"],
+        properties: {
+          file,
+          meta: { type: "string", description: metaDescription, contentMediaType: "application/json" },
+        },
+      },
+    },
+  },
+});
+const binary = { type: "string", format: "binary" };
+const upload = multipartUpload(binary, "JSON of DocumentMeta");
 /** Several files in the repeated field `file` (POST /api/documents/batch). */
-const bulkUpload = {
-  required: true,
-  content: {
-    "multipart/form-data": {
-      schema: {
-        type: "object",
-        required: ["file"],
-        properties: {
-          file: { type: "array", items: { type: "string", format: "binary" }, maxItems: 1000 },
-          meta: { type: "string", description: "JSON of DocumentMeta, for every file", contentMediaType: "application/json" },
-        },
-      },
-    },
-  },
-};
-
-const upload = {
-  required: true,
-  content: {
-    "multipart/form-data": {
-      schema: {
-        type: "object",
-        required: ["file"],
-        properties: {
-          file: { type: "string", format: "binary" },
-          meta: { type: "string", description: "JSON of DocumentMeta", contentMediaType: "application/json" },
-        },
-      },
-    },
-  },
-};
+const bulkUpload = multipartUpload({ type: "array", items: binary, maxItems: 1000 }, "JSON of DocumentMeta, for every file");
 
 // Civic funds (docs/funds.md): officer routes need the session cookie; a treasurer action is a pair —
 // `…/transaction` answers the unsigned {to, data} for the officer's own wallet, the route without it
