@@ -1,5 +1,5 @@
 import type { OfficerTransactionInput, UnsignedTransaction } from "../wallet/types.js";
-import { api, ApiError } from "./api.js";
+import { api } from "./api.js";
 
 /**
  * The complaint officer's side of the API (docs/complaints.md, "Officers"): the municipality's
@@ -82,19 +82,6 @@ export type ComplaintAction = "acknowledge" | "start" | "resolve" | "close";
 
 const complaintPath = (id: string) => `/api/complaints/${encodeURIComponent(id)}`;
 
-/** A multipart POST (the resolve evidence), with the same error handling as `api`. */
-async function postForm<T>(path: string, form: FormData): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, { method: "POST", credentials: "same-origin", headers: { accept: "application/json" }, body: form });
-  } catch (error) {
-    throw new ApiError(0, "NETWORK", String(error));
-  }
-  const answer = (await response.json().catch(() => null)) as any;
-  if (!response.ok) throw new ApiError(response.status, answer?.error?.code ?? `HTTP_${response.status}`, answer?.error?.message ?? response.statusText);
-  return answer as T;
-}
-
 export const complaintsApi = {
   list: (municipalityId: number, filter: { status?: string; category?: string }) => {
     const query = new URLSearchParams({ municipality: String(municipalityId), pageSize: "500" });
@@ -115,7 +102,7 @@ export const complaintsApi = {
     const form = new FormData();
     for (const [name, value] of Object.entries(input)) form.append(name, value);
     form.append("file", evidence, evidence.name);
-    return postForm<{ txHash: string; details: ComplaintDetails }>(path, form);
+    return api<{ txHash: string; details: ComplaintDetails }>("POST", path, form);
   },
 };
 
