@@ -79,6 +79,7 @@ export const ERRORS = {
   TX_WRONG_COMPLAINT: { status: 400, message: "The transaction is for another complaint or carries other values than this request." },
   COMPLAINT_PHOTO_INVALID: { status: 400, message: "The photo must be a non-empty image (JPEG, PNG, WebP, GIF or HEIC)." },
   EVIDENCE_MISMATCH: { status: 400, message: "The evidence file's SHA-256 is not the evidenceHash of the transaction." },
+  COMPLAINT_ATTACHMENT_NOT_FOUND: { status: 404, message: "The complaint has no attachment with that SHA-256." },
   ENGINE_UNAVAILABLE: { status: 503, message: "An engine of the ledger is not available." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -330,6 +330,13 @@ export function openApiDocument(version: string) {
       "/api/complaints/{id}": {
         get: { summary: "Officer: a complaint with its unsealed content", parameters: [complaintIdParam], responses: { "200": { description: "ComplaintDetails" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "COMPLAINT_NOT_FOUND") } },
       },
+      "/api/complaints/{id}/attachments/{sha256}": {
+        get: {
+          summary: "Officer (COMPLAINT_OFFICER of its municipality): a sealed attachment of the complaint, opened (the resolve evidence, a reopen reason)",
+          parameters: [complaintIdParam, { name: "sha256", in: "path", required: true, schema: hex32 }],
+          responses: { "200": { description: "the file, as an attachment" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "COMPLAINT_NOT_FOUND", "COMPLAINT_ATTACHMENT_NOT_FOUND") },
+        },
+      },
       "/api/complaints/{id}/actions/{action}/call": {
         get: {
           summary: "Officer: the {to, data} to sign for acknowledge, start, resolve (evidenceHash) or close (outcome, reasonCode, duplicateOf)",

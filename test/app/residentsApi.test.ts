@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { isSealed } from "../../app/server/privacy/vault.js";
-import { ApiClient } from "./support/officerClient.js";
+import { ApiClient, OfficerClient } from "./support/officerClient.js";
 import { cleanUp, startService, tempDataDir, type RunningService } from "./support/service.js";
 
 const sha256Of = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
@@ -58,6 +58,12 @@ describe("the API behind the residents' pages", function () {
     const attachment = tracked.attachments.find((a: { kind: string }) => a.kind === "photo");
     expect(attachment).to.include({ sha256: sha256Of(photo), filename: "drain.jpg", mediaType: "image/jpeg", txHash: filed.body.txHash });
     expect(isSealed(new Uint8Array(await (await fetch(`${service.url}/ipfs/${attachment.cid}`)).arrayBuffer()))).to.equal(true);
+    // The municipality's complaint officer opens the photo as it was filed.
+    const officer = OfficerClient.demo(service.url, "complaintOfficer", service.rpcUrl);
+    await officer.signIn();
+    const opened = await fetch(`${service.url}/api/complaints/${filed.body.complaintId}/attachments/${sha256Of(photo)}`, { headers: { cookie: officer.cookie! } });
+    expect(opened.status).to.equal(200);
+    expect(Buffer.from(await opened.arrayBuffer()).equals(Buffer.from(photo))).to.equal(true);
 
     const notAnImage = new FormData();
     for (const [name, value] of Object.entries({ municipalityId: "1", service_code: "DRAINAGE", address_string: "Soi 5" })) notAnImage.append(name, value);

@@ -6,6 +6,7 @@ import { devAccounts, type DevRole } from "../../app/server/chain/devAccounts.js
 import { ApiClient, OfficerClient } from "../app/support/officerClient.js";
 import { cleanUp, startService, tempDataDir, type RunningService } from "../app/support/service.js";
 import { buildWebApp, launchChromium, screenshot, visibleLabels } from "./browser.js";
+import { signInWithKeystore as signIn } from "./officerSignIn.js";
 
 /**
  * The officer console (/officer) in Debian's chromium, against the service as `npm start` runs it (real
@@ -37,23 +38,9 @@ describe("the officer console in a real browser", function () {
     await page.locator("#wallet-title").waitFor();
   }
 
-  /** Imports a keystore file in the browser, locks it, unlocks it with the passphrase and signs in. */
-  async function signInWithKeystore(role: DevRole): Promise<void> {
-    await openConsole();
-    const form = page.getByTestId("import-form");
-    await form.locator('input[type="file"]').setInputFiles({ name: `${role}.json`, mimeType: "application/json", buffer: Buffer.from(keystores.get(role)!) });
-    await form.getByLabel("Passphrase").fill(PASSPHRASE);
-    await form.getByRole("button", { name: "Import" }).click();
-    await page.getByTestId("wallet-unlocked").waitFor({ timeout: 120_000 });
-    await page.getByRole("button", { name: "Lock the key" }).click();
-    const unlock = page.getByTestId("unlock-form");
-    await unlock.getByLabel("Passphrase").fill(PASSPHRASE);
-    await unlock.getByRole("button", { name: "Unlock" }).click();
-    await page.getByTestId("wallet-unlocked").waitFor({ timeout: 120_000 });
-    expect(await page.getByTestId("wallet-unlocked").textContent()).to.include(account(role).address);
-    await page.getByRole("button", { name: "Sign in with a signature" }).click();
-    await page.getByTestId("session").waitFor();
-  }
+  /** Imports the role's keystore file in the browser, locks it, unlocks it with the passphrase and signs in. */
+  const signInWithKeystore = (role: DevRole) =>
+    signIn(page, `${service.url}/officer?lang=en`, { keystore: keystores.get(role)!, address: account(role).address, passphrase: PASSPHRASE, name: role });
 
   /** Opens the permit from the queue and signs an approval of its current step. */
   async function approveInBrowser(): Promise<void> {

@@ -4,7 +4,7 @@ import { officerOf, requireOfficer } from "../auth/middleware.js";
 import { toChainAppError } from "../chain/chainErrors.js";
 import { AppError } from "../errors.js";
 import { categoryHashOf, statusNumber } from "../services/complaints/catalogue.js";
-import { complaintDetails } from "../services/complaints/details.js";
+import { complaintDetails, openAttachment } from "../services/complaints/details.js";
 import type { FiledPhoto } from "../services/complaints/filing.js";
 import { filingForm } from "../services/complaints/filingForm.js";
 import { Open311Jurisdictions } from "../services/complaints/jurisdictions.js";
@@ -99,6 +99,22 @@ export function complaintRoutes(ctx: WorkflowContext): Router {
   router.get("/api/complaints/:id", officerOnly, async (req, res) => {
     const complaint = await complaintForOfficer(ctx, officerOf(res).address, String(req.params.id));
     res.set("cache-control", "no-store").json(await complaintDetails(ctx, complaint));
+  });
+
+  // A sealed file of the complaint (the officer's evidence, a reopen reason), opened for its officers only.
+  router.get("/api/complaints/:id/attachments/:sha256", officerOnly, async (req, res) => {
+    const complaint = await complaintForOfficer(ctx, officerOf(res).address, String(req.params.id));
+    const sha256 = String(req.params.sha256);
+    if (!/^0x[0-9a-fA-F]{64}$/.test(sha256)) throw new AppError("COMPLAINT_ATTACHMENT_NOT_FOUND");
+    const file = await openAttachment(ctx, complaint.complaintId, sha256);
+    const filename = (file.filename ?? `${sha256.slice(2, 14)}.bin`).replace(/[^\w.\- ]/g, "_");
+    res
+      .set("cache-control", "no-store")
+      .set("x-content-type-options", "nosniff")
+      .set("content-disposition", `attachment; filename="${filename}"`)
+      // The uploader chose the media type: only harmless ones are passed on (never HTML on our origin).
+      .type(file.mediaType && /^(image\/(png|jpeg|gif|webp)|application\/pdf|text\/plain)$/.test(file.mediaType) ? file.mediaType : "application/octet-stream")
+      .send(Buffer.from(file.bytes));
   });
 
   router.get("/api/complaints/:id/actions/:action/call", officerOnly, async (req, res) => {

@@ -1,3 +1,5 @@
+import { readAll } from "../../ipfs/readAll.js";
+import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { contentHashOf, readBundle, type ComplaintContent } from "./filing.js";
 import { ComplaintQueries, type ComplaintRecord, type StatusNote } from "./queries.js";
@@ -52,4 +54,20 @@ export function saveAttachment(ctx: WorkflowContext, complaintId: string, txHash
       "INSERT OR REPLACE INTO complaint_attachments (complaint_id, tx_hash, kind, sha256, cid, filename, media_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .run(complaintId, txHash, attachment.kind, attachment.sha256, attachment.cid, attachment.filename, attachment.mediaType, Date.now());
+}
+
+/** The vault context each kind of attachment was sealed with (officer.ts, resident.ts, filing.ts). */
+const SEAL_CONTEXTS: Record<string, string> = { evidence: "complaint-evidence", reopen_reason: "complaint-reason", photo: "complaint-photo" };
+
+/**
+ * One sealed attachment of a complaint, opened: for the people `complaintDetails` is for (the caller
+ * checks who asks). `sha256` is the attachment's as listed in the details.
+ */
+export async function openAttachment(ctx: WorkflowContext, complaintId: string, sha256: string): Promise<{ bytes: Uint8Array; filename: string | null; mediaType: string | null }> {
+  const row = ctx.db
+    .prepare("SELECT kind, cid, filename, media_type FROM complaint_attachments WHERE complaint_id = ? AND sha256 = ? ORDER BY created_at LIMIT 1")
+    .get(complaintId, sha256.toLowerCase()) as { kind: string; cid: string; filename: string | null; media_type: string | null } | undefined;
+  const context = row && SEAL_CONTEXTS[row.kind];
+  if (!row || !context) throw new AppError("COMPLAINT_ATTACHMENT_NOT_FOUND");
+  return { bytes: ctx.vault.open(await readAll(ctx.ipfs, row.cid), context), filename: row.filename, mediaType: row.media_type };
 }

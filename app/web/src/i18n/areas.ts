@@ -6,6 +6,7 @@ import * as complaints from "./areas/complaints.js";
 import * as dashboards from "./areas/dashboards.js";
 import * as funds from "./areas/funds.js";
 import * as officer from "./areas/officer.js";
+import * as officerComplaints from "./areas/officerComplaints.js";
 
 /** An area's English catalogue: exactly the keys of its Thai one. */
 export type AreaMessages<Thai> = { [K in keyof Thai]: string };
@@ -15,6 +16,7 @@ export const thAreas = {
   ...dashboards.th,
   ...complaints.th,
   ...funds.th,
+  ...officerComplaints.th,
 };
 
 export const enAreas: AreaMessages<typeof thAreas> = {
@@ -22,4 +24,5 @@ export const enAreas: AreaMessages<typeof thAreas> = {
   ...dashboards.en,
   ...complaints.en,
   ...funds.en,
+  ...officerComplaints.en,
 };

@@ -22,8 +22,9 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
     response = await fetch(path, {
       method,
       credentials: "same-origin",
-      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // A FormData body (a file upload) goes as multipart, with the boundary the browser writes.
+      headers: { accept: "application/json", ...(body === undefined || body instanceof FormData ? {} : { "content-type": "application/json" }) },
+      body: body === undefined || body instanceof FormData ? body : JSON.stringify(body),
     });
   } catch (error) {
     throw new ApiError(0, "NETWORK", String(error));

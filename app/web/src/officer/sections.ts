@@ -2,6 +2,7 @@ import type { FunctionComponent } from "preact";
 import type { MessageKey } from "../i18n/index.js";
 import type { LedgerSigner } from "../wallet/types.js";
 import type { OfficerSession } from "./api.js";
+import { ComplaintsSection } from "./ComplaintsSection.js";
 import { PermitsSection } from "./PermitsSection.js";
 import type { Report } from "./status.js";
 
@@ -18,4 +19,5 @@ export interface SectionProps {
  */
 export const SECTIONS: { id: string; label: MessageKey; component: FunctionComponent<SectionProps> }[] = [
   { id: "permits", label: "officer.tabPermits", component: PermitsSection },
+  { id: "complaints", label: "officerComplaints.tab", component: ComplaintsSection },
 ];

@@ -4,7 +4,11 @@ import { CATALOGUES, useI18n, type I18n, type MessageKey } from "../i18n/index.j
  * The console's one status line (an aria-live region): what is being done, what was done, or what
  * failed, by the error's code (an API error or a wallet's) in the user's language.
  */
-export type Status = { kind: "busy" | "ok"; key: MessageKey; values?: Record<string, string | number> } | { kind: "error"; error: unknown } | null;
+export type Status =
+  | { kind: "busy" | "ok"; key: MessageKey; values?: Record<string, string | number> }
+  // `area`: a section's catalogue area whose `<area>.error.<CODE>` says the error in its own words first.
+  | { kind: "error"; error: unknown; area?: string }
+  | null;
 export type Report = (status: Status) => void;
 
 export function codeOf(error: unknown): string {
@@ -12,9 +16,10 @@ export function codeOf(error: unknown): string {
   return typeof code === "string" ? code : "UNEXPECTED";
 }
 
-export function errorText(t: I18n["t"], error: unknown): string {
-  const key = `officer.error.${codeOf(error)}`;
-  return key in CATALOGUES.th ? t(key as MessageKey) : t("officer.errorOther");
+export function errorText(t: I18n["t"], error: unknown, area?: string): string {
+  const keys = [...(area ? [`${area}.error.${codeOf(error)}`] : []), `officer.error.${codeOf(error)}`];
+  const key = keys.find((k) => k in CATALOGUES.th);
+  return key ? t(key as MessageKey) : t("officer.errorOther");
 }
 
 export function StatusLine(props: { status: Status }) {
@@ -24,7 +29,7 @@ export function StatusLine(props: { status: Status }) {
     <div class="officer-status" role="status" aria-live="polite" data-testid="officer-status" data-kind={status?.kind ?? "none"}>
       {status?.kind === "error" && (
         <p class="officer-status__error">
-          <strong>{t("officer.errorTitle")}:</strong> {errorText(t, status.error)}{" "}
+          <strong>{t("officer.errorTitle")}:</strong> {errorText(t, status.error, status.area)}{" "}
           <span class="officer-status__code">
             ({t("officer.errorCode", { code: codeOf(status.error) })})
           </span>
