@@ -54,6 +54,7 @@ export const ERRORS = {
   FUNDS_RECEIPT_INVALID: { status: 400, message: "That is not a pledge receipt this ledger reads." },
   // Permits (routes/permits.ts)
   PERMIT_NOT_FOUND: { status: 404, message: "No permit with that number." },
+  PERMIT_FILE_NOT_FOUND: { status: 404, message: "The permit's application has no file with that SHA-256." },
   PERMIT_TYPE_UNKNOWN: { status: 400, message: "That permit type is not open for applications in the municipality." },
   PERMIT_WRONG_STATE: { status: 409, message: "The permit is not in a state that allows this." },
   PERMIT_STEP_NOT_CURRENT: { status: 409, message: "That step is not the one awaiting a decision." },

@@ -152,6 +152,20 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     expect(errorOf(await treasurer.get(path))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
     // A tracking code, when given, is what counts, even for a signed-in officer.
     expect(errorOf(await engineer.get(path, { "x-tracking-code": "0000-0000-0000-0000" }))).to.deep.equal({ status: 403, code: "PERMIT_TRACKING_CODE_INVALID" });
+
+    // Each document, opened from its sealed copy, as the applicant uploaded it: for the same people.
+    const plans = `Plans of the house of ${APPLICANT.name}`;
+    const file = `/api/permits/${number}/files/${sha256(plans)}`;
+    const opened = await engineer.get(file);
+    expect(opened.status).to.equal(200);
+    expect(opened.body).to.equal(plans);
+    expect(opened.headers.get("content-type")).to.match(/^text\/plain/);
+    expect(opened.headers.get("content-disposition")).to.equal('attachment; filename="plans.txt"');
+    expect(opened.headers.get("cache-control")).to.equal("no-store");
+    expect((await resident.get(file, { "x-tracking-code": trackingCode })).body).to.equal(plans);
+    expect(errorOf(await treasurer.get(file))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    expect(errorOf(await resident.get(file))).to.deep.equal({ status: 403, code: "PERMIT_TRACKING_CODE_INVALID" });
+    expect(errorOf(await engineer.get(`/api/permits/${number}/files/${sha256("never uploaded")}`))).to.deep.equal({ status: 404, code: "PERMIT_FILE_NOT_FOUND" });
   });
 
   it("serves each step's typed data and relays only the signed-in officer's own, fresh signature for this contract", async () => {

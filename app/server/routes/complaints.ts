@@ -3,6 +3,7 @@ import multer from "multer";
 import { officerOf, requireOfficer } from "../auth/middleware.js";
 import { toChainAppError } from "../chain/chainErrors.js";
 import { AppError } from "../errors.js";
+import { sendPrivateFile } from "../http/privateFile.js";
 import { categoryHashOf, statusNumber } from "../services/complaints/catalogue.js";
 import { complaintDetails, openAttachment } from "../services/complaints/details.js";
 import type { FiledPhoto } from "../services/complaints/filing.js";
@@ -106,15 +107,7 @@ export function complaintRoutes(ctx: WorkflowContext): Router {
     const complaint = await complaintForOfficer(ctx, officerOf(res).address, String(req.params.id));
     const sha256 = String(req.params.sha256);
     if (!/^0x[0-9a-fA-F]{64}$/.test(sha256)) throw new AppError("COMPLAINT_ATTACHMENT_NOT_FOUND");
-    const file = await openAttachment(ctx, complaint.complaintId, sha256);
-    const filename = (file.filename ?? `${sha256.slice(2, 14)}.bin`).replace(/[^\w.\- ]/g, "_");
-    res
-      .set("cache-control", "no-store")
-      .set("x-content-type-options", "nosniff")
-      .set("content-disposition", `attachment; filename="${filename}"`)
-      // The uploader chose the media type: only harmless ones are passed on (never HTML on our origin).
-      .type(file.mediaType && /^(image\/(png|jpeg|gif|webp)|application\/pdf|text\/plain)$/.test(file.mediaType) ? file.mediaType : "application/octet-stream")
-      .send(Buffer.from(file.bytes));
+    sendPrivateFile(res, { ...(await openAttachment(ctx, complaint.complaintId, sha256)), sha256 });
   });
 
   router.get("/api/complaints/:id/actions/:action/call", officerOnly, async (req, res) => {

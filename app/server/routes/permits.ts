@@ -3,7 +3,16 @@ import multer from "multer";
 import { officerOf, requireOfficer, sessionToken } from "../auth/middleware.js";
 import { ROLE_NAMES, type RoleName } from "../../shared/roles.js";
 import { AppError } from "../errors.js";
-import { addDocuments, applyForPermit, openApplicant, parseApplication, requireTrackingCode, type UploadedDocument } from "../services/permits/applications.js";
+import { sendPrivateFile } from "../http/privateFile.js";
+import {
+  addDocuments,
+  applyForPermit,
+  openApplicant,
+  openPermitFile,
+  parseApplication,
+  requireTrackingCode,
+  type UploadedDocument,
+} from "../services/permits/applications.js";
 import {
   certificatePdf,
   draftAmendment,
@@ -102,6 +111,17 @@ export function permitRoutes(ctx: WorkflowContext): Router {
     const view = await publicPermitView(ctx, store, number(req));
     const application = await privateReader(req, view);
     res.set("cache-control", "no-store").json(privatePermitView(view, application, await openApplicant(ctx, application), store));
+  });
+
+  // A document of the application (sealed on IPFS), for the applicant (tracking code) and the officers
+  // who review the permit, as /private decides.
+  router.get("/api/permits/:number/files/:sha256", async (req, res) => {
+    const view = await publicPermitView(ctx, store, number(req));
+    const application = await privateReader(req, view);
+    const sha256 = String(req.params.sha256).toLowerCase();
+    const file = store.files(application.permitId).find((f) => f.sha256 === sha256);
+    if (!file) throw new AppError("PERMIT_FILE_NOT_FOUND");
+    sendPrivateFile(res, { bytes: await openPermitFile(ctx, file), filename: file.name, mediaType: file.mediaType, sha256 });
   });
 
   router.get("/api/permits/:number/certificate.pdf", async (req, res) => {

@@ -7,7 +7,7 @@ import { newTrackingCode, normalizeTrackingCode, randomSalt, saltedHash, trackin
 import type { WorkflowContext } from "../../workflows/context.js";
 import { permitTypeLabel } from "./catalog.js";
 import { permitIdOf, readMunicipality, readPermit, requireState, sha256Hex } from "./ledgerReads.js";
-import type { ApplicationRow, PermitStore } from "./store.js";
+import type { ApplicationRow, PermitFile, PermitStore } from "./store.js";
 
 /**
  * A resident's application: public fields in clear, personal fields and documents sealed before IPFS,
@@ -170,6 +170,12 @@ export function requireTrackingCode(store: PermitStore, number: string, code: st
   const expected = Buffer.from(application.trackingHash);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError("PERMIT_TRACKING_CODE_INVALID");
   return application;
+}
+
+/** A file of the application as it was uploaded: sealed ones opened, the public application as it is. */
+export async function openPermitFile(ctx: WorkflowContext, file: PermitFile): Promise<Uint8Array> {
+  const stored = await readAll(ctx.ipfs, file.cid);
+  return file.kind === "public-application" ? stored : ctx.vault.open(stored, VAULT_CONTEXT[file.kind]);
 }
 
 export async function openApplicant(ctx: WorkflowContext, application: ApplicationRow): Promise<Applicant> {
