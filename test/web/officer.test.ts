@@ -6,6 +6,7 @@ import { devAccounts, type DevRole } from "../../app/server/chain/devAccounts.js
 import { ApiClient, OfficerClient } from "../app/support/officerClient.js";
 import { cleanUp, startService, tempDataDir, type RunningService } from "../app/support/service.js";
 import { buildWebApp, launchChromium, screenshot, visibleLabels } from "./browser.js";
+import { importKey, signIn } from "./keystoreSteps.js";
 
 /**
  * The officer console (/officer) in Debian's chromium, against the service as `npm start` runs it (real
@@ -40,19 +41,14 @@ describe("the officer console in a real browser", function () {
   /** Imports a keystore file in the browser, locks it, unlocks it with the passphrase and signs in. */
   async function signInWithKeystore(role: DevRole): Promise<void> {
     await openConsole();
-    const form = page.getByTestId("import-form");
-    await form.locator('input[type="file"]').setInputFiles({ name: `${role}.json`, mimeType: "application/json", buffer: Buffer.from(keystores.get(role)!) });
-    await form.getByLabel("Passphrase").fill(PASSPHRASE);
-    await form.getByRole("button", { name: "Import" }).click();
-    await page.getByTestId("wallet-unlocked").waitFor({ timeout: 120_000 });
+    await importKey(page, { file: keystores.get(role)! }, PASSPHRASE);
     await page.getByRole("button", { name: "Lock the key" }).click();
     const unlock = page.getByTestId("unlock-form");
     await unlock.getByLabel("Passphrase").fill(PASSPHRASE);
     await unlock.getByRole("button", { name: "Unlock" }).click();
     await page.getByTestId("wallet-unlocked").waitFor({ timeout: 120_000 });
     expect(await page.getByTestId("wallet-unlocked").textContent()).to.include(account(role).address);
-    await page.getByRole("button", { name: "Sign in with a signature" }).click();
-    await page.getByTestId("session").waitFor();
+    await signIn(page);
   }
 
   /** Opens the permit from the queue and signs an approval of its current step. */
@@ -155,11 +151,7 @@ describe("the officer console in a real browser", function () {
   it("tells an account without any officer role that it has none", async () => {
     await openConsole();
     const stranger = Wallet.createRandom();
-    const form = page.getByTestId("import-form");
-    await form.getByLabel("or paste the key's JSON").fill(stranger.privateKey);
-    await form.getByLabel("Passphrase").fill(PASSPHRASE);
-    await form.getByRole("button", { name: "Import" }).click();
-    await page.getByTestId("wallet-unlocked").waitFor({ timeout: 120_000 });
+    await importKey(page, { privateKey: stranger.privateKey }, PASSPHRASE);
     // The private key was kept only encrypted.
     const kept = await page.evaluate(() => localStorage.getItem("ledger.keystore"));
     expect(kept).to.not.include(stranger.privateKey.slice(2));

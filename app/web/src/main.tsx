@@ -15,8 +15,9 @@ import { chainOf } from "./verify/ledgerApi.js";
 
 // Pages with heavy code of their own (ethers' Wallet and scrypt) come in their own chunks, on demand.
 const OfficerPage = lazy(() => import("./pages/Officer.js"));
+const FundPledgePage = lazy(() => import("./pages/FundPledge.js"));
 
-const PAGE_TITLE: Record<string, MessageKey> = { home: "navHome", verify: "navVerify", permit: "permitTitle", "not-found": "notFoundTitle", officer: "officer.title" };
+const PAGE_TITLE: Record<string, MessageKey> = { home: "navHome", verify: "navVerify", permit: "permitTitle", "not-found": "notFoundTitle", officer: "officer.title", "fund-pledge": "treasury.pledgePageTitle" };
 
 function App() {
   const url = useLocation();
@@ -53,6 +54,7 @@ function App() {
         {route.page === "permit" && <PermitPage number={route.number} />}
         {route.page === "not-found" && <NotFoundPage />}
         <Suspense fallback={<p>{i18n.t("loading")}</p>}>{route.page === "officer" && <OfficerPage />}</Suspense>
+        <Suspense fallback={<p>{i18n.t("loading")}</p>}>{route.page === "fund-pledge" && <FundPledgePage campaignId={route.campaignId} />}</Suspense>
       </Layout>
     </I18nContext.Provider>
   );

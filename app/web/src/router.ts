@@ -9,6 +9,7 @@ export type Route =
   | { page: "verify" }
   | { page: "permit"; number: string }
   | { page: "officer" }
+  | { page: "fund-pledge"; campaignId: number }
   | { page: "not-found" };
 
 export function routeOf(pathname: string): Route {
@@ -16,6 +17,8 @@ export function routeOf(pathname: string): Route {
   if (path === "/") return { page: "home" };
   if (path === "/verify") return { page: "verify" };
   if (path === "/officer") return { page: "officer" };
+  const pledge = path.match(/^\/funds\/([1-9][0-9]{0,15})\/pledge$/);
+  if (pledge) return { page: "fund-pledge", campaignId: Number(pledge[1]) };
   const permit = path.match(/^\/permits\/([^/]+)$/);
   if (permit) return { page: "permit", number: decodeURIComponent(permit[1]) };
   return { page: "not-found" };

@@ -3,14 +3,17 @@
 // build). Keys start with the area's name (`officer.…`, `complaints.…`) so areas never clash.
 // One line per area here; the Thai and English catalogues (../th.ts, ../en.ts) spread these in.
 import * as officer from "./areas/officer.js";
+import * as treasury from "./areas/treasury.js";
 
 /** An area's English catalogue: exactly the keys of its Thai one. */
 export type AreaMessages<Thai> = { [K in keyof Thai]: string };
 
 export const thAreas = {
   ...officer.th,
+  ...treasury.th,
 };
 
 export const enAreas: AreaMessages<typeof thAreas> = {
   ...officer.en,
+  ...treasury.en,
 };

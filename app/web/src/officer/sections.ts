@@ -3,6 +3,7 @@ import type { MessageKey } from "../i18n/index.js";
 import type { LedgerSigner } from "../wallet/types.js";
 import type { OfficerSession } from "./api.js";
 import { PermitsSection } from "./PermitsSection.js";
+import { TreasurySection } from "../treasury/TreasurySection.js";
 import type { Report } from "./status.js";
 
 /** What each section of the console gets: the unlocked key (null while locked), the session, the status line. */
@@ -18,4 +19,5 @@ export interface SectionProps {
  */
 export const SECTIONS: { id: string; label: MessageKey; component: FunctionComponent<SectionProps> }[] = [
   { id: "permits", label: "officer.tabPermits", component: PermitsSection },
+  { id: "treasury", label: "treasury.tab", component: TreasurySection },
 ];

@@ -12,9 +12,11 @@ export function codeOf(error: unknown): string {
   return typeof code === "string" ? code : "UNEXPECTED";
 }
 
+/** The code's sentence: the console's own (`officer.error.CODE`), else an area's (`<area>.error.CODE`). */
 export function errorText(t: I18n["t"], error: unknown): string {
-  const key = `officer.error.${codeOf(error)}`;
-  return key in CATALOGUES.th ? t(key as MessageKey) : t("officer.errorOther");
+  const suffix = `.error.${codeOf(error)}`;
+  const key = `officer${suffix}` in CATALOGUES.th ? `officer${suffix}` : Object.keys(CATALOGUES.th).find((k) => k.endsWith(suffix));
+  return key ? t(key as MessageKey) : t("officer.errorOther");
 }
 
 export function StatusLine(props: { status: Status }) {
