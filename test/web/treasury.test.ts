@@ -76,18 +76,21 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     cleanUp(dataDir);
   });
 
-  it("lets the demo treasurer create and open a campaign, record a cash pledge and hand over a receipt that verifies on the chain", async () => {
+  /** The demo treasurer's key, imported as an encrypted keystore file; signed in; the Treasury tab open. */
+  async function treasuryTab(): Promise<void> {
     await page.goto(`${service.url}/officer?lang=en`);
     await page.locator("#wallet-title").waitFor();
     await importKey(page, { file: await new Wallet(account("treasurer").privateKey).encrypt(PASSPHRASE) }, PASSPHRASE);
     await signIn(page);
     await page.getByRole("tab", { name: "Treasury" }).click();
-    await page.getByText("No campaign yet.").waitFor();
+    await page.getByTestId("campaigns").or(page.getByText("No campaign yet.")).waitFor();
+  }
 
-    // A new campaign: two milestones, the goal their sum (5,000.00 THBT = 500000 satang).
+  /** Fills the new-campaign form (two milestones: 3,000 + 2,000 THBT) and signs; answers the new campaign's id. */
+  async function createCampaign(title: string): Promise<number> {
     await page.getByText("New campaign").click();
     const form = page.getByTestId("campaign-form");
-    await form.getByLabel("Title").fill(TITLE);
+    await form.getByLabel("Title").fill(title);
     await form.getByLabel("Description").fill("A shaded playground next to the temple school, built by the municipality.");
     await form.getByLabel("Beneficiary account").fill(Wallet.createRandom().address);
     await form.getByLabel("Pledges close at").fill(`${new Date().getFullYear() + 1}-06-30T17:00`);
@@ -97,11 +100,16 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     await form.getByLabel("Milestone 2: amount").fill("2000");
     await form.getByLabel("Milestone 2: pays for").fill("Play equipment");
     expect(await page.getByTestId("goal").textContent()).to.include("5,000.00");
-    await screenshot(page, "treasury-new-campaign");
     await form.getByRole("button", { name: "Create and sign" }).click();
     await page.locator('[data-testid=campaign][data-phase="Draft"]').waitFor({ timeout: 120_000 });
-    campaignId = Number(await page.getByTestId("campaign").getAttribute("data-campaign-id"));
-    expect(await page.locator("#campaign-title").textContent()).to.equal(TITLE);
+    expect(await page.locator("#campaign-title").textContent()).to.equal(title);
+    return Number(await page.getByTestId("campaign").getAttribute("data-campaign-id"));
+  }
+
+  it("lets the demo treasurer create and open a campaign, record a cash pledge and hand over a receipt that verifies on the chain", async () => {
+    await treasuryTab();
+    await page.getByText("No campaign yet.").waitFor();
+    campaignId = await createCampaign(TITLE);
 
     const draft = await campaignView();
     expect(draft).to.include({ phase: "Draft", goal: "500000", municipalityId: 1 });
@@ -178,5 +186,42 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     await page.setViewportSize({ width: 360, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(360);
     await screenshot(page, "treasury-pledge-th-phone");
+  });
+
+  it("cancels a draft with a public reason, and pays a succeeded campaign's first milestone against an evidence file", async () => {
+    // The rest of the goal from the resident's wallet in Node, through the same pledge-transactions route.
+    const resident = new Wallet(account("resident").privateKey, rpcProvider(service.rpcUrl));
+    const rest = (500000n - BigInt((await campaignView()).pledged)).toString();
+    const calls = (await api().get(`/api/funds/campaigns/${campaignId}/pledge-transactions?amount=${rest}`)).body;
+    for (const call of [calls.approve, calls.pledge]) await (await resident.sendTransaction({ to: call.to, data: call.data })).wait();
+
+    await treasuryTab();
+    await page.locator(`[data-testid=campaigns] tr[data-campaign-id="${campaignId}"]`).getByText(TITLE).waitFor();
+    const draftId = await createCampaign("Canal clean-up boats");
+    await page.getByTestId("cancel-form").getByLabel("Reason (public)").fill("The province pays for the boats.");
+    await page.getByRole("button", { name: "Cancel and sign" }).click();
+    await page.locator('[data-testid=campaign][data-phase="Cancelled"]').waitFor({ timeout: 120_000 });
+    const cancelled = (await api().get(`/api/funds/campaigns/${draftId}`)).body;
+    expect(cancelled.phase).to.equal("Cancelled");
+    expect((await api().get(`/ipfs/${cancelled.cancellation.reason.cid}`)).body).to.equal("The province pays for the boats.");
+
+    // Past the deadline the campaign has succeeded on its own (no transaction): the chain's clock moves on.
+    await rpcProvider(service.rpcUrl).send("evm_increaseTime", [2 * 366 * 24 * 3600]);
+    await rpcProvider(service.rpcUrl).send("evm_mine", []);
+    await page.getByRole("button", { name: "Back to the campaigns" }).click();
+    await page.locator(`[data-testid=campaigns] tr[data-campaign-id="${campaignId}"][data-phase="Succeeded"] button`).click();
+    const release = page.getByTestId("release-form");
+    await release.getByText("The evidence file is public").waitFor();
+    await release.getByLabel("Evidence file").setInputFiles({ name: "invoice-001.txt", mimeType: "text/plain", buffer: Buffer.from("Invoice 001: ground works and shade roof, 3,000.00 THBT") });
+    await release.getByRole("button", { name: "Pay milestone 1 and sign" }).click();
+    await page.locator('[data-testid=milestones] li[data-released="yes"]').waitFor({ timeout: 120_000 });
+    await ok();
+    await screenshot(page, "treasury-milestone-released");
+
+    const paid = await campaignView();
+    expect(paid.released).to.equal("300000");
+    expect(paid.milestones[0].release).to.include({ amount: "300000", officer: account("treasurer").address });
+    expect((await api().get(`/ipfs/${paid.milestones[0].release.evidence.cid}`)).body).to.include("Invoice 001");
+    expect(paid.milestones[1].release).to.equal(null);
   });
 });
