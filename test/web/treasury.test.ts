@@ -102,7 +102,7 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     expect(await page.getByTestId("goal").textContent()).to.include("5,000.00");
     await form.getByRole("button", { name: "Create and sign" }).click();
     await page.locator('[data-testid=campaign][data-phase="Draft"]').waitFor({ timeout: 120_000 });
-    expect(await page.locator("#campaign-title").textContent()).to.equal(title);
+    await page.locator("#campaign-title", { hasText: title }).waitFor();
     return Number(await page.getByTestId("campaign").getAttribute("data-campaign-id"));
   }
 
@@ -157,7 +157,7 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     const before = await campaignView();
     await page.goto(`${service.url}/funds/${campaignId}/pledge?lang=en`);
     await page.getByTestId("pledge-raised").waitFor();
-    expect(await page.locator("#pledge-campaign-title").textContent()).to.equal(TITLE);
+    await page.locator("#pledge-campaign-title", { hasText: TITLE }).waitFor();
     await importKey(page, { privateKey: account("resident").privateKey }, PASSPHRASE);
 
     const form = page.getByTestId("pledge-form");

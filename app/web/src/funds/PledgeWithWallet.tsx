@@ -3,6 +3,7 @@ import type { CampaignRules } from "../../../shared/campaignRules.js";
 import { Value } from "../components/Message.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { StatusLine, type Status } from "../officer/status.js";
+import { useAction } from "../officer/useAction.js";
 import { WalletPanel } from "../officer/WalletPanel.js";
 import { formatAmount, toUnits } from "../treasury/amounts.js";
 import { fundsApi, rulesOf, type CampaignDetail, type Receipt } from "../treasury/api.js";
@@ -28,13 +29,13 @@ export function PledgeWithWallet(props: { campaignId: number }) {
   const [signer, setSigner] = useState<LedgerSigner | null>(null);
   const [status, setStatus] = useState<Status>(null);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function load() {
     try {
       const detail = await fundsApi.campaign(props.campaignId);
-      setCampaign(detail);
+      // Both at once: the title does not flicker from "campaign N" to its name.
       setRules(await rulesOf(detail.rulesDocument));
+      setCampaign(detail);
     } catch (error) {
       setStatus({ kind: "error", error });
     }
@@ -43,21 +44,13 @@ export function PledgeWithWallet(props: { campaignId: number }) {
     load();
   }, [props.campaignId]);
 
-  async function pledge(typed: string) {
-    if (!campaign || !signer) return;
-    setBusy(true);
-    try {
-      const amount = toUnits(typed, campaign.token.decimals ?? 0);
-      const issued = await pledgeFromWallet(signer, campaign.campaignId, amount, (step) => setStatus({ kind: "busy", key: STEP_LABEL[step] }));
-      setReceipt(issued);
-      setStatus({ kind: "ok", key: "treasury.donePledged" });
-      await load();
-    } catch (error) {
-      setStatus({ kind: "error", error });
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, act } = useAction(setStatus, load);
+
+  const pledge = (typed: string) =>
+    act(async () => {
+      const amount = toUnits(typed, campaign!.token.decimals ?? 0);
+      setReceipt(await pledgeFromWallet(signer!, campaign!.campaignId, amount, (step) => setStatus({ kind: "busy", key: STEP_LABEL[step] })));
+    }, { kind: "ok", key: "treasury.donePledged" });
 
   return (
     <div class="pledge-wallet" data-testid="pledge-wallet">

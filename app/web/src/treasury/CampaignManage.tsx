@@ -4,7 +4,7 @@ import { Value } from "../components/Message.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { hrefFor } from "../links.js";
 import type { SectionProps } from "../officer/sections.js";
-import type { Status } from "../officer/status.js";
+import { useAction } from "../officer/useAction.js";
 import { formatAmount, toUnits } from "./amounts.js";
 import { fundsApi, rulesOf, type CampaignDetail, type Receipt } from "./api.js";
 import { ReceiptHandout } from "./ReceiptHandout.js";
@@ -23,14 +23,14 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
   const [campaign, setCampaign] = useState<CampaignDetail | null>(null);
   const [rules, setRules] = useState<CampaignRules | null>(null);
   const [handout, setHandout] = useState<{ receipt: Receipt; payerSalt: string } | null>(null);
-  const [busy, setBusy] = useState(false);
   const canSign = signer !== null && signer.address.toLowerCase() === session.address.toLowerCase();
 
   async function load() {
     try {
       const detail = await fundsApi.campaign(campaignId);
-      setCampaign(detail);
+      // Both at once: the title does not flicker from "campaign N" to its name.
       setRules(await rulesOf(detail.rulesDocument));
+      setCampaign(detail);
     } catch (error) {
       report({ kind: "error", error });
       props.onBack();
@@ -40,19 +40,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
     load();
   }, [campaignId]);
 
-  /** A signed action with its states in the status line; the campaign is read again after it. */
-  async function act(action: () => Promise<unknown>, done: Status) {
-    setBusy(true);
-    try {
-      await action();
-      report(done);
-      await load();
-    } catch (error) {
-      report({ kind: "error", error });
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, act } = useAction(report, load);
 
   if (!campaign) return <p>{t("loading")}</p>;
   const amount = (units: string) => <Value>{formatAmount(units, campaign.token)}</Value>;
