@@ -6,7 +6,7 @@ import { devAccounts, type DevRole } from "../../app/server/chain/devAccounts.js
 import { ApiClient, OfficerClient } from "../app/support/officerClient.js";
 import { cleanUp, startService, tempDataDir, type RunningService } from "../app/support/service.js";
 import { buildWebApp, launchChromium, screenshot, visibleLabels } from "./browser.js";
-import { signInWithKeystore as signIn } from "./officerSignIn.js";
+import { importKey, signInWithKeystore as signInAs } from "./keystoreSteps.js";
 
 /**
  * The officer console (/officer) in Debian's chromium, against the service as `npm start` runs it (real
@@ -40,7 +40,7 @@ describe("the officer console in a real browser", function () {
 
   /** Imports the role's keystore file in the browser, locks it, unlocks it with the passphrase and signs in. */
   const signInWithKeystore = (role: DevRole) =>
-    signIn(page, `${service.url}/officer?lang=en`, { keystore: keystores.get(role)!, address: account(role).address, passphrase: PASSPHRASE, name: role });
+    signInAs(page, `${service.url}/officer?lang=en`, { keystore: keystores.get(role)!, address: account(role).address, passphrase: PASSPHRASE });
 
   /** Opens the permit from the queue and signs an approval of its current step. */
   async function approveInBrowser(): Promise<void> {
@@ -142,11 +142,7 @@ describe("the officer console in a real browser", function () {
   it("tells an account without any officer role that it has none", async () => {
     await openConsole();
     const stranger = Wallet.createRandom();
-    const form = page.getByTestId("import-form");
-    await form.getByLabel("or paste the key's JSON").fill(stranger.privateKey);
-    await form.getByLabel("Passphrase").fill(PASSPHRASE);
-    await form.getByRole("button", { name: "Import" }).click();
-    await page.getByTestId("wallet-unlocked").waitFor({ timeout: 120_000 });
+    await importKey(page, { privateKey: stranger.privateKey }, PASSPHRASE);
     // The private key was kept only encrypted.
     const kept = await page.evaluate(() => localStorage.getItem("ledger.keystore"));
     expect(kept).to.not.include(stranger.privateKey.slice(2));

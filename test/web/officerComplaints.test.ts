@@ -7,7 +7,7 @@ import { ComplaintLedger__factory } from "../../types/ethers-contracts/factories
 import { ApiClient, OfficerClient } from "../app/support/officerClient.js";
 import { cleanUp, rpcProvider, startService, tempDataDir, type RunningService } from "../app/support/service.js";
 import { buildWebApp, launchChromium, screenshot, visibleLabels } from "./browser.js";
-import { signInWithKeystore } from "./officerSignIn.js";
+import { signInWithKeystore } from "./keystoreSteps.js";
 
 /**
  * The complaints tab of the officer console in Debian's chromium, against the service as `npm start`
@@ -45,7 +45,7 @@ describe("the officer console's complaints in a real browser", function () {
 
   /** The complaint officer signed in (keystore import, unlock, SIWE) on the complaints tab. */
   async function openComplaintsTab(): Promise<void> {
-    await signInWithKeystore(page, `${service.url}/officer?lang=en`, { keystore, address: officer.address, passphrase: PASSPHRASE, name: "complaintOfficer" });
+    await signInWithKeystore(page, `${service.url}/officer?lang=en`, { keystore, address: officer.address, passphrase: PASSPHRASE });
     await page.getByRole("tab", { name: "Complaints" }).click();
     await page.getByTestId("complaints-queue").waitFor();
   }

@@ -19,6 +19,7 @@ const OfficerPage = lazyPage(() => import("./pages/Officer.js").then((m) => m.de
 const DashboardPage = lazyPage(() => import("./pages/Dashboard.js").then((m) => m.DashboardPage));
 const MayorDashboardPage = lazyPage(() => import("./pages/MayorDashboard.js").then((m) => m.MayorDashboardPage));
 const ComplaintPages = lazyPage(() => import("./pages/complaints/index.js").then((m) => m.default));
+const FundPledgePage = lazyPage(() => import("./pages/FundPledge.js").then((m) => m.default));
 const FundPages = lazyPage(() => import("./pages/funds/index.js").then((m) => m.default));
 
 const PAGE_TITLE: Record<string, MessageKey> = {
@@ -34,6 +35,7 @@ const PAGE_TITLE: Record<string, MessageKey> = {
   funds: "funds.listTitle",
   campaign: "funds.nav",
   receipts: "funds.receiptsTitle",
+  "fund-pledge": "treasury.pledgePageTitle",
 };
 
 function App() {
@@ -75,6 +77,7 @@ function App() {
         {route.page === "officer" && <OfficerPage />}
         {route.page.startsWith("complaint-") && <ComplaintPages route={route} url={url} />}
         {["funds", "campaign", "receipts"].includes(route.page) && <FundPages route={route} url={url} />}
+        {route.page === "fund-pledge" && <FundPledgePage campaignId={route.campaignId} />}
       </Layout>
     </I18nContext.Provider>
   );

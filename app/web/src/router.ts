@@ -16,6 +16,7 @@ export type Route =
   | { page: "funds" }
   | { page: "campaign"; id: number }
   | { page: "receipts" }
+  | { page: "fund-pledge"; campaignId: number }
   | { page: "not-found" };
 
 export function routeOf(pathname: string): Route {
@@ -25,6 +26,8 @@ export function routeOf(pathname: string): Route {
   if (path === "/officer") return { page: "officer" };
   if (path === "/dashboard") return { page: "dashboard" };
   if (path === "/dashboard/mayor") return { page: "dashboard-mayor" };
+  const pledge = path.match(/^\/funds\/([1-9][0-9]{0,15})\/pledge$/);
+  if (pledge) return { page: "fund-pledge", campaignId: Number(pledge[1]) };
   const permit = path.match(/^\/permits\/([^/]+)$/);
   if (permit) return { page: "permit", number: decodeURIComponent(permit[1]) };
   // Residents' complaints and funds (pages/complaints, pages/funds).

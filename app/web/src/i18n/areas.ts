@@ -7,6 +7,7 @@ import * as dashboards from "./areas/dashboards.js";
 import * as funds from "./areas/funds.js";
 import * as officer from "./areas/officer.js";
 import * as officerComplaints from "./areas/officerComplaints.js";
+import * as treasury from "./areas/treasury.js";
 
 /** An area's English catalogue: exactly the keys of its Thai one. */
 export type AreaMessages<Thai> = { [K in keyof Thai]: string };
@@ -17,6 +18,7 @@ export const thAreas = {
   ...complaints.th,
   ...funds.th,
   ...officerComplaints.th,
+  ...treasury.th,
 };
 
 export const enAreas: AreaMessages<typeof thAreas> = {
@@ -25,4 +27,5 @@ export const enAreas: AreaMessages<typeof thAreas> = {
   ...complaints.en,
   ...funds.en,
   ...officerComplaints.en,
+  ...treasury.en,
 };

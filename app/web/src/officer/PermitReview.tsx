@@ -6,7 +6,7 @@ import type { TypedDataPayload } from "../wallet/types.js";
 import { officerApi, type Decision } from "./api.js";
 import type { SectionProps } from "./sections.js";
 import { roleLabel } from "./SessionPanel.js";
-import type { Status } from "./status.js";
+import { useAction } from "./useAction.js";
 
 const REVOCATION_REASONS = [1, 2, 3, 4, 9] as const;
 const stateLabel = (state: string) => `officer.state.${state}` as MessageKey;
@@ -20,7 +20,6 @@ export function PermitReview(props: SectionProps & { number: string; onBack: () 
   const { t, lang } = useI18n();
   const { signer, session, report, number } = props;
   const [permit, setPermit] = useState<Record<string, any> | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function load() {
     try {
@@ -34,19 +33,7 @@ export function PermitReview(props: SectionProps & { number: string; onBack: () 
     load();
   }, [number]);
 
-  /** Runs an action with its busy, done and error states in the status line, then reloads the permit. */
-  async function act(action: () => Promise<unknown>, done: Status) {
-    setBusy(true);
-    try {
-      await action();
-      report(done);
-      await load();
-    } catch (error) {
-      report({ kind: "error", error });
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, act } = useAction(report, load);
   /** Typed data from the API, signed with the officer's key, then submitted. */
   const signAndSend = (typed: () => Promise<TypedDataPayload>, send: (typed: TypedDataPayload, signature: string) => Promise<unknown>) => async () => {
     const data = await typed();

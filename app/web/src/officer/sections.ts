@@ -4,6 +4,7 @@ import type { LedgerSigner } from "../wallet/types.js";
 import type { OfficerSession } from "./api.js";
 import { ComplaintsSection } from "./ComplaintsSection.js";
 import { PermitsSection } from "./PermitsSection.js";
+import { TreasurySection } from "../treasury/TreasurySection.js";
 import type { Report } from "./status.js";
 
 /** What each section of the console gets: the unlocked key (null while locked), the session, the status line. */
@@ -20,4 +21,5 @@ export interface SectionProps {
 export const SECTIONS: { id: string; label: MessageKey; component: FunctionComponent<SectionProps> }[] = [
   { id: "permits", label: "officer.tabPermits", component: PermitsSection },
   { id: "complaints", label: "officerComplaints.tab", component: ComplaintsSection },
+  { id: "treasury", label: "treasury.tab", component: TreasurySection },
 ];

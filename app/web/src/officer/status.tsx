@@ -16,9 +16,15 @@ export function codeOf(error: unknown): string {
   return typeof code === "string" ? code : "UNEXPECTED";
 }
 
+/**
+ * The code's sentence: the section's own (`<area>.error.CODE`) first, then the console's
+ * (`officer.error.CODE`), then any area's.
+ */
 export function errorText(t: I18n["t"], error: unknown, area?: string): string {
-  const keys = [...(area ? [`${area}.error.${codeOf(error)}`] : []), `officer.error.${codeOf(error)}`];
-  const key = keys.find((k) => k in CATALOGUES.th);
+  const suffix = `.error.${codeOf(error)}`;
+  const key =
+    [...(area ? [`${area}${suffix}`] : []), `officer${suffix}`].find((k) => k in CATALOGUES.th) ??
+    Object.keys(CATALOGUES.th).find((k) => k.endsWith(suffix));
   return key ? t(key as MessageKey) : t("officer.errorOther");
 }
 

@@ -41,6 +41,7 @@ export const th = {
   "funds.pledgeWallet": "จากกระเป๋าเงิน",
   "funds.pledgeCash": "เงินสดหรือเงินโอน",
   "funds.pledgesNone": "ยังไม่มีผู้สมทบ",
+  "funds.pledgeWithWallet": "สมทบจากกระเป๋าเงินของฉัน",
   "funds.howTitle": "วิธีสมทบ",
   "funds.howCash":
     "ชำระเงินสดหรือโอนเงินที่กองคลังของเทศบาล เจ้าหน้าที่การเงินบันทึกลงบล็อกเชนและออกใบรับเงินที่คุณตรวจสอบได้ ชื่อของคุณไม่ถูกเปิดเผย",
@@ -144,6 +145,7 @@ export const en: AreaMessages<typeof th> = {
   "funds.pledgeWallet": "From a wallet",
   "funds.pledgeCash": "Cash or transfer",
   "funds.pledgesNone": "No pledges yet.",
+  "funds.pledgeWithWallet": "Pledge from my wallet",
   "funds.howTitle": "How to pledge",
   "funds.howCash":
     "Pay in cash or by bank transfer at the municipality's treasury: the treasurer records it on the blockchain and gives you a receipt you can check. Your name is never published.",

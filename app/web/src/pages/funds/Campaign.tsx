@@ -1,3 +1,4 @@
+import { parseCampaignRules } from "../../../../shared/campaignRules.js";
 import { useEffect, useState } from "preact/hooks";
 import { errorText } from "../../apiRequest.js";
 import { Message, Value } from "../../components/Message.js";
@@ -34,13 +35,15 @@ export function CampaignPage(props: { id: number }) {
     chainOf().then((chain) => setFundAddress(chain.contracts.civicFund ?? null), () => {});
   }, [props.id]);
 
+  // Campaigns made in the officer console carry their title in the rules document (app/shared/campaignRules.ts).
+  const title = rules === null ? null : (parseCampaignRules(rules)?.title ?? null);
   const money = (units: string) => <Value>{formatAmount(units, detail?.token, lang)}</Value>;
   return (
     <>
       <p>
         <a href={hrefFor("/funds", lang)}>← {t("funds.backToList")}</a>
       </p>
-      <h1>{t("funds.campaignName", { id: props.id })}</h1>
+      <h1>{title ? <span translate={false}>{title}</span> : t("funds.campaignName", { id: props.id })}</h1>
       <div role="status" aria-live="polite">
         {!detail && !error && <p>{t("funds.loading")}</p>}
         {error && <p class="error">{error}</p>}
@@ -134,6 +137,11 @@ export function CampaignPage(props: { id: number }) {
             <h2 id="how-title">{t("funds.howTitle")}</h2>
             {detail.phase === "Funding" ? (
               <>
+                <p>
+                  <a class="button" href={hrefFor(`/funds/${props.id}/pledge`, lang)}>
+                    {t("funds.pledgeWithWallet")}
+                  </a>
+                </p>
                 <p>{t("funds.howCash")}</p>
                 <p>
                   <Message
