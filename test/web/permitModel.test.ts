@@ -29,7 +29,7 @@ describe("the web app's reading of a permit", () => {
     );
     expect(permit).to.deep.include({ number: "MH-BLD-2026-0001", version: 2, parcel: "Parcel 1234", status: "issued", verdict: "valid" });
     expect(permit.type).to.deep.equal({ code: "BUILDING", th: "อนุญาตก่อสร้างอาคาร", en: "Building permit" });
-    expect(permit.trail).to.deep.equal([{ role: "ENGINEER", action: undefined, officer: "0xabc", at: "2026-11-21T07:00:00Z", txHash }]);
+    expect(permit.trail).to.deep.equal([{ role: "ENGINEER", step: undefined, decision: undefined, action: undefined, officer: "0xabc", at: "2026-11-21T07:00:00Z", txHash }]);
     expect(permit.clock).to.deep.equal({ completedAt: "2026-11-20T00:00:00Z", decidedAt: "2026-11-21T00:00:00Z", days: 1, statuteDays: 45, withinStatute: true });
     expect(permit.certificateSha256).to.equal(txHash);
     expect([...permit.dataHashes]).to.deep.equal([
@@ -43,7 +43,7 @@ describe("the web app's reading of a permit", () => {
     expect(permit.number).to.equal("MH-BLD-2026-0009");
     expect(permit.status).to.equal(undefined);
     expect(permit.verdict).to.equal(undefined);
-    expect(permit.trail).to.deep.equal([{ role: undefined, action: "submitted", officer: undefined, at: undefined, txHash: undefined }]);
+    expect(permit.trail).to.deep.equal([{ role: undefined, step: "submitted", decision: undefined, action: "submitted", officer: undefined, at: undefined, txHash: undefined }]);
     expect(permit.clock).to.deep.equal({ completedAt: undefined, decidedAt: undefined, days: undefined, statuteDays: 45, withinStatute: undefined });
     expect(permit.dataHashes.size).to.equal(0);
   });
