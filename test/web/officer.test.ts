@@ -102,6 +102,9 @@ describe("the officer console in a real browser", function () {
     // The sealed personal data, opened for an officer of the permit; the documents by name.
     expect(await page.getByTestId("applicant").textContent()).to.include(APPLICANT.name);
     expect(await review.textContent()).to.include("carport-plans.txt");
+    // The document itself, opened from its sealed copy for the signed-in engineer.
+    const [download] = await Promise.all([page.waitForEvent("download"), review.getByRole("link", { name: "carport-plans.txt" }).click()]);
+    expect(readFileSync(await download.path(), "utf8")).to.equal("Carport plans");
     expect(await review.locator('[data-testid=steps] [data-role="ENGINEER"]').getAttribute("data-decision")).to.equal("awaiting");
 
     // The console in Thai: no English label left (ledger data is marked translate="no").

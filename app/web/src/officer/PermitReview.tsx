@@ -117,7 +117,11 @@ export function PermitReview(props: SectionProps & { number: string; onBack: () 
       <ul class="officer-documents">
         {(permit.documents ?? []).map((d: any) => (
           <li key={d.sha256}>
-            <Value>{d.name ?? d.sha256}</Value> · {t("officer.documentSize", { size: d.size })} · <Value mono>{d.sha256}</Value>
+            {/* Opened from its sealed copy for this signed-in officer (the session cookie goes with the link). */}
+            <a href={`/api/permits/${encodeURIComponent(permit.number)}/files/${d.sha256}`} download={d.name ?? undefined}>
+              <Value>{d.name ?? d.sha256}</Value>
+            </a>{" "}
+            · {t("officer.documentSize", { size: d.size })} · <Value mono>{d.sha256}</Value>
           </li>
         ))}
       </ul>
