@@ -513,7 +513,7 @@ function notes(r: BenchResults): string[] {
   const verifyMet = v.requestsPerSecond >= 5000 && v.p99Ms <= 20;
   out.push(`### Verifies (goals ≥ 5,000/s and p99 ≤ 20 ms: ${verifyMet ? "met" : v.requestsPerSecond >= 5000 || v.p99Ms <= 20 ? "one met" : "not met"})`, "");
   out.push(
-    `- **The two goals are one.** With ${r.settings.verifyConnections} connections always waiting, the time a request spends is mostly its wait`,
+    `- **Rate and wait.** With ${r.settings.verifyConnections} connections always waiting, the time a request spends is mostly its wait`,
     `  in line: ${r.settings.verifyConnections} / ${int(v.requestsPerSecond)} per s = ${ms((1000 * r.settings.verifyConnections) / v.requestsPerSecond)} on average (Little's law; p50 measured ${ms(v.p50Ms)}).`,
     v.requestsPerSecond >= (r.settings.verifyConnections / 20) * 1000
       ? `  The rate would allow a p99 of 20 ms (it needs about ${int((r.settings.verifyConnections / 20) * 1000)} requests/s), so what is left is the tail: the first read of each hash (an answer is built once, then kept), garbage collection, and the service and autocannon sharing the machine's ${r.machine.cores} cores (max ${ms(v.maxMs)}). Proofs, read after the verifies, showed p99 ${ms(r.proofs.result.p99Ms)}.`
