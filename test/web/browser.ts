@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 /**
  * Debian's chromium driven by playwright-core: the browser a town hall's machine or CI installs with
@@ -27,6 +27,22 @@ export async function launchChromium(): Promise<Browser> {
 export function buildWebApp(): void {
   const result = spawnSync(process.execPath, ["scripts/build-web.mjs"], { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`the web app did not build:\n${result.stdout}\n${result.stderr}`);
+}
+
+/**
+ * A fresh browser context (storage, cookies, downloads) and page for each test of the suite, closed after
+ * it, so no test sees another's keys or session. `browser` is read as each test starts; the page goes to
+ * `use`. A desktop-sized window unless `options` say otherwise.
+ */
+export function newPageForEachTest(browser: () => Browser, use: (page: Page) => void, options: BrowserContextOptions = {}): void {
+  let context: BrowserContext | undefined;
+  beforeEach(async () => {
+    context = await browser().newContext({ viewport: { width: 1100, height: 900 }, ...options });
+    use(await context.newPage());
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

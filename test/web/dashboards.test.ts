@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { makeDashboardData } from "../app/support/dashboardData.js";
 import { cleanUp, startService, tempDataDir, type RunningService } from "../app/support/service.js";
 import { WorkflowActors } from "../app/support/workflowData.js";
-import { buildWebApp, launchChromium, screenshot, visibleLabels } from "./browser.js";
+import { buildWebApp, launchChromium, screenshot, visibleLabels, newPageForEachTest } from "./browser.js";
 
 /**
  * The residents' and the mayor's dashboards in Debian's chromium, 360 px wide, in Thai and English, over
@@ -18,7 +18,6 @@ describe("the dashboards in a real browser", function () {
   const dataDir = tempDataDir("ledger-web-dashboards");
   let service: RunningService;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let data: Awaited<ReturnType<typeof makeDashboardData>>;
 
@@ -50,13 +49,7 @@ describe("the dashboards in a real browser", function () {
     service = await startService(dataDir);
     data = await makeDashboardData(await WorkflowActors.signIn(service));
   });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 360, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  newPageForEachTest(() => browser, (fresh) => (page = fresh), { viewport: { width: 360, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   after(async () => {
     await browser?.close();
     await service?.stop();

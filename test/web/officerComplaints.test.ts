@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { Wallet, id } from "ethers";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
 import { ComplaintLedger__factory } from "../../types/ethers-contracts/factories/ComplaintLedger__factory.js";
 import { ApiClient, OfficerClient } from "../app/support/officerClient.js";
 import { cleanUp, rpcProvider, startService, tempDataDir, type RunningService } from "../app/support/service.js";
-import { buildWebApp, launchChromium, screenshot, visibleLabels } from "./browser.js";
+import { buildWebApp, launchChromium, screenshot, visibleLabels, newPageForEachTest } from "./browser.js";
 import { signInWithKeystore } from "./keystoreSteps.js";
 
 /**
@@ -26,7 +26,6 @@ describe("the officer console's complaints in a real browser", function () {
   const dataDir = tempDataDir("ledger-web-officer-complaints");
   let service: RunningService;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let apiOfficer: OfficerClient;
   const officer = devAccounts().find((a) => a.role === "complaintOfficer")!;
@@ -58,13 +57,7 @@ describe("the officer console's complaints in a real browser", function () {
     apiOfficer = OfficerClient.demo(service.url, "complaintOfficer", service.rpcUrl);
     await apiOfficer.signIn();
   });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  newPageForEachTest(() => browser, (fresh) => (page = fresh));
   after(async () => {
     await browser?.close();
     await service?.stop();

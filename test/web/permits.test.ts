@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "../app/support/service.js";
 import { WorkflowActors } from "../app/support/workflowData.js";
-import { buildWebApp, dropFile, launchChromium, screenshot, verdictOnPage } from "./browser.js";
+import { buildWebApp, dropFile, launchChromium, screenshot, verdictOnPage, newPageForEachTest } from "./browser.js";
 
 /**
  * A real permit in the browser: applied for, completed, decided by ENGINEER → DIRECTOR → MAYOR with
@@ -19,7 +19,6 @@ describe("a permit in a real browser: its page and its certificate", function ()
   const dataDir = tempDataDir("ledger-web-permits");
   let service: RunningService;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let actors: WorkflowActors;
   let permit: Awaited<ReturnType<WorkflowActors["issuedBuildingPermit"]>>;
@@ -40,13 +39,7 @@ describe("a permit in a real browser: its page and its certificate", function ()
     permit = await actors.issuedBuildingPermit("Parcel 1234, Mae Hia");
     firstCertificate = await actors.certificatePdf(permit.number, permit.trackingCode);
   });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  newPageForEachTest(() => browser, (fresh) => (page = fresh));
   after(async () => {
     await browser?.close();
     await service?.stop();

@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { Wallet } from "ethers";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
 import { parsePledgeReceipt } from "../../app/shared/pledgeReceipt.js";
 import { verifyPledgeReceipt } from "../../app/shared/verifyReceipt.js";
 import { ApiClient } from "../app/support/officerClient.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "../app/support/service.js";
-import { buildWebApp, launchChromium, screenshot, visibleLabels } from "./browser.js";
+import { buildWebApp, launchChromium, screenshot, visibleLabels, newPageForEachTest } from "./browser.js";
 import { importKey, signIn } from "./keystoreSteps.js";
 
 /**
@@ -27,7 +27,6 @@ describe("the treasury and a resident's pledge in a real browser", function () {
   const dataDir = tempDataDir("ledger-web-treasury");
   let service: RunningService;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let campaignId: number;
   const account = (role: "treasurer" | "resident") => devAccounts().find((a) => a.role === role)!;
@@ -63,13 +62,7 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     browser = await launchChromium();
     service = await startService(dataDir);
   });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, timezoneId: "Asia/Bangkok" });
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  newPageForEachTest(() => browser, (fresh) => (page = fresh), { acceptDownloads: true, timezoneId: "Asia/Bangkok" });
   after(async () => {
     await browser?.close();
     await service?.stop();

@@ -4,10 +4,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Contract, Wallet, id } from "ethers";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "../app/support/service.js";
-import { buildWebApp, dropFile, launchChromium, screenshot, verdictOnPage, visibleLabels } from "./browser.js";
+import { buildWebApp, dropFile, launchChromium, screenshot, verdictOnPage, visibleLabels, newPageForEachTest } from "./browser.js";
 
 /**
  * A resident verifies documents on the web app's Verify page, in Debian's chromium, against the service
@@ -48,7 +48,6 @@ describe("the Verify page in a real browser", function () {
   const dataDir = tempDataDir("ledger-web");
   let service: RunningService;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const valid = { name: "permit-valid.pdf", bytes: pdf("Building permit MH-BLD-2026-0001, approved") };
   const revoked = { name: "permit-revoked.pdf", bytes: pdf("Building permit MH-BLD-2026-0002, revoked") };
@@ -98,13 +97,7 @@ describe("the Verify page in a real browser", function () {
     await revoke(revoked.bytes);
     municipalityName = "Mae Hia Town Municipality";
   });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
+  newPageForEachTest(() => browser, (fresh) => (page = fresh));
   after(async () => {
     await browser?.close();
     await service?.kill();

@@ -85,11 +85,9 @@ export class SqliteBlockstore implements Blockstore {
       yield row.bytes ?? EMPTY;
       return;
     }
-    if (this.legacy && (await this.legacy.has(cid, options))) {
-      yield* this.legacy.get(cid, options);
-      return;
-    }
-    throw new NotFoundError(`block ${cid} is not stored here`);
+    // The legacy store answers NotFoundError itself for a block it does not hold either.
+    if (this.legacy) yield* this.legacy.get(cid, options);
+    else throw new NotFoundError(`block ${cid} is not stored here`);
   }
 
   async *getMany(source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<Pair> {

@@ -1,15 +1,18 @@
 import { CATALOGUES, type I18n, type MessageKey } from "./i18n/index.js";
 
 /**
- * Calls to the ledger's own API for the residents' pages. An error answer `{ error: { code } }` becomes
- * an ApiError carrying the code, which the page says in the reader's language (see errorText).
+ * Calls to the ledger's own API, for every page (the officer console's `api` too). An error answer
+ * `{ error: { code, message } }` becomes an ApiError carrying the code, which the page says in the
+ * reader's language (errorText here, or the console's status line); a network failure is code NETWORK.
  */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     readonly status: number,
+    message: string = code,
   ) {
-    super(code);
+    super(message);
+    this.name = "ApiError";
   }
 }
 
@@ -17,11 +20,12 @@ export async function apiRequest<T>(path: string, init: RequestInit = {}): Promi
   let response: Response;
   try {
     response = await fetch(path, { ...init, headers: { accept: "application/json", ...(init.headers ?? {}) } });
-  } catch {
-    throw new ApiError("NETWORK", 0);
+  } catch (error) {
+    throw new ApiError("NETWORK", 0, String(error));
   }
-  const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
-  if (!response.ok) throw new ApiError(body?.error?.code ?? `HTTP_${response.status}`, response.status);
+  if (response.status === 204) return undefined as T;
+  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  if (!response.ok) throw new ApiError(body?.error?.code ?? `HTTP_${response.status}`, response.status, body?.error?.message ?? response.statusText);
   return body as T;
 }
 

@@ -1,3 +1,4 @@
+import { ApiError, apiRequest } from "../apiRequest.js";
 import type { MessageKey } from "../i18n/index.js";
 
 /**
@@ -84,12 +85,9 @@ const ERROR_KEYS: Record<string, MessageKey> = {
 /** The figures, or the message key of what went wrong (by the API's error code). */
 export async function loadDashboard(municipalityId: string, mayor: boolean): Promise<DashboardLoad> {
   try {
-    const response = await fetch(`/api/dashboards/${encodeURIComponent(municipalityId)}${mayor ? "/mayor" : ""}`, { headers: { accept: "application/json" } });
-    const body = await response.json().catch(() => null);
-    if (response.ok && body) return { figures: body as DashboardFigures };
-    return { error: ERROR_KEYS[body?.error?.code] ?? "errorApi" };
-  } catch {
-    return { error: "errorApi" };
+    return { figures: await apiRequest<DashboardFigures>(`/api/dashboards/${encodeURIComponent(municipalityId)}${mayor ? "/mayor" : ""}`) };
+  } catch (error) {
+    return { error: (error instanceof ApiError && ERROR_KEYS[error.code]) || "errorApi" };
   }
 }
 

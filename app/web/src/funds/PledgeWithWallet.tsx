@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { CampaignRules } from "../../../shared/campaignRules.js";
 import { Value } from "../components/Message.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
-import { StatusLine, type Status } from "../officer/status.js";
+import { inArea, StatusLine, type Status } from "../officer/status.js";
 import { useAction } from "../officer/useAction.js";
 import { WalletPanel } from "../officer/WalletPanel.js";
 import { formatAmount, toUnits } from "../treasury/amounts.js";
@@ -28,6 +28,8 @@ export function PledgeWithWallet(props: { campaignId: number }) {
   const [rules, setRules] = useState<CampaignRules | null>(null);
   const [signer, setSigner] = useState<LedgerSigner | null>(null);
   const [status, setStatus] = useState<Status>(null);
+  // Errors in the treasury's words first (BALANCE_LOW, AMOUNT_INVALID, …), then the console's.
+  const report = inArea(setStatus, "treasury");
   const [receipt, setReceipt] = useState<Receipt | null>(null);
 
   async function load() {
@@ -37,14 +39,14 @@ export function PledgeWithWallet(props: { campaignId: number }) {
       setRules(await rulesOf(detail.rulesDocument));
       setCampaign(detail);
     } catch (error) {
-      setStatus({ kind: "error", error });
+      report({ kind: "error", error });
     }
   }
   useEffect(() => {
     load();
   }, [props.campaignId]);
 
-  const { busy, act } = useAction(setStatus, load);
+  const { busy, act } = useAction(report, load);
 
   const pledge = (typed: string) =>
     act(async () => {
@@ -65,7 +67,7 @@ export function PledgeWithWallet(props: { campaignId: number }) {
         </section>
       )}
       <div class="officer-grid">
-        <WalletPanel signer={signer} onSigner={setSigner} report={setStatus} />
+        <WalletPanel signer={signer} onSigner={setSigner} report={report} />
         {campaign?.phase === "Funding" && (
           <form
             class="officer-card treasury-form"
@@ -88,7 +90,7 @@ export function PledgeWithWallet(props: { campaignId: number }) {
           </form>
         )}
       </div>
-      {receipt && campaign && <ReceiptHandout receipt={receipt} token={campaign.token} report={setStatus} />}
+      {receipt && campaign && <ReceiptHandout receipt={receipt} token={campaign.token} report={report} />}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { useI18n, type MessageKey } from "../i18n/index.js";
 import { chainOf } from "../verify/ledgerApi.js";
 import { sha256OfFile } from "../verify/checkDocument.js";
 import { CLOSE_OUTCOMES, complaintsApi, type ComplaintAction, type ComplaintDetails } from "./complaintsApi.js";
-import { AREA, categoryText, isOpen, isOverdue, statusLabel } from "./complaintLabels.js";
+import { categoryText, isOpen, isOverdue, statusLabel } from "./complaintLabels.js";
 import type { SectionProps } from "./sections.js";
 import { codeOf } from "./status.js";
 
@@ -39,7 +39,7 @@ export function ComplaintReview(props: SectionProps & { complaintId: string; now
 
   useEffect(() => {
     complaintsApi.details(complaintId).then(setDetails, (error) => {
-      report({ kind: "error", error, area: AREA });
+      report({ kind: "error", error });
       props.onBack();
     });
   }, [complaintId]);
@@ -56,7 +56,7 @@ export function ComplaintReview(props: SectionProps & { complaintId: string; now
       setDetails(done.details);
       report({ kind: "ok", key: DONE[action], values: { tx: done.txHash } });
     } catch (error) {
-      report({ kind: "error", error, area: AREA });
+      report({ kind: "error", error });
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { Value } from "../components/Message.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
-import { AREA, categoryText, isOpen, isOverdue, shortId, statusLabel } from "./complaintLabels.js";
+import { categoryText, isOpen, isOverdue, shortId, statusLabel } from "./complaintLabels.js";
 import { ComplaintReview } from "./ComplaintReview.js";
 import { ALL_STATUSES, CATEGORY_CODES, complaintsApi, OPEN_STATUSES, type ComplaintRecord } from "./complaintsApi.js";
 import type { SectionProps } from "./sections.js";
@@ -34,7 +34,7 @@ export function ComplaintsSection(props: SectionProps) {
       setQueue([...list.complaints].sort(queueOrder));
       setNow(overdue.now);
     } catch (error) {
-      props.report({ kind: "error", error, area: AREA });
+      props.report({ kind: "error", error });
     }
   }
   useEffect(() => {

@@ -1,38 +1,21 @@
+import { ApiError, apiRequest } from "../apiRequest.js";
 import type { TypedDataPayload } from "../wallet/types.js";
 
 /**
- * The officer's side of the API (docs/permits.md), over fetch with the session cookie (HttpOnly,
- * SameSite=Strict: the browser sends it, no script reads it). Every failure is an ApiError carrying the
- * API's error code, which the page says in the user's language.
+ * The officer's side of the API (docs/permits.md), through the app's one API client (../apiRequest.ts),
+ * with the session cookie (HttpOnly, SameSite=Strict: the browser sends it, no script reads it).
  */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
+export { ApiError };
 
-export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      // A FormData body (a file upload) goes as multipart, with the boundary the browser writes.
-      headers: { accept: "application/json", ...(body === undefined || body instanceof FormData ? {} : { "content-type": "application/json" }) },
-      body: body === undefined || body instanceof FormData ? body : JSON.stringify(body),
-    });
-  } catch (error) {
-    throw new ApiError(0, "NETWORK", String(error));
-  }
-  if (response.status === 204) return undefined as T;
-  const answer = (await response.json().catch(() => null)) as any;
-  if (!response.ok) throw new ApiError(response.status, answer?.error?.code ?? `HTTP_${response.status}`, answer?.error?.message ?? response.statusText);
-  return answer as T;
+/** JSON in and out; a FormData body (a file upload) goes as multipart, with the boundary the browser writes. */
+export function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  const raw = body === undefined || body instanceof FormData;
+  return apiRequest<T>(path, {
+    method,
+    credentials: "same-origin",
+    headers: raw ? {} : { "content-type": "application/json" },
+    body: raw ? (body as FormData | undefined) : JSON.stringify(body),
+  });
 }
 
 export interface OfficerRole {

@@ -2,8 +2,7 @@ import { Value } from "../components/Message.js";
 import type { I18n, MessageKey } from "../i18n/index.js";
 import { CATEGORY_CODES, OPEN_STATUSES, type ComplaintRecord } from "./complaintsApi.js";
 
-/** What the complaints section's queue and review both say about a complaint, and their catalogue area. */
-export const AREA = "officerComplaints";
+/** What the complaints section's queue and review both say about a complaint. */
 export const statusLabel = (status: string) => `officerComplaints.status.${status}` as MessageKey;
 export const isOpen = (complaint: ComplaintRecord) => OPEN_STATUSES.includes(complaint.detailedStatus);
 /** Past its SLA on the chain's clock (`now`), while the municipality still owes work — as isOverdue says. */

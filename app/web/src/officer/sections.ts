@@ -16,10 +16,11 @@ export interface SectionProps {
 
 /**
  * The console's tabs, one entry per section. A workflow's console (complaints, treasury) adds its entry
- * here, with its own component and its label in its area's catalogue.
+ * here, with its own component, its label, and the catalogue area (`<area>.error.CODE`) that words its
+ * errors before the console's own.
  */
-export const SECTIONS: { id: string; label: MessageKey; component: FunctionComponent<SectionProps> }[] = [
+export const SECTIONS: { id: string; label: MessageKey; area?: string; component: FunctionComponent<SectionProps> }[] = [
   { id: "permits", label: "officer.tabPermits", component: PermitsSection },
-  { id: "complaints", label: "officerComplaints.tab", component: ComplaintsSection },
-  { id: "treasury", label: "treasury.tab", component: TreasurySection },
+  { id: "complaints", label: "officerComplaints.tab", area: "officerComplaints", component: ComplaintsSection },
+  { id: "treasury", label: "treasury.tab", area: "treasury", component: TreasurySection },
 ];

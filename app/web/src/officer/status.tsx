@@ -16,16 +16,16 @@ export function codeOf(error: unknown): string {
   return typeof code === "string" ? code : "UNEXPECTED";
 }
 
-/**
- * The code's sentence: the section's own (`<area>.error.CODE`) first, then the console's
- * (`officer.error.CODE`), then any area's.
- */
+/** The code's sentence: the section's own (`<area>.error.CODE`) first, then the console's (`officer.error.CODE`). */
 export function errorText(t: I18n["t"], error: unknown, area?: string): string {
-  const suffix = `.error.${codeOf(error)}`;
-  const key =
-    [...(area ? [`${area}${suffix}`] : []), `officer${suffix}`].find((k) => k in CATALOGUES.th) ??
-    Object.keys(CATALOGUES.th).find((k) => k.endsWith(suffix));
+  const key = [...(area ? [`${area}.error.${codeOf(error)}`] : []), `officer.error.${codeOf(error)}`].find((k) => k in CATALOGUES.th);
   return key ? t(key as MessageKey) : t("officer.errorOther");
+}
+
+/** A report whose errors are worded by `area`'s catalogue first (a console section's, see sections.ts). */
+export function inArea(report: Report, area: string | undefined): Report {
+  if (!area) return report;
+  return (status) => report(status?.kind === "error" && !status.area ? { ...status, area } : status);
 }
 
 export function StatusLine(props: { status: Status }) {

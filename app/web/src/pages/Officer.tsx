@@ -3,7 +3,7 @@ import { useI18n } from "../i18n/index.js";
 import { officerApi, type OfficerSession } from "../officer/api.js";
 import { SECTIONS } from "../officer/sections.js";
 import { SessionPanel } from "../officer/SessionPanel.js";
-import { StatusLine, type Status } from "../officer/status.js";
+import { inArea, StatusLine, type Status } from "../officer/status.js";
 import { WalletPanel } from "../officer/WalletPanel.js";
 import type { LedgerSigner } from "../wallet/types.js";
 
@@ -57,7 +57,7 @@ export default function OfficerPage() {
             ))}
           </div>
           <div role="tabpanel" id={`panel-${section.id}`} aria-labelledby={`tab-${section.id}`}>
-            <section.component signer={signer} session={session} report={setStatus} />
+            <section.component signer={signer} session={session} report={inArea(setStatus, section.area)} />
           </div>
         </section>
       )}

@@ -1,6 +1,6 @@
 import { sha256 } from "ethers";
 import { parseCampaignRules, type CampaignRules } from "../../../shared/campaignRules.js";
-import { api, ApiError } from "../officer/api.js";
+import { api } from "../officer/api.js";
 import type { OfficerTransactionInput, UnsignedTransaction } from "../wallet/types.js";
 
 /**
@@ -51,32 +51,19 @@ export interface PreparedOffchainPledge {
 
 type Prepared = { transaction: UnsignedTransaction };
 
-/** A multipart POST (documents go up with the action that names them), with the same errors as `api`. */
-async function postForm<T>(path: string, form: FormData): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, { method: "POST", credentials: "same-origin", headers: { accept: "application/json" }, body: form });
-  } catch (error) {
-    throw new ApiError(0, "NETWORK", String(error));
-  }
-  const answer = (await response.json().catch(() => null)) as any;
-  if (!response.ok) throw new ApiError(response.status, answer?.error?.code ?? `HTTP_${response.status}`, answer?.error?.message ?? response.statusText);
-  return answer as T;
-}
-
 const campaignPath = (id: number) => `/api/funds/campaigns/${id}`;
 
 export const fundsApi = {
   campaigns: (municipalityId: number) => api<{ campaigns: CampaignSummary[] }>("GET", `/api/funds/campaigns?municipality=${municipalityId}`),
   campaign: (id: number) => api<CampaignDetail>("GET", campaignPath(id)),
 
-  prepareCreate: (form: FormData) => postForm<Prepared>("/api/funds/campaigns/transaction", form),
+  prepareCreate: (form: FormData) => api<Prepared>("POST", "/api/funds/campaigns/transaction", form),
   create: (signed: OfficerTransactionInput) => api<CampaignDetail>("POST", "/api/funds/campaigns", signed),
   prepareOpen: (id: number) => api<Prepared>("POST", `${campaignPath(id)}/open/transaction`),
   open: (id: number, signed: OfficerTransactionInput) => api<CampaignDetail>("POST", `${campaignPath(id)}/open`, signed),
   prepareCancel: (id: number, reason: string) => api<Prepared>("POST", `${campaignPath(id)}/cancel/transaction`, { reason }),
   cancel: (id: number, signed: OfficerTransactionInput) => api<CampaignDetail>("POST", `${campaignPath(id)}/cancel`, signed),
-  prepareRelease: (id: number, index: number, form: FormData) => postForm<Prepared>(`${campaignPath(id)}/milestones/${index}/transaction`, form),
+  prepareRelease: (id: number, index: number, form: FormData) => api<Prepared>("POST", `${campaignPath(id)}/milestones/${index}/transaction`, form),
   release: (id: number, index: number, signed: OfficerTransactionInput) => api<CampaignDetail>("POST", `${campaignPath(id)}/milestones/${index}`, signed),
   prepareOffchain: (id: number, pledge: { amount: string; method: "cash" | "bank-transfer"; paidOn: string; payerName: string }) =>
     api<PreparedOffchainPledge>("POST", `${campaignPath(id)}/offchain-pledges/transaction`, pledge),
