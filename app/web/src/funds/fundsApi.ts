@@ -1,6 +1,8 @@
 import { apiRequest } from "../apiRequest.js";
 
-/** A campaign as GET /api/funds/campaigns answers it (services/funds/campaigns.ts). */
+export type CampaignPhase = "Draft" | "Funding" | "Succeeded" | "Failed" | "Cancelled";
+
+/** A campaign as GET /api/funds/campaigns answers it (services/funds/campaigns.ts); residents' pages and the treasury tab alike. */
 export interface CampaignSummary {
   campaignId: number;
   municipalityId: number;
@@ -8,9 +10,11 @@ export interface CampaignSummary {
   beneficiary: string;
   goal: string;
   deadline: number;
-  phase: "Draft" | "Funding" | "Succeeded" | "Failed" | "Cancelled";
+  deadlineAt: string;
+  phase: CampaignPhase;
   openedAt: string | null;
   pledged: string;
+  released: string;
   escrowed: string;
   offchainTotal: string;
   progressPercent: number;

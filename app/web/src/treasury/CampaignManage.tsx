@@ -102,7 +102,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
                 · <Value>{rules.milestones[m.index].description}</Value>
               </>
             )}{" "}
-            · {m.release ? t("treasury.milestoneReleased", { date: date(m.release.at) }) : t("treasury.milestoneWaiting")}
+            · {m.release ? t("treasury.milestoneReleased", { date: m.release.at ? date(m.release.at) : "—" }) : t("treasury.milestoneWaiting")}
           </li>
         ))}
       </ol>

@@ -8,28 +8,8 @@ import type { OfficerTransactionInput, UnsignedTransaction } from "../wallet/typ
  * treasurer's actions are pairs: `…/transaction` answers the unsigned call, the treasurer's own key
  * signs it, the route without `/transaction` takes `{signedTransaction}` or `{txHash}`.
  */
-export type CampaignPhase = "Draft" | "Funding" | "Succeeded" | "Failed" | "Cancelled";
-
-export interface CampaignSummary {
-  campaignId: number;
-  municipalityId: number;
-  token: { address: string; symbol: string | null; decimals: number | null };
-  beneficiary: string;
-  goal: string;
-  deadline: number;
-  deadlineAt: string;
-  phase: CampaignPhase;
-  pledged: string;
-  released: string;
-  offchainTotal: string;
-  progressPercent: number;
-}
-
-export interface CampaignDetail extends CampaignSummary {
-  milestones: { index: number; amount: string; release: { txHash: string; evidenceHash: string; at: string } | null }[];
-  rulesDocument: { sha256: string; cid: string | null };
-  rulesHash: string | null;
-}
+export type { CampaignDetail, CampaignPhase, CampaignSummary } from "../funds/fundsApi.js";
+import type { CampaignDetail, CampaignSummary } from "../funds/fundsApi.js";
 
 export interface Receipt {
   receiptId: string;
