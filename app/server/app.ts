@@ -10,6 +10,7 @@ import type { AnchorQueue } from "./anchoring/types.js";
 import { AppError } from "./errors.js";
 import { errorHandler, notFound } from "./http/errorHandler.js";
 import { withFastReads } from "./http/fastReads.js";
+import { withFastUploads } from "./http/fastUpload.js";
 import type { IpfsStore } from "./ipfs/types.js";
 import { openApiDocument } from "./openapi.js";
 import { bulkFileUpload, documentRoutes, singleFileUpload } from "./routes/documents.js";
@@ -45,11 +46,17 @@ export interface AppDeps {
  */
 export function createRequestListener(deps: AppDeps): RequestListener {
   const securityHeaders = ledgerSecurityHeaders();
-  return withFastReads(createApp(deps, securityHeaders), { ...deps, securityHeaders });
+  const writeLimit = writeLimiter(deps.writesPerMinute);
+  const app = createApp(deps, securityHeaders, writeLimit);
+  return withFastUploads(withFastReads(app, { ...deps, securityHeaders }), app, { ...deps, securityHeaders, writeLimit });
 }
 
-/** The Express app alone: every route, including the two that createRequestListener answers first. */
-export function createApp(deps: AppDeps, securityHeaders: RequestHandler = ledgerSecurityHeaders()): Express {
+/** The Express app alone: every route, including the ones that createRequestListener answers first. */
+export function createApp(
+  deps: AppDeps,
+  securityHeaders: RequestHandler = ledgerSecurityHeaders(),
+  writeLimit: RequestHandler = writeLimiter(deps.writesPerMinute),
+): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -61,16 +68,6 @@ export function createApp(deps: AppDeps, securityHeaders: RequestHandler = ledge
 
   const upload = singleFileUpload(deps.uploadLimitBytes);
   const bulkUpload = bulkFileUpload(deps.uploadLimitBytes);
-  const writeLimit: RequestHandler =
-    deps.writesPerMinute > 0
-      ? rateLimit({
-          windowMs: 60_000,
-          limit: deps.writesPerMinute,
-          standardHeaders: "draft-8",
-          legacyHeaders: false,
-          handler: (_req, _res, next) => next(new AppError("RATE_LIMITED")),
-        })
-      : (_req, _res, next) => next();
 
   app.get("/api/health", async (_req, res) => {
     const report = await deps.health();
@@ -90,6 +87,18 @@ export function createApp(deps: AppDeps, securityHeaders: RequestHandler = ledge
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** Uploads per minute per client address (0: no limit), for the Express routes and the fast upload path alike. */
+function writeLimiter(writesPerMinute: number): RequestHandler {
+  if (writesPerMinute <= 0) return (_req, _res, next) => next();
+  return rateLimit({
+    windowMs: 60_000,
+    limit: writesPerMinute,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new AppError("RATE_LIMITED")),
+  });
 }
 
 /** Paths of the server itself: never answered with the web app. */

@@ -3,8 +3,8 @@
 // child process, so that it has threads of its own as the service does:
 //   BENCH_FLOOR=bare         node:http alone, writing the body as it is
 //   BENCH_FLOOR=app          the service's own Express app (createApp: helmet, pino-http, router, error
-//                            handler) with a verification service that returns the parsed answer, which
-//                            res.json serializes on every request as for the real one
+//                            handler) with a verification service that returns the answer's JSON text, as
+//                            the real one returns a kept answer
 //   BENCH_FLOOR=app-cluster  the same app in one process per core (node:cluster) on one port
 // It listens on BENCH_FLOOR_PORT (default: any free port), prints "listening PORT" once ready and stops
 // on SIGTERM.
@@ -45,7 +45,6 @@ if (kind === "app-cluster" && cluster.isPrimary) {
 
 function serve(): void {
   const body = readFileSync(process.env.BENCH_FLOOR_BODY!, "utf8");
-  const answer = JSON.parse(body) as ReturnType<VerificationService["verifySha256"]>;
   const unused = new Proxy(
     {},
     {
@@ -63,7 +62,7 @@ function serve(): void {
   } else {
     const app = createApp({
       documents: unused as DocumentService,
-      verification: { verifySha256: () => answer } as unknown as VerificationService,
+      verification: { verifySha256Json: () => body } as unknown as VerificationService,
       queue: unused as AnchorQueue,
       ipfs: unused as IpfsStore,
       health: async () => ({ ok: true }),

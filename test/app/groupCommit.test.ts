@@ -2,8 +2,9 @@ import { expect } from "chai";
 import { DatabaseSync } from "node:sqlite";
 import { AnchorInputError } from "../../app/server/anchoring/errors.js";
 import { SqliteAnchorQueue } from "../../app/server/anchoring/queue.js";
-import type { AnchorRecord, NewRecord } from "../../app/server/anchoring/types.js";
+import type { NewRecord, QueuedRecord } from "../../app/server/anchoring/types.js";
 import { databasePath, openDatabase } from "../../app/server/store/database.js";
+import { FileSync, GroupCommit } from "../../app/server/store/groupCommit.js";
 import { cleanUp, tempDataDir } from "./support/service.js";
 import { sha256Of } from "./support/testLedger.js";
 
@@ -38,8 +39,9 @@ describe("group commit of the anchoring queue (app/server/anchoring/queue.ts)", 
     const seenAtAnswer: unknown[] = [];
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        queue.enqueueDurably(newRecord(`together-${i}`)).then((record) => {
+        queue.enqueueDurably(newRecord(`together-${i}`)).then(({ record, created }) => {
           seenAtAnswer.push(committedRow(record.recordId));
+          expect(created).to.equal(true);
           return record;
         }),
       ),
@@ -57,8 +59,9 @@ describe("group commit of the anchoring queue (app/server/anchoring/queue.ts)", 
       queue.enqueueDurably({ ...newRecord("twice"), sha256: sha256Of("twice").toUpperCase().replace("0X", "0x") }),
       queue.enqueueDurably(newRecord("twice", 2)),
     ]);
-    expect(again.recordId).to.equal(first.recordId);
-    expect(elsewhere.recordId).to.not.equal(first.recordId);
+    expect([first.created, again.created, elsewhere.created]).to.deep.equal([true, false, true]);
+    expect(again.record).to.deep.equal(queue.get(first.record.recordId));
+    expect(elsewhere.record.recordId).to.not.equal(first.record.recordId);
     expect(queue.findBySha256(sha256Of("twice"))).to.have.length(2);
   });
 
@@ -72,7 +75,7 @@ describe("group commit of the anchoring queue (app/server/anchoring/queue.ts)", 
     expect(results.map((r) => r.status)).to.deep.equal(["fulfilled", "rejected", "rejected", "fulfilled"]);
     expect((results[1] as PromiseRejectedResult).reason).to.be.instanceOf(AnchorInputError).with.property("code", "ANCHOR_INVALID_SHA256");
     for (const result of [results[0], results[3]]) {
-      expect(committedRow((result as PromiseFulfilledResult<AnchorRecord>).value.recordId)).to.not.equal(undefined);
+      expect(committedRow((result as PromiseFulfilledResult<QueuedRecord>).value.record.recordId)).to.not.equal(undefined);
     }
   });
 
@@ -88,7 +91,87 @@ describe("group commit of the anchoring queue (app/server/anchoring/queue.ts)", 
       observer.exec("ROLLBACK");
       db.exec("PRAGMA busy_timeout = 10000");
     }
-    const record = await queue.enqueueDurably(newRecord("locked-1"));
+    const { record } = await queue.enqueueDurably(newRecord("locked-1"));
     expect(committedRow(record.recordId)).to.not.equal(undefined);
+  });
+});
+
+/**
+ * The commit's fsync off the main thread (app/server/store/groupCommit.ts): a group is committed with
+ * synchronous=NORMAL and answered only after the log's fsync, which the tests hold back at will.
+ */
+describe("group commit with the fsync off the main thread (app/server/store/groupCommit.ts)", () => {
+  const dir = tempDataDir("ledger-group-fsync");
+  const db = openDatabase(dir);
+  db.exec("CREATE TABLE items (value TEXT PRIMARY KEY)");
+  const insert = db.prepare("INSERT INTO items (value) VALUES (?)");
+  const synced: string[] = [];
+  let release: () => void = () => {};
+  let held = false;
+  const fsync = async (path: string) => {
+    if (held) await new Promise<void>((resolve) => (release = resolve));
+    synced.push(path);
+    await new FileSync(path).sync();
+  };
+  const commit = new GroupCommit(db, (value: string) => Number(insert.run(value).lastInsertRowid), { maxGroup: 2, fsync });
+  const synchronous = () => (db.prepare("PRAGMA synchronous").get() as { synchronous: number }).synchronous;
+
+  after(() => {
+    db.close();
+    cleanUp(dir);
+  });
+
+  it("answers a group only after the log is fsynced, and puts synchronous=FULL back for other writes", async () => {
+    held = true;
+    let answered = false;
+    const answers = Promise.all(["a", "b", "c"].map((value) => commit.submit(value))).then((ids) => {
+      answered = true;
+      return ids;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Committed (a reader sees the rows) but not yet answered: the log's fsync is held back.
+    expect((db.prepare("SELECT COUNT(*) AS n FROM items").get() as { n: number }).n).to.equal(3);
+    expect(answered).to.equal(false);
+    expect(synchronous()).to.equal(2);
+    held = false;
+    release();
+    expect(await answers).to.have.length(3);
+    expect(synced.every((path) => path === `${databasePath(dir)}-wal`)).to.equal(true);
+  });
+
+  it("shares one fsync among the callers that arrive while one runs, and never answers with an fsync begun before the call", async () => {
+    let started = 0;
+    const gates: (() => void)[] = [];
+    const log = new FileSync("unused", () => {
+      started++;
+      return new Promise<void>((resolve) => gates.push(resolve));
+    });
+    const first = log.sync();
+    const second = log.sync();
+    const third = log.sync();
+    expect(started).to.equal(1);
+    let laterDone = false;
+    void Promise.all([second, third]).then(() => (laterDone = true));
+    gates[0]();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).to.equal(2);
+    expect(laterDone).to.equal(false);
+    gates[1]();
+    await Promise.all([second, third]);
+    expect(started).to.equal(2);
+  });
+
+  it("fails the group's callers when the fsync fails, and the next group fsyncs again", async () => {
+    const failing = new GroupCommit(db, (value: string) => insert.run(value).changes, {
+      maxGroup: 10,
+      fsync: async () => {
+        throw Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" });
+      },
+    });
+    const results = await Promise.allSettled([failing.submit("x"), failing.submit("y")]);
+    expect(results.map((r) => r.status)).to.deep.equal(["rejected", "rejected"]);
+    expect(String((results[0] as PromiseRejectedResult).reason)).to.match(/EIO/);
+    expect(await commit.submit("z")).to.be.a("number");
   });
 });

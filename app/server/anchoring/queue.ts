@@ -1,9 +1,9 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { inTransaction } from "../store/database.js";
+import { GroupCommit } from "../store/groupCommit.js";
 import { leafOf } from "./batcher.js";
 import { AnchorInputError } from "./errors.js";
 import { newRecordId } from "./recordId.js";
-import type { AnchorQueue, AnchorQueueStatus, AnchorRecord, NewRecord, RecordStatus } from "./types.js";
+import type { AnchorQueue, AnchorQueueStatus, AnchorRecord, NewRecord, QueuedRecord, RecordStatus } from "./types.js";
 
 /**
  * The durable anchoring queue of the API, in SQLite (schema.ts). `enqueue` returns only after the row
@@ -17,12 +17,6 @@ const MAX_META_BYTES = 16 * 1024;
 const MAX_UINT32 = 2 ** 32 - 1;
 /** At most this many records share one commit. */
 const MAX_GROUP = 512;
-
-interface WaitingRecord {
-  record: NewRecord;
-  resolve: (record: AnchorRecord) => void;
-  reject: (error: unknown) => void;
-}
 
 interface RecordRow {
   record_id: string;
@@ -41,6 +35,9 @@ interface RecordRow {
   anchored_at: number | null;
 }
 
+/** A new row's batch columns. */
+const NOT_IN_A_BATCH = { proof: null, root: null, batch_status: null, tx_hash: null, block_number: null, anchored_at: null } as const;
+
 const SELECT_RECORD = `
   SELECT r.record_id, r.sha256, r.municipality_id, r.cid, r.kind, r.meta, r.leaf, r.accepted_at, r.proof,
          b.root, b.status AS batch_status, b.tx_hash, b.block_number, b.anchored_at
@@ -51,12 +48,12 @@ export class SqliteAnchorQueue implements AnchorQueue {
   readonly #now: () => number;
 
   readonly #statements = new Map<string, StatementSync>();
-  /** Records waiting for the next group commit. */
-  #group: WaitingRecord[] = [];
+  readonly #groupCommit: GroupCommit<NewRecord, QueuedRecord>;
 
   constructor(db: DatabaseSync, options: { now?: () => number } = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
+    this.#groupCommit = new GroupCommit(db, (record) => this.#insert(record), { maxGroup: MAX_GROUP });
   }
 
   /** Each statement is compiled once: verification reads run thousands of times a second. */
@@ -70,67 +67,51 @@ export class SqliteAnchorQueue implements AnchorQueue {
   }
 
   enqueue(record: NewRecord): AnchorRecord {
+    return this.#insert(record).record;
+  }
+
+  /** {@link enqueue}, telling whether the row is new: the answer is built from the insert, not read back. */
+  #insert(record: NewRecord): QueuedRecord {
     const valid = validate(record);
     const now = this.#now();
+    const row: RecordRow = {
+      record_id: newRecordId(now),
+      sha256: valid.sha256,
+      municipality_id: valid.municipalityId,
+      cid: valid.cid,
+      kind: valid.kind,
+      meta: valid.meta === null ? null : JSON.stringify(valid.meta),
+      leaf: leafOf(valid.sha256),
+      accepted_at: now,
+      ...NOT_IN_A_BATCH,
+    };
     // One statement, so one commit: either the record is durably queued or nothing is. A second upload
     // of the same document to the same municipality keeps the first row (and its id).
-    this.#prepare(
+    const { changes } = this.#prepare(
         `INSERT INTO records (record_id, sha256, municipality_id, cid, kind, meta, leaf, accepted_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (sha256, municipality_id) DO NOTHING`,
       )
-      .run(
-        newRecordId(now),
-        valid.sha256,
-        valid.municipalityId,
-        valid.cid,
-        valid.kind,
-        valid.meta === null ? null : JSON.stringify(valid.meta),
-        leafOf(valid.sha256),
-        now,
-      );
-    const row = this.#prepare(`${SELECT_RECORD} WHERE r.sha256 = ? AND r.municipality_id = ?`)
+      .run(row.record_id, row.sha256, row.municipality_id, row.cid, row.kind, row.meta, row.leaf, row.accepted_at);
+    if (changes === 1) return { record: toRecord(row), created: true };
+    const kept = this.#prepare(`${SELECT_RECORD} WHERE r.sha256 = ? AND r.municipality_id = ?`)
       .get(valid.sha256, valid.municipalityId) as unknown as RecordRow;
-    return toRecord(row);
+    return { record: toRecord(kept), created: false };
   }
 
   /**
-   * {@link enqueue} with group commit: the records that arrive in the same turn of the event loop share
-   * one transaction, hence one fsync (an upload's commit costs as much as the rest of its database work).
-   * Each promise settles only after the commit that holds its record, so "answered means durable" holds.
+   * {@link enqueue} with group commit (store/groupCommit.ts): the records that arrive in the same turn of
+   * the event loop share one transaction and one fsync, made off the main thread. Each promise settles
+   * only once the commit that holds its record is on the disk, so "answered means durable" holds.
    */
-  enqueueDurably(record: NewRecord): Promise<AnchorRecord> {
+  enqueueDurably(record: NewRecord): Promise<QueuedRecord> {
     let valid: NewRecord;
     try {
       valid = validate(record);
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise((resolve, reject) => {
-      if (this.#group.length === 0) setImmediate(() => this.#commitGroups());
-      this.#group.push({ record: valid, resolve, reject });
-    });
-  }
-
-  #commitGroups(): void {
-    while (this.#group.length > 0) {
-      const group = this.#group.splice(0, MAX_GROUP);
-      let records: AnchorRecord[];
-      try {
-        records = inTransaction(this.#db, () => group.map((waiting) => this.enqueue(waiting.record)));
-      } catch {
-        // Nothing of the group was committed. One record's failure must not fail the others: each alone.
-        for (const waiting of group) {
-          try {
-            waiting.resolve(this.enqueue(waiting.record));
-          } catch (error) {
-            waiting.reject(error);
-          }
-        }
-        continue;
-      }
-      group.forEach((waiting, i) => waiting.resolve(records[i]));
-    }
+    return this.#groupCommit.submit(valid);
   }
 
   /**

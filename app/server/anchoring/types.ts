@@ -39,14 +39,20 @@ export interface NewRecord {
   meta: Record<string, unknown> | null;
 }
 
+/** A queued record, and whether queuing it made it (false: the same document was already there). */
+export interface QueuedRecord {
+  record: AnchorRecord;
+  created: boolean;
+}
+
 export interface AnchorQueue {
   /**
    * Durably queues a record and returns it. The same sha256 for the same municipality is one record:
    * a second upload returns the first record (nothing is anchored twice).
    */
   enqueue(record: NewRecord): AnchorRecord;
-  /** {@link enqueue}, committed together with the records that arrive at the same time; settles after the commit. */
-  enqueueDurably(record: NewRecord): Promise<AnchorRecord>;
+  /** {@link enqueue}, committed together with the records that arrive at the same time; settles once that commit is on the disk. */
+  enqueueDurably(record: NewRecord): Promise<QueuedRecord>;
   get(recordId: string): AnchorRecord | undefined;
   /** A value that changes whenever anything the store answers from may have changed (for caches). */
   changeMark(): string;

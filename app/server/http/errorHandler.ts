@@ -25,7 +25,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-function toAppError(error: unknown): AppError {
+export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof multer.MulterError) {
     if (error.code === "LIMIT_FILE_SIZE") return new AppError("FILE_TOO_LARGE");

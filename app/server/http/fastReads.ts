@@ -25,8 +25,7 @@ export function withFastReads(
 ): RequestListener {
   const parseQuery = app.get("query parser fn") as (query: string) => Record<string, unknown>;
   const etagOf = app.get("etag fn") as (body: Buffer, encoding?: BufferEncoding) => string;
-  const fixedHeaders = headersSetBy(deps.securityHeaders);
-  const logRequests = deps.logger.isLevelEnabled("info");
+  const { write, logRequests } = fastAnswers(deps);
 
   // The service keeps settled answers as the same string objects (VerificationService); their bytes and
   // ETag are kept beside them, so a repeated answer costs neither an encoding nor a hash.
@@ -44,20 +43,7 @@ export function withFastReads(
 
   const answer = (req: IncomingMessage, res: ServerResponse, status: number, json: string, started: number) => {
     const { body, etag } = encode(json);
-    const headers: OutgoingHttpHeaders = {
-      ...fixedHeaders,
-      "Content-Type": "application/json; charset=utf-8",
-      "Content-Length": body.length,
-      ETag: etag,
-    };
-    res.writeHead(status, headers);
-    res.end(body);
-    if (logRequests) {
-      deps.logger.info(
-        { req: { method: req.method, url: req.url }, res: { statusCode: status }, responseTime: Date.now() - started },
-        "request completed",
-      );
-    }
+    write(req, res, status, body, etag, started);
   };
 
   const route = (req: IncomingMessage): ((req: IncomingMessage) => { status: number; json: string }) | null => {
@@ -101,6 +87,32 @@ export function withFastReads(
     }
     answer(req, res, result.status, result.json, started);
   };
+}
+
+/**
+ * How the answers given in front of Express are written: a JSON body with the headers Express and its
+ * security middleware would send, and the log line pino-http would write at `info`.
+ */
+export function fastAnswers(deps: { securityHeaders: RequestHandler; logger: Logger }) {
+  const fixedHeaders = headersSetBy(deps.securityHeaders);
+  const logRequests = deps.logger.isLevelEnabled("info");
+  const write = (req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, etag: string, started: number) => {
+    const headers: OutgoingHttpHeaders = {
+      ...fixedHeaders,
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": body.length,
+      ETag: etag,
+    };
+    res.writeHead(status, headers);
+    res.end(body);
+    if (logRequests) {
+      deps.logger.info(
+        { req: { method: req.method, url: req.url }, res: { statusCode: status }, responseTime: Date.now() - started },
+        "request completed",
+      );
+    }
+  };
+  return { write, logRequests };
 }
 
 /** The headers a header-setting middleware (helmet) sets: fixed for every response, so read once. */

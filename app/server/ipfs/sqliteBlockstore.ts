@@ -6,14 +6,7 @@ import type { Blockstore, InputPair, Pair } from "interface-blockstore";
 import { NotFoundError } from "interface-store";
 import { CID } from "multiformats/cid";
 import * as Digest from "multiformats/hashes/digest";
-import { inTransaction } from "../store/database.js";
-
-interface WaitingPut {
-  cid: CID;
-  bytes: Uint8Array;
-  resolve: (cid: CID) => void;
-  reject: (error: unknown) => void;
-}
+import { GroupCommit } from "../store/groupCommit.js";
 
 /** node:sqlite binds a zero-length blob as NULL; the empty block (an empty file) is read back from it. */
 const EMPTY = new Uint8Array(0);
@@ -27,7 +20,7 @@ const MAX_GROUP = 1024;
  * Why not a file per block (blockstore-fs): a document of 1 KiB cost five file-system calls (directory,
  * temporary file, write, close, rename) and was never fsynced, so an accepted record's bytes could be
  * lost in a power cut while its row survived. Here the blocks that arrive together share one durable
- * commit — `put` answers once its block is on the disk — like the records' queue does (enqueueDurably).
+ * commit — `put` answers once its block is on the disk — like the records' queue does (store/groupCommit.ts).
  *
  * Blocks are keyed by multihash, as Kubo and blockstore-fs key them: a CIDv0 and a CIDv1 of the same
  * bytes find the same block. `legacy`, when given, is the file-per-block store of a data folder made
@@ -39,7 +32,7 @@ export class SqliteBlockstore implements Blockstore {
   readonly #exists: StatementSync;
   readonly #insert: StatementSync;
   readonly #remove: StatementSync;
-  #group: WaitingPut[] = [];
+  readonly #groupCommit: GroupCommit<{ cid: CID; bytes: Uint8Array }, CID>;
 
   constructor(
     readonly path: string,
@@ -61,15 +54,19 @@ export class SqliteBlockstore implements Blockstore {
     this.#exists = this.#db.prepare("SELECT 1 FROM blocks WHERE multihash = ?");
     this.#insert = this.#db.prepare("INSERT INTO blocks (multihash, codec, bytes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
     this.#remove = this.#db.prepare("DELETE FROM blocks WHERE multihash = ?");
+    this.#groupCommit = new GroupCommit(
+      this.#db,
+      ({ cid, bytes }) => {
+        this.#insert.run(cid.multihash.bytes, cid.code, bytes);
+        return cid;
+      },
+      { maxGroup: MAX_GROUP },
+    );
   }
 
   async put(cid: CID, value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: AbortOptions): Promise<CID> {
     options?.signal?.throwIfAborted();
-    const bytes = await toBytes(value);
-    return new Promise((resolve, reject) => {
-      if (this.#group.length === 0) setImmediate(() => this.#commitGroups());
-      this.#group.push({ cid, bytes, resolve, reject });
-    });
+    return this.#groupCommit.submit({ cid, bytes: await toBytes(value) });
   }
 
   async *putMany(source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> {
@@ -125,23 +122,8 @@ export class SqliteBlockstore implements Blockstore {
   }
 
   close(): void {
-    this.#commitGroups();
+    this.#groupCommit.flush();
     this.#db.close();
-  }
-
-  #commitGroups(): void {
-    while (this.#group.length > 0) {
-      const group = this.#group.splice(0, MAX_GROUP);
-      try {
-        inTransaction(this.#db, () => {
-          for (const { cid, bytes } of group) this.#insert.run(cid.multihash.bytes, cid.code, bytes);
-        });
-      } catch (error) {
-        for (const waiting of group) waiting.reject(error);
-        continue;
-      }
-      for (const waiting of group) waiting.resolve(waiting.cid);
-    }
   }
 }
 

@@ -39,6 +39,16 @@ export function uploadedBytes(file: Express.Multer.File | undefined): Uint8Array
   return new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength);
 }
 
+/** POST /api/documents once its body is read: the document accepted, and the answer. */
+export async function acceptUpload(documents: DocumentService, bytes: Uint8Array, meta: unknown) {
+  // A document already on the ledger keeps its first record: 200 with it, never a second anchor.
+  const { record, created } = await documents.accept(bytes, parseDocumentMeta(meta));
+  return {
+    status: created ? 201 : 200,
+    body: { sha256: record.sha256, cid: record.cid, recordId: record.recordId, status: record.status },
+  };
+}
+
 export function documentRoutes(deps: {
   documents: DocumentService;
   queue: AnchorQueue;
@@ -49,17 +59,10 @@ export function documentRoutes(deps: {
 }): Router {
   const router = Router();
 
+  // Most uploads are answered in front of Express (http/fastUpload.ts), through acceptUpload as here.
   router.post("/api/documents", deps.writeLimit, deps.upload, async (req, res) => {
-    const bytes = uploadedBytes(req.file);
-    const meta = parseDocumentMeta(req.body?.meta);
-    // A document already on the ledger keeps its first record: 200 with it, never a second anchor.
-    const { record, created } = await deps.documents.accept(bytes, meta);
-    res.status(created ? 201 : 200).json({
-      sha256: record.sha256,
-      cid: record.cid,
-      recordId: record.recordId,
-      status: record.status,
-    });
+    const { status, body } = await acceptUpload(deps.documents, uploadedBytes(req.file), req.body?.meta);
+    res.status(status).json(body);
   });
 
   // Many documents in one request (archives being digitised, a day's certificates): one HTTP exchange

@@ -33,29 +33,27 @@ export class DocumentService {
     const { municipalityId: _, ...publicMeta } = meta;
     const kept = Object.keys(publicMeta).length > 0 ? publicMeta : null;
 
-    const bySha256 = new Map<string, { bytes: Uint8Array; existing?: AnchorRecord }>();
+    // A file sent twice in one request is stored and queued once. A document already on the ledger is
+    // not checked for first: storing its bytes again is harmless (content-addressed) and mends a copy
+    // that went missing, and the queue answers its first record (created: false).
+    const bytesOf = new Map<string, Uint8Array>();
     const order = files.map((bytes) => {
       const sha256 = `0x${createHash("sha256").update(bytes).digest("hex")}`;
-      if (!bySha256.has(sha256)) {
-        const existing = this.queue.findBySha256(sha256).find((r) => r.municipalityId === municipalityId);
-        bySha256.set(sha256, { bytes, existing });
-      }
+      if (!bytesOf.has(sha256)) bytesOf.set(sha256, bytes);
       return sha256;
     });
-    const fresh = [...bySha256].filter(([, entry]) => !entry.existing);
-    const cids = await Promise.all(fresh.map(([, entry]) => this.ipfs.add(entry.bytes)));
+    const unique = [...bytesOf];
+    const cids = await Promise.all(unique.map(([, bytes]) => this.ipfs.add(bytes)));
     // Queued in one go, after every byte is stored: one group commit (enqueueDurably) for all of them.
     const queued = await Promise.all(
-      fresh.map(([sha256], i) =>
-        this.queue.enqueueDurably({ sha256, cid: cids[i], municipalityId, kind: "document", meta: kept }),
-      ),
+      unique.map(([sha256], i) => this.queue.enqueueDurably({ sha256, cid: cids[i], municipalityId, kind: "document", meta: kept })),
     );
-    const created = new Map(fresh.map(([sha256], i) => [sha256, queued[i]]));
+    const bySha256 = new Map(unique.map(([sha256], i) => [sha256, queued[i]]));
     const answered = new Set<string>();
     return order.map((sha256) => {
-      const record = created.get(sha256) ?? bySha256.get(sha256)!.existing!;
+      const { record, created } = bySha256.get(sha256)!;
       // The first copy of a file created in this request is "created"; a repeat in the same request is not.
-      const isNew = created.has(sha256) && !answered.has(sha256);
+      const isNew = created && !answered.has(sha256);
       answered.add(sha256);
       return { record, created: isNew };
     });

@@ -1,0 +1,120 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { Express, Request, RequestHandler, Response } from "express";
+import type { Logger } from "pino";
+import { AppError } from "../errors.js";
+import { acceptUpload } from "../routes/documents.js";
+import type { DocumentService } from "../services/documents.js";
+import { toAppError } from "./errorHandler.js";
+import { fastAnswers } from "./fastReads.js";
+import { formDataBoundary, formDataParts } from "./multipartBody.js";
+
+/**
+ * POST /api/documents answered in front of Express, for the common upload: one multipart body with a
+ * Content-Length of at most FAST_MAX_BYTES. Express's router and request wrappers, multer and busboy
+ * cost the API's one thread more than accepting the document itself (docs/benchmarks.md: one upload
+ * per document is the figure of a scanning clerk or a kiosk).
+ *
+ * The answer is the route's own: the same rate limit (the app's limiter, run here), the same multer
+ * rules (one file, in the field `file`; at most 8 other fields), acceptUpload for the document, the
+ * same error codes and security headers. Anything else — a larger or chunked body, another path spelling
+ * such as `/api/documents/` — goes to Express unchanged; test/app/fastUpload.test.ts compares the two.
+ */
+/** Bodies up to this size are read here (the upload limit, if lower, caps it too). */
+const FAST_MAX_BYTES = 1024 * 1024;
+/** multer's `fields` limit on the route. */
+const MAX_FIELDS = 8;
+
+export function withFastUploads(
+  next: RequestListener,
+  app: Express,
+  deps: {
+    documents: DocumentService;
+    /** The app's limiter of writes, and its limit (0: none). */
+    writeLimit: RequestHandler;
+    writesPerMinute: number;
+    securityHeaders: RequestHandler;
+    uploadLimitBytes: number;
+    logger: Logger;
+  },
+): RequestListener {
+  const etagOf = app.get("etag fn") as (body: Buffer, encoding?: BufferEncoding) => string;
+  const { write, logRequests } = fastAnswers(deps);
+  const maxBytes = Math.min(FAST_MAX_BYTES, deps.uploadLimitBytes);
+  const answer = (req: IncomingMessage, res: ServerResponse, status: number, value: unknown, started: number) => {
+    const body = Buffer.from(JSON.stringify(value), "utf8");
+    write(req, res, status, body, etagOf(body), started);
+  };
+
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown, started: number) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) deps.logger.error({ err: error }, "request failed");
+    // A refused body may still be arriving: it is drained, so the connection stays usable.
+    req.resume();
+    answer(req, res, appError.status, { error: { code: appError.code, message: appError.message } }, started);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, boundary: string, length: number, started: number) => {
+    if (deps.writesPerMinute > 0) {
+      // The app's limiter uses Express's request and response (req.ip, res.append): given here as
+      // Express gives them to every request it routes.
+      Object.assign(req, { res });
+      Object.assign(res, { req });
+      Object.setPrototypeOf(req, app.request);
+      Object.setPrototypeOf(res, app.response);
+      await new Promise<void>((resolve, reject) => {
+        void deps.writeLimit(req as Request, res as Response, (error?: unknown) => (error ? reject(error) : resolve()));
+      });
+    }
+    const body = await bodyOf(req, length);
+    let file: Buffer | undefined;
+    const meta: string[] = [];
+    let fields = 0;
+    for (const part of formDataParts(body, boundary)) {
+      if (part.filename === undefined) {
+        if (++fields > MAX_FIELDS) throw new AppError("BAD_MULTIPART", "Malformed upload: Too many fields");
+        if (part.name === "meta") meta.push(part.body.toString("utf8"));
+        continue;
+      }
+      if (file) throw new AppError("FILES_TOO_MANY");
+      if (part.name !== "file") throw new AppError("BAD_MULTIPART", `Unexpected file field "${part.name}"; send the file as \`file\`.`);
+      file = part.body;
+    }
+    if (!file) throw new AppError("FILE_MISSING");
+    if (file.length === 0) throw new AppError("FILE_EMPTY");
+    // multer gives a field sent twice as an array; the route reads it as text either way.
+    const { status, body: accepted } = await acceptUpload(deps.documents, file, meta.length > 1 ? String(meta) : meta[0]);
+    answer(req, res, status, accepted, started);
+  };
+
+  return (req, res) => {
+    const length = Number(req.headers["content-length"]);
+    const boundary = req.method === "POST" && req.url === "/api/documents" ? formDataBoundary(req.headers["content-type"]) : null;
+    if (boundary === null || !(length <= maxBytes) || req.headers["transfer-encoding"] !== undefined) {
+      next(req, res);
+      return;
+    }
+    const started = logRequests ? Date.now() : 0;
+    handle(req, res, boundary, length, started).catch((error: unknown) => {
+      if (res.headersSent) res.destroy();
+      else fail(req, res, error, started);
+    });
+  };
+}
+
+/** The whole body of a request whose Content-Length is `length` (Node's parser holds it to that). */
+function bodyOf(req: IncomingMessage, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const body = Buffer.allocUnsafe(length);
+    let filled = 0;
+    const cut = () => new AppError("BAD_MULTIPART", "Malformed upload: Unexpected end of form");
+    req.on("data", (chunk: Buffer) => {
+      if (filled + chunk.length > length) return reject(cut());
+      chunk.copy(body, filled);
+      filled += chunk.length;
+    });
+    req.once("end", () => (filled === length ? resolve(body) : reject(cut())));
+    req.once("error", reject);
+    // A client that goes away mid-body: nothing more will come (settling twice is a no-op).
+    req.once("close", () => reject(cut()));
+  });
+}
