@@ -229,6 +229,8 @@ async function verifyFloor(kind: "bare" | "app" | "app-cluster", answer: string,
       connections: SETTINGS.verifyConnections,
       seconds: SETTINGS.profileVerifySeconds,
     });
+    // A floor that answered errors would measure the error path (it once did, unnoticed).
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`the ${kind} floor answered ${result.non2xx} non-2xx and ${result.errors} errors`);
     return { ...result, cpu: cpuUse(cpu0, cpuSnapshot(Object.keys(names).map(Number)), names) };
   } finally {
     child.kill("SIGTERM");

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { hexlify, randomBytes } from "ethers";
-import { LEAF_ENCODING, buildBatch, newSalt, verifyMembership } from "../../app/server/anchoring/batcher.js";
+import { LEAF_ENCODING, buildBatch, leafOf, newSalt, verifyMembership } from "../../app/server/anchoring/batcher.js";
 
 /** buildBatch reads proofs from the tree's nodes: they must be the library's own proofs, salt or not. */
 describe("Merkle batches (app/server/anchoring/batcher.ts)", () => {
@@ -18,6 +18,8 @@ describe("Merkle batches (app/server/anchoring/batcher.ts)", () => {
           expect(batch.proofs.get(sha256)).to.deep.equal(tree.getProof([sha256]));
           expect(verifyMembership(batch.root, sha256, batch.proofs.get(sha256)!)).to.equal(true);
         }
+        // The same batch from the leaves the queue stored.
+        expect(buildBatch(sha256s, salt, sha256s.map(leafOf))).to.deep.equal(batch);
       });
     }
   }

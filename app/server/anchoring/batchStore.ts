@@ -36,6 +36,8 @@ export interface StoredBatch {
 export interface BatchMember {
   recordId: string;
   sha256: string;
+  /** Its leaf, as the queue stored it (leafOf(sha256)). */
+  leaf: string;
 }
 
 export interface ClosingRules {
@@ -88,16 +90,16 @@ export class AnchorBatchStore {
         .prepare("SELECT DISTINCT municipality_id FROM records WHERE batch_id IS NULL ORDER BY municipality_id")
         .all() as { municipality_id: number }[];
       const select = this.#db.prepare(
-        `SELECT record_id, sha256, accepted_at FROM records
+        `SELECT record_id, sha256, leaf, accepted_at FROM records
          WHERE batch_id IS NULL AND municipality_id = ? ORDER BY accepted_at, record_id LIMIT ?`,
       );
       for (const { municipality_id: municipalityId } of municipalities) {
         while (formed.length < rules.maxBatches) {
-          const rows = select.all(municipalityId, rules.batchSize) as { record_id: string; sha256: string; accepted_at: number }[];
+          const rows = select.all(municipalityId, rules.batchSize) as { record_id: string; sha256: string; leaf: string; accepted_at: number }[];
           if (rows.length === 0) break;
           const full = rows.length === rules.batchSize;
           if (!full && rows[0].accepted_at > rules.now - rules.windowMs) break;
-          const members = rows.map((row) => ({ recordId: row.record_id, sha256: row.sha256 }));
+          const members = rows.map((row) => ({ recordId: row.record_id, sha256: row.sha256, leaf: row.leaf }));
           formed.push(this.#insertBatch(municipalityId, members, rules.now));
         }
       }
@@ -107,7 +109,7 @@ export class AnchorBatchStore {
 
   members(batchId: number): BatchMember[] {
     return this.#db
-      .prepare("SELECT record_id AS recordId, sha256 FROM records WHERE batch_id = ? ORDER BY record_id")
+      .prepare("SELECT record_id AS recordId, sha256, leaf FROM records WHERE batch_id = ? ORDER BY record_id")
       .all(batchId) as unknown as BatchMember[];
   }
 
@@ -191,10 +193,11 @@ export class AnchorBatchStore {
 
   #insertBatch(municipalityId: number, members: BatchMember[], now: number, salt: string | null = null): StoredBatch {
     const sha256s = members.map((member) => member.sha256);
-    let batch: MerkleBatch = buildBatch(sha256s, salt);
+    const leaves = members.map((member) => member.leaf);
+    let batch: MerkleBatch = buildBatch(sha256s, salt, leaves);
     // Our own roots are unique too: a lone document also queued for another municipality has the same
     // plain root there, and that one may already be ours.
-    while (this.byRoot(batch.root)) batch = buildBatch(sha256s, newSalt());
+    while (this.byRoot(batch.root)) batch = buildBatch(sha256s, newSalt(), leaves);
     const { lastInsertRowid } = this.#db
       .prepare(
         `INSERT INTO anchor_batches (root, municipality_id, record_count, salt, status, created_at)

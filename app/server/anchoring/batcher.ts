@@ -31,18 +31,20 @@ export function newSalt(): string {
  * never anchor twice. `salt` adds one leaf no document has: it gives a set whose plain root is taken
  * (the same lone document anchored by another municipality first) a root of its own.
  */
-export function buildBatch(sha256s: readonly string[], salt: string | null = null): MerkleBatch {
+export function buildBatch(sha256s: readonly string[], salt: string | null = null, leaves?: readonly string[]): MerkleBatch {
   if (sha256s.length === 0) throw new RangeError("a batch needs at least one record");
+  if (leaves && leaves.length !== sha256s.length) throw new RangeError("one leaf per record");
   const values = salt === null ? sha256s : [...sha256s, salt];
   // The library's own layout (makeMerkleTree): leaves sorted by hash, stored from the end of the array,
   // node i the commutative hash of nodes 2i+1 and 2i+2. Built here on bytes: StandardMerkleTree.of spent
   // most of a batch's time on hex strings and the ABI coder, on the thread that answers uploads.
-  const leaves = values.map((value) => ({ value, hash: leafBytes(value) }));
-  leaves.sort((a, b) => Buffer.compare(a.hash, b.hash));
-  const nodes: Uint8Array[] = new Array(2 * leaves.length - 1);
-  leaves.forEach((leaf, i) => (nodes[nodes.length - 1 - i] = leaf.hash));
+  // A record's leaf as the queue stored it, when given, saves its two keccaks.
+  const sorted = values.map((value, i) => ({ value, hash: leaves?.[i] ? Buffer.from(leaves[i].slice(2), "hex") : leafBytes(value) }));
+  sorted.sort((a, b) => Buffer.compare(a.hash, b.hash));
+  const nodes: Uint8Array[] = new Array(2 * sorted.length - 1);
+  sorted.forEach((leaf, i) => (nodes[nodes.length - 1 - i] = leaf.hash));
   const pair = new Uint8Array(64);
-  for (let i = nodes.length - 1 - leaves.length; i >= 0; i--) {
+  for (let i = nodes.length - 1 - sorted.length; i >= 0; i--) {
     const [a, b] = [nodes[2 * i + 1], nodes[2 * i + 2]];
     const ordered = Buffer.compare(a, b) <= 0;
     pair.set(ordered ? a : b, 0);
@@ -51,7 +53,7 @@ export function buildBatch(sha256s: readonly string[], salt: string | null = nul
   }
   const hex = nodes.map((node) => `0x${Buffer.from(node.buffer, node.byteOffset, 32).toString("hex")}`);
   const proofs = new Map<string, string[]>();
-  leaves.forEach(({ value }, i) => {
+  sorted.forEach(({ value }, i) => {
     if (value !== salt) proofs.set(value, proofAt(hex, nodes.length - 1 - i));
   });
   // One proof checked against the root, through the library, stands for the way all were built.

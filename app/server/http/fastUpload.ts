@@ -106,15 +106,22 @@ function bodyOf(req: IncomingMessage, length: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const body = Buffer.allocUnsafe(length);
     let filled = 0;
-    const cut = () => new AppError("BAD_MULTIPART", "Malformed upload: Unexpected end of form");
+    let settled = false;
+    const settle = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else if (filled === length) resolve(body);
+      else reject(new AppError("BAD_MULTIPART", "Malformed upload: Unexpected end of form"));
+    };
     req.on("data", (chunk: Buffer) => {
-      if (filled + chunk.length > length) return reject(cut());
+      if (filled + chunk.length > length) return settle(new AppError("BAD_MULTIPART", "Malformed upload: the body is longer than its Content-Length"));
       chunk.copy(body, filled);
       filled += chunk.length;
     });
-    req.once("end", () => (filled === length ? resolve(body) : reject(cut())));
-    req.once("error", reject);
-    // A client that goes away mid-body: nothing more will come (settling twice is a no-op).
-    req.once("close", () => reject(cut()));
+    req.once("end", () => settle());
+    req.once("error", settle);
+    // A client that goes away mid-body: nothing more will come.
+    req.once("close", () => settle());
   });
 }
