@@ -238,6 +238,8 @@ describe("residents' complaint and fund pages in a real browser", function () {
       expect(checks[name], name).to.equal(true);
     }
     expect(Object.values(checks).every(Boolean)).to.equal(true);
+    // The amount is written once the campaign's token is known (never as raw units).
+    await page.locator("[data-testid=receipt-amount]").filter({ hasText: "THBT" }).waitFor();
     expect(await page.locator("[data-testid=receipt-amount]").textContent()).to.equal("500.00 THBT");
     // The file was checked here, against the chain's node: nothing was posted to the service.
     expect(requests.filter((r) => r.startsWith("POST ") && r.includes(service.url))).to.deep.equal([]);

@@ -182,7 +182,9 @@ function checkLabel(name: string, t: ReturnType<typeof useI18n>["t"], lang: "th"
 function ReceiptDetails(props: { result: ReceiptCheck; fileName?: string }) {
   const { t, lang } = useI18n();
   const { receipt, checks } = props.result;
-  const [summary, setSummary] = useState<CampaignSummary | null>(null);
+  // undefined while the campaign (hence its token's decimals) loads: a raw amount in the token's smallest
+  // units would read a hundred times too large; null when it could not be read (then the raw amount it is).
+  const [summary, setSummary] = useState<CampaignSummary | null | undefined>(undefined);
   useEffect(() => {
     campaign(Number(receipt.campaignId)).then(setSummary, () => setSummary(null));
   }, [receipt.campaignId]);
@@ -212,7 +214,7 @@ function ReceiptDetails(props: { result: ReceiptCheck; fileName?: string }) {
         </dd>
         <dt>{t("funds.amount")}</dt>
         <dd data-testid="receipt-amount">
-          <Value>{formatAmount(receipt.amount, summary?.token, lang)}</Value>
+          <Value>{summary === undefined ? "…" : formatAmount(receipt.amount, summary?.token, lang)}</Value>
         </dd>
       </dl>
       <h3 id="receipt-checks-title">{t("funds.checksTitle")}</h3>
