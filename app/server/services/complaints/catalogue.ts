@@ -1,4 +1,5 @@
 import { id } from "ethers";
+import { STATUS_NAMES, type DetailedStatus } from "../../../shared/complaintAnswers.js";
 
 /**
  * What the chain cannot say about a complaint category: the chain knows a category as the keccak256 of
@@ -145,21 +146,6 @@ export function categoryHashOf(serviceCode: string): string | null {
   return null;
 }
 
-/** ComplaintLedger.Status by number, as the detailed status of the Open311 extensions. */
-export const STATUS_NAMES = [
-  "none",
-  "filed",
-  "acknowledged",
-  "in_progress",
-  "resolved",
-  "confirmed",
-  "reopened",
-  "rejected",
-  "duplicate",
-  "not_responsible",
-] as const;
-
-export type DetailedStatus = (typeof STATUS_NAMES)[number];
 
 /** The statuses in which the municipality still owes work (the contract's _OPEN mask): the SLA clock runs. */
 export const OPEN_STATUSES = [1, 2, 3, 6] as const;
@@ -173,3 +159,5 @@ export function statusNumber(name: string): number | null {
   const index = STATUS_NAMES.indexOf(name as DetailedStatus);
   return index > 0 ? index : null;
 }
+
+export { STATUS_NAMES, type DetailedStatus };

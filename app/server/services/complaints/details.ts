@@ -2,31 +2,9 @@ import { readAll } from "../../ipfs/readAll.js";
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { contentHashOf, readBundle, type ComplaintContent } from "./filing.js";
-import { ComplaintQueries, type ComplaintRecord, type StatusNote } from "./queries.js";
+import { ComplaintQueries } from "./queries.js";
+import type { Attachment, ComplaintDetails, ComplaintRecord } from "../../../shared/complaintAnswers.js";
 
-/**
- * A complaint as the people entitled to its sealed content see it — the reporter (with the tracking
- * code) and the municipality's complaint officers: the public record, the status history with its
- * transactions, the unsealed text and contact, whether that text still matches the contentHash on the
- * chain, and the sealed files attached to its status changes.
- */
-export interface ComplaintDetails {
-  complaint: ComplaintRecord;
-  history: StatusNote[];
-  content: ComplaintContent | null;
-  /** keccak256(abi.encode(salt, content)) equals the on-chain contentHash. */
-  contentMatchesChain: boolean | null;
-  attachments: Attachment[];
-}
-
-export interface Attachment {
-  kind: string;
-  txHash: string;
-  sha256: string;
-  cid: string;
-  filename: string | null;
-  mediaType: string | null;
-}
 
 export async function complaintDetails(ctx: WorkflowContext, complaint: ComplaintRecord): Promise<ComplaintDetails> {
   let content: ComplaintContent | null = null;
@@ -71,3 +49,5 @@ export async function openAttachment(ctx: WorkflowContext, complaintId: string, 
   if (!row || !context) throw new AppError("COMPLAINT_ATTACHMENT_NOT_FOUND");
   return { bytes: ctx.vault.open(await readAll(ctx.ipfs, row.cid), context), filename: row.filename, mediaType: row.media_type };
 }
+
+export type { Attachment, ComplaintDetails };

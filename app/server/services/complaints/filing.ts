@@ -7,6 +7,7 @@ import type { WorkflowContext } from "../../workflows/context.js";
 import { categoryInfo } from "./catalogue.js";
 import { saveAttachment } from "./details.js";
 import { areaCode, ComplaintQueries, type ComplaintRecord } from "./queries.js";
+import type { ComplaintContent } from "../../../shared/complaintAnswers.js";
 
 /**
  * Filing a complaint. Everything the resident wrote (text, address, contact, attributes, media links)
@@ -17,17 +18,6 @@ import { areaCode, ComplaintQueries, type ComplaintRecord } from "./queries.js";
  *    once and stored nowhere;
  *  - the category, and an area code (a ~5 km geohash cell) that is public.
  */
-export interface ComplaintContent {
-  description: string;
-  addressString: string | null;
-  lat: number | null;
-  long: number | null;
-  mediaUrl: string | null;
-  /** SHA-256 of the photo filed with the complaint (sealed on IPFS); absent without one, so older content hashes stay as they were. */
-  photoSha256?: string;
-  attributes: Record<string, string | string[]>;
-  contact: { firstName: string | null; lastName: string | null; phone: string | null; email: string | null };
-}
 
 export interface ComplaintBundle {
   version: 1;
@@ -166,3 +156,5 @@ export function geohash(lat: number, long: number, precision: number): string {
   }
   return hash;
 }
+
+export type { ComplaintContent };

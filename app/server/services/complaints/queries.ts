@@ -1,34 +1,11 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { ZeroHash, decodeBytes32String, encodeBytes32String } from "ethers";
 import { trailOf, type TrailEvent } from "../../indexer/modules/trail.js";
-import { STATUS_NAMES, categoryInfo, type DetailedStatus } from "./catalogue.js";
+import { STATUS_NAMES, categoryInfo } from "./catalogue.js";
+import type { ComplaintRecord, DetailedStatus, StatusNote } from "../../../shared/complaintAnswers.js";
 
-/**
- * Reading complaints: the public record from the index (`idx_complaints`), joined with what only this
- * service knows (`complaint_filings`: the sealed bundle's CID, the Open311 token, the rounded location).
- */
-export interface ComplaintRecord {
-  complaintId: string;
-  municipalityId: number;
-  category: string;
-  serviceCode: string;
-  serviceName: string;
-  area: string;
-  status: number;
-  detailedStatus: DetailedStatus;
-  contentHash: string;
-  reporterCommitment: string;
-  filedAt: number;
-  dueAt: number;
-  updatedAt: number;
-  reopenCount: number;
-  filedTx: string;
-  bundleCid: string | null;
-  token: string | null;
-  /** Public location, rounded to about 100 m so that it points at a street, not at a house. */
-  lat: number | null;
-  long: number | null;
-}
+// Reading complaints: the public record from the index (`idx_complaints`), joined with what only this
+// service knows (`complaint_filings`: the sealed bundle's CID, the Open311 token, the rounded location).
 
 export interface ComplaintFilter {
   municipalityId: number;
@@ -177,17 +154,6 @@ export class ComplaintQueries {
   }
 }
 
-export interface StatusNote {
-  status: DetailedStatus;
-  previous: DetailedStatus | null;
-  /** Block time, unix seconds. */
-  at: number;
-  actor: string;
-  dataHash: string | null;
-  reasonCode: number;
-  txHash: string;
-  blockNumber: number;
-}
 
 function statusNote(event: TrailEvent): StatusNote {
   const { args } = event;
@@ -205,3 +171,5 @@ function statusNote(event: TrailEvent): StatusNote {
     blockNumber: event.blockNumber,
   };
 }
+
+export type { ComplaintRecord, StatusNote };

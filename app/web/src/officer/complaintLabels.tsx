@@ -4,7 +4,7 @@ import { CATEGORY_CODES, OPEN_STATUSES, type ComplaintRecord } from "./complaint
 
 /** What the complaints section's queue and review both say about a complaint. */
 export const statusLabel = (status: string) => `officerComplaints.status.${status}` as MessageKey;
-export const isOpen = (complaint: ComplaintRecord) => OPEN_STATUSES.includes(complaint.detailedStatus);
+export const isOpen = (complaint: ComplaintRecord) => (OPEN_STATUSES as readonly string[]).includes(complaint.detailedStatus);
 /** Past its SLA on the chain's clock (`now`), while the municipality still owes work — as isOverdue says. */
 export const isOverdue = (complaint: ComplaintRecord, now: number | null) => now !== null && isOpen(complaint) && complaint.dueAt < now;
 export const shortId = (id: string) => `${id.slice(0, 10)}…`;

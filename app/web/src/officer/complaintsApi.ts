@@ -1,21 +1,13 @@
 import type { OfficerTransactionInput, UnsignedTransaction } from "../wallet/types.js";
 import { api } from "./api.js";
+import type { Attachment, ComplaintContent, ComplaintDetails, ComplaintRecord, DetailedStatus, StatusNote } from "../../../shared/complaintAnswers.js";
 
 /**
  * The complaint officer's side of the API (docs/complaints.md, "Officers"): the municipality's
  * complaints, one complaint with its unsealed content, and the officer's own transactions — the API
  * hands out the call to sign, the officer's key signs it, the API checks and relays it.
  */
-export type ComplaintStatus =
-  | "filed"
-  | "acknowledged"
-  | "in_progress"
-  | "resolved"
-  | "confirmed"
-  | "reopened"
-  | "rejected"
-  | "duplicate"
-  | "not_responsible";
+export type ComplaintStatus = Exclude<DetailedStatus, "none">;
 
 /** The statuses in which the municipality still owes work: the SLA clock runs (the contract's _OPEN). */
 export const OPEN_STATUSES: readonly ComplaintStatus[] = ["filed", "acknowledged", "in_progress", "reopened"];
@@ -25,58 +17,7 @@ export const CATEGORY_CODES = ["ROAD", "STREET_LIGHT", "WASTE", "DRAINAGE", "NOI
 export const CLOSE_OUTCOMES = ["rejected", "duplicate", "not_responsible"] as const;
 export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
 
-export interface ComplaintRecord {
-  complaintId: string;
-  municipalityId: number;
-  serviceCode: string;
-  serviceName: string;
-  area: string;
-  detailedStatus: ComplaintStatus;
-  contentHash: string;
-  /** Unix seconds (chain time). */
-  filedAt: number;
-  dueAt: number;
-  updatedAt: number;
-  reopenCount: number;
-  filedTx: string;
-}
-
-export interface StatusNote {
-  status: ComplaintStatus;
-  previous: ComplaintStatus | null;
-  at: number;
-  actor: string;
-  dataHash: string | null;
-  reasonCode: number;
-  txHash: string;
-  blockNumber: number;
-}
-
-export interface ComplaintContent {
-  description: string;
-  addressString: string | null;
-  lat: number | null;
-  long: number | null;
-  mediaUrl: string | null;
-  attributes: Record<string, string | string[]>;
-  contact: { firstName: string | null; lastName: string | null; phone: string | null; email: string | null };
-}
-
-export interface Attachment {
-  kind: string;
-  txHash: string;
-  sha256: string;
-  filename: string | null;
-  mediaType: string | null;
-}
-
-export interface ComplaintDetails {
-  complaint: ComplaintRecord;
-  history: StatusNote[];
-  content: ComplaintContent | null;
-  contentMatchesChain: boolean | null;
-  attachments: Attachment[];
-}
+export type { Attachment, ComplaintContent, ComplaintDetails, ComplaintRecord, StatusNote };
 
 export type ComplaintAction = "acknowledge" | "start" | "resolve" | "close";
 
