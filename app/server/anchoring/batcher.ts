@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { leafOf } from "../../shared/merkleProof.js";
 
 /**
  * Merkle batches exactly as BatchAnchor checks them: OpenZeppelin's `StandardMerkleTree` over the leaf
@@ -18,7 +19,7 @@ export interface MerkleBatch {
 }
 
 /** BatchAnchor.leafOf, the tree's leaf of one record (one definition, shared with the verifiers). */
-export { leafOf } from "../../shared/merkleProof.js";
+export { leafOf };
 
 /** A fresh random salt leaf (32 bytes). */
 export function newSalt(): string {
@@ -39,7 +40,7 @@ export function buildBatch(sha256s: readonly string[], salt: string | null = nul
   // node i the commutative hash of nodes 2i+1 and 2i+2. Built here on bytes: StandardMerkleTree.of spent
   // most of a batch's time on hex strings and the ABI coder, on the thread that answers uploads.
   // A record's leaf as the queue stored it, when given, saves its two keccaks.
-  const sorted = values.map((value, i) => ({ value, hash: leaves?.[i] ? Buffer.from(leaves[i].slice(2), "hex") : leafBytes(value) }));
+  const sorted = values.map((value, i) => ({ value, hash: Buffer.from((leaves?.[i] ?? leafOf(value)).slice(2), "hex") }));
   sorted.sort((a, b) => Buffer.compare(a.hash, b.hash));
   const nodes: Uint8Array[] = new Array(2 * sorted.length - 1);
   sorted.forEach((leaf, i) => (nodes[nodes.length - 1 - i] = leaf.hash));
@@ -60,13 +61,6 @@ export function buildBatch(sha256s: readonly string[], salt: string | null = nul
   const [someone, proof] = proofs.entries().next().value!;
   if (!verifyMembership(hex[0], someone, proof)) throw new Error("a Merkle proof built here does not lead to its root");
   return { root: hex[0], salt, proofs };
-}
-
-/** leafOf on bytes: keccak256(keccak256(the 32 bytes of the SHA-256)). */
-function leafBytes(sha256: string): Uint8Array {
-  const bytes = Buffer.from(sha256.slice(2), "hex");
-  if (sha256.length !== 66 || bytes.length !== 32) throw new Error(`a record's SHA-256 is 32 bytes: ${sha256}`);
-  return keccak_256(keccak_256(bytes));
 }
 
 /** The siblings of node `index` up to the root, in the tree's array layout (children of i: 2i+1, 2i+2). */
