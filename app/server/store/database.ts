@@ -32,6 +32,11 @@ export function openDatabase(dataDir: string, migrations: readonly Migration[] =
     db.exec("PRAGMA foreign_keys = ON");
     // Another process holding the write lock (a worker, a reindex) is waited for, not an error.
     db.exec("PRAGMA busy_timeout = 10000");
+    // A first verification reads an index, the record's row and its batch's row. With SQLite's default
+    // 2 MB page cache most of those pages come from the file again once the records outgrow it (20,000
+    // records: ~25 MB); 64 MB (taken only as pages are read) made such a lookup about a quarter cheaper
+    // in the service under load (25 µs instead of 31–36 µs).
+    db.exec("PRAGMA cache_size = -65536");
     migrate(db, migrations);
   } catch (error) {
     db.close();
