@@ -45,6 +45,7 @@ if (kind === "app-cluster" && cluster.isPrimary) {
 
 function serve(): void {
   const body = readFileSync(process.env.BENCH_FLOOR_BODY!, "utf8");
+  const bodyBytes = Buffer.from(body);
   const unused = new Proxy(
     {},
     {
@@ -62,7 +63,7 @@ function serve(): void {
   } else {
     const app = createApp({
       documents: unused as DocumentService,
-      verification: { verifySha256Json: () => body } as unknown as VerificationService,
+      verification: { verifySha256Body: () => bodyBytes } as unknown as VerificationService,
       queue: unused as AnchorQueue,
       ipfs: unused as IpfsStore,
       health: async () => ({ ok: true }),

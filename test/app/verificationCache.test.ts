@@ -43,7 +43,7 @@ describe("kept answers follow the store (app/server/services/verification.ts)", 
   it("moves the change mark on every write, its own or another connection's, and never on a read", () => {
     const mark = queue.changeMark();
     queue.findBySha256(sha256);
-    verification.verifySha256Json(sha256);
+    verification.verifySha256Body(sha256);
     expect(queue.changeMark()).to.equal(mark);
     queue.enqueue({ sha256: sha256Of("another"), cid: null, municipalityId: 1, kind: "document", meta: null });
     const afterOwnWrite = queue.changeMark();
@@ -53,20 +53,20 @@ describe("kept answers follow the store (app/server/services/verification.ts)", 
   });
 
   it("answers a proof from the store again once the store changed (the mark is re-read after 1 ms)", async () => {
-    expect(JSON.parse(verification.proofJson(sha256)).blockNumber).to.equal(10);
-    expect(JSON.parse(verification.proofJson(sha256)).blockNumber).to.equal(10);
+    expect(JSON.parse(verification.proofBody(sha256).toString()).blockNumber).to.equal(10);
+    expect(JSON.parse(verification.proofBody(sha256).toString()).blockNumber).to.equal(10);
     batches.markUnsent(batchId, "the chain lost it");
     await sleep(2);
-    expect(() => verification.proofJson(sha256)).to.throw().with.property("code", "PROOF_PENDING");
+    expect(() => verification.proofBody(sha256)).to.throw().with.property("code", "PROOF_PENDING");
     batches.markAnchored(batchId, landing(12));
     await sleep(2);
-    expect(JSON.parse(verification.proofJson(sha256)).blockNumber).to.equal(12);
+    expect(JSON.parse(verification.proofBody(sha256).toString()).blockNumber).to.equal(12);
   });
 
   it("keeps no answer of a record that is not settled", () => {
     const pending = sha256Of("pending");
-    expect(JSON.parse(verification.verifySha256Json(pending)).verdict).to.equal("unknown");
+    expect(JSON.parse(verification.verifySha256Body(pending).toString()).verdict).to.equal("unknown");
     queue.enqueue({ sha256: pending, cid: null, municipalityId: 1, kind: "document", meta: null });
-    expect(JSON.parse(verification.verifySha256Json(pending)).verdict).to.equal("pending");
+    expect(JSON.parse(verification.verifySha256Body(pending).toString()).verdict).to.equal("pending");
   });
 });

@@ -16,9 +16,6 @@ import { parseSha256 } from "./validation.js";
  * the same security headers: they are taken from the app's own helmet middleware, its ETag function
  * and query parser, and test/app/fastReads.test.ts compares both paths' answers.
  */
-/** At most this many encoded answers are kept (about 2 KB each). */
-const ENCODED_MAX = 20_000;
-
 export function withFastReads(
   app: Express,
   deps: { verification: VerificationService; securityHeaders: RequestHandler; logger: Logger },
@@ -27,26 +24,19 @@ export function withFastReads(
   const etagOf = app.get("etag fn") as (body: Buffer, encoding?: BufferEncoding) => string;
   const { write, logRequests } = fastAnswers(deps);
 
-  // The service keeps settled answers as the same string objects (VerificationService); their bytes and
-  // ETag are kept beside them, so a repeated answer costs neither an encoding nor a hash.
-  const encoded = new Map<string, { body: Buffer; etag: string }>();
-  const encode = (json: string) => {
-    let entry = encoded.get(json);
-    if (!entry) {
-      const body = Buffer.from(json, "utf8");
-      entry = { body, etag: etagOf(body) };
-      if (encoded.size >= ENCODED_MAX) encoded.delete(encoded.keys().next().value!);
-      encoded.set(json, entry);
+  // The service keeps settled answers as the same Buffer objects (VerificationService); their ETags are
+  // kept beside them for as long as they live, so a repeated answer costs no hash.
+  const etags = new WeakMap<Buffer, string>();
+  const etagFor = (body: Buffer) => {
+    let etag = etags.get(body);
+    if (etag === undefined) {
+      etag = etagOf(body);
+      etags.set(body, etag);
     }
-    return entry;
+    return etag;
   };
 
-  const answer = (req: IncomingMessage, res: ServerResponse, status: number, json: string, started: number) => {
-    const { body, etag } = encode(json);
-    write(req, res, status, body, etag, started);
-  };
-
-  const route = (req: IncomingMessage): ((req: IncomingMessage) => { status: number; json: string }) | null => {
+  const route = (req: IncomingMessage): ((req: IncomingMessage) => { status: number; body: Buffer }) | null => {
     if (req.method !== "GET" || req.headers["if-none-match"] !== undefined || req.headers["if-modified-since"] !== undefined) {
       return null;
     }
@@ -57,12 +47,12 @@ export function withFastReads(
       return () => {
         const query = parseQuery(queryAt === -1 ? "" : url.slice(queryAt + 1));
         if (query.sha256 === undefined) throw new AppError("QUERY_INVALID", "Give the document's hash as ?sha256=…");
-        return { status: 200, json: deps.verification.verifySha256Json(parseSha256(query.sha256)) };
+        return { status: 200, body: deps.verification.verifySha256Body(parseSha256(query.sha256)) };
       };
     }
     // Only plain segments: anything Express would decode (%xx) or route elsewhere is left to it.
     if (path.startsWith("/api/proofs/") && /^[0-9A-Za-z]+$/.test(path.slice(12))) {
-      return () => ({ status: 200, json: deps.verification.proofJson(parseSha256(path.slice(12))) });
+      return () => ({ status: 200, body: deps.verification.proofBody(parseSha256(path.slice(12))) });
     }
     return null;
   };
@@ -74,7 +64,7 @@ export function withFastReads(
       return;
     }
     const started = logRequests ? Date.now() : 0;
-    let result: { status: number; json: string };
+    let result: { status: number; body: Buffer };
     try {
       result = handler(req);
     } catch (error) {
@@ -83,9 +73,9 @@ export function withFastReads(
         app(req, res);
         return;
       }
-      result = { status: error.status, json: JSON.stringify({ error: { code: error.code, message: error.message } }) };
+      result = { status: error.status, body: Buffer.from(JSON.stringify({ error: { code: error.code, message: error.message } })) };
     }
-    answer(req, res, result.status, result.json, started);
+    write(req, res, result.status, result.body, etagFor(result.body), started);
   };
 }
 

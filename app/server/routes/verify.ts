@@ -10,7 +10,7 @@ export function verifyRoutes(deps: { verification: VerificationService; upload: 
 
   router.get("/api/verify", (req, res) => {
     if (req.query.sha256 === undefined) throw new AppError("QUERY_INVALID", "Give the document's hash as ?sha256=…");
-    res.type("application/json").send(deps.verification.verifySha256Json(parseSha256(req.query.sha256)));
+    res.type("application/json").send(deps.verification.verifySha256Body(parseSha256(req.query.sha256)));
   });
 
   // The file is hashed here and forgotten: verification never stores what it is shown.
@@ -20,7 +20,7 @@ export function verifyRoutes(deps: { verification: VerificationService; upload: 
   });
 
   router.get("/api/proofs/:sha256", (req, res) => {
-    res.type("application/json").send(deps.verification.proofJson(parseSha256(req.params.sha256)));
+    res.type("application/json").send(deps.verification.proofBody(parseSha256(req.params.sha256)));
   });
 
   return router;

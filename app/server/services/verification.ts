@@ -46,7 +46,8 @@ const MARK_TTL_MS = 1;
 const CACHE_MAX = 50_000;
 
 interface CachedAnswer {
-  json: string;
+  /** The answer's JSON as UTF-8 bytes: outside the JS heap, so the collector neither copies nor marks them. */
+  body: Buffer;
   /** The store's change mark when the answer was read. */
   mark: string;
   until: number;
@@ -58,7 +59,7 @@ interface CachedAnswer {
  * repeat the check against the chain itself (the CLI and the web verifier do).
  */
 export class VerificationService {
-  /** Serialized answers of settled verdicts (valid, revoked) and of proofs, by kind and SHA-256. */
+  /** Encoded answers of settled verdicts (valid, revoked) and of proofs, by kind and SHA-256. */
   readonly #answers = new Map<string, CachedAnswer>();
 
   constructor(
@@ -70,22 +71,23 @@ export class VerificationService {
   ) {}
 
   /**
-   * {@link verifySha256} as JSON text. Verification is the hot path (QR scans, bulk checks), so a
-   * settled verdict's text is kept: it is served again while nothing in the store has changed since it
-   * was read (the store's change mark, which every write moves: a revocation the indexer records, a
-   * batch made final), and otherwise for up to SETTLED_TTL_MS — a revocation showing a second late is
-   * acceptable where re-reading and re-serializing every answer while uploads stream in is not.
+   * {@link verifySha256} as JSON (UTF-8 bytes, ready to send). Verification is the hot path (QR scans,
+   * bulk checks), so a settled verdict's bytes are kept: they are served again while nothing in the
+   * store has changed since they were read (the store's change mark, which every write moves: a
+   * revocation the indexer records, a batch made final), and otherwise for up to SETTLED_TTL_MS — a
+   * revocation showing a second late is acceptable where re-reading and re-serializing every answer
+   * while uploads stream in is not.
    */
-  verifySha256Json(sha256: string): string {
+  verifySha256Body(sha256: string): Buffer {
     return this.#cached(`v${sha256}`, true, () => {
       const result = this.verifySha256(sha256);
-      return { json: JSON.stringify(result), keep: result.verdict === "valid" || result.verdict === "revoked" };
+      return { body: jsonBytes(result), keep: result.verdict === "valid" || result.verdict === "revoked" };
     });
   }
 
-  /** {@link proofFor} as JSON text, kept while nothing in the store has changed. */
-  proofJson(sha256: string): string {
-    return this.#cached(`p${sha256}`, false, () => ({ json: JSON.stringify(this.proofFor(sha256)), keep: true }));
+  /** {@link proofFor} as JSON (UTF-8 bytes), kept while nothing in the store has changed. */
+  proofBody(sha256: string): Buffer {
+    return this.#cached(`p${sha256}`, false, () => ({ body: jsonBytes(this.proofFor(sha256)), keep: true }));
   }
 
   #mark = { value: "", readAt: -Infinity };
@@ -96,18 +98,18 @@ export class VerificationService {
     return this.#mark.value;
   }
 
-  #cached(key: string, withGrace: boolean, read: () => { json: string; keep: boolean }): string {
+  #cached(key: string, withGrace: boolean, read: () => { body: Buffer; keep: boolean }): Buffer {
     const now = Date.now();
     const mark = this.#changeMark();
     const cached = this.#answers.get(key);
-    if (cached && (cached.mark === mark || (withGrace && cached.until > now))) return cached.json;
-    const { json, keep } = read();
+    if (cached && (cached.mark === mark || (withGrace && cached.until > now))) return cached.body;
+    const { body, keep } = read();
     if (keep) {
       if (cached) this.#answers.delete(key);
       else if (this.#answers.size >= CACHE_MAX) this.#answers.delete(this.#answers.keys().next().value!);
-      this.#answers.set(key, { json, mark, until: now + SETTLED_TTL_MS });
+      this.#answers.set(key, { body, mark, until: now + SETTLED_TTL_MS });
     }
-    return json;
+    return body;
   }
 
   verifySha256(sha256: string): VerificationResult {
@@ -140,6 +142,9 @@ export class VerificationService {
     return records.find((r) => r.status === "final" || r.status === "anchored") ?? records[0];
   }
 }
+
+/** The JSON text dies young; only its bytes are kept (see CachedAnswer). */
+const jsonBytes = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8");
 
 export function publicRecord(record: AnchorRecord): PublicRecord {
   const { leaf: _leaf, root: _root, proof: _proof, ...rest } = record;
