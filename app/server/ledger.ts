@@ -15,10 +15,12 @@ import { openIpfsStore } from "./ipfs/index.js";
 import type { IpfsStore } from "./ipfs/types.js";
 import { DocumentService } from "./services/documents.js";
 import { MunicipalityGate } from "./services/municipalities.js";
-import { VerificationService } from "./services/verification.js";
+import { WorkerAnswerReader } from "./services/answerReader.js";
+import { VerificationService, type AnswerSource } from "./services/verification.js";
 import { officerNames } from "./services/permits/catalog.js";
 import { PermitCertificateLookup } from "./services/permits/certificateVerification.js";
 import { singleFileUpload } from "./routes/documents.js";
+import { databasePath } from "./store/database.js";
 import { createWorkflowContext } from "./workflows/context.js";
 
 const VERSION = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version as string;
@@ -61,7 +63,18 @@ export async function startLedger(config: LedgerConfig, log: (message: string) =
       log,
     });
     stops.push(() => anchoring.stop());
-    const server = await listen(config, buildApp(config, chain, ipfs, anchoring));
+    const reader = new WorkerAnswerReader(
+      {
+        databasePath: databasePath(config.dataDir),
+        chainId: chain.deployment.chainId,
+        batchAnchor: chain.deployment.contracts.batchAnchor,
+        permitRegistry: chain.deployment.contracts.permitRegistry,
+        officerNames: [...officerNames(chain.devAccounts)],
+      },
+      log,
+    );
+    stops.push(() => reader.close());
+    const server = await listen(config, buildApp(config, chain, ipfs, anchoring, reader));
     stops.push(() => closeServer(server));
     return {
       url: `http://localhost:${(server.address() as { port: number }).port}`,
@@ -153,13 +166,14 @@ async function openIpfs(config: LedgerConfig): Promise<IpfsStore> {
   }
 }
 
-function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, anchoring: AnchoringEngine) {
+function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, anchoring: AnchoringEngine, reader: AnswerSource) {
   const contracts = chain.deployment.contracts;
   const verification = new VerificationService(
     anchoring.queue,
     anchoring.revocations,
     { chainId: chain.deployment.chainId, batchAnchor: contracts.batchAnchor },
     new PermitCertificateLookup(anchoring.db, { chainId: chain.deployment.chainId, permitRegistry: contracts.permitRegistry }, officerNames(chain.devAccounts)),
+    reader,
   );
   const gate = new MunicipalityGate(contracts.directory, anchoring.chain.provider);
   const health = async () => {

@@ -36,7 +36,7 @@ export function withFastReads(
     return etag;
   };
 
-  const route = (req: IncomingMessage): ((req: IncomingMessage) => { status: number; body: Buffer }) | null => {
+  const route = (req: IncomingMessage): (() => Buffer | Promise<Buffer>) | null => {
     if (req.method !== "GET" || req.headers["if-none-match"] !== undefined || req.headers["if-modified-since"] !== undefined) {
       return null;
     }
@@ -47,12 +47,12 @@ export function withFastReads(
       return () => {
         const query = parseQuery(queryAt === -1 ? "" : url.slice(queryAt + 1));
         if (query.sha256 === undefined) throw new AppError("QUERY_INVALID", "Give the document's hash as ?sha256=…");
-        return { status: 200, body: deps.verification.verifySha256Body(parseSha256(query.sha256)) };
+        return deps.verification.verifySha256Body(parseSha256(query.sha256));
       };
     }
     // Only plain segments: anything Express would decode (%xx) or route elsewhere is left to it.
     if (path.startsWith("/api/proofs/") && /^[0-9A-Za-z]+$/.test(path.slice(12))) {
-      return () => ({ status: 200, body: deps.verification.proofBody(parseSha256(path.slice(12))) });
+      return () => deps.verification.proofBody(parseSha256(path.slice(12)));
     }
     return null;
   };
@@ -64,18 +64,26 @@ export function withFastReads(
       return;
     }
     const started = logRequests ? Date.now() : 0;
-    let result: { status: number; body: Buffer };
-    try {
-      result = handler(req);
-    } catch (error) {
-      // Client errors answer here as the error handler would; anything else is Express's to log and answer.
+    const answer = (body: Buffer) => write(req, res, 200, body, etagFor(body), started);
+    // Client errors answer here as the error handler would; anything else is Express's to log and answer.
+    const fail = (error: unknown) => {
       if (!(error instanceof AppError)) {
         app(req, res);
         return;
       }
-      result = { status: error.status, body: Buffer.from(JSON.stringify({ error: { code: error.code, message: error.message } })) };
+      const body = Buffer.from(JSON.stringify({ error: { code: error.code, message: error.message } }));
+      write(req, res, error.status, body, etagFor(body), started);
+    };
+    let body: Buffer | Promise<Buffer>;
+    try {
+      body = handler();
+    } catch (error) {
+      fail(error);
+      return;
     }
-    write(req, res, result.status, result.body, etagFor(result.body), started);
+    // A kept answer is written in this turn; a first read, when the reader has made it.
+    if (body instanceof Promise) body.then(answer, fail);
+    else answer(body);
   };
 }
 

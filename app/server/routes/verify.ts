@@ -8,9 +8,9 @@ import { uploadedBytes } from "./documents.js";
 export function verifyRoutes(deps: { verification: VerificationService; upload: RequestHandler; writeLimit: RequestHandler }): Router {
   const router = Router();
 
-  router.get("/api/verify", (req, res) => {
+  router.get("/api/verify", async (req, res) => {
     if (req.query.sha256 === undefined) throw new AppError("QUERY_INVALID", "Give the document's hash as ?sha256=…");
-    res.type("application/json").send(deps.verification.verifySha256Body(parseSha256(req.query.sha256)));
+    res.type("application/json").send(await deps.verification.verifySha256Body(parseSha256(req.query.sha256)));
   });
 
   // The file is hashed here and forgotten: verification never stores what it is shown.
@@ -19,8 +19,8 @@ export function verifyRoutes(deps: { verification: VerificationService; upload: 
     res.json(deps.verification.verifySha256(sha256));
   });
 
-  router.get("/api/proofs/:sha256", (req, res) => {
-    res.type("application/json").send(deps.verification.proofBody(parseSha256(req.params.sha256)));
+  router.get("/api/proofs/:sha256", async (req, res) => {
+    res.type("application/json").send(await deps.verification.proofBody(parseSha256(req.params.sha256)));
   });
 
   return router;

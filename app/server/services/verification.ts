@@ -53,6 +53,20 @@ interface CachedAnswer {
   until: number;
 }
 
+export type AnswerKind = "verify" | "proof";
+
+/** An answer read from the store: its JSON bytes, and whether it may be kept (a settled verdict, a proof). */
+export interface ReadAnswer {
+  body: Buffer;
+  keep: boolean;
+}
+
+/** Where first reads are made when not on the calling thread (answerReader.ts: a worker thread). */
+export interface AnswerSource {
+  readonly available: boolean;
+  read(kind: AnswerKind, sha256: string): Promise<ReadAnswer>;
+}
+
 /**
  * Verdicts from what this service knows: its queue and the index of chain events. Answering needs no
  * chain call, so verification stays fast under load; the proof bundle in every answer lets anyone
@@ -61,6 +75,8 @@ interface CachedAnswer {
 export class VerificationService {
   /** Encoded answers of settled verdicts (valid, revoked) and of proofs, by kind and SHA-256. */
   readonly #answers = new Map<string, CachedAnswer>();
+  /** First reads on their way from `reader`, by key, with the change mark they were asked under. */
+  readonly #reading = new Map<string, { mark: string; body: Promise<Buffer> }>();
 
   constructor(
     private readonly queue: AnchorQueue,
@@ -68,6 +84,8 @@ export class VerificationService {
     private readonly chain: { chainId: number; batchAnchor: string },
     /** Permit certificates, known by PermitRegistry rather than by the anchoring queue. */
     private readonly certificates?: Pick<PermitCertificateLookup, "verifyCertificate">,
+    /** Makes first reads off this thread while it is available; without it they are made here. */
+    private readonly reader?: AnswerSource,
   ) {}
 
   /**
@@ -76,18 +94,23 @@ export class VerificationService {
    * store has changed since they were read (the store's change mark, which every write moves: a
    * revocation the indexer records, a batch made final), and otherwise for up to SETTLED_TTL_MS — a
    * revocation showing a second late is acceptable where re-reading and re-serializing every answer
-   * while uploads stream in is not.
+   * while uploads stream in is not. A kept answer comes back at once; a first read, as a promise when
+   * the reader makes it.
    */
-  verifySha256Body(sha256: string): Buffer {
-    return this.#cached(`v${sha256}`, true, () => {
-      const result = this.verifySha256(sha256);
-      return { body: jsonBytes(result), keep: result.verdict === "valid" || result.verdict === "revoked" };
-    });
+  verifySha256Body(sha256: string): Buffer | Promise<Buffer> {
+    return this.#answer("verify", sha256);
   }
 
   /** {@link proofFor} as JSON (UTF-8 bytes), kept while nothing in the store has changed. */
-  proofBody(sha256: string): Buffer {
-    return this.#cached(`p${sha256}`, false, () => ({ body: jsonBytes(this.proofFor(sha256)), keep: true }));
+  proofBody(sha256: string): Buffer | Promise<Buffer> {
+    return this.#answer("proof", sha256);
+  }
+
+  /** Reads an answer from the store on this thread: what a first read costs. */
+  readAnswer(kind: AnswerKind, sha256: string): ReadAnswer {
+    if (kind === "proof") return { body: jsonBytes(this.proofFor(sha256)), keep: true };
+    const result = this.verifySha256(sha256);
+    return { body: jsonBytes(result), keep: result.verdict === "valid" || result.verdict === "revoked" };
   }
 
   #mark = { value: "", readAt: -Infinity };
@@ -98,17 +121,32 @@ export class VerificationService {
     return this.#mark.value;
   }
 
-  #cached(key: string, withGrace: boolean, read: () => { body: Buffer; keep: boolean }): Buffer {
+  #answer(kind: AnswerKind, sha256: string): Buffer | Promise<Buffer> {
+    const key = `${kind === "verify" ? "v" : "p"}${sha256}`;
     const now = Date.now();
     const mark = this.#changeMark();
     const cached = this.#answers.get(key);
-    if (cached && (cached.mark === mark || (withGrace && cached.until > now))) return cached.body;
-    const { body, keep } = read();
-    if (keep) {
-      if (cached) this.#answers.delete(key);
-      else if (this.#answers.size >= CACHE_MAX) this.#answers.delete(this.#answers.keys().next().value!);
-      this.#answers.set(key, { body, mark, until: now + SETTLED_TTL_MS });
-    }
+    // Only a verdict has the grace period: a proof is served only while the store is unchanged.
+    if (cached && (cached.mark === mark || (kind === "verify" && cached.until > now))) return cached.body;
+    const keep = ({ body, keep }: ReadAnswer) => {
+      if (keep) {
+        // Set again as the newest; when the map is full, the oldest makes room.
+        if (!this.#answers.delete(key) && this.#answers.size >= CACHE_MAX) this.#answers.delete(this.#answers.keys().next().value!);
+        this.#answers.set(key, { body, mark, until: now + SETTLED_TTL_MS });
+      }
+      return body;
+    };
+    if (!this.reader?.available) return keep(this.readAnswer(kind, sha256));
+    // A read asked for under the same mark is shared: it sees at least every write this one would.
+    const reading = this.#reading.get(key);
+    if (reading && reading.mark === mark) return reading.body;
+    const body = this.reader.read(kind, sha256).then(keep);
+    const entry = { mark, body };
+    this.#reading.set(key, entry);
+    const forget = () => {
+      if (this.#reading.get(key) === entry) this.#reading.delete(key);
+    };
+    body.then(forget, forget);
     return body;
   }
 

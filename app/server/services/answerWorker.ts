@@ -1,0 +1,45 @@
+// The thread that makes first reads of verification answers (answerReader.ts): its own read-only
+// connection to the ledger database, the same VerificationService code, and the answers' bytes sent
+// back without a copy.
+import { DatabaseSync } from "node:sqlite";
+import { parentPort, workerData } from "node:worker_threads";
+import { SqliteAnchorQueue } from "../anchoring/queue.js";
+import { AppError } from "../errors.js";
+import { SqliteRevocations } from "../indexer/revocations.js";
+import type { AnswerReply, AnswerRequest, AnswerWorkerData } from "./answerReader.js";
+import { PermitCertificateLookup } from "./permits/certificateVerification.js";
+import { VerificationService } from "./verification.js";
+
+const data = workerData as AnswerWorkerData;
+const db = new DatabaseSync(data.databasePath, { readOnly: true });
+db.exec("PRAGMA busy_timeout = 10000");
+db.exec("PRAGMA cache_size = -65536");
+const verification = new VerificationService(
+  new SqliteAnchorQueue(db),
+  new SqliteRevocations(db),
+  { chainId: data.chainId, batchAnchor: data.batchAnchor },
+  new PermitCertificateLookup(db, { chainId: data.chainId, permitRegistry: data.permitRegistry }, new Map(data.officerNames)),
+);
+
+const port = parentPort!;
+port.on("message", (requests: AnswerRequest[]) => {
+  const replies: AnswerReply[] = [];
+  const transfer: ArrayBuffer[] = [];
+  for (const { id, kind, sha256 } of requests) {
+    try {
+      const { body, keep } = verification.readAnswer(kind, sha256);
+      // Its own ArrayBuffer (a small Buffer is a slice of a shared pool), so it can be handed over.
+      const bytes = new Uint8Array(body);
+      replies.push({ id, body: bytes.buffer, keep });
+      transfer.push(bytes.buffer);
+    } catch (error) {
+      replies.push(
+        error instanceof AppError
+          ? { id, error: { code: error.code, message: error.message } }
+          : { id, error: { code: null, message: (error as Error).message } },
+      );
+    }
+  }
+  port.postMessage(replies, transfer);
+});
+port.postMessage("ready");
