@@ -5,7 +5,8 @@
 //
 // Phases: (1) 10,000 distinct 1 KB documents through POST /api/documents, followed until the last one
 // is anchored; (2) 10,000 more in bulk (POST /api/documents/batch); (3) GET /api/verify and /api/proofs
-// under 100 connections (autocannon) on phase 1's hashes, after an uncounted warm-up on phase 2's; (4) a
+// under 100 connections (autocannon) on phase 1's hashes, after an uncounted warm-up on some of phase 2's,
+// then verifies paced at 5,000/s on phase 2's other hashes; (4) a
 // batch of exactly 1,000 when phases 1–2 made none; (5) direct mode: the same service with
 // ANCHOR_BATCH_SIZE=1; (6) `app/server/reindex.ts` on the data folder; (7) IPFS add and the upload's
 // stages alone, in this process; (8) when a throughput goal is missed, CPU profiles of the service
@@ -27,6 +28,7 @@ import { anchoredBatches, describeSizes, indexedEventCount, type AnchoredBatch }
 import { childPids, cpuSnapshot, cpuUse, type CpuUse } from "./cpu.js";
 import { InspectorSession } from "./inspector.js";
 import { loadTest, type LoadResult } from "./load.js";
+import { pacedLoad } from "./paced.js";
 import { summarizeProfile } from "./profile.js";
 import { goalRows, machineFacts, renderGoalTable, renderReport, type BenchResults } from "./report.js";
 import { anchoredOf, anvilPid, followAnchoring, health, startBenchService, type ProgressSample } from "./service.js";
@@ -47,6 +49,9 @@ const SETTINGS = {
   verifyConnections: 100,
   verifySeconds: setting("BENCH_VERIFY_SECONDS", 10),
   warmUpSeconds: 2,
+  /** Hashes of the bulk run the warm-up reads; the paced run reads the others. */
+  warmUpHashes: 2000,
+  pacedRate: 5000,
   profileDocuments: 3000,
   profileVerifySeconds: 5,
 };
@@ -358,8 +363,8 @@ async function main(): Promise<void> {
   const check = (await (await fetch(`${service.url}/api/verify?sha256=${documents[0].sha256}`)).json()) as { verdict: string };
   if (check.verdict !== "valid") throw new Error(`a benchmark document is not valid after anchoring: ${JSON.stringify(check)}`);
   const loadOptions = { connections: SETTINGS.verifyConnections, seconds: SETTINGS.verifySeconds };
-  log(`verify warm-up: ${SETTINGS.warmUpSeconds} s over the bulk run's ${bulkDocuments.length} hashes, not counted`);
-  const warmUp = await loadTest(service.url, bulkDocuments.map((d) => `/api/verify?sha256=${d.sha256}`), {
+  log(`verify warm-up: ${SETTINGS.warmUpSeconds} s over ${SETTINGS.warmUpHashes} of the bulk run's hashes, not counted`);
+  const warmUp = await loadTest(service.url, bulkDocuments.slice(0, SETTINGS.warmUpHashes).map((d) => `/api/verify?sha256=${d.sha256}`), {
     connections: SETTINGS.verifyConnections,
     seconds: SETTINGS.warmUpSeconds,
   });
@@ -375,6 +380,12 @@ async function main(): Promise<void> {
   const proofs: LoadResult = await loadTest(service.url, documents.map((d) => `/api/proofs/${d.sha256}`), loadOptions);
   const proofsCpu = cpuUse(cpu0, cpuSnapshot(Object.keys(names).map(Number)), names);
   log(`proofs: ${round(proofs.requestsPerSecond)}/s, p50 ${proofs.p50Ms} ms, p99 ${proofs.p99Ms} ms`);
+  const pacedDocuments = bulkDocuments.slice(SETTINGS.warmUpHashes);
+  log(`verify at ${SETTINGS.pacedRate}/s: paced over ${loadOptions.connections} connections, ${loadOptions.seconds} s, over the bulk run's other ${pacedDocuments.length} hashes`);
+  cpu0 = cpuSnapshot(Object.keys(names).map(Number));
+  const paced = await pacedLoad(service.url, pacedDocuments.map((d) => `/api/verify?sha256=${d.sha256}`), { ...loadOptions, rate: SETTINGS.pacedRate });
+  const pacedCpu = cpuUse(cpu0, cpuSnapshot(Object.keys(names).map(Number)), names);
+  log(`verify at ${SETTINGS.pacedRate}/s: p50 ${paced.p50Ms.toFixed(1)} ms, p99 ${paced.p99Ms.toFixed(1)} ms, max ${paced.maxMs.toFixed(1)} ms`);
 
   // 4. A batch of exactly 1,000, if the end-to-end runs closed none at that size (its window closes smaller ones).
   if (!endToEnd.fullBatchGasPerRecord) {
@@ -434,7 +445,7 @@ async function main(): Promise<void> {
     endToEnd,
     bulk,
     idleCpu,
-    verify: { result: verify, cpu: verifyCpu, warmUp },
+    verify: { result: verify, cpu: verifyCpu, warmUp, paced, pacedCpu },
     proofs: { result: proofs, cpu: proofsCpu },
     direct: direct_,
     reindex,
