@@ -20,7 +20,6 @@ import { VerificationService, type AnswerSource } from "./services/verification.
 import { officerNames } from "./services/permits/catalog.js";
 import { PermitCertificateLookup } from "./services/permits/certificateVerification.js";
 import { singleFileUpload } from "./routes/documents.js";
-import { databasePath } from "./store/database.js";
 import { createWorkflowContext } from "./workflows/context.js";
 
 const VERSION = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version as string;
@@ -65,7 +64,7 @@ export async function startLedger(config: LedgerConfig, log: (message: string) =
     stops.push(() => anchoring.stop());
     const reader = new WorkerAnswerReader(
       {
-        databasePath: databasePath(config.dataDir),
+        dataDir: config.dataDir,
         chainId: chain.deployment.chainId,
         batchAnchor: chain.deployment.contracts.batchAnchor,
         permitRegistry: chain.deployment.contracts.permitRegistry,

@@ -7,7 +7,7 @@ import { AppError } from "../../app/server/errors.js";
 import { SqliteRevocations } from "../../app/server/indexer/revocations.js";
 import { WorkerAnswerReader } from "../../app/server/services/answerReader.js";
 import { VerificationService } from "../../app/server/services/verification.js";
-import { databasePath, openDatabase } from "../../app/server/store/database.js";
+import { openDatabase } from "../../app/server/store/database.js";
 import { cleanUp, tempDataDir } from "./support/service.js";
 import { sha256Of } from "./support/testLedger.js";
 
@@ -26,7 +26,7 @@ describe("first reads on the answer worker (app/server/services/answerReader.ts)
   const local = new VerificationService(queue, new SqliteRevocations(db), chain);
   const logged: string[] = [];
   const reader = new WorkerAnswerReader(
-    { databasePath: databasePath(dir), ...chain, permitRegistry: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", officerNames: [] },
+    { dataDir: dir, ...chain, permitRegistry: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", officerNames: [] },
     (message) => logged.push(message),
   );
   const verification = new VerificationService(queue, new SqliteRevocations(db), chain, undefined, reader);

@@ -15,7 +15,8 @@ import type { AnswerKind, AnswerSource, ReadAnswer } from "./verification.js";
  * on the main thread as before: a broken worker costs speed, never an answer.
  */
 export interface AnswerWorkerData {
-  databasePath: string;
+  /** The data folder whose ledger database the worker reads. */
+  dataDir: string;
   chainId: number;
   batchAnchor: string;
   permitRegistry: string;

@@ -1,19 +1,17 @@
 // The thread that makes first reads of verification answers (answerReader.ts): its own read-only
 // connection to the ledger database, the same VerificationService code, and the answers' bytes sent
 // back without a copy.
-import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
 import { SqliteAnchorQueue } from "../anchoring/queue.js";
 import { AppError } from "../errors.js";
 import { SqliteRevocations } from "../indexer/revocations.js";
 import type { AnswerReply, AnswerRequest, AnswerWorkerData } from "./answerReader.js";
+import { openReadOnlyDatabase } from "../store/database.js";
 import { PermitCertificateLookup } from "./permits/certificateVerification.js";
 import { VerificationService } from "./verification.js";
 
 const data = workerData as AnswerWorkerData;
-const db = new DatabaseSync(data.databasePath, { readOnly: true });
-db.exec("PRAGMA busy_timeout = 10000");
-db.exec("PRAGMA cache_size = -65536");
+const db = openReadOnlyDatabase(data.dataDir);
 const verification = new VerificationService(
   new SqliteAnchorQueue(db),
   new SqliteRevocations(db),

@@ -30,19 +30,34 @@ export function openDatabase(dataDir: string, migrations: readonly Migration[] =
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA foreign_keys = ON");
-    // Another process holding the write lock (a worker, a reindex) is waited for, not an error.
-    db.exec("PRAGMA busy_timeout = 10000");
-    // A first verification reads an index, the record's row and its batch's row. With SQLite's default
-    // 2 MB page cache most of those pages come from the file again once the records outgrow it (20,000
-    // records: ~25 MB); 64 MB (taken only as pages are read) made such a lookup about a quarter cheaper
-    // in the service under load (25 µs instead of 31–36 µs).
-    db.exec("PRAGMA cache_size = -65536");
+    tune(db);
     migrate(db, migrations);
   } catch (error) {
     db.close();
     throw error instanceof EngineError ? error : new EngineError("store", `cannot prepare ${databasePath(dataDir)}: ${(error as Error).message}`);
   }
   return db;
+}
+
+/**
+ * A read-only connection to the database of `dataDir`, which openDatabase has already opened and
+ * migrated (the verification answer worker's: services/answerWorker.ts).
+ */
+export function openReadOnlyDatabase(dataDir: string): DatabaseSync {
+  const db = new DatabaseSync(databasePath(dataDir), { readOnly: true });
+  tune(db);
+  return db;
+}
+
+/** What every connection to the ledger database is set to, writer or reader. */
+function tune(db: DatabaseSync): void {
+  // Another process holding the write lock (a worker, a reindex) is waited for, not an error.
+  db.exec("PRAGMA busy_timeout = 10000");
+  // A first verification reads an index, the record's row and its batch's row. With SQLite's default
+  // 2 MB page cache most of those pages come from the file again once the records outgrow it (20,000
+  // records: ~25 MB); 64 MB (taken only as pages are read) made such a lookup about a quarter cheaper
+  // in the service under load (25 µs instead of 31–36 µs).
+  db.exec("PRAGMA cache_size = -65536");
 }
 
 /** Runs `work` in one write transaction: all of it is on the disk when this returns, or none of it. */
