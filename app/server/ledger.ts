@@ -118,7 +118,7 @@ async function startChain(config: LedgerConfig, log: (message: string) => void):
     };
   }
   const accounts = devAccounts();
-  const anvil = new AnvilChain({ stateDir: join(config.dataDir, "chain"), chainId: config.chainId, log });
+  const anvil = new AnvilChain({ stateDir: join(config.dataDir, "chain"), chainId: config.chainId, reservedPorts: [config.port], log });
   await anvil.start();
   try {
     log(`chain: anvil at ${anvil.url} (chain id ${config.chainId}), state in ${anvil.statePath}`);

@@ -33,6 +33,11 @@ export interface AnvilOptions {
   chainId: number;
   /** How often the state is dumped while the chain moves; a crash loses at most this much. */
   persistIntervalMs?: number;
+  /**
+   * Ports anvil must not take though they are free now: the service's own HTTP port, which it binds
+   * only after the chain is up (a free port picked by a test for it is as free as any other).
+   */
+  reservedPorts?: number[];
   log?: (message: string) => void;
 }
 
@@ -50,8 +55,15 @@ export function anvilBinaryPath(): string {
   }
 }
 
-/** A free TCP port on the loopback interface. */
-export async function freeLoopbackPort(): Promise<number> {
+/** A free TCP port on the loopback interface, none of `reserved`. */
+export async function freeLoopbackPort(reserved: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const port = await anyFreeLoopbackPort();
+    if (!reserved.includes(port)) return port;
+  }
+}
+
+function anyFreeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -93,7 +105,7 @@ export class AnvilChain {
   #exited?: Promise<void>;
 
   constructor(options: AnvilOptions) {
-    this.#options = { persistIntervalMs: 1000, ...options };
+    this.#options = { persistIntervalMs: 1000, reservedPorts: [], ...options };
   }
 
   get url(): string {
@@ -106,7 +118,7 @@ export class AnvilChain {
 
   async start(): Promise<void> {
     mkdirSync(this.#options.stateDir, { recursive: true });
-    const port = await freeLoopbackPort();
+    const port = await freeLoopbackPort(this.#options.reservedPorts);
     // 20 funded development accounts: the demo officers of devAccounts.ts and spares for tests.
     const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(this.#options.chainId), "--accounts", "20"];
     await this.#reapStale();
