@@ -140,5 +140,28 @@ describe("npm start (the embedded ledger)", function () {
         cleanUp(dir);
       }
     });
+
+    it("when the chain to deploy on does not answer (the deployment's own process reports it)", async () => {
+      const dir = tempDataDir("ledger-nochain");
+      try {
+        const run = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts"], {
+          env: {
+            ...process.env,
+            DATA_DIR: dir,
+            PORT: String(await freePort()),
+            CHAIN_RPC_URL: `http://127.0.0.1:${await freePort()}`,
+            RELAYER_PRIVATE_KEY: accounts[2].privateKey,
+          },
+          encoding: "utf8",
+          timeout: 120_000,
+        });
+        expect(run.status).to.equal(1);
+        expect(oneLine(run.stderr)).to.have.length(1);
+        expect(oneLine(run.stderr)[0]).to.match(/^ledger: the chain failed to start: deploying the ledger contracts failed: \S/);
+        expect(run.stderr).not.to.match(/\n\s+at /);
+      } finally {
+        cleanUp(dir);
+      }
+    });
   });
 });

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { EngineError } from "../errors.js";
 
 /** Where the ledger's contracts live on a chain, as kept in the data folder (`deployment.json`). */
@@ -30,51 +30,32 @@ export interface DeployOptions {
   deploymentId?: string;
 }
 
+/** What ignitionDeploy.ts answers over IPC. */
+export type DeployReply = { deployment: LedgerDeployment } | { error: string };
+
 /**
  * Deploys the ledger with the same Ignition modules the tests use, or resumes a deployment whose
- * journal is in the data folder (Ignition skips what is already on chain), and records the addresses.
+ * journal is in the data folder (Ignition skips what is already on chain), and records the addresses
+ * in `deployment.json`. Hardhat runs in a child process (ignitionDeploy.ts) that exits when done, so
+ * none of its memory stays with the caller.
  */
 export async function deployLedger(options: DeployOptions): Promise<LedgerDeployment> {
-  const recordPath = join(options.dataDir, "deployment.json");
-  // Set before Hardhat loads its config, which reads it: journals go to the data folder.
-  process.env.LEDGER_IGNITION_DIR = join(options.dataDir, "ignition");
-  mkdirSync(process.env.LEDGER_IGNITION_DIR, { recursive: true });
-
-  const { default: hre } = await import("hardhat");
-  await hre.tasks.getTask("build").run({ quiet: true });
-  const connection = await hre.network.create({
-    network: "external",
-    override: { url: options.rpcUrl, chainId: options.chainId, accounts: options.privateKeys },
+  const child = spawn(
+    process.execPath,
+    ["--disable-warning=ExperimentalWarning", "--import", "tsx", fileURLToPath(new URL("./ignitionDeploy.ts", import.meta.url))],
+    // Hardhat finds its config from the working directory: the repository's, wherever the service was started.
+    { cwd: fileURLToPath(new URL("../../..", import.meta.url)), stdio: ["ignore", "ignore", "pipe", "ipc"] },
+  );
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const reply = new Promise<DeployReply | undefined>((resolve) => {
+    child.once("message", (message: DeployReply) => resolve(message));
+    child.once("exit", () => resolve(undefined));
+    child.once("error", (error) => resolve({ error: error.message }));
   });
-  try {
-    const deploymentId = options.deploymentId ?? "ledger";
-    const previous = existsSync(recordPath) ? (JSON.parse(readFileSync(recordPath, "utf8")) as LedgerDeployment) : undefined;
-    // The indexer starts at this block. A journal without a record means a start that crashed
-    // mid-deployment: its first block is unknown, and block 0 is never wrong, only slower to index.
-    const journal = join(process.env.LEDGER_IGNITION_DIR, "deployments", deploymentId, "journal.jsonl");
-    const deploymentBlock =
-      previous?.deploymentBlock ?? (existsSync(journal) ? 0 : (await connection.ethers.provider.getBlockNumber()) + 1);
-    const module = options.seedDemo
-      ? (await import("../../../scripts/ignition/modules/DemoSeed.js")).default
-      : (await import("../../../scripts/ignition/modules/Ledger.js")).default;
-    const deployed = await connection.ignition.deploy(module, { deploymentId });
-    const deployment: LedgerDeployment = {
-      chainId: options.chainId,
-      deploymentBlock,
-      contracts: {
-        directory: await deployed.directory.getAddress(),
-        permitRegistry: await deployed.permitRegistry.getAddress(),
-        complaintLedger: await deployed.complaintLedger.getAddress(),
-        civicFund: await deployed.civicFund.getAddress(),
-        batchAnchor: await deployed.batchAnchor.getAddress(),
-      },
-      ...("demoToken" in deployed ? { demoToken: await (deployed.demoToken as { getAddress(): Promise<string> }).getAddress() } : {}),
-    };
-    writeFileSync(recordPath, JSON.stringify(deployment, null, 2));
-    return deployment;
-  } catch (error) {
-    throw new EngineError("chain", `deploying the ledger contracts failed: ${(error as Error).message.split("\n")[0]}`);
-  } finally {
-    await connection.close();
-  }
+  child.send(options);
+  const answer = await reply;
+  if (answer && "deployment" in answer) return answer.deployment;
+  const why = answer?.error ?? (stderr.trim().split("\n").at(-1) || `the deployment process exited with ${child.exitCode}`);
+  throw new EngineError("chain", `deploying the ledger contracts failed: ${why}`);
 }

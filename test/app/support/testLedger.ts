@@ -7,7 +7,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AnvilChain } from "../../../app/server/chain/anvil.js";
 import { ChainClient } from "../../../app/server/chain/client.js";
-import type { LedgerDeployment } from "../../../app/server/chain/deploy.js";
+import { deployLedger, type LedgerDeployment } from "../../../app/server/chain/deploy.js";
 import { AnchorBatchStore } from "../../../app/server/anchoring/batchStore.js";
 import { SqliteAnchorQueue } from "../../../app/server/anchoring/queue.js";
 import { openDatabase } from "../../../app/server/store/database.js";
@@ -15,9 +15,8 @@ import { devAccounts, type DevAccount } from "../../../app/server/chain/devAccou
 
 /**
  * A real embedded ledger for the app tests: an anvil process holding the deployed contracts and the
- * demo seed, in a temp data folder of its own. The contracts are deployed once per test run (in a
- * child process: deployLedger imports Hardhat) into a template whose saved chain state each test
- * ledger starts from.
+ * demo seed, in a temp data folder of its own. The contracts are deployed once per test run into a
+ * template whose saved chain state each test ledger starts from.
  */
 export const CHAIN_ID = 31337;
 const NODE_TSX = [process.execPath, "--import", "tsx"];
@@ -46,7 +45,13 @@ async function templateDir(): Promise<string> {
     const chain = new AnvilChain({ stateDir: join(dir, "chain"), chainId: CHAIN_ID });
     await chain.start();
     try {
-      await runScript("test/app/support/deployLedger.child.ts", [chain.url, dir]);
+      await deployLedger({
+        rpcUrl: chain.url,
+        chainId: CHAIN_ID,
+        dataDir: dir,
+        privateKeys: devAccounts().map((account) => account.privateKey),
+        seedDemo: true,
+      });
     } finally {
       await chain.stop();
     }
