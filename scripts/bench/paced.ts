@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { connect, type Socket } from "node:net";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LoadResult } from "./load.js";
 
 /**
@@ -13,7 +15,10 @@ import type { LoadResult } from "./load.js";
  * either: each connection sends its quota for the second as fast as it can, then waits for the next.
  *
  * The client is raw sockets, as autocannon's is: Node's http client costs about twice as much CPU per
- * request, which on a 2-core machine is taken from the service it measures.
+ * request, which on a 2-core machine is taken from the service it measures. It runs in a process of
+ * its own (`startPacedClient`): in the benchmark's process, whose heap holds every document and result
+ * of the earlier phases, its own garbage collection paused the clock for 5–13 ms about once a second,
+ * and those pauses were counted as the service's latency.
  */
 export interface PacedResult extends LoadResult {
   /** The rate asked for; `requestsPerSecond` is what was answered, over the time from first send to last answer. */
@@ -132,4 +137,48 @@ export async function pacedLoad(
     errors: 0,
     seconds,
   };
+}
+
+type PacedJob = { baseUrl: string; paths: string[]; options: { connections: number; rate: number; seconds: number } };
+type PacedReply = { result: PacedResult } | { error: string };
+
+export interface PacedClient {
+  /** The client's process, so its CPU use can be counted with the benchmark's. */
+  pid: number;
+  run(baseUrl: string, paths: string[], options: PacedJob["options"]): Promise<PacedResult>;
+  close(): Promise<void>;
+}
+
+/** The paced client in a process of its own: this file run as a child, making one load at a time. */
+export async function startPacedClient(): Promise<PacedClient> {
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    void exited.then(() => reject(new Error("the paced client exited before it was ready")));
+  });
+  return {
+    pid: child.pid!,
+    run: (baseUrl, paths, options) =>
+      new Promise<PacedResult>((resolve, reject) => {
+        void exited.then(() => reject(new Error("the paced client exited during its load")));
+        child.once("message", (reply: PacedReply) => ("result" in reply ? resolve(reply.result) : reject(new Error(reply.error))));
+        child.send({ baseUrl, paths, options } satisfies PacedJob);
+      }),
+    close: async () => {
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.on("message", (job: PacedJob) => {
+    pacedLoad(job.baseUrl, job.paths, job.options).then(
+      (result) => process.send!({ result } satisfies PacedReply),
+      (error: Error) => process.send!({ error: error.message } satisfies PacedReply),
+    );
+  });
+  process.once("disconnect", () => process.exit(0));
+  process.send!("ready");
 }

@@ -71,3 +71,10 @@ export function anvilPid(dataDir: string): number | undefined {
   if (!existsSync(pidFile)) return undefined;
   return (JSON.parse(readFileSync(pidFile, "utf8")) as { pid: number }).pid;
 }
+
+/** Resident memory of a process in MiB, now and at its peak so far (VmRSS, VmHWM from /proc; Linux). */
+export function residentMemory(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+  return { rssMiB: kib("VmRSS") / 1024, peakMiB: kib("VmHWM") / 1024 };
+}
