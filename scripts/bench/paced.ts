@@ -26,11 +26,9 @@ export interface PacedResult extends LoadResult {
   connections: number;
 }
 
-export async function pacedLoad(
-  baseUrl: string,
-  paths: string[],
-  options: { connections: number; rate: number; seconds: number },
-): Promise<PacedResult> {
+type PacedOptions = { connections: number; rate: number; seconds: number };
+
+async function pacedLoad(baseUrl: string, paths: string[], options: PacedOptions): Promise<PacedResult> {
   const url = new URL(baseUrl);
   const requestBytes = (path: string) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: keep-alive\r\n\r\n`, "latin1");
   const total = Math.round(options.rate * options.seconds);
@@ -139,13 +137,13 @@ export async function pacedLoad(
   };
 }
 
-type PacedJob = { baseUrl: string; paths: string[]; options: { connections: number; rate: number; seconds: number } };
+type PacedJob = { baseUrl: string; paths: string[]; options: PacedOptions };
 type PacedReply = { result: PacedResult } | { error: string };
 
 export interface PacedClient {
   /** The client's process, so its CPU use can be counted with the benchmark's. */
   pid: number;
-  run(baseUrl: string, paths: string[], options: PacedJob["options"]): Promise<PacedResult>;
+  run(baseUrl: string, paths: string[], options: PacedOptions): Promise<PacedResult>;
   close(): Promise<void>;
 }
 

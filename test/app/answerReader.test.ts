@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { setTimeout as sleep } from "node:timers/promises";
 import { hexlify, randomBytes } from "ethers";
 import { AnchorBatchStore } from "../../app/server/anchoring/batchStore.js";
 import { SqliteAnchorQueue } from "../../app/server/anchoring/queue.js";
@@ -9,7 +8,7 @@ import { WorkerAnswerReader } from "../../app/server/services/answerReader.js";
 import { VerificationService } from "../../app/server/services/verification.js";
 import { openDatabase } from "../../app/server/store/database.js";
 import { cleanUp, tempDataDir } from "./support/service.js";
-import { sha256Of } from "./support/testLedger.js";
+import { sha256Of, waitFor } from "./support/testLedger.js";
 
 /**
  * First reads of verification answers made on the worker thread (app/server/services/answerReader.ts):
@@ -25,24 +24,26 @@ describe("first reads on the answer worker (app/server/services/answerReader.ts)
   const chain = { chainId: 31337, batchAnchor: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
   const local = new VerificationService(queue, new SqliteRevocations(db), chain);
   const logged: string[] = [];
-  const reader = new WorkerAnswerReader(
-    { dataDir: dir, ...chain, permitRegistry: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", officerNames: [] },
-    (message) => logged.push(message),
-  );
-  const verification = new VerificationService(queue, new SqliteRevocations(db), chain, undefined, reader);
+  let reader: WorkerAnswerReader;
+  let verification: VerificationService;
   const anchored = sha256Of("anchored on the worker");
 
   before(async () => {
+    // Started here, not when mocha loads the file: a run that leaves this suite out starts no thread.
+    reader = new WorkerAnswerReader(
+      { dataDir: dir, ...chain, permitRegistry: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", officerNames: [] },
+      (message) => logged.push(message),
+    );
+    verification = new VerificationService(queue, new SqliteRevocations(db), chain, undefined, reader);
     queue.enqueue({ sha256: anchored, cid: null, municipalityId: 1, kind: "document", meta: { title: "a permit" } });
     const [{ batchId }] = batches.closeBatches({ batchSize: 1, windowMs: 0, maxBatches: 1, now: Date.now() });
     batches.markAnchored(batchId, { txHash: hexlify(randomBytes(32)), blockNumber: 7, blockHash: null, anchoredAt: 1_790_000_000 });
-    for (let i = 0; !reader.available; i++) {
-      if (i > 200) throw new Error(`the answer worker did not start: ${logged.join("; ")}`);
-      await sleep(25);
-    }
+    await waitFor("the answer worker to start", () => reader.available, 5000).catch((error: Error) => {
+      throw new Error(`${error.message}: ${logged.join("; ")}`);
+    });
   });
   after(async () => {
-    await reader.close();
+    await reader?.close();
     db.close();
     cleanUp(dir);
   });
@@ -81,7 +82,7 @@ describe("first reads on the answer worker (app/server/services/answerReader.ts)
   });
 
   it("reads on the main thread once the worker is gone", async () => {
-    await reader.close();
+    await reader?.close();
     const body = verification.verifySha256Body(sha256Of("after the worker"));
     expect(body).to.be.instanceOf(Buffer);
     expect(JSON.parse(body.toString()).verdict).to.equal("unknown");

@@ -1,16 +1,16 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "./support/service.js";
+import { sha256Of } from "./support/testLedger.js";
 
 /**
  * The HTTP API of issue 3 against the service as `npm start` runs it: real anvil, Helia on disk and
  * SQLite in a temporary data folder. Uploads are capped at 1 MB here to test the limit cheaply.
  */
-const sha256Of = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 
 function form(bytes: Uint8Array | null, meta?: string, field = "file"): FormData {
   const body = new FormData();

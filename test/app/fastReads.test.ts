@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import express from "express";
 import helmet from "helmet";
@@ -10,13 +10,13 @@ import { SqliteRevocations } from "../../app/server/indexer/revocations.js";
 import { VerificationService } from "../../app/server/services/verification.js";
 import { openDatabase } from "../../app/server/store/database.js";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "./support/service.js";
+import { sha256Of } from "./support/testLedger.js";
 
 /**
  * GET /api/verify and GET /api/proofs/:sha256 are answered in front of Express (app/server/http/fastReads.ts).
  * A conditional request is always Express's to answer, so the same URL asked with an If-None-Match that
  * matches nothing gives Express's answer: both must be the same in status, body and headers.
  */
-const sha256Of = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 /** Headers that legitimately differ from one answer to the next. */
 const PER_RESPONSE = new Set(["date", "keep-alive", "connection"]);
 

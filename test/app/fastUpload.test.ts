@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import express from "express";
 import helmet from "helmet";
@@ -8,6 +8,7 @@ import { withFastUploads } from "../../app/server/http/fastUpload.js";
 import { formDataBoundary, formDataParts } from "../../app/server/http/multipartBody.js";
 import type { DocumentService } from "../../app/server/services/documents.js";
 import { cleanUp, startService, tempDataDir, type RunningService } from "./support/service.js";
+import { sha256Of } from "./support/testLedger.js";
 
 /**
  * POST /api/documents is answered in front of Express for the common upload (app/server/http/fastUpload.ts);
@@ -17,7 +18,6 @@ import { cleanUp, startService, tempDataDir, type RunningService } from "./suppo
 /** Headers that legitimately differ from one answer to the next (RateLimit counts down; its presence is checked). */
 const PER_RESPONSE = new Set(["date", "keep-alive", "connection", "ratelimit"]);
 const BOUNDARY = "----ledger-test-boundary";
-const sha256Of = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 
 interface Part {
   name: string;
@@ -117,25 +117,21 @@ describe("the fast upload path, against the service as npm start runs it", funct
 
   it("refuses what the Express route refuses, with the same status, code and headers", async () => {
     const file = { name: "file", filename: "x.pdf", body: randomBytes(64) };
-    const same = async (body: Buffer, status: number, code: string, contentType?: string) => {
-      const messages = await expectSameError(body, status, code, contentType);
-      return messages;
-    };
-    let messages = await same(multipart([{ name: "meta", body: "{not json" }, file]), 400, "META_INVALID");
+    let messages = await expectSameError(multipart([{ name: "meta", body: "{not json" }, file]), 400, "META_INVALID");
     expect(messages.fast).to.equal(messages.viaExpress);
-    messages = await same(multipart([{ name: "meta", body: JSON.stringify({ municipalityId: "one" }) }, file]), 400, "META_INVALID");
+    messages = await expectSameError(multipart([{ name: "meta", body: JSON.stringify({ municipalityId: "one" }) }, file]), 400, "META_INVALID");
     expect(messages.fast).to.equal(messages.viaExpress);
-    messages = await same(multipart([{ name: "file", filename: "empty.pdf", body: "" }]), 400, "FILE_EMPTY");
+    messages = await expectSameError(multipart([{ name: "file", filename: "empty.pdf", body: "" }]), 400, "FILE_EMPTY");
     expect(messages.fast).to.equal(messages.viaExpress);
-    messages = await same(multipart([{ name: "meta", body: "{}" }]), 400, "FILE_MISSING");
+    messages = await expectSameError(multipart([{ name: "meta", body: "{}" }]), 400, "FILE_MISSING");
     expect(messages.fast).to.equal(messages.viaExpress);
-    messages = await same(multipart([{ ...file, name: "document" }]), 400, "BAD_MULTIPART");
+    messages = await expectSameError(multipart([{ ...file, name: "document" }]), 400, "BAD_MULTIPART");
     expect(messages.fast).to.equal(messages.viaExpress);
-    await same(multipart([file, { ...file, body: randomBytes(64) }]), 413, "FILES_TOO_MANY");
-    await same(multipart([...Array.from({ length: 9 }, (_, i) => ({ name: `f${i}`, body: "x" })), file]), 400, "BAD_MULTIPART");
+    await expectSameError(multipart([file, { ...file, body: randomBytes(64) }]), 413, "FILES_TOO_MANY");
+    await expectSameError(multipart([...Array.from({ length: 9 }, (_, i) => ({ name: `f${i}`, body: "x" })), file]), 400, "BAD_MULTIPART");
     // Cut short, and a boundary the body does not use: the wording is each parser's own.
-    await same(multipart([file]).subarray(0, 120), 400, "BAD_MULTIPART");
-    await same(multipart([file], "another-boundary"), 400, "BAD_MULTIPART");
+    await expectSameError(multipart([file]).subarray(0, 120), 400, "BAD_MULTIPART");
+    await expectSameError(multipart([file], "another-boundary"), 400, "BAD_MULTIPART");
   });
 
   it("leaves larger bodies to Express, which still answers them", async () => {

@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { createHash } from "node:crypto";
 import { isSealed } from "../../app/server/privacy/vault.js";
 import { ApiClient, OfficerClient } from "./support/officerClient.js";
 import { cleanUp, startService, tempDataDir, type RunningService } from "./support/service.js";
+import { sha256Of } from "./support/testLedger.js";
 
-const sha256Of = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 
 /**
  * What the residents' web pages ask of the API beyond the workflows' own routes: the complaint form's

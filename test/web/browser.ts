@@ -77,9 +77,9 @@ export function visibleLabels(page: Page): Promise<string[]> {
   });
 }
 
-/** The verdict the page shows (data-verdict), once it shows one. */
-export async function verdictOnPage(page: Page): Promise<string | null> {
-  const verdict = page.locator("[data-testid=verdict] [data-verdict]");
+/** The verdict the page shows (data-verdict) in the element with data-testid `testId`, once it shows one. */
+export async function verdictOnPage(page: Page, testId = "verdict"): Promise<string | null> {
+  const verdict = page.locator(`[data-testid=${testId}] [data-verdict]`);
   await verdict.waitFor({ timeout: 60_000 });
   return verdict.getAttribute("data-verdict");
 }

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { createHash } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "../app/support/service.js";
 import { WorkflowActors } from "../app/support/workflowData.js";
 import { buildWebApp, dropFile, launchChromium, screenshot, verdictOnPage, newPageForEachTest } from "./browser.js";
+import { sha256Of } from "../app/support/testLedger.js";
 
 /**
  * A real permit in the browser: applied for, completed, decided by ENGINEER → DIRECTOR → MAYOR with
@@ -12,7 +12,6 @@ import { buildWebApp, dropFile, launchChromium, screenshot, verdictOnPage, newPa
  * timeline and legal clock; its certificate PDF, dropped on the Verify page, is checked on the chain
  * (PermitRegistry.verify) and links to its permit; after an amendment the first version is superseded.
  */
-const sha256Of = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 
 describe("a permit in a real browser: its page and its certificate", function () {
   this.timeout(300_000);

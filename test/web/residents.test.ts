@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { createHash } from "node:crypto";
 import { Wallet } from "ethers";
 import type { Browser, Page } from "playwright-core";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
@@ -7,14 +6,14 @@ import { CivicFund__factory } from "../../types/ethers-contracts/factories/Civic
 import { TestBahtToken__factory } from "../../types/ethers-contracts/factories/mocks/TestBahtToken__factory.js";
 import { ApiClient, OfficerClient } from "../app/support/officerClient.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "../app/support/service.js";
-import { buildWebApp, launchChromium, screenshot, visibleLabels, newPageForEachTest } from "./browser.js";
+import { buildWebApp, launchChromium, screenshot, verdictOnPage, visibleLabels, newPageForEachTest } from "./browser.js";
+import { sha256Of } from "../app/support/testLedger.js";
 
 /**
  * Residents' complaint and fund pages in Debian's chromium, against the service as `npm start` runs it
  * (real anvil, Helia, SQLite). Officers act through the API with their own keys, as their console will;
  * the resident acts only in the browser, which checks receipts against anvil's RPC itself.
  */
-const sha256Of = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 const GAS = 1_000_000n;
 // A 1×1 PNG: a real image for the photo field.
 const PHOTO = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
@@ -66,11 +65,7 @@ describe("residents' complaint and fund pages in a real browser", function () {
     await page.goto(`${service.url}${path}`);
     await page.locator("h1").waitFor();
   }
-  const receiptVerdict = async () => {
-    const verdict = page.locator("[data-testid=receipt-verdict] [data-verdict]");
-    await verdict.waitFor({ timeout: 60_000 });
-    return verdict.getAttribute("data-verdict");
-  };
+  const receiptVerdict = () => verdictOnPage(page, "receipt-verdict");
   const rawChecks = () =>
     page.locator(".raw-checks li").evaluateAll((items) => Object.fromEntries(items.map((item) => [item.getAttribute("data-check"), item.getAttribute("data-ok") === "true"])));
 

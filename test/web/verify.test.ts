@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -8,13 +8,13 @@ import type { Browser, Page } from "playwright-core";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "../app/support/service.js";
 import { buildWebApp, dropFile, launchChromium, screenshot, verdictOnPage, visibleLabels, newPageForEachTest } from "./browser.js";
+import { sha256Of } from "../app/support/testLedger.js";
 
 /**
  * A resident verifies documents on the web app's Verify page, in Debian's chromium, against the service
  * as `npm start` runs it (real anvil, Helia, SQLite). The page hashes files itself and checks the proof
  * bundle against anvil's RPC; the test only uploads and revokes through the API and the chain.
  */
-const sha256Of = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 
 /** A small, valid, one-page PDF whose bytes are unique (a random comment). */
 function pdf(title: string): Buffer {

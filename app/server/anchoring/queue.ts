@@ -53,7 +53,7 @@ export class SqliteAnchorQueue implements AnchorQueue {
   constructor(db: DatabaseSync, options: { now?: () => number } = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
-    this.#groupCommit = new GroupCommit(db, (record) => this.#insert(record), { maxGroup: MAX_GROUP });
+    this.#groupCommit = new GroupCommit(db, (valid) => this.#insert(valid), { maxGroup: MAX_GROUP });
   }
 
   /** Each statement is compiled once: verification reads run thousands of times a second. */
@@ -67,12 +67,14 @@ export class SqliteAnchorQueue implements AnchorQueue {
   }
 
   enqueue(record: NewRecord): AnchorRecord {
-    return this.#insert(record).record;
+    return this.#insert(validate(record)).record;
   }
 
-  /** {@link enqueue}, telling whether the row is new: the answer is built from the insert, not read back. */
-  #insert(record: NewRecord): QueuedRecord {
-    const valid = validate(record);
+  /**
+   * {@link enqueue} of a record `validate` already passed, telling whether the row is new: the answer is
+   * built from the insert, not read back.
+   */
+  #insert(valid: NewRecord): QueuedRecord {
     const now = this.#now();
     const row: RecordRow = {
       record_id: newRecordId(now),

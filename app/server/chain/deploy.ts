@@ -50,7 +50,9 @@ export async function deployLedger(options: DeployOptions): Promise<LedgerDeploy
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const reply = new Promise<DeployReply | undefined>((resolve) => {
     child.once("message", (message: DeployReply) => resolve(message));
-    child.once("exit", () => resolve(undefined));
+    // "close", not "exit": it comes after the IPC channel and stderr are drained, so a reply sent just
+    // before the child exited is never lost, and stderr is complete.
+    child.once("close", () => resolve(undefined));
     child.once("error", (error) => resolve({ error: error.message }));
   });
   child.send(options);

@@ -21,8 +21,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    res.status(appError.status).json({ error: { code: appError.code, message: appError.message } });
+    res.status(appError.status).json(errorBody(appError));
   };
+}
+
+/** The body of every error answer, here and on the fast paths in front of Express. */
+export function errorBody(error: AppError): { error: { code: string; message: string } } {
+  return { error: { code: error.code, message: error.message } };
 }
 
 export function toAppError(error: unknown): AppError {

@@ -3,6 +3,7 @@ import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import type { VerificationService } from "../services/verification.js";
+import { errorBody } from "./errorHandler.js";
 import { parseSha256 } from "./validation.js";
 
 /**
@@ -71,7 +72,7 @@ export function withFastReads(
         app(req, res);
         return;
       }
-      const body = Buffer.from(JSON.stringify({ error: { code: error.code, message: error.message } }));
+      const body = Buffer.from(JSON.stringify(errorBody(error)));
       write(req, res, error.status, body, etagFor(body), started);
     };
     let body: Buffer | Promise<Buffer>;

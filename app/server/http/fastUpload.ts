@@ -2,9 +2,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { Express, Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
-import { acceptUpload } from "../routes/documents.js";
+import { acceptUpload, documentBytes, UPLOAD_MAX_FIELDS } from "../routes/documents.js";
 import type { DocumentService } from "../services/documents.js";
-import { toAppError } from "./errorHandler.js";
+import { errorBody, toAppError } from "./errorHandler.js";
 import { fastAnswers } from "./fastReads.js";
 import { formDataBoundary, formDataParts } from "./multipartBody.js";
 
@@ -21,8 +21,6 @@ import { formDataBoundary, formDataParts } from "./multipartBody.js";
  */
 /** Bodies up to this size are read here (the upload limit, if lower, caps it too). */
 const FAST_MAX_BYTES = 1024 * 1024;
-/** multer's `fields` limit on the route. */
-const MAX_FIELDS = 8;
 
 export function withFastUploads(
   next: RequestListener,
@@ -50,7 +48,7 @@ export function withFastUploads(
     if (appError.status >= 500) deps.logger.error({ err: error }, "request failed");
     // A refused body may still be arriving: it is drained, so the connection stays usable.
     req.resume();
-    answer(req, res, appError.status, { error: { code: appError.code, message: appError.message } }, started);
+    answer(req, res, appError.status, errorBody(appError), started);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, boundary: string, length: number, started: number) => {
@@ -71,7 +69,7 @@ export function withFastUploads(
     let fields = 0;
     for (const part of formDataParts(body, boundary)) {
       if (part.filename === undefined) {
-        if (++fields > MAX_FIELDS) throw new AppError("BAD_MULTIPART", "Malformed upload: Too many fields");
+        if (++fields > UPLOAD_MAX_FIELDS) throw new AppError("BAD_MULTIPART", "Malformed upload: Too many fields");
         if (part.name === "meta") meta.push(part.body.toString("utf8"));
         continue;
       }
@@ -79,10 +77,8 @@ export function withFastUploads(
       if (part.name !== "file") throw new AppError("BAD_MULTIPART", `Unexpected file field "${part.name}"; send the file as \`file\`.`);
       file = part.body;
     }
-    if (!file) throw new AppError("FILE_MISSING");
-    if (file.length === 0) throw new AppError("FILE_EMPTY");
     // multer gives a field sent twice as an array; the route reads it as text either way.
-    const { status, body: accepted } = await acceptUpload(deps.documents, file, meta.length > 1 ? String(meta) : meta[0]);
+    const { status, body: accepted } = await acceptUpload(deps.documents, documentBytes(file), meta.length > 1 ? String(meta) : meta[0]);
     answer(req, res, status, accepted, started);
   };
 

@@ -7,9 +7,12 @@ import type { DocumentService } from "../services/documents.js";
 import type { VerificationService } from "../services/verification.js";
 import { publicRecord } from "../services/verification.js";
 
+/** At most this many non-file fields in an upload (multer's `fields` limit; http/fastUpload.ts keeps it too). */
+export const UPLOAD_MAX_FIELDS = 8;
+
 /** Multipart parsing of one file in the field `file`, held in memory up to `limitBytes`. */
 export function singleFileUpload(limitBytes: number): RequestHandler {
-  return multer({ storage: multer.memoryStorage(), limits: { fileSize: limitBytes, files: 1, fields: 8 } }).single("file");
+  return multer({ storage: multer.memoryStorage(), limits: { fileSize: limitBytes, files: 1, fields: UPLOAD_MAX_FIELDS } }).single("file");
 }
 
 /** At most this many files in one bulk upload (POST /api/documents/batch). */
@@ -23,7 +26,7 @@ export const MAX_FILES_PER_BATCH = 1000;
 export function bulkFileUpload(limitBytes: number): RequestHandler {
   const parse = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: limitBytes, files: MAX_FILES_PER_BATCH, fields: 8 },
+    limits: { fileSize: limitBytes, files: MAX_FILES_PER_BATCH, fields: UPLOAD_MAX_FIELDS },
   }).array("file", MAX_FILES_PER_BATCH);
   return (req, res, next) => {
     const length = req.headers["content-length"];
@@ -34,9 +37,14 @@ export function bulkFileUpload(limitBytes: number): RequestHandler {
 }
 
 export function uploadedBytes(file: Express.Multer.File | undefined): Uint8Array {
+  return documentBytes(file?.buffer);
+}
+
+/** An uploaded file's bytes, refused when missing or empty: by the routes and by http/fastUpload.ts alike. */
+export function documentBytes(file: Buffer | undefined): Uint8Array {
   if (!file) throw new AppError("FILE_MISSING");
-  if (file.size === 0) throw new AppError("FILE_EMPTY");
-  return new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength);
+  if (file.length === 0) throw new AppError("FILE_EMPTY");
+  return new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
 }
 
 /** POST /api/documents once its body is read: the document accepted, and the answer. */

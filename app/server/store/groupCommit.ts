@@ -98,7 +98,7 @@ export class FileSync {
     readonly path: string,
     fsync?: (path: string) => Promise<void>,
   ) {
-    this.#fsync = fsync ?? (process.env.XX ? async () => { const h = await open(this.path, "r"); await h.sync(); await h.close(); } : () => this.#fsyncKeptOpen());
+    this.#fsync = fsync ?? (() => this.#fsyncKeptOpen());
   }
 
   sync(): Promise<void> {

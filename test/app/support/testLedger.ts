@@ -162,7 +162,7 @@ export async function waitFor(what: string, condition: () => boolean | Promise<b
   }
 }
 
-/** The SHA-256 of a text, as the queue takes document hashes. */
-export function sha256Of(text: string): string {
-  return `0x${createHash("sha256").update(text).digest("hex")}`;
+/** The SHA-256 of a text or of bytes, as the queue takes document hashes. */
+export function sha256Of(data: string | Uint8Array): string {
+  return `0x${createHash("sha256").update(data).digest("hex")}`;
 }

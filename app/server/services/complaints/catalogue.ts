@@ -160,4 +160,4 @@ export function statusNumber(name: string): number | null {
   return index > 0 ? index : null;
 }
 
-export { STATUS_NAMES, type DetailedStatus };
+export { STATUS_NAMES };

@@ -34,8 +34,8 @@ export function saveAttachment(ctx: WorkflowContext, complaintId: string, txHash
     .run(complaintId, txHash, attachment.kind, attachment.sha256, attachment.cid, attachment.filename, attachment.mediaType, Date.now());
 }
 
-/** The vault context each kind of attachment was sealed with (officer.ts, resident.ts, filing.ts). */
-const SEAL_CONTEXTS: Record<string, string> = { evidence: "complaint-evidence", reopen_reason: "complaint-reason", photo: "complaint-photo" };
+/** The vault context each kind of attachment is sealed with (officer.ts, resident.ts, filing.ts) and opened with here. */
+export const SEAL_CONTEXTS = { evidence: "complaint-evidence", reopen_reason: "complaint-reason", photo: "complaint-photo" } as const;
 
 /**
  * One sealed attachment of a complaint, opened: for the people `complaintDetails` is for (the caller
@@ -45,9 +45,9 @@ export async function openAttachment(ctx: WorkflowContext, complaintId: string, 
   const row = ctx.db
     .prepare("SELECT kind, cid, filename, media_type FROM complaint_attachments WHERE complaint_id = ? AND sha256 = ? ORDER BY created_at LIMIT 1")
     .get(complaintId, sha256.toLowerCase()) as { kind: string; cid: string; filename: string | null; media_type: string | null } | undefined;
-  const context = row && SEAL_CONTEXTS[row.kind];
+  const context = row && (SEAL_CONTEXTS as Record<string, string>)[row.kind];
   if (!row || !context) throw new AppError("COMPLAINT_ATTACHMENT_NOT_FOUND");
   return { bytes: ctx.vault.open(await readAll(ctx.ipfs, row.cid), context), filename: row.filename, mediaType: row.media_type };
 }
 
-export type { Attachment, ComplaintDetails };
+export type { ComplaintDetails };

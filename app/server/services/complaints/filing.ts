@@ -5,7 +5,7 @@ import { AppError } from "../../errors.js";
 import { newTrackingCode, randomSalt, saltedHash, trackingSecret } from "../../privacy/commitments.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { categoryInfo } from "./catalogue.js";
-import { saveAttachment } from "./details.js";
+import { saveAttachment, SEAL_CONTEXTS } from "./details.js";
 import { areaCode, ComplaintQueries, type ComplaintRecord } from "./queries.js";
 import type { ComplaintContent } from "../../../shared/complaintAnswers.js";
 
@@ -58,7 +58,7 @@ export async function fileComplaint(
   const complaintId = `0x${randomBytes(32).toString("hex")}`;
   let sealedPhoto: { cid: string; sha256: string } | null = null;
   if (input.photo) {
-    sealedPhoto = { cid: await ctx.ipfs.add(ctx.vault.seal(input.photo.bytes, "complaint-photo")), sha256: `0x${createHash("sha256").update(input.photo.bytes).digest("hex")}` };
+    sealedPhoto = { cid: await ctx.ipfs.add(ctx.vault.seal(input.photo.bytes, SEAL_CONTEXTS.photo)), sha256: `0x${createHash("sha256").update(input.photo.bytes).digest("hex")}` };
     input.content.photoSha256 = sealedPhoto.sha256;
   }
   const salt = randomSalt();

@@ -3,7 +3,7 @@ import { Transaction, ZeroHash, type Interface } from "ethers";
 import type { OfficerTransactionInput } from "../../chain/officerTransactions.js";
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
-import { complaintDetails, saveAttachment, type ComplaintDetails } from "./details.js";
+import { complaintDetails, saveAttachment, SEAL_CONTEXTS, type ComplaintDetails } from "./details.js";
 import { statusNumber } from "./catalogue.js";
 import { ComplaintQueries, type ComplaintRecord } from "./queries.js";
 
@@ -103,7 +103,7 @@ export async function performAction(
     if (!evidence) throw new AppError("FILE_MISSING", "Resolving needs the evidence (a photo or document) in the field `file`.");
     const sha256 = `0x${createHash("sha256").update(evidence.bytes).digest("hex")}`;
     if (args && String(args[1]).toLowerCase() !== sha256) throw new AppError("EVIDENCE_MISMATCH");
-    sealedEvidence = { cid: await ctx.ipfs.add(ctx.vault.seal(evidence.bytes, "complaint-evidence")), sha256 };
+    sealedEvidence = { cid: await ctx.ipfs.add(ctx.vault.seal(evidence.bytes, SEAL_CONTEXTS.evidence)), sha256 };
   }
   const mined = await ctx.officerTransactions.submit(officer, input, { contract: ledger, method });
   // A transaction given by hash was already on the chain: its values are checked once it is mined.

@@ -172,4 +172,4 @@ function statusNote(event: TrailEvent): StatusNote {
   };
 }
 
-export type { ComplaintRecord, StatusNote };
+export type { ComplaintRecord };

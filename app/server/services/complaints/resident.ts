@@ -3,7 +3,7 @@ import { ZeroHash } from "ethers";
 import { AppError } from "../../errors.js";
 import { newTrackingCode, normalizeTrackingCode, randomSalt, saltedHash, trackingSecret } from "../../privacy/commitments.js";
 import type { WorkflowContext } from "../../workflows/context.js";
-import { complaintDetails, saveAttachment, type ComplaintDetails } from "./details.js";
+import { complaintDetails, saveAttachment, SEAL_CONTEXTS, type ComplaintDetails } from "./details.js";
 import { trackingCommitment } from "./filing.js";
 import { ComplaintQueries, type ComplaintRecord } from "./queries.js";
 
@@ -45,7 +45,7 @@ export async function reopen(
   if (reason) {
     const salt = randomSalt();
     reasonHash = saltedHash(salt, reason);
-    const sealed = ctx.vault.sealJson({ reason, salt }, "complaint-reason");
+    const sealed = ctx.vault.sealJson({ reason, salt }, SEAL_CONTEXTS.reopen_reason);
     sealedReason = { cid: await ctx.ipfs.add(sealed), sha256: `0x${createHash("sha256").update(sealed).digest("hex")}` };
   }
   const mined = await ctx.serviceCalls.send(ctx.contracts.complaintLedger, "reopenBySecret", [
