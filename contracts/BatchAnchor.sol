@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {BatchAnchorErrors, DirectoryErrors} from "./interfaces/LedgerErrors.sol";
 import {IDirectory} from "./interfaces/IDirectory.sol";
@@ -17,6 +19,10 @@ import {Roles} from "./libraries/Roles.sol";
  * A single record is a batch of one: its root is {leafOf} its hash and its proof is empty, so single and
  * batch anchoring share one code path (as OpenAttestation's DocumentStore does).
  *
+ * Roots are scoped by municipality: every batch, revocation and question is keyed by `municipalityId`
+ * and `root` together, so the anchoring key of one municipality cannot squat a root another is about to
+ * anchor; the same root anchored by two municipalities is two independent batches.
+ *
  * Gas is the point of this contract: {anchor} writes exactly one new storage slot (the packed {Batch}),
  * whatever the number of records, and the existence check reads that same slot first so its cold-access
  * cost is paid once. The Directory is an immutable, so finding it costs no storage read.
@@ -26,10 +32,17 @@ import {Roles} from "./libraries/Roles.sol";
  * holds ANCHOR_SERVICE where, and is the Directory's {IDirectoryObserver}: every grant, revocation,
  * suspension and reinstatement reaches the copy in the same transaction, so it is never stale. A holder
  * granted before this contract became the observer is checked against the Directory on its first
- * anchor and copied then. The Directory stays the only source of truth; replacing its observer retires
- * this contract.
+ * anchor and copied then. The Directory stays the only source of truth, and never stops telling an
+ * observer of changes.
+ *
+ * The anchoring service only pays: what it anchors for a municipality is authorised by the officers who
+ * signed it. An official document list is signed by a DOCUMENT_ISSUER as an `IssueDocuments` typed message
+ * under this contract's EIP-712 domain ({hashIssueDocuments}); the service anchors the documents and the
+ * signature itself (as a record) together, and verifiers check the signer's role at the anchor's time in
+ * the Directory ({IDirectory-roleHeldAt}). A record is revoked only by a DOCUMENT_ISSUER's own signature
+ * ({revokeRecord}), checked here.
  */
-contract BatchAnchor is BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
+contract BatchAnchor is EIP712, BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
     /**
      * @dev Where a record stands: `Unknown` when the root was never anchored or the proof does not lead
      * to it, `Anchored` when the proof holds and the record is not revoked, `Revoked` otherwise.
@@ -52,9 +65,23 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
         uint64 blockNumber;
     }
 
+    /**
+     * @dev The EIP-712 type an issuer signs for a list of documents (checked off-chain by the anchoring
+     * service and by every verifier): `documentsRoot` is the `StandardMerkleTree` root of the documents'
+     * SHA-256 values under ["bytes32"] ({leafOf} of the hash for a single document), `count` their number,
+     * `nonce` a random value used once per signer, `deadline` the last second the service may accept it.
+     */
+    bytes32 public constant ISSUE_DOCUMENTS_TYPEHASH = keccak256(
+        "IssueDocuments(uint32 municipalityId,bytes32 documentsRoot,uint32 count,uint256 nonce,uint256 deadline)"
+    );
+    /// @dev The EIP-712 type a DOCUMENT_ISSUER signs to revoke one record ({revokeRecord}).
+    bytes32 public constant RECORD_REVOCATION_TYPEHASH = keccak256(
+        "RecordRevocation(uint32 municipalityId,bytes32 root,bytes32 leaf,uint16 reasonCode,bytes32 reasonHash,uint256 deadline)"
+    );
+
     IDirectory private immutable _directory;
-    mapping(bytes32 root => Batch) private _batches;
-    mapping(bytes32 root => mapping(bytes32 leaf => bool)) private _revoked;
+    mapping(uint32 municipalityId => mapping(bytes32 root => Batch)) private _batches;
+    mapping(uint32 municipalityId => mapping(bytes32 root => mapping(bytes32 leaf => bool))) private _revoked;
     mapping(uint32 municipalityId => mapping(address account => bool)) private _anchorers;
 
     /**
@@ -64,10 +91,12 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
     event BatchAnchored(bytes32 indexed root, uint32 indexed municipalityId, uint32 count);
 
     /**
-     * @dev Emitted when the record `leaf` inside `root` is revoked by `actor`, with a `reasonCode` from the
-     * ledger's code list and `reasonHash` pointing at the decision document.
+     * @dev Emitted when the record `leaf` inside the batch `root` of `municipalityId` is revoked by `actor`
+     * (the officer who signed), with a `reasonCode` from the ledger's code list and `reasonHash`, the SHA-256
+     * of the reason's text.
      */
     event RecordRevoked(
+        uint32 indexed municipalityId,
         bytes32 indexed root,
         bytes32 indexed leaf,
         uint16 reasonCode,
@@ -79,25 +108,24 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
      * @dev `directory_` answers who holds ANCHOR_SERVICE in which municipality; it is fixed for the
      * lifetime of this contract.
      */
-    constructor(IDirectory directory_) {
+    constructor(IDirectory directory_) EIP712("BatchAnchor", "1") {
         _directory = directory_;
     }
 
     /**
      * @dev Anchors `root`, the Merkle root of `count` records of `municipalityId`. Only an account holding
-     * ANCHOR_SERVICE in that municipality while it is active. A root is anchored once: the second attempt
-     * reverts with {BatchAnchorRootExists} naming the municipality it is anchored for, so the anchoring
-     * worker can retry after a crash and learn that its earlier transaction landed. Roots are global:
-     * another municipality's key could anchor a root it saw pending first, so the worker must treat the
-     * error as "landed" only when the municipality is its own, and otherwise re-anchor the batch with a
-     * fresh salt leaf (a new root). Emits {BatchAnchored}.
+     * ANCHOR_SERVICE in that municipality while it is active. A root is anchored once per municipality:
+     * the second attempt for the same municipality reverts with {BatchAnchorRootExists}, so the anchoring
+     * worker can retry after a crash and learn that its earlier transaction landed. Only that municipality's
+     * own keys can anchor under its id, so another municipality anchoring the same root (even one it saw
+     * pending) takes nothing from it. Emits {BatchAnchored}.
      */
     function anchor(uint32 municipalityId, bytes32 root, uint32 count) external {
         if (!_anchorers[municipalityId][msg.sender]) _authorizeFromDirectory(municipalityId);
         if (root == bytes32(0)) revert BatchAnchorZeroRoot();
         if (count == 0) revert BatchAnchorEmptyBatch(root);
-        Batch storage b = _batches[root];
-        if (b.count != 0) revert BatchAnchorRootExists(root, b.municipalityId);
+        Batch storage b = _batches[municipalityId][root];
+        if (b.count != 0) revert BatchAnchorRootExists(municipalityId, root);
         // One SSTORE of the packed {Batch} word (fields from the low-order end, as Solidity packs them).
         // A struct assignment would hash the key again and re-read the slot to keep its unused high 64 bits:
         // about 400 gas (measured) for nothing.
@@ -109,21 +137,67 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
     }
 
     /**
-     * @dev Revokes the record `leaf` inside the anchored `root`, proven a member by `proof`; the other
-     * records of the batch stay anchored. Only an account holding ANCHOR_SERVICE in the batch's
-     * municipality while it is active. `reasonCode` must not be 0. Emits {RecordRevoked}.
+     * @dev Revokes the record `leaf` inside the batch `root` anchored for `municipalityId`, proven a member by
+     * `proof`; the other records of the batch stay anchored. `officer` signed it as a `RecordRevocation`
+     * ({hashRecordRevocation}) and must hold DOCUMENT_ISSUER in `municipalityId` while it is active; anyone
+     * may submit it before `deadline`. `reasonCode` must not be 0. A record is revoked once, so a signature
+     * cannot be replayed. Emits {RecordRevoked}.
      */
-    function revokeRecord(bytes32 root, bytes32 leaf, bytes32[] calldata proof, uint16 reasonCode, bytes32 reasonHash)
-        external
-    {
-        Batch storage b = _batches[root];
-        if (b.count == 0) revert BatchAnchorUnknownRoot(root);
-        _directory.checkRole(b.municipalityId, Roles.ANCHOR_SERVICE, msg.sender);
+    function revokeRecord(
+        uint32 municipalityId,
+        bytes32 root,
+        bytes32 leaf,
+        bytes32[] calldata proof,
+        uint16 reasonCode,
+        bytes32 reasonHash,
+        address officer,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        if (_batches[municipalityId][root].count == 0) revert BatchAnchorUnknownRoot(municipalityId, root);
+        if (block.timestamp > deadline) revert BatchAnchorSignatureExpired(deadline, block.timestamp);
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(
+            hashRecordRevocation(municipalityId, root, leaf, reasonCode, reasonHash, deadline), signature
+        );
+        if (err != ECDSA.RecoverError.NoError || recovered != officer) revert BatchAnchorInvalidSigner(recovered, officer);
+        _directory.checkRole(municipalityId, Roles.DOCUMENT_ISSUER, officer);
         if (reasonCode == 0) revert BatchAnchorMissingReason(root, leaf);
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert BatchAnchorInvalidProof(root, leaf);
-        if (_revoked[root][leaf]) revert BatchAnchorRecordAlreadyRevoked(root, leaf);
-        _revoked[root][leaf] = true;
-        emit RecordRevoked(root, leaf, reasonCode, reasonHash, msg.sender);
+        mapping(bytes32 leaf => bool) storage revoked = _revoked[municipalityId][root];
+        if (revoked[leaf]) revert BatchAnchorRecordAlreadyRevoked(municipalityId, root, leaf);
+        revoked[leaf] = true;
+        emit RecordRevoked(municipalityId, root, leaf, reasonCode, reasonHash, officer);
+    }
+
+    /**
+     * @dev The EIP-712 digest an officer signs to revoke `leaf` inside the batch `root` of `municipalityId`
+     * ({revokeRecord}).
+     */
+    function hashRecordRevocation(
+        uint32 municipalityId,
+        bytes32 root,
+        bytes32 leaf,
+        uint16 reasonCode,
+        bytes32 reasonHash,
+        uint256 deadline
+    ) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(RECORD_REVOCATION_TYPEHASH, municipalityId, root, leaf, reasonCode, reasonHash, deadline))
+        );
+    }
+
+    /**
+     * @dev The EIP-712 digest a DOCUMENT_ISSUER signs to issue the documents whose Merkle root is
+     * `documentsRoot` ({ISSUE_DOCUMENTS_TYPEHASH}); verifiers recover the issuer from it.
+     */
+    function hashIssueDocuments(uint32 municipalityId, bytes32 documentsRoot, uint32 count, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(ISSUE_DOCUMENTS_TYPEHASH, municipalityId, documentsRoot, count, nonce, deadline))
+        );
     }
 
     /// @inheritdoc IDirectoryObserver
@@ -136,7 +210,8 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
     /// @inheritdoc IDirectoryObserver
     function onMunicipalityStatusChanged(uint32 municipalityId, bool suspended) external {
         _onlyDirectory();
-        // A municipality has one or two anchoring keys (two while one is rotated out), so this loop is short.
+        // The Directory keeps at most MAX_ANCHOR_SERVICE_HOLDERS anchoring keys per municipality, so this
+        // loop stays short whatever a municipality's admin does.
         address[] memory holders = _directory.roleMembers(municipalityId, Roles.ANCHOR_SERVICE);
         for (uint256 i = 0; i < holders.length; ++i) {
             _anchorers[municipalityId][holders[i]] = !suspended;
@@ -152,34 +227,37 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
     }
 
     /**
-     * @dev The status of the record `leaf` inside `root` given its Merkle `proof`, with the batch's
-     * municipality and the time and block of its anchor (all zero when the status is `Unknown`).
+     * @dev The status of the record `leaf` inside the batch `root` of `municipalityId` given its Merkle
+     * `proof`, with the batch's municipality and the time and block of its anchor (all zero when the status
+     * is `Unknown`, as when `root` was anchored only by another municipality).
      * `leaf` must be {leafOf} the document's hash, computed by the verifier itself: an inner node of the
      * tree also "verifies" with a shorter proof, but no document hash has an inner node as its leaf.
      */
-    function verifyRecord(bytes32 root, bytes32 leaf, bytes32[] calldata proof)
+    function verifyRecord(uint32 municipalityId, bytes32 root, bytes32 leaf, bytes32[] calldata proof)
         external
         view
-        returns (RecordStatus status, uint32 municipalityId, uint64 anchoredAt, uint64 blockNumber)
+        returns (RecordStatus status, uint32 anchoredFor, uint64 anchoredAt, uint64 blockNumber)
     {
-        Batch memory b = _batches[root];
+        Batch memory b = _batches[municipalityId][root];
         if (b.count == 0 || !MerkleProof.verifyCalldata(proof, root, leaf)) return (RecordStatus.Unknown, 0, 0, 0);
-        status = _revoked[root][leaf] ? RecordStatus.Revoked : RecordStatus.Anchored;
+        status = _revoked[municipalityId][root][leaf] ? RecordStatus.Revoked : RecordStatus.Anchored;
         return (status, b.municipalityId, b.anchoredAt, b.blockNumber);
     }
 
     /**
-     * @dev The anchor of `root`; all fields are zero when it was never anchored.
+     * @dev The anchor of `root` for `municipalityId`; all fields are zero when that municipality never
+     * anchored it.
      */
-    function batch(bytes32 root) external view returns (Batch memory) {
-        return _batches[root];
+    function batch(uint32 municipalityId, bytes32 root) external view returns (Batch memory) {
+        return _batches[municipalityId][root];
     }
 
     /**
-     * @dev Whether the record `leaf` inside `root` was revoked with {revokeRecord}.
+     * @dev Whether the record `leaf` inside the batch `root` of `municipalityId` was revoked with
+     * {revokeRecord}.
      */
-    function isRevoked(bytes32 root, bytes32 leaf) external view returns (bool) {
-        return _revoked[root][leaf];
+    function isRevoked(uint32 municipalityId, bytes32 root, bytes32 leaf) external view returns (bool) {
+        return _revoked[municipalityId][root][leaf];
     }
 
     /**
@@ -199,11 +277,11 @@ contract BatchAnchor is BatchAnchorErrors, DirectoryErrors, IDirectoryObserver {
     }
 
     /// @dev The slow path of {anchor}: the Directory reverts with the precise reason (suspended, no role);
-    /// an authorized caller missing from the copy is copied, if this contract is the Directory's observer
-    /// and so will hear of the role's revocation.
+    /// an authorized caller missing from the copy is copied, if this contract is one of the Directory's
+    /// observers and so will hear of the role's revocation.
     function _authorizeFromDirectory(uint32 municipalityId) private {
         _directory.checkRole(municipalityId, Roles.ANCHOR_SERVICE, msg.sender);
-        if (address(_directory.observer()) == address(this)) _anchorers[municipalityId][msg.sender] = true;
+        if (_directory.isObserver(address(this))) _anchorers[municipalityId][msg.sender] = true;
     }
 
     function _onlyDirectory() private view {

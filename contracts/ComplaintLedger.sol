@@ -158,23 +158,25 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
     }
 
     /**
-     * @dev Files a complaint. Open to anyone, since every resident may complain and the service relays
-     * filings and pays gas. `complaintId` is chosen by the filer (random, or derived from the service's
-     * request id, never from personal data); `contentHash` covers the off-chain complaint text and
-     * photos; `reporterCommitment` is `keccak256(abi.encode(preimage))` where the preimage is a random
-     * 32-byte secret or `bytes32(uint256(uint160(reporter)))`. The municipality must be active and the
-     * category active there; the SLA deadline starts now. Emits {ComplaintFiled}.
+     * @dev Files a complaint and returns its id, {complaintIdOf}(`municipalityId`, sender, `filingId`).
+     * Open to anyone, since every resident may complain and the service relays filings and pays gas.
+     * `filingId` is the filer's own non-zero random value (never derived from personal data); the id is
+     * derived from it rather than taken as given, so that nobody can file first under the id of someone
+     * else's complaint. `contentHash` covers the off-chain complaint text and photos;
+     * `reporterCommitment` is `keccak256(abi.encode(preimage))` where the preimage is a random 32-byte
+     * secret or `bytes32(uint256(uint160(reporter)))`. The municipality must be active and the category
+     * active there; the SLA deadline starts now. Emits {ComplaintFiled}.
      */
     function file(
-        bytes32 complaintId,
+        bytes32 filingId,
         uint32 municipalityId,
         bytes32 categoryId,
         bytes32 areaCode,
         bytes32 contentHash,
         bytes32 reporterCommitment
-    ) external {
-        if (complaintId == 0 || contentHash == 0 || reporterCommitment == 0) {
-            revert ComplaintLedgerInvalidFiling(complaintId, contentHash, reporterCommitment);
+    ) external returns (bytes32 complaintId) {
+        if (filingId == 0 || contentHash == 0 || reporterCommitment == 0) {
+            revert ComplaintLedgerInvalidFiling(filingId, contentHash, reporterCommitment);
         }
         if (!_directory.isActive(municipalityId)) {
             // isActive cannot tell unknown from suspended; on an inactive municipality checkRole reverts
@@ -183,6 +185,8 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
         }
         Category memory cat = _categories[municipalityId][categoryId];
         if (!cat.active) revert ComplaintLedgerCategoryInactive(municipalityId, categoryId);
+        complaintId = complaintIdOf(municipalityId, msg.sender, filingId);
+        // Taken only when this sender already used `filingId` in this municipality.
         if (_complaints[complaintId].status != Status.None) revert ComplaintLedgerComplaintExists(complaintId);
 
         uint48 filedAt = Time.timestamp();
@@ -315,6 +319,17 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
         Complaint storage c =
             _authorizeSignature(complaintId, Status.Reopened, reporter, ACTION_REOPEN, reasonHash, deadline, signature);
         _reopen(complaintId, c, reporter, reasonHash);
+    }
+
+    /**
+     * @dev The id {file} gives the complaint that `filer` files into `municipalityId` with `filingId`:
+     * `keccak256(abi.encode(municipalityId, filer, filingId))`. Because the filer's address and the
+     * municipality are part of it, a copy of a pending filing sent by anyone else, or for another
+     * municipality, files under another id and cannot block the original. The filer knows the id before
+     * sending.
+     */
+    function complaintIdOf(uint32 municipalityId, address filer, bytes32 filingId) public pure returns (bytes32) {
+        return keccak256(abi.encode(municipalityId, filer, filingId));
     }
 
     /**

@@ -23,11 +23,24 @@ import {IDirectoryObserver} from "./interfaces/IDirectoryObserver.sol";
  * {hasRole} and force every client to call by full signature. Members of each role are enumerable
  * ({roleMembers}) so that anyone can list who may act for a municipality.
  *
- * An optional {observer} (the {BatchAnchor}) is told of every role change and suspension, so that it
- * can keep its own copy of who may anchor and save a cross-contract call on every batch.
+ * {observers} (the {BatchAnchor}) are told of every role change and suspension, so that they can keep
+ * their own copy of who may anchor and save a cross-contract call on every batch. An observer is never
+ * removed: a copy that stopped hearing of changes would go on trusting keys revoked since, so every
+ * observer ever added hears of every change for good (a retired one is harmless: revoke its anchorers).
+ *
+ * Verifiers ask what held at a past time, without an archive node: every grant and revocation is kept in
+ * a per-holder history ({roleHeldAt}), and a municipality admin can mark a key compromised from a time
+ * on ({compromisedSince}), after which nothing it signed verifies as valid.
  */
 contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     using EnumerableSet for EnumerableSet.AddressSet;
+
+    /// @dev Observers are called on every change, so there are few of them.
+    uint256 public constant MAX_OBSERVERS = 4;
+    /// @dev Holders of ANCHOR_SERVICE per municipality: observers copy that role, and a suspension visits
+    /// every holder, so a municipality admin cannot make suspending it too dear to fit in a block.
+    uint256 public constant MAX_ANCHOR_SERVICE_HOLDERS = 4;
+    bytes32 private constant ANCHOR_SERVICE = keccak256("ANCHOR_SERVICE");
 
     struct Municipality {
         address admin;
@@ -40,8 +53,13 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     mapping(uint32 municipalityId => Municipality) private _municipalities;
     mapping(bytes32 codeHash => uint32 municipalityId) private _idByCode;
     mapping(uint32 municipalityId => mapping(bytes32 role => EnumerableSet.AddressSet)) private _members;
+    /// @dev The block times at which each holder gained and lost each role: grants at even positions,
+    /// revocations at odd ones, oldest first.
+    mapping(uint32 municipalityId => mapping(bytes32 role => mapping(address account => uint64[]))) private _roleHistory;
+    mapping(uint32 municipalityId => mapping(address account => uint64 since)) private _compromisedSince;
+    mapping(uint32 municipalityId => mapping(address account => string name)) private _officerNames;
     uint32 private _count;
-    IDirectoryObserver private _observer;
+    EnumerableSet.AddressSet private _observers;
 
     /**
      * @dev Emitted when the national admin adds a municipality.
@@ -74,9 +92,20 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     event OfficerRoleRevoked(uint32 indexed municipalityId, bytes32 indexed role, address indexed account, address sender);
 
     /**
-     * @dev Emitted when the national admin sets (or clears, with the zero address) the observer.
+     * @dev Emitted when the national admin adds an observer.
      */
-    event ObserverChanged(address indexed previousObserver, address indexed newObserver);
+    event ObserverAdded(address indexed observer);
+
+    /**
+     * @dev Emitted when the admin of `municipalityId` names the holder of `account` (empty: the name is withdrawn).
+     */
+    event OfficerNamed(uint32 indexed municipalityId, address indexed account, string name);
+
+    /**
+     * @dev Emitted when `account`'s key is marked compromised in `municipalityId` from time `since` on, by
+     * `sender`: whatever it signed that was anchored at or after `since` no longer verifies as valid.
+     */
+    event KeyCompromised(uint32 indexed municipalityId, address indexed account, uint64 since, address sender);
 
     /**
      * @dev `nationalAdmin` becomes the owner, who alone adds, suspends and reinstates municipalities.
@@ -84,15 +113,17 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     constructor(address nationalAdmin) Ownable(nationalAdmin) {}
 
     /**
-     * @dev Adds a municipality with a unique public `code` (e.g. "TH-50-MAEHIA"), its display `name`
-     * and its `admin`. Only the national admin. Returns the new id. Emits {MunicipalityAdded}.
+     * @dev Adds a municipality with a unique public `code` (e.g. "TH-50-MAEHIA": 1 to 32 of A–Z, 0–9 and
+     * "-"), its display `name` and its `admin`. Only the national admin. Returns the new id. Emits
+     * {MunicipalityAdded}. The code's alphabet has no "/": permit numbers begin with their town's code and
+     * a "/", so no town's code can begin another's numbers.
      */
     function addMunicipality(string calldata code, string calldata name, address admin)
         external
         onlyOwner
         returns (uint32 municipalityId)
     {
-        if (bytes(code).length == 0 || bytes(name).length == 0 || admin == address(0)) {
+        if (!_isCode(bytes(code)) || bytes(name).length == 0 || admin == address(0)) {
             revert DirectoryInvalidMunicipality(code, name, admin);
         }
         bytes32 codeHash = keccak256(bytes(code));
@@ -111,7 +142,7 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
         _requireActive(municipalityId);
         _municipalities[municipalityId].suspended = true;
         emit MunicipalitySuspended(municipalityId, reasonHash);
-        if (address(_observer) != address(0)) _observer.onMunicipalityStatusChanged(municipalityId, true);
+        _notifyStatus(municipalityId, true);
     }
 
     /**
@@ -122,18 +153,66 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
         if (!m.suspended) revert DirectoryMunicipalityActive(municipalityId);
         m.suspended = false;
         emit MunicipalityReinstated(municipalityId);
-        if (address(_observer) != address(0)) _observer.onMunicipalityStatusChanged(municipalityId, false);
+        _notifyStatus(municipalityId, false);
     }
 
     /**
-     * @dev Sets the contract told of every role change and suspension (zero clears it). Only the
-     * national admin. Replacing an observer retires the old one: it is told nothing more, so its copy
-     * must no longer be trusted. Emits {ObserverChanged}.
+     * @dev Adds a contract to be told of every role change and suspension from now on, for good (see the
+     * contract's description: an observer is never removed). At most {MAX_OBSERVERS}, each a contract that
+     * takes this Directory's notifications: an observer that reverts them (an account without code, a
+     * BatchAnchor built for another Directory) would block every later grant, revocation and suspension for
+     * good, so it is sent a notification that changes nothing before it is added, and its refusal reverts
+     * this call. Only the national admin. Emits {ObserverAdded}.
      */
-    function setObserver(IDirectoryObserver newObserver) external onlyOwner {
-        address previous = address(_observer);
-        _observer = newObserver;
-        emit ObserverChanged(previous, address(newObserver));
+    function addObserver(IDirectoryObserver newObserver) external onlyOwner {
+        if (
+            address(newObserver).code.length == 0 || _observers.length() >= MAX_OBSERVERS
+                || !_observers.add(address(newObserver))
+        ) {
+            revert DirectoryInvalidObserver(address(newObserver), MAX_OBSERVERS);
+        }
+        // The zero role of no account in no municipality: an observer ignores it, or refuses this Directory.
+        newObserver.onRoleChanged(0, bytes32(0), address(0), false);
+        emit ObserverAdded(address(newObserver));
+    }
+
+    /**
+     * @dev Publishes the name of the officer who holds `account` in `municipalityId` (e.g. "นางสาวสมศรี ใจดี
+     * (Ms Somsri Jaidee)"), as the municipality vouches for it: verifiers show it beside the signer's
+     * address. An official's name in their official capacity, never a resident's. Empty withdraws it. At
+     * most 200 bytes. Only the municipality's admin, while it is active. Emits {OfficerNamed}.
+     */
+    function setOfficerName(uint32 municipalityId, address account, string calldata name) external {
+        _requireAdmin(municipalityId);
+        if (account == address(0) || bytes(name).length > 200) revert DirectoryInvalidOfficerName(account, name);
+        _officerNames[municipalityId][account] = name;
+        emit OfficerNamed(municipalityId, account, name);
+    }
+
+    /**
+     * @dev The name the admin of `municipalityId` published for `account` ({setOfficerName}), or "".
+     */
+    function officerName(uint32 municipalityId, address account) external view returns (string memory) {
+        return _officerNames[municipalityId][account];
+    }
+
+    /**
+     * @dev Marks `account`'s key compromised in `municipalityId` from time `since` (s since epoch) on:
+     * verifiers treat whatever it signed that was anchored at or after `since` as not valid. `since` may lie
+     * in the past (a keystore lost last week) but not in the future, and a mark can only be moved earlier.
+     * The municipality's admin or the national admin, even while the municipality is suspended. It does not
+     * revoke the key's roles: revoke them too ({revokeRole}). Emits {KeyCompromised}.
+     */
+    function markKeyCompromised(uint32 municipalityId, address account, uint64 since) external {
+        if (msg.sender != _existing(municipalityId).admin && msg.sender != owner()) {
+            revert DirectoryNotMunicipalityAdmin(municipalityId, msg.sender);
+        }
+        uint64 current = _compromisedSince[municipalityId][account];
+        if (account == address(0) || since == 0 || since > block.timestamp || (current != 0 && since >= current)) {
+            revert DirectoryInvalidCompromise(municipalityId, account, since, current, block.timestamp);
+        }
+        _compromisedSince[municipalityId][account] = since;
+        emit KeyCompromised(municipalityId, account, since, msg.sender);
     }
 
     /**
@@ -158,9 +237,15 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     function grantRole(uint32 municipalityId, bytes32 role, address account) external {
         _requireAdmin(municipalityId);
         if (role == bytes32(0) || account == address(0)) revert DirectoryInvalidRoleOrAccount(role, account);
-        if (!_members[municipalityId][role].add(account)) return;
+        EnumerableSet.AddressSet storage members = _members[municipalityId][role];
+        if (members.contains(account)) return;
+        if (role == ANCHOR_SERVICE && members.length() >= MAX_ANCHOR_SERVICE_HOLDERS) {
+            revert DirectoryTooManyHolders(municipalityId, role, MAX_ANCHOR_SERVICE_HOLDERS);
+        }
+        members.add(account);
+        _roleHistory[municipalityId][role][account].push(uint64(block.timestamp));
         emit OfficerRoleGranted(municipalityId, role, account, msg.sender);
-        if (address(_observer) != address(0)) _observer.onRoleChanged(municipalityId, role, account, true);
+        _notifyRole(municipalityId, role, account, true);
     }
 
     /**
@@ -174,8 +259,9 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
             revert DirectoryNotMunicipalityAdmin(municipalityId, msg.sender);
         }
         if (!_members[municipalityId][role].remove(account)) return;
+        _roleHistory[municipalityId][role][account].push(uint64(block.timestamp));
         emit OfficerRoleRevoked(municipalityId, role, account, msg.sender);
-        if (address(_observer) != address(0)) _observer.onRoleChanged(municipalityId, role, account, false);
+        _notifyRole(municipalityId, role, account, false);
     }
 
     /**
@@ -226,8 +312,43 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     }
 
     /// @inheritdoc IDirectory
-    function observer() external view returns (IDirectoryObserver) {
-        return _observer;
+    function isObserver(address account) external view returns (bool) {
+        return _observers.contains(account);
+    }
+
+    /**
+     * @dev Every observer, in the order they were added.
+     */
+    function observers() external view returns (address[] memory) {
+        return _observers.values();
+    }
+
+    /// @inheritdoc IDirectory
+    function roleHeldAt(uint32 municipalityId, bytes32 role, address account, uint64 timestamp)
+        external
+        view
+        returns (bool)
+    {
+        uint64[] storage history = _roleHistory[municipalityId][role][account];
+        // Changes are appended in time order; the latest at or before `timestamp` decides. A grant and a
+        // revocation in the same second leave the role not held at that second.
+        for (uint256 i = history.length; i > 0; --i) {
+            if (history[i - 1] <= timestamp) return (i - 1) % 2 == 0;
+        }
+        return false;
+    }
+
+    /**
+     * @dev The block times at which `account` gained (even positions) and lost (odd positions) `role` in
+     * `municipalityId`, oldest first: the history {roleHeldAt} reads.
+     */
+    function roleHistory(uint32 municipalityId, bytes32 role, address account) external view returns (uint64[] memory) {
+        return _roleHistory[municipalityId][role][account];
+    }
+
+    /// @inheritdoc IDirectory
+    function compromisedSince(uint32 municipalityId, address account) external view returns (uint64) {
+        return _compromisedSince[municipalityId][account];
     }
 
     /**
@@ -267,6 +388,29 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     function _requireActive(uint32 municipalityId) private view returns (Municipality storage m) {
         m = _existing(municipalityId);
         if (m.suspended) revert DirectoryMunicipalitySuspended(municipalityId);
+    }
+
+    function _isCode(bytes calldata code) private pure returns (bool) {
+        if (code.length == 0 || code.length > 32) return false;
+        for (uint256 i = 0; i < code.length; ++i) {
+            bytes1 c = code[i];
+            if (!((c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-")) return false;
+        }
+        return true;
+    }
+
+    function _notifyRole(uint32 municipalityId, bytes32 role, address account, bool granted) private {
+        uint256 n = _observers.length();
+        for (uint256 i = 0; i < n; ++i) {
+            IDirectoryObserver(_observers.at(i)).onRoleChanged(municipalityId, role, account, granted);
+        }
+    }
+
+    function _notifyStatus(uint32 municipalityId, bool suspended) private {
+        uint256 n = _observers.length();
+        for (uint256 i = 0; i < n; ++i) {
+            IDirectoryObserver(_observers.at(i)).onMunicipalityStatusChanged(municipalityId, suspended);
+        }
     }
 
     function _requireAdmin(uint32 municipalityId) private view {

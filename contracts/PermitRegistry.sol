@@ -10,9 +10,11 @@ import {Roles} from "./libraries/Roles.sol";
 
 /**
  * @title PermitRegistry
- * @dev Building permits and licences from application to certificate, with every approval step kept as
+ * @dev Building permits and licences from application to certificate, with every official act — marking
+ * an application complete, each approval step, issuing, amending and revoking the certificate — kept as
  * the officer's own EIP-712 signature, checked on-chain so that any relayer (the ledger service) can
- * submit it without being able to forge it.
+ * submit it without being able to forge it. The relayer may only record applications and their
+ * documents (hashes the applicant supplied); it is never the authority for an act.
  *
  * A municipality defines permit types, each an ordered chain of approval roles. A permit is applied for
  * with the hashes of its documents and a salted commitment to the applicant (never a name), marked
@@ -22,7 +24,8 @@ import {Roles} from "./libraries/Roles.sol";
  * trail can be rebuilt from the log alone; {verify} answers residents holding a certificate.
  *
  * Who may act is always asked of the {Directory} for the permit's municipality, so nothing can be done
- * for a suspended municipality.
+ * for a suspended municipality. Permit numbers are scoped by municipality: each begins with its
+ * {Directory} code and "/", so one municipality cannot take another's numbers.
  */
 contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors {
     /**
@@ -112,9 +115,20 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
     bytes32 public constant STEP_DECISION_TYPEHASH = keccak256(
         "StepDecision(bytes32 permitId,uint8 stepIndex,bytes32 role,uint8 decision,bytes32 noteHash,uint256 nonce,uint256 deadline)"
     );
-    /// @dev The EIP-712 type the issuing authority signs to amend a permit.
-    bytes32 public constant AMENDMENT_TYPEHASH =
-        keccak256("Amendment(bytes32 permitId,bytes32 certificateHash,bytes32 reasonHash,uint256 nonce,uint256 deadline)");
+    /// @dev The EIP-712 type a permit officer signs to declare an application complete, which starts the
+    /// legal clock. `documentCount` pins the documents it was complete with: they are append-only, so the
+    /// count names them, and a document added after the signature invalidates it.
+    bytes32 public constant COMPLETION_TYPEHASH =
+        keccak256("Completion(bytes32 permitId,uint256 documentCount,uint256 nonce,uint256 deadline)");
+    /// @dev The EIP-712 type a permit officer signs to issue a permit's first certificate. A `string` is
+    /// encoded as the keccak256 of its bytes, so the struct carries `keccak256(bytes(cid))` while a wallet
+    /// shows the CID itself.
+    bytes32 public constant ISSUANCE_TYPEHASH =
+        keccak256("Issuance(bytes32 permitId,bytes32 certificateHash,string cid,uint256 nonce,uint256 deadline)");
+    /// @dev The EIP-712 type the issuing authority signs to amend a permit: the new certificate and its CID.
+    bytes32 public constant AMENDMENT_TYPEHASH = keccak256(
+        "Amendment(bytes32 permitId,bytes32 certificateHash,string cid,bytes32 reasonHash,uint256 nonce,uint256 deadline)"
+    );
     /// @dev The EIP-712 type the issuing authority signs to revoke a permit.
     bytes32 public constant REVOCATION_TYPEHASH =
         keccak256("Revocation(bytes32 permitId,uint16 reasonCode,bytes32 reasonHash,uint256 nonce,uint256 deadline)");
@@ -145,8 +159,9 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
     );
     /// @dev Emitted when documents are added to an application that is not complete yet.
     event PermitDocumentsAdded(bytes32 indexed permitId, bytes32[] documentHashes, address sender);
-    /// @dev Emitted when an application is complete: `completedAt` starts the legal clock.
-    event PermitCompleted(bytes32 indexed permitId, uint64 completedAt, address sender);
+    /// @dev Emitted when `officer` declares an application complete by their own signature: `completedAt`
+    /// starts the legal clock.
+    event PermitCompleted(bytes32 indexed permitId, uint64 completedAt, address indexed officer);
     /// @dev Emitted when `officer` approves or rejects step `stepIndex` under `role`, by their own signature.
     event PermitStepDecided(
         bytes32 indexed permitId, uint8 stepIndex, bytes32 role, address indexed officer, Decision decision, bytes32 noteHash
@@ -155,9 +170,14 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
     event PermitApproved(bytes32 indexed permitId);
     /// @dev Emitted when step `stepIndex` rejects the permit, which ends it.
     event PermitRejected(bytes32 indexed permitId, uint8 stepIndex);
-    /// @dev Emitted when the first certificate of an approved permit is issued.
+    /// @dev Emitted when `officer` issues the first certificate of an approved permit by their own signature.
     event PermitIssued(
-        bytes32 indexed permitId, uint32 version, bytes32 indexed certificateHash, string cid, uint64 validUntil, address sender
+        bytes32 indexed permitId,
+        uint32 version,
+        bytes32 indexed certificateHash,
+        string cid,
+        uint64 validUntil,
+        address indexed officer
     );
     /// @dev Emitted when `officer` amends a permit: `certificateHash` (version `version`) supersedes
     /// `previousCertificateHash`.
@@ -212,8 +232,10 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
     }
 
     /**
-     * @dev Records an application under its public, globally unique `number` (e.g.
-     * "TH-50-MAEHIA/BP/2026/0001"); the permit id is `keccak256(bytes(number))`, see {permitIdOf}.
+     * @dev Records an application under its public, globally unique `number`, which begins with the
+     * municipality's {Directory} code and "/" (e.g. "TH-50-MAEHIA/BP/2026/0001", the code holding no "/"),
+     * so that no municipality takes another's numbers; the permit id is `keccak256(bytes(number))`, see
+     * {permitIdOf}.
      * `applicantCommitment` is a salted hash of the applicant, never a name. A permit officer or the
      * ledger service of `municipalityId`. (Named `applyForPermit` because `apply` is reserved in Solidity.)
      * Emits {PermitApplied}.
@@ -228,6 +250,7 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
         _checkIntake(municipalityId);
         PermitType storage t = _openType(municipalityId, typeId);
         if (bytes(number).length == 0) revert PermitRegistryInvalidPermitNumber(number);
+        _checkNumberOf(municipalityId, number);
         permitId = permitIdOf(number);
         Permit storage p = _permits[permitId];
         if (p.state != PermitState.None) revert PermitRegistryPermitNumberTaken(number, permitId);
@@ -255,15 +278,25 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
     }
 
     /**
-     * @dev Declares the application complete and sends it to its first approval step. The timestamp is the
-     * start of the legal clock. A permit officer or the ledger service. Emits {PermitCompleted}.
+     * @dev Declares the application complete, with the documents recorded so far, and sends it to its first
+     * approval step. The timestamp is the start of the legal clock. Signed as a `Completion` (see
+     * {hashCompletion}) by `officer`, who must hold PERMIT_OFFICER in the permit's municipality; anyone may
+     * submit it. A replayed signature fails on the spent nonce. Emits {PermitCompleted}.
      */
-    function markComplete(bytes32 permitId) external {
+    function markComplete(bytes32 permitId, address officer, uint256 deadline, bytes calldata signature) external {
         Permit storage p = _permitIn(permitId, PermitState.Applied);
-        _checkIntake(p.municipalityId);
+        _checkDeadline(deadline);
+        _checkSignature(
+            officer,
+            keccak256(
+                abi.encode(COMPLETION_TYPEHASH, permitId, _documents[permitId].length, _useNonce(officer), deadline)
+            ),
+            signature
+        );
+        _directory.checkRole(p.municipalityId, Roles.PERMIT_OFFICER, officer);
         p.state = PermitState.UnderReview;
         p.completedAt = uint64(block.timestamp);
-        emit PermitCompleted(permitId, p.completedAt, msg.sender);
+        emit PermitCompleted(permitId, p.completedAt, officer);
     }
 
     /**
@@ -316,26 +349,43 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
 
     /**
      * @dev Issues version 1 of an approved permit's certificate: its SHA-256 `certificateHash` (never used
-     * before) and IPFS `cid`. Validity runs from now for the type's `validityDays`. A permit officer or the
-     * ledger service. Emits {PermitIssued}.
+     * before) and IPFS `cid`. Validity runs from now for the type's `validityDays`. Signed as an `Issuance`
+     * (see {hashIssuance}) by `officer`, who must hold PERMIT_OFFICER in the permit's municipality; anyone
+     * may submit it. Emits {PermitIssued}.
      */
-    function issue(bytes32 permitId, bytes32 certificateHash, string calldata cid) external {
+    function issue(
+        bytes32 permitId,
+        bytes32 certificateHash,
+        string calldata cid,
+        address officer,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
         Permit storage p = _permitIn(permitId, PermitState.Approved);
-        _checkIntake(p.municipalityId);
+        _checkDeadline(deadline);
         _checkNewCertificate(certificateHash, cid);
+        _checkSignature(
+            officer,
+            keccak256(
+                abi.encode(ISSUANCE_TYPEHASH, permitId, certificateHash, keccak256(bytes(cid)), _useNonce(officer), deadline)
+            ),
+            signature
+        );
+        _directory.checkRole(p.municipalityId, Roles.PERMIT_OFFICER, officer);
         _certificates[certificateHash] = Certificate(permitId, 1, 0, 0);
         uint32 validityDays = _types[p.municipalityId][p.typeId].validityDays;
         p.state = PermitState.Issued;
         p.version = 1;
         p.certificateHash = certificateHash;
         p.validUntil = validityDays == 0 ? 0 : uint64(block.timestamp + uint256(validityDays) * 1 days);
-        emit PermitIssued(permitId, 1, certificateHash, cid, p.validUntil, msg.sender);
+        emit PermitIssued(permitId, 1, certificateHash, cid, p.validUntil, officer);
     }
 
     /**
      * @dev Issues the next version of an issued permit, superseding the current certificate (linked both
-     * ways in {certificate}); the expiry date does not move. Signed as an `Amendment` (see {hashAmendment})
-     * by an officer holding the type's last approval role, the issuing authority; anyone may submit it.
+     * ways in {certificate}); the expiry date does not move. Signed as an `Amendment` (see {hashAmendment},
+     * which covers the new certificate's hash and its CID) by an officer holding the type's last approval
+     * role, the issuing authority; anyone may submit it.
      * Emits {PermitAmended}.
      */
     function amend(
@@ -352,7 +402,11 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
         _checkNewCertificate(certificateHash, cid);
         _checkSignature(
             officer,
-            keccak256(abi.encode(AMENDMENT_TYPEHASH, permitId, certificateHash, reasonHash, _useNonce(officer), deadline)),
+            keccak256(
+                abi.encode(
+                    AMENDMENT_TYPEHASH, permitId, certificateHash, keccak256(bytes(cid)), reasonHash, _useNonce(officer), deadline
+                )
+            ),
             signature
         );
         _checkIssuingAuthority(p, officer);
@@ -413,14 +467,47 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
     }
 
     /**
-     * @dev The EIP-712 digest an officer signs for {amend}.
+     * @dev The EIP-712 digest a permit officer signs for {markComplete}: `documentCount` is the number of
+     * document hashes the application holds (see {documents}), `nonce` their {nonces} value when it is
+     * submitted.
      */
-    function hashAmendment(bytes32 permitId, bytes32 certificateHash, bytes32 reasonHash, uint256 nonce, uint256 deadline)
+    function hashCompletion(bytes32 permitId, uint256 documentCount, uint256 nonce, uint256 deadline)
         external
         view
         returns (bytes32 digest)
     {
-        return _hashTypedDataV4(keccak256(abi.encode(AMENDMENT_TYPEHASH, permitId, certificateHash, reasonHash, nonce, deadline)));
+        return _hashTypedDataV4(keccak256(abi.encode(COMPLETION_TYPEHASH, permitId, documentCount, nonce, deadline)));
+    }
+
+    /**
+     * @dev The EIP-712 digest a permit officer signs for {issue}.
+     */
+    function hashIssuance(bytes32 permitId, bytes32 certificateHash, string calldata cid, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32 digest)
+    {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(ISSUANCE_TYPEHASH, permitId, certificateHash, keccak256(bytes(cid)), nonce, deadline))
+        );
+    }
+
+    /**
+     * @dev The EIP-712 digest an officer signs for {amend}.
+     */
+    function hashAmendment(
+        bytes32 permitId,
+        bytes32 certificateHash,
+        string calldata cid,
+        bytes32 reasonHash,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32 digest) {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(AMENDMENT_TYPEHASH, permitId, certificateHash, keccak256(bytes(cid)), reasonHash, nonce, deadline)
+            )
+        );
     }
 
     /**
@@ -515,6 +602,16 @@ contract PermitRegistry is EIP712, Nonces, PermitRegistryErrors, DirectoryErrors
 
     function _checkIntake(uint32 municipalityId) private view {
         _directory.checkEitherRole(municipalityId, Roles.PERMIT_OFFICER, Roles.ANCHOR_SERVICE, msg.sender);
+    }
+
+    /// @dev The part of `number` before its first "/" must be the code of `municipalityId`, and something must
+    /// follow the "/". A code that itself holds "/" is never matched, so no number reads as two codes'.
+    function _checkNumberOf(uint32 municipalityId, string calldata number) private view {
+        bytes calldata n = bytes(number);
+        uint256 slash = 0;
+        while (slash < n.length && n[slash] != "/") ++slash;
+        uint32 numberedBy = slash + 1 < n.length ? _directory.municipalityIdOf(string(n[:slash])) : 0;
+        if (numberedBy != municipalityId) revert PermitRegistryNumberOutsideMunicipality(number, municipalityId, numberedBy);
     }
 
     function _checkIssuingAuthority(Permit storage p, address officer) private view {

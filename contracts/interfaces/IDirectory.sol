@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IDirectoryObserver} from "./IDirectoryObserver.sol";
-
 /**
  * @title IDirectory
  * @dev What the ledger contracts ask the {Directory}: may this account act in this role for this
@@ -37,12 +35,30 @@ interface IDirectory {
     function isActive(uint32 municipalityId) external view returns (bool);
 
     /**
+     * @dev The id of the municipality with the unique public `code` (e.g. "TH-50-MAEHIA", what its permit
+     * numbers begin with), or 0 when there is none.
+     */
+    function municipalityIdOf(string calldata code) external view returns (uint32);
+
+    /**
      * @dev Every account holding `role` in `municipalityId`, whether or not the municipality is suspended.
      */
     function roleMembers(uint32 municipalityId, bytes32 role) external view returns (address[] memory);
 
     /**
-     * @dev The contract told of role changes and suspensions, or the zero address.
+     * @dev Whether `account` is told of every role change and suspension (an observer is never removed).
      */
-    function observer() external view returns (IDirectoryObserver);
+    function isObserver(address account) external view returns (bool);
+
+    /**
+     * @dev Whether `account` held `role` in `municipalityId` at `timestamp` (s since epoch), from the history
+     * of its grants and revocations: what a verifier asks of a signature anchored at that time, without an
+     * archive node. Suspension is not part of the answer (nothing can be anchored for a suspended municipality).
+     */
+    function roleHeldAt(uint32 municipalityId, bytes32 role, address account, uint64 timestamp) external view returns (bool);
+
+    /**
+     * @dev The time from which `account`'s key is marked compromised in `municipalityId`, or 0.
+     */
+    function compromisedSince(uint32 municipalityId, address account) external view returns (uint64);
 }

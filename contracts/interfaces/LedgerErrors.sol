@@ -11,7 +11,7 @@ interface DirectoryErrors {
     error DirectoryUnknownMunicipality(uint32 municipalityId);
     /// @dev A municipality with this `code` already exists.
     error DirectoryDuplicateCode(string code);
-    /// @dev `code` or `name` is empty, or `admin` is the zero address.
+    /// @dev `code` is not 1 to 32 of A–Z, 0–9 and "-", `name` is empty, or `admin` is the zero address.
     error DirectoryInvalidMunicipality(string code, string name, address admin);
     /// @dev The municipality is suspended: none of its officers can act.
     error DirectoryMunicipalitySuspended(uint32 municipalityId);
@@ -25,6 +25,17 @@ interface DirectoryErrors {
     error DirectoryInvalidRoleOrAccount(bytes32 role, address account);
     /// @dev The national admin cannot renounce: the Directory would be frozen for good.
     error DirectoryRenounceDisabled();
+    /// @dev An officer's name needs a non-zero `account` and at most 200 bytes.
+    error DirectoryInvalidOfficerName(address account, string name);
+    /// @dev `role` of `municipalityId` already has `max` holders: every holder of a role its observers copy
+    /// is visited when the municipality is suspended, so the list is kept short.
+    error DirectoryTooManyHolders(uint32 municipalityId, bytes32 role, uint256 max);
+    /// @dev `observer` has no code (the zero address included), is already an observer, or is one too many
+    /// (at most `max`).
+    error DirectoryInvalidObserver(address observer, uint256 max);
+    /// @dev A key can be marked compromised only from a time that has come (`since` ≤ `now`), and only earlier
+    /// than it is marked already (`current`, 0 when not marked).
+    error DirectoryInvalidCompromise(uint32 municipalityId, address account, uint64 since, uint64 current, uint256 now);
 }
 
 /// @dev Errors raised by {PermitRegistry}. Permit states are carried as the uint8 of `PermitRegistry.PermitState`.
@@ -41,6 +52,10 @@ interface PermitRegistryErrors {
     error PermitRegistryInvalidPermitNumber(string number);
     /// @dev A permit with this public `number` (and so this `permitId`) already exists.
     error PermitRegistryPermitNumberTaken(string number, bytes32 permitId);
+    /// @dev `number` does not begin with the {Directory} code of `municipalityId` followed by "/" and more: a
+    /// municipality numbers only its own permits. `numberedBy` is the municipality whose code precedes the
+    /// number's first "/" (0 when none does).
+    error PermitRegistryNumberOutsideMunicipality(string number, uint32 municipalityId, uint32 numberedBy);
     /// @dev No document hash was given, or one of `documentHashes` is zero.
     error PermitRegistryInvalidDocuments(bytes32 permitId, bytes32[] documentHashes);
     /// @dev The applicant commitment (a salted hash) is zero.
@@ -74,9 +89,9 @@ interface ComplaintLedgerErrors {
     error ComplaintLedgerInvalidCategory(uint32 municipalityId, bytes32 category, uint32 slaSeconds);
     /// @dev `category` was never set up in `municipalityId`, or the municipality switched it off for new filings.
     error ComplaintLedgerCategoryInactive(uint32 municipalityId, bytes32 category);
-    /// @dev The complaint id, the content hash or the reporter commitment is zero.
-    error ComplaintLedgerInvalidFiling(bytes32 complaintId, bytes32 contentHash, bytes32 reporterCommitment);
-    /// @dev A complaint with this id was already filed.
+    /// @dev The filing id, the content hash or the reporter commitment is zero.
+    error ComplaintLedgerInvalidFiling(bytes32 filingId, bytes32 contentHash, bytes32 reporterCommitment);
+    /// @dev A complaint with this id was already filed: its filer used the same filing id in the same municipality.
     error ComplaintLedgerComplaintExists(bytes32 complaintId);
     /// @dev No complaint was filed with this id.
     error ComplaintLedgerUnknownComplaint(bytes32 complaintId);
@@ -155,17 +170,22 @@ interface BatchAnchorErrors {
     error BatchAnchorZeroRoot();
     /// @dev A batch must hold at least one record; `root` was sent with a count of 0.
     error BatchAnchorEmptyBatch(bytes32 root);
-    /// @dev `root` is already anchored, for `municipalityId`: a root is anchored once, so its time and
-    /// block never change.
-    error BatchAnchorRootExists(bytes32 root, uint32 municipalityId);
-    /// @dev `root` was never anchored.
-    error BatchAnchorUnknownRoot(bytes32 root);
+    /// @dev `municipalityId` has already anchored `root`: a root is anchored once per municipality, so its
+    /// time and block never change.
+    error BatchAnchorRootExists(uint32 municipalityId, bytes32 root);
+    /// @dev `municipalityId` never anchored `root`.
+    error BatchAnchorUnknownRoot(uint32 municipalityId, bytes32 root);
     /// @dev The proof does not show that `leaf` belongs to the batch anchored as `root`.
     error BatchAnchorInvalidProof(bytes32 root, bytes32 leaf);
-    /// @dev `leaf` inside `root` is already revoked.
-    error BatchAnchorRecordAlreadyRevoked(bytes32 root, bytes32 leaf);
+    /// @dev `leaf` inside the batch `root` of `municipalityId` is already revoked.
+    error BatchAnchorRecordAlreadyRevoked(uint32 municipalityId, bytes32 root, bytes32 leaf);
     /// @dev A revocation of `leaf` inside `root` came without a reason code (0 is reserved for "none").
     error BatchAnchorMissingReason(bytes32 root, bytes32 leaf);
     /// @dev Only the Directory may tell this contract of role changes; `caller` is not it.
     error BatchAnchorNotDirectory(address caller);
+    /// @dev The signed `deadline` passed before the signature was submitted at `now`.
+    error BatchAnchorSignatureExpired(uint256 deadline, uint256 now);
+    /// @dev The signature recovers to `recovered` (zero when malformed), not to `officer`, or it was made for
+    /// another record, chain or contract.
+    error BatchAnchorInvalidSigner(address recovered, address officer);
 }

@@ -24,6 +24,9 @@ library Roles {
     bytes32 internal constant TREASURER = keccak256("TREASURER");
     /// @dev Internal audit: read-only today, named so that audit tooling can recognise its holders.
     bytes32 internal constant AUDITOR = keccak256("AUDITOR");
+    /// @dev Issues official documents (e-Office letters, notification certificates, any official paper):
+    /// signs the lists of document hashes that the ledger anchors, and revokes what it issued.
+    bytes32 internal constant DOCUMENT_ISSUER = keccak256("DOCUMENT_ISSUER");
     /// @dev The ledger service's relayer key: anchors Merkle batches and relays applications.
     bytes32 internal constant ANCHOR_SERVICE = keccak256("ANCHOR_SERVICE");
 }

@@ -9,30 +9,81 @@ import {Roles} from "../../contracts/libraries/Roles.sol";
 import {LedgerTest} from "./utils/Vm.sol";
 
 /**
- * @dev Fuzzed properties of {ComplaintLedger}: only the committed preimage or the committed reporter's
+ * @dev Fuzzed properties of {ComplaintLedger}: a complaint's id is derived from its municipality, filer and
+ * filing id, so a copied filing id blocks nobody; only the committed preimage or the committed reporter's
  * signature moves a resolved complaint, a signature works once, and the SLA deadline is exact.
- * This contract is the national admin and Mae Hia's admin; `OFFICER` holds COMPLAINT_OFFICER there.
+ * This contract is the national admin and the admin of Mae Hia and Suthep; `OFFICER` holds
+ * COMPLAINT_OFFICER in Mae Hia.
  */
 contract ComplaintLedgerTest is LedgerTest {
     uint32 private constant MAE_HIA = 1;
+    uint32 private constant SUTHEP = 2;
     bytes32 private constant ROADS = keccak256("ROADS");
     uint32 private constant ROADS_SLA = 3 days;
     address private constant OFFICER = address(0x0FF1CE);
-    bytes32 private constant ID = keccak256("complaint 1");
+    bytes32 private constant FILING_ID = keccak256("filing 1");
     bytes32 private constant REASON = keccak256("still broken");
     uint256 private constant START = 1_700_000_000;
     /// @dev Order of the secp256k1 group: private keys lie in [1, N - 1].
     uint256 private constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
 
     ComplaintLedger private ledger;
+    /// @dev The id of the complaint this contract files with `FILING_ID` into Mae Hia.
+    bytes32 private immutable ID;
+
+    constructor() {
+        ID = _expectedId(MAE_HIA, address(this), FILING_ID);
+    }
 
     function setUp() public {
         vm.warp(START);
         Directory directory = new Directory(address(this));
         directory.addMunicipality("TH-50-MAEHIA", "Mae Hia Town Municipality", address(this));
+        directory.addMunicipality("TH-50-SUTHEP", "Suthep Subdistrict Municipality", address(this));
         directory.grantRole(MAE_HIA, Roles.COMPLAINT_OFFICER, OFFICER);
         ledger = new ComplaintLedger(IDirectory(address(directory)));
         ledger.setCategory(MAE_HIA, ROADS, ROADS_SLA, true);
+        ledger.setCategory(SUTHEP, ROADS, ROADS_SLA, true);
+    }
+
+    function testFuzz_complaintIdIsDerivedFromMunicipalityFilerAndFilingId(
+        uint32 municipalityId,
+        address filer,
+        bytes32 filingId
+    ) public view {
+        assertEq(
+            ledger.complaintIdOf(municipalityId, filer, filingId),
+            _expectedId(municipalityId, filer, filingId),
+            "complaintIdOf"
+        );
+    }
+
+    function testFuzz_fileUsesTheDerivedId(address filer, bytes32 filingId, bool suthep) public {
+        vm.assume(filingId != 0);
+        uint32 municipalityId = suthep ? SUTHEP : MAE_HIA;
+        bytes32 expected = _expectedId(municipalityId, filer, filingId);
+        vm.prank(filer);
+        bytes32 filed = ledger.file(filingId, municipalityId, ROADS, 0, keccak256("text"), _commit(keccak256("secret")));
+        assertEq(filed, expected, "returned id");
+        assertEq(ledger.complaint(expected).municipalityId, municipalityId, "filed under the derived id");
+    }
+
+    function testFuzz_aCopiedFilingIdDoesNotBlockTheFiling(address squatter, bytes32 filingId, bool otherTown) public {
+        vm.assume(filingId != 0 && squatter != address(this));
+        // Mined first: the same filing id, sent by someone else, for this town or another.
+        bytes32 squatterCommitment = _commit(keccak256("squatter"));
+        vm.prank(squatter);
+        bytes32 squatted =
+            ledger.file(filingId, otherTown ? SUTHEP : MAE_HIA, ROADS, 0, keccak256("spam"), squatterCommitment);
+        // The same filer's filing id in another town is another complaint too.
+        ledger.file(filingId, SUTHEP, ROADS, 0, keccak256("other town"), squatterCommitment);
+
+        bytes32 real = ledger.file(filingId, MAE_HIA, ROADS, 0, keccak256("text"), _commit(keccak256("secret")));
+        assertEq(real, _expectedId(MAE_HIA, address(this), filingId), "the resident's complaint is filed");
+        assertTrue(real != squatted, "under an id of its own");
+        assertEq(ledger.complaint(real).reporterCommitment, _commit(keccak256("secret")), "with its own reporter");
+        vm.expectRevert(abi.encodeWithSelector(ComplaintLedgerErrors.ComplaintLedgerComplaintExists.selector, real));
+        ledger.file(filingId, MAE_HIA, ROADS, 0, keccak256("text"), _commit(keccak256("secret")));
     }
 
     function testFuzz_onlyTheCommittedSecretConfirms(bytes32 secret, bytes32 guess) public {
@@ -123,7 +174,7 @@ contract ComplaintLedgerTest is LedgerTest {
         elapsed = bound(elapsed, 0, uint256(sla) * 2);
         bytes32 category = keccak256("FUZZED");
         ledger.setCategory(MAE_HIA, category, sla, true);
-        ledger.file(ID, MAE_HIA, category, 0, keccak256("text"), _commit(keccak256("secret")));
+        ledger.file(FILING_ID, MAE_HIA, category, 0, keccak256("text"), _commit(keccak256("secret")));
         assertEq(ledger.complaint(ID).dueAt, START + sla, "due date");
 
         vm.warp(START + elapsed);
@@ -167,8 +218,15 @@ contract ComplaintLedgerTest is LedgerTest {
         _assertStatus(ID, ComplaintLedger.Status.Acknowledged);
     }
 
+    /// @dev Files the complaint `ID` (this contract, `FILING_ID`, Mae Hia).
     function _file(bytes32 complaintId, bytes32 commitment) private {
-        ledger.file(complaintId, MAE_HIA, ROADS, keccak256("MAEHIA-V04"), keccak256("text"), commitment);
+        bytes32 filed = ledger.file(FILING_ID, MAE_HIA, ROADS, keccak256("MAEHIA-V04"), keccak256("text"), commitment);
+        assertEq(filed, complaintId, "filed as ID");
+    }
+
+    /// @dev `keccak256(abi.encode(municipalityId, filer, filingId))`, built word by word rather than with abi.encode.
+    function _expectedId(uint32 municipalityId, address filer, bytes32 filingId) private pure returns (bytes32) {
+        return keccak256(bytes.concat(bytes32(uint256(municipalityId)), bytes32(uint256(uint160(filer))), filingId));
     }
 
     function _resolve(bytes32 complaintId) private {

@@ -44,6 +44,9 @@ const coder = ethers.AbiCoder.defaultAbiCoder();
 const commitSecret = (secret: string) => ethers.keccak256(coder.encode(["bytes32"], [secret]));
 const commitAddress = (address: string) =>
   ethers.keccak256(coder.encode(["bytes32"], [ethers.zeroPadValue(address, 32)]));
+/** The id `file` gives a complaint, computed here rather than asked of the contract. */
+const complaintIdOf = (municipalityId: number, filer: string, filingId: string) =>
+  ethers.keccak256(coder.encode(["uint32", "address", "bytes32"], [municipalityId, filer, filingId]));
 
 describe("ComplaintLedger", () => {
   async function fixture() {
@@ -62,10 +65,11 @@ describe("ComplaintLedger", () => {
     await ledger.connect(suthepAdmin).setCategory(SUTHEP, ROADS, 7 * DAY, true);
 
     // One complaint per proof mode: a tracking-code secret and the reporter's address.
-    const bySecret = ethers.id("complaint 1");
-    const byAddress = ethers.id("complaint 2");
-    await ledger.connect(relayer).file(bySecret, MAE_HIA, ROADS, AREA, CONTENT, commitSecret(SECRET));
-    await ledger.connect(relayer).file(byAddress, MAE_HIA, ROADS, AREA, CONTENT, commitAddress(reporter.address));
+    const [filing1, filing2] = [ethers.id("filing 1"), ethers.id("filing 2")];
+    await ledger.connect(relayer).file(filing1, MAE_HIA, ROADS, AREA, CONTENT, commitSecret(SECRET));
+    await ledger.connect(relayer).file(filing2, MAE_HIA, ROADS, AREA, CONTENT, commitAddress(reporter.address));
+    const bySecret = complaintIdOf(MAE_HIA, relayer.address, filing1);
+    const byAddress = complaintIdOf(MAE_HIA, relayer.address, filing2);
     return {
       directory,
       ledger,
@@ -77,6 +81,7 @@ describe("ComplaintLedger", () => {
       reporter,
       relayer,
       suthepAdmin,
+      filing1,
       bySecret,
       byAddress,
     };
@@ -157,11 +162,13 @@ describe("ComplaintLedger", () => {
   describe("filing", () => {
     it("lets anyone file a complaint and starts the SLA clock", async () => {
       const { ledger, relayer, directory } = await networkHelpers.loadFixture(fixture);
-      const id = ethers.id("complaint 3");
+      const filingId = ethers.id("filing 3");
+      const id = complaintIdOf(MAE_HIA, relayer.address, filingId);
       const commitment = commitSecret(SECRET);
+      expect(await ledger.connect(relayer).file.staticCall(filingId, MAE_HIA, WASTE, AREA, CONTENT, commitment)).to.equal(id);
       const filedAt = (await time.latest()) + 10;
       await time.setNextBlockTimestamp(filedAt);
-      await expect(ledger.connect(relayer).file(id, MAE_HIA, WASTE, AREA, CONTENT, commitment))
+      await expect(ledger.connect(relayer).file(filingId, MAE_HIA, WASTE, AREA, CONTENT, commitment))
         .to.emit(ledger, "ComplaintFiled")
         .withArgs(id, MAE_HIA, WASTE, AREA, CONTENT, commitment, filedAt + DAY);
       const c = await ledger.complaint(id);
@@ -193,9 +200,9 @@ describe("ComplaintLedger", () => {
       expect(await ledger.directory()).to.equal(await directory.getAddress());
     });
 
-    it("rejects a zero complaint id, content hash or reporter commitment", async () => {
+    it("rejects a zero filing id, content hash or reporter commitment", async () => {
       const { ledger } = await networkHelpers.loadFixture(fixture);
-      const id = ethers.id("complaint 3");
+      const id = ethers.id("filing 3");
       const c = commitSecret(SECRET);
       const Z = ethers.ZeroHash;
       for (const [i, h, k] of [
@@ -209,16 +216,56 @@ describe("ComplaintLedger", () => {
       }
     });
 
-    it("rejects an id already used", async () => {
-      const { ledger, bySecret } = await networkHelpers.loadFixture(fixture);
-      await expect(ledger.file(bySecret, MAE_HIA, WASTE, AREA, CONTENT, commitSecret(NEXT_SECRET)))
+    it("derives the id from the municipality, the filer and the filing id", async () => {
+      const { ledger, relayer, reporter, filing1, bySecret } = await networkHelpers.loadFixture(fixture);
+      expect(await ledger.complaintIdOf(MAE_HIA, relayer.address, filing1)).to.equal(bySecret);
+      for (const [m, filer, filingId] of [
+        [SUTHEP, relayer.address, filing1],
+        [MAE_HIA, reporter.address, filing1],
+        [MAE_HIA, relayer.address, ethers.id("filing 3")],
+      ] as const) {
+        expect(await ledger.complaintIdOf(m, filer, filingId))
+          .to.equal(complaintIdOf(m, filer, filingId))
+          .and.not.equal(bySecret);
+      }
+    });
+
+    it("rejects a filing id the same filer already used in that municipality", async () => {
+      const { ledger, relayer, filing1, bySecret } = await networkHelpers.loadFixture(fixture);
+      await expect(ledger.connect(relayer).file(filing1, MAE_HIA, WASTE, AREA, CONTENT, commitSecret(NEXT_SECRET)))
         .to.be.revertedWithCustomError(ledger, "ComplaintLedgerComplaintExists")
         .withArgs(bySecret);
     });
 
+    it("does not let a front-runner block a filing by copying its filing id, for the same town or another", async () => {
+      const { ledger, relayer, reporter, suthepAdmin } = await networkHelpers.loadFixture(fixture);
+      // The relayer's pending filing is seen in the mempool; a squatter, and another town's relayer, copy
+      // its filing id and get mined first.
+      const filingId = ethers.id("filing 3");
+      const squatted = commitSecret(ethers.id("squatter's secret"));
+      await ledger.connect(reporter).file(filingId, MAE_HIA, ROADS, AREA, CONTENT, squatted);
+      await ledger.connect(suthepAdmin).file(filingId, SUTHEP, ROADS, AREA, CONTENT, squatted);
+      await ledger.connect(relayer).file(filingId, SUTHEP, ROADS, AREA, CONTENT, squatted);
+
+      const id = complaintIdOf(MAE_HIA, relayer.address, filingId);
+      const filedAt = (await time.latest()) + 10;
+      await time.setNextBlockTimestamp(filedAt);
+      await expect(ledger.connect(relayer).file(filingId, MAE_HIA, WASTE, AREA, CONTENT, commitSecret(SECRET)))
+        .to.emit(ledger, "ComplaintFiled")
+        .withArgs(id, MAE_HIA, WASTE, AREA, CONTENT, commitSecret(SECRET), filedAt + DAY);
+      expect((await ledger.complaint(id)).reporterCommitment).to.equal(commitSecret(SECRET));
+      const squatters = [
+        complaintIdOf(MAE_HIA, reporter.address, filingId),
+        complaintIdOf(SUTHEP, suthepAdmin.address, filingId),
+        complaintIdOf(SUTHEP, relayer.address, filingId),
+      ];
+      expect(new Set([id, ...squatters]).size).to.equal(4);
+      for (const squatter of squatters) expect((await ledger.complaint(squatter)).category).to.equal(ROADS);
+    });
+
     it("rejects categories never set up in that municipality or switched off", async () => {
       const { ledger, maeHiaAdmin } = await networkHelpers.loadFixture(fixture);
-      const id = ethers.id("complaint 3");
+      const id = ethers.id("filing 3");
       const noise = ethers.id("NOISE");
       await expect(ledger.file(id, MAE_HIA, noise, AREA, CONTENT, commitSecret(SECRET)))
         .to.be.revertedWithCustomError(ledger, "ComplaintLedgerCategoryInactive")
@@ -234,7 +281,7 @@ describe("ComplaintLedger", () => {
 
     it("rejects filing into an unknown or a suspended municipality", async () => {
       const { ledger, directory } = await networkHelpers.loadFixture(fixture);
-      const id = ethers.id("complaint 3");
+      const id = ethers.id("filing 3");
       for (const m of [0, 3]) {
         await expect(ledger.file(id, m, ROADS, AREA, CONTENT, commitSecret(SECRET)))
           .to.be.revertedWithCustomError(ledger, "DirectoryUnknownMunicipality")
@@ -295,8 +342,8 @@ describe("ComplaintLedger", () => {
         .to.emit(ledger, "ComplaintStatusChanged")
         .withArgs(byAddress, Status.NotResponsible, Status.InProgress, officer.address, REASON, 3);
 
-      const copy = ethers.id("complaint 3");
-      await ledger.connect(relayer).file(copy, MAE_HIA, ROADS, AREA, CONTENT, commitSecret(NEXT_SECRET));
+      const copy = complaintIdOf(MAE_HIA, relayer.address, ethers.id("filing 3"));
+      await ledger.connect(relayer).file(ethers.id("filing 3"), MAE_HIA, ROADS, AREA, CONTENT, commitSecret(NEXT_SECRET));
       await ledger.connect(officer).acknowledge(copy);
       await expect(ledger.connect(officer).close(copy, Status.Duplicate, 1, bySecret))
         .to.emit(ledger, "ComplaintStatusChanged")
@@ -317,8 +364,8 @@ describe("ComplaintLedger", () => {
       await expect(ledger.connect(officer).close(bySecret, Status.Rejected, 0, REASON))
         .to.be.revertedWithCustomError(ledger, "ComplaintLedgerMissingReasonCode")
         .withArgs(bySecret);
-      const elsewhere = ethers.id("suthep complaint");
-      await ledger.connect(relayer).file(elsewhere, SUTHEP, ROADS, AREA, CONTENT, commitSecret(SECRET));
+      const elsewhere = complaintIdOf(SUTHEP, relayer.address, ethers.id("suthep filing"));
+      await ledger.connect(relayer).file(ethers.id("suthep filing"), SUTHEP, ROADS, AREA, CONTENT, commitSecret(SECRET));
       for (const original of [bySecret, ethers.id("never filed"), elsewhere]) {
         await expect(ledger.connect(officer).close(bySecret, Status.Duplicate, 1, original))
           .to.be.revertedWithCustomError(ledger, "ComplaintLedgerInvalidDuplicate")
@@ -641,8 +688,8 @@ describe("ComplaintLedger", () => {
 
     it("refuses a malformed signature, even for the zero address", async () => {
       const { ledger, reporter, relayer, officer } = await networkHelpers.loadFixture(fixture);
-      const id = ethers.id("zero reporter");
-      await ledger.connect(relayer).file(id, MAE_HIA, ROADS, AREA, CONTENT, commitAddress(ethers.ZeroAddress));
+      const id = complaintIdOf(MAE_HIA, relayer.address, ethers.id("zero reporter"));
+      await ledger.connect(relayer).file(ethers.id("zero reporter"), MAE_HIA, ROADS, AREA, CONTENT, commitAddress(ethers.ZeroAddress));
       await resolve({ ledger, officer }, id);
       await expect(ledger.confirmBySignature(id, ethers.ZeroAddress, FAR_DEADLINE, "0x1234"))
         .to.be.revertedWithCustomError(ledger, "ComplaintLedgerInvalidSigner")

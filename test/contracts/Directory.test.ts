@@ -1,9 +1,31 @@
 import { expect } from "chai";
 import { network } from "hardhat";
+import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import DirectoryModule from "../../scripts/ignition/modules/Directory.js";
 import { ROLES } from "./utils/roles.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
+const { time } = networkHelpers;
+const DAY = 24n * 60n * 60n;
+
+/** The timestamp of the block that mined `tx`. */
+async function timeOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
+  const receipt = await (await tx).wait();
+  return BigInt((await ethers.provider.getBlock(receipt!.blockNumber))!.timestamp);
+}
+
+/** Sends the transactions into a single block, so that they share its timestamp. */
+async function inOneBlock(...sends: (() => Promise<ContractTransactionResponse>)[]): Promise<ContractTransactionReceipt[]> {
+  await ethers.provider.send("evm_setAutomine", [false]);
+  try {
+    const sent: ContractTransactionResponse[] = [];
+    for (const send of sends) sent.push(await send());
+    await networkHelpers.mine();
+    return (await Promise.all(sent.map((tx) => tx.wait()))).map((receipt) => receipt!);
+  } finally {
+    await ethers.provider.send("evm_setAutomine", [true]);
+  }
+}
 
 describe("Directory", () => {
   async function fixture() {
@@ -261,13 +283,13 @@ describe("Directory", () => {
     });
   });
 
-  describe("role members and the observer", () => {
+  describe("role members and observers", () => {
     async function observedFixture() {
       const f = await fixture();
       const observer = await ethers.deployContract("RecordingDirectoryObserver");
-      await expect(f.directory.setObserver(await observer.getAddress()))
-        .to.emit(f.directory, "ObserverChanged")
-        .withArgs(ethers.ZeroAddress, await observer.getAddress());
+      await expect(f.directory.addObserver(await observer.getAddress()))
+        .to.emit(f.directory, "ObserverAdded")
+        .withArgs(await observer.getAddress());
       return { ...f, observer };
     }
 
@@ -282,7 +304,8 @@ describe("Directory", () => {
 
     it("tells the observer of every grant, revocation, suspension and reinstatement", async () => {
       const { directory, observer, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(observedFixture);
-      expect(await directory.observer()).to.equal(await observer.getAddress());
+      expect(await directory.isObserver(await observer.getAddress())).to.equal(true);
+      expect(await directory.observers()).to.deep.equal([await observer.getAddress()]);
       await expect(directory.connect(maeHiaAdmin).grantRole(1, ROLES.ANCHOR_SERVICE, engineer.address))
         .to.emit(observer, "RoleChangeObserved")
         .withArgs(1, ROLES.ANCHOR_SERVICE, engineer.address, true);
@@ -295,25 +318,288 @@ describe("Directory", () => {
       await expect(directory.reinstateMunicipality(1)).to.emit(observer, "StatusChangeObserved").withArgs(1, false);
     });
 
-    it("reverts the change when the observer refuses it", async () => {
+    it("tells every observer, and lists them in the order they were added", async () => {
       const { directory, observer, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(observedFixture);
-      await observer.setRefuse(true);
+      const second = await ethers.deployContract("RecordingDirectoryObserver");
+      await directory.addObserver(await second.getAddress());
+      expect(await directory.observers()).to.deep.equal([await observer.getAddress(), await second.getAddress()]);
+      const grant = directory.connect(maeHiaAdmin).grantRole(1, ROLES.ENGINEER, engineer.address);
+      for (const told of [observer, second]) {
+        await expect(grant).to.emit(told, "RoleChangeObserved").withArgs(1, ROLES.ENGINEER, engineer.address, true);
+      }
+      const suspension = directory.suspendMunicipality(1, ethers.ZeroHash);
+      for (const told of [observer, second]) {
+        await expect(suspension).to.emit(told, "StatusChangeObserved").withArgs(1, true);
+      }
+    });
+
+    it("reverts the change when an observer refuses it", async () => {
+      const { directory, observer, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(observedFixture);
+      const second = await ethers.deployContract("RecordingDirectoryObserver");
+      await directory.addObserver(await second.getAddress());
+      // The second observer refuses: what the first was told is undone with the change.
+      await second.setRefuse(true);
       await expect(
         directory.connect(maeHiaAdmin).grantRole(1, ROLES.ANCHOR_SERVICE, engineer.address),
-      ).to.be.revertedWithCustomError(observer, "ObserverRefused");
+      ).to.be.revertedWithCustomError(second, "ObserverRefused");
       expect(await directory.hasRole(1, ROLES.ANCHOR_SERVICE, engineer.address)).to.equal(false);
+      expect(await directory.roleHistory(1, ROLES.ANCHOR_SERVICE, engineer.address)).to.deep.equal([]);
+      await expect(directory.suspendMunicipality(1, ethers.ZeroHash)).to.be.revertedWithCustomError(
+        second,
+        "ObserverRefused",
+      );
+      expect(await directory.isActive(1)).to.equal(true);
+      await second.setRefuse(false);
+      await observer.setRefuse(true);
       await expect(directory.suspendMunicipality(1, ethers.ZeroHash)).to.be.revertedWithCustomError(
         observer,
         "ObserverRefused",
       );
-      expect(await directory.isActive(1)).to.equal(true);
     });
 
-    it("lets only the national admin set the observer", async () => {
+    it("never adds the same observer twice", async () => {
+      const { directory, observer } = await networkHelpers.loadFixture(observedFixture);
+      await expect(directory.addObserver(await observer.getAddress()))
+        .to.be.revertedWithCustomError(directory, "DirectoryInvalidObserver")
+        .withArgs(await observer.getAddress(), 4);
+      expect(await directory.observers()).to.deep.equal([await observer.getAddress()]);
+    });
+
+    it("rejects the zero address and an address without code as an observer", async () => {
       const { directory, stranger } = await networkHelpers.loadFixture(fixture);
-      await expect(directory.connect(stranger).setObserver(stranger.address))
-        .to.be.revertedWithCustomError(directory, "OwnableUnauthorizedAccount")
-        .withArgs(stranger.address);
+      // An observer is never removed, and a call to an account without code reverts: such an observer would
+      // freeze every later grant, revocation and suspension for good.
+      for (const account of [ethers.ZeroAddress, stranger.address]) {
+        await expect(directory.addObserver(account))
+          .to.be.revertedWithCustomError(directory, "DirectoryInvalidObserver")
+          .withArgs(account, 4);
+      }
+      expect(await directory.observers()).to.deep.equal([]);
+      expect(await directory.isObserver(stranger.address)).to.equal(false);
+    });
+
+    it("accepts at most MAX_OBSERVERS observers", async () => {
+      const { directory } = await networkHelpers.loadFixture(fixture);
+      expect(await directory.MAX_OBSERVERS()).to.equal(4n);
+      const added: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const observer = await ethers.deployContract("RecordingDirectoryObserver");
+        added.push(await observer.getAddress());
+        await expect(directory.addObserver(added[i])).to.emit(directory, "ObserverAdded").withArgs(added[i]);
+      }
+      const fifth = await ethers.deployContract("RecordingDirectoryObserver");
+      await expect(directory.addObserver(await fifth.getAddress()))
+        .to.be.revertedWithCustomError(directory, "DirectoryInvalidObserver")
+        .withArgs(await fifth.getAddress(), 4);
+      expect(await directory.observers()).to.deep.equal(added);
+      expect(await directory.isObserver(await fifth.getAddress())).to.equal(false);
+    });
+
+    it("lets only the national admin add an observer", async () => {
+      const { directory, maeHiaAdmin, stranger } = await networkHelpers.loadFixture(fixture);
+      const observer = await ethers.deployContract("RecordingDirectoryObserver");
+      for (const signer of [stranger, maeHiaAdmin]) {
+        await expect(directory.connect(signer).addObserver(await observer.getAddress()))
+          .to.be.revertedWithCustomError(directory, "OwnableUnauthorizedAccount")
+          .withArgs(signer.address);
+      }
+      expect(await directory.isObserver(await observer.getAddress())).to.equal(false);
+    });
+  });
+
+  describe("anchoring keys", () => {
+    it("caps the holders of ANCHOR_SERVICE in a municipality at MAX_ANCHOR_SERVICE_HOLDERS", async () => {
+      const { directory, maeHiaAdmin } = await networkHelpers.loadFixture(fixture);
+      expect(await directory.MAX_ANCHOR_SERVICE_HOLDERS()).to.equal(4n);
+      const signers = await ethers.getSigners();
+      const keys = signers.slice(10, 15).map((s) => s.address);
+      for (const key of keys.slice(0, 4)) await directory.connect(maeHiaAdmin).grantRole(1, ROLES.ANCHOR_SERVICE, key);
+      await expect(directory.connect(maeHiaAdmin).grantRole(1, ROLES.ANCHOR_SERVICE, keys[4]))
+        .to.be.revertedWithCustomError(directory, "DirectoryTooManyHolders")
+        .withArgs(1, ROLES.ANCHOR_SERVICE, 4);
+      // Granting a key it already holds is still a no-op, not an error.
+      await expect(directory.connect(maeHiaAdmin).grantRole(1, ROLES.ANCHOR_SERVICE, keys[0])).not.to.emit(
+        directory,
+        "OfficerRoleGranted",
+      );
+      expect(await directory.roleMembers(1, ROLES.ANCHOR_SERVICE)).to.deep.equal(keys.slice(0, 4));
+    });
+
+    it("frees a place when a key is revoked, and counts each municipality apart", async () => {
+      const { directory, maeHiaAdmin, otherAdmin } = await networkHelpers.loadFixture(fixture);
+      const keys = (await ethers.getSigners()).slice(10, 15).map((s) => s.address);
+      for (const key of keys.slice(0, 4)) await directory.connect(maeHiaAdmin).grantRole(1, ROLES.ANCHOR_SERVICE, key);
+      await directory.connect(maeHiaAdmin).revokeRole(1, ROLES.ANCHOR_SERVICE, keys[0]);
+      await expect(directory.connect(maeHiaAdmin).grantRole(1, ROLES.ANCHOR_SERVICE, keys[4]))
+        .to.emit(directory, "OfficerRoleGranted")
+        .withArgs(1, ROLES.ANCHOR_SERVICE, keys[4], maeHiaAdmin.address);
+      await expect(directory.connect(otherAdmin).grantRole(2, ROLES.ANCHOR_SERVICE, keys[0]))
+        .to.emit(directory, "OfficerRoleGranted")
+        .withArgs(2, ROLES.ANCHOR_SERVICE, keys[0], otherAdmin.address);
+    });
+
+    it("does not cap other roles", async () => {
+      const { directory, maeHiaAdmin } = await networkHelpers.loadFixture(fixture);
+      const keys = (await ethers.getSigners()).slice(10, 16).map((s) => s.address);
+      for (const key of keys) await directory.connect(maeHiaAdmin).grantRole(1, ROLES.DOCUMENT_ISSUER, key);
+      expect(await directory.roleMembers(1, ROLES.DOCUMENT_ISSUER)).to.have.length(6);
+    });
+  });
+
+  describe("role history", () => {
+    it("records each grant and revocation with its block time, and answers roleHeldAt from it", async () => {
+      const { directory, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(fixture);
+      const granted = await timeOf(directory.connect(maeHiaAdmin).grantRole(1, ROLES.DOCUMENT_ISSUER, engineer.address));
+      await time.increase(100);
+      const revoked = await timeOf(directory.connect(maeHiaAdmin).revokeRole(1, ROLES.DOCUMENT_ISSUER, engineer.address));
+      await time.increase(100);
+      const regranted = await timeOf(
+        directory.connect(maeHiaAdmin).grantRole(1, ROLES.DOCUMENT_ISSUER, engineer.address),
+      );
+      expect(await directory.roleHistory(1, ROLES.DOCUMENT_ISSUER, engineer.address)).to.deep.equal([
+        granted,
+        revoked,
+        regranted,
+      ]);
+      const heldAt = (t: bigint) => directory.roleHeldAt(1, ROLES.DOCUMENT_ISSUER, engineer.address, t);
+      expect(await heldAt(0n)).to.equal(false);
+      expect(await heldAt(granted - 1n)).to.equal(false);
+      expect(await heldAt(granted)).to.equal(true);
+      expect(await heldAt(revoked - 1n)).to.equal(true);
+      expect(await heldAt(revoked)).to.equal(false);
+      expect(await heldAt(regranted - 1n)).to.equal(false);
+      expect(await heldAt(regranted)).to.equal(true);
+      expect(await heldAt(2n ** 64n - 1n)).to.equal(true);
+    });
+
+    it("answers false with an empty history before any grant, and keeps roles and municipalities apart", async () => {
+      const { directory, maeHiaAdmin, engineer, stranger } = await networkHelpers.loadFixture(fixture);
+      expect(await directory.roleHistory(1, ROLES.DOCUMENT_ISSUER, engineer.address)).to.deep.equal([]);
+      expect(await directory.roleHeldAt(1, ROLES.DOCUMENT_ISSUER, engineer.address, await time.latest())).to.equal(false);
+      const granted = await timeOf(directory.connect(maeHiaAdmin).grantRole(1, ROLES.DOCUMENT_ISSUER, engineer.address));
+      for (const [id, role, account] of [
+        [2, ROLES.DOCUMENT_ISSUER, engineer.address],
+        [1, ROLES.ENGINEER, engineer.address],
+        [1, ROLES.DOCUMENT_ISSUER, stranger.address],
+        [3, ROLES.DOCUMENT_ISSUER, engineer.address],
+      ] as const) {
+        expect(await directory.roleHistory(id, role, account)).to.deep.equal([]);
+        expect(await directory.roleHeldAt(id, role, account, granted)).to.equal(false);
+      }
+    });
+
+    it("records nothing for a no-op grant or revocation", async () => {
+      const { directory, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(fixture);
+      await directory.connect(maeHiaAdmin).revokeRole(1, ROLES.DOCUMENT_ISSUER, engineer.address);
+      const granted = await timeOf(directory.connect(maeHiaAdmin).grantRole(1, ROLES.DOCUMENT_ISSUER, engineer.address));
+      await directory.connect(maeHiaAdmin).grantRole(1, ROLES.DOCUMENT_ISSUER, engineer.address);
+      expect(await directory.roleHistory(1, ROLES.DOCUMENT_ISSUER, engineer.address)).to.deep.equal([granted]);
+    });
+
+    it("holds a role granted and revoked in the same second as not held at that second", async () => {
+      const { directory, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(fixture);
+      const [grant, revoke] = await inOneBlock(
+        () => directory.connect(maeHiaAdmin).grantRole(1, ROLES.DOCUMENT_ISSUER, engineer.address, { gasLimit: 500_000 }),
+        () => directory.connect(maeHiaAdmin).revokeRole(1, ROLES.DOCUMENT_ISSUER, engineer.address, { gasLimit: 500_000 }),
+      );
+      expect(grant.blockNumber).to.equal(revoke.blockNumber);
+      const at = BigInt((await ethers.provider.getBlock(grant.blockNumber))!.timestamp);
+      expect(await directory.roleHistory(1, ROLES.DOCUMENT_ISSUER, engineer.address)).to.deep.equal([at, at]);
+      expect(await directory.roleHeldAt(1, ROLES.DOCUMENT_ISSUER, engineer.address, at - 1n)).to.equal(false);
+      expect(await directory.roleHeldAt(1, ROLES.DOCUMENT_ISSUER, engineer.address, at)).to.equal(false);
+      expect(await directory.roleHeldAt(1, ROLES.DOCUMENT_ISSUER, engineer.address, at + 1n)).to.equal(false);
+    });
+
+    it("records a revocation made while the municipality is suspended", async () => {
+      const { directory, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(fixture);
+      const granted = await timeOf(directory.connect(maeHiaAdmin).grantRole(1, ROLES.DOCUMENT_ISSUER, engineer.address));
+      await directory.suspendMunicipality(1, ethers.ZeroHash);
+      const revoked = await timeOf(directory.revokeRole(1, ROLES.DOCUMENT_ISSUER, engineer.address));
+      expect(await directory.roleHistory(1, ROLES.DOCUMENT_ISSUER, engineer.address)).to.deep.equal([granted, revoked]);
+      expect(await directory.roleHeldAt(1, ROLES.DOCUMENT_ISSUER, engineer.address, revoked)).to.equal(false);
+    });
+  });
+
+  describe("compromised keys", () => {
+    it("lets the municipality admin mark a key compromised from a past time on, with an event", async () => {
+      const { directory, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(fixture);
+      await directory.connect(maeHiaAdmin).grantRole(1, ROLES.DOCUMENT_ISSUER, engineer.address);
+      expect(await directory.compromisedSince(1, engineer.address)).to.equal(0n);
+      const since = BigInt(await time.latest()) - 7n * DAY;
+      await expect(directory.connect(maeHiaAdmin).markKeyCompromised(1, engineer.address, since))
+        .to.emit(directory, "KeyCompromised")
+        .withArgs(1, engineer.address, since, maeHiaAdmin.address);
+      expect(await directory.compromisedSince(1, engineer.address)).to.equal(since);
+      expect(await directory.compromisedSince(2, engineer.address)).to.equal(0n);
+      // Marking does not revoke: the admin revokes the roles too.
+      expect(await directory.hasRole(1, ROLES.DOCUMENT_ISSUER, engineer.address)).to.equal(true);
+    });
+
+    it("accepts the current second and lets the national admin mark too", async () => {
+      const { directory, nationalAdmin, engineer } = await networkHelpers.loadFixture(fixture);
+      const now = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(now);
+      await expect(directory.connect(nationalAdmin).markKeyCompromised(2, engineer.address, now))
+        .to.emit(directory, "KeyCompromised")
+        .withArgs(2, engineer.address, now, nationalAdmin.address);
+    });
+
+    it("moves a mark only earlier", async () => {
+      const { directory, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(fixture);
+      const first = BigInt(await time.latest()) - 100n;
+      await directory.connect(maeHiaAdmin).markKeyCompromised(1, engineer.address, first);
+      for (const since of [first, first + 1n]) {
+        const now = BigInt(await time.latest()) + 10n;
+        await time.setNextBlockTimestamp(now);
+        await expect(directory.connect(maeHiaAdmin).markKeyCompromised(1, engineer.address, since))
+          .to.be.revertedWithCustomError(directory, "DirectoryInvalidCompromise")
+          .withArgs(1, engineer.address, since, first, now);
+      }
+      await expect(directory.connect(maeHiaAdmin).markKeyCompromised(1, engineer.address, first - 1n))
+        .to.emit(directory, "KeyCompromised")
+        .withArgs(1, engineer.address, first - 1n, maeHiaAdmin.address);
+      expect(await directory.compromisedSince(1, engineer.address)).to.equal(first - 1n);
+    });
+
+    it("rejects a time still to come, time zero and the zero address", async () => {
+      const { directory, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(fixture);
+      for (const [account, since] of [
+        [engineer.address, "future"],
+        [engineer.address, 0n],
+        [ethers.ZeroAddress, "past"],
+      ] as const) {
+        const now = BigInt(await time.latest()) + 10n;
+        const value = since === "future" ? now + 1n : since === "past" ? now - 1n : since;
+        await time.setNextBlockTimestamp(now);
+        await expect(directory.connect(maeHiaAdmin).markKeyCompromised(1, account, value))
+          .to.be.revertedWithCustomError(directory, "DirectoryInvalidCompromise")
+          .withArgs(1, account, value, 0, now);
+      }
+    });
+
+    it("lets only the municipality's admin or the national admin mark a key", async () => {
+      const { directory, otherAdmin, engineer, stranger } = await networkHelpers.loadFixture(fixture);
+      const since = BigInt(await time.latest());
+      for (const signer of [otherAdmin, engineer, stranger]) {
+        await expect(directory.connect(signer).markKeyCompromised(1, engineer.address, since))
+          .to.be.revertedWithCustomError(directory, "DirectoryNotMunicipalityAdmin")
+          .withArgs(1, signer.address);
+      }
+      await expect(directory.markKeyCompromised(3, engineer.address, since))
+        .to.be.revertedWithCustomError(directory, "DirectoryUnknownMunicipality")
+        .withArgs(3);
+    });
+
+    it("still lets the admins mark a key while the municipality is suspended", async () => {
+      const { directory, nationalAdmin, maeHiaAdmin, engineer } = await networkHelpers.loadFixture(fixture);
+      await directory.suspendMunicipality(1, ethers.ZeroHash);
+      const since = BigInt(await time.latest()) - 60n;
+      await expect(directory.connect(maeHiaAdmin).markKeyCompromised(1, engineer.address, since))
+        .to.emit(directory, "KeyCompromised")
+        .withArgs(1, engineer.address, since, maeHiaAdmin.address);
+      await expect(directory.connect(nationalAdmin).markKeyCompromised(1, engineer.address, since - 60n))
+        .to.emit(directory, "KeyCompromised")
+        .withArgs(1, engineer.address, since - 60n, nationalAdmin.address);
     });
   });
 });

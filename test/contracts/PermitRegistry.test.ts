@@ -105,10 +105,60 @@ describe("PermitRegistry", () => {
         .decide(permitId, stepIndex, decision, s.noteHash, signer.address, s.deadline, s.signature);
     }
 
-    async function signAmendment(signer: HardhatEthersSigner, permitId: string, certificateHash: string, deadline?: bigint) {
+    async function signCompletion(
+      signer: HardhatEthersSigner,
+      permitId: string,
+      opts: { nonce?: bigint; deadline?: bigint } = {},
+    ) {
+      const value = {
+        permitId,
+        documentCount: BigInt((await registry.documents(permitId)).length),
+        nonce: opts.nonce ?? (await registry.nonces(signer.address)),
+        deadline: opts.deadline ?? (await deadlineIn(3600n)),
+      };
+      return { ...value, signature: await signer.signTypedData(domain, { Completion: PERMIT_REGISTRY_TYPES.Completion }, value) };
+    }
+
+    /** The permit officer signs the completion, the relayer submits it. */
+    async function complete(permitId: string, signer: HardhatEthersSigner = permitOfficer) {
+      const s = await signCompletion(signer, permitId);
+      return registry.connect(relayer).markComplete(permitId, signer.address, s.deadline, s.signature);
+    }
+
+    async function signIssuance(
+      signer: HardhatEthersSigner,
+      permitId: string,
+      certificateHash: string,
+      cid: string,
+      opts: { nonce?: bigint; deadline?: bigint } = {},
+    ) {
       const value = {
         permitId,
         certificateHash,
+        cid,
+        nonce: opts.nonce ?? (await registry.nonces(signer.address)),
+        deadline: opts.deadline ?? (await deadlineIn(3600n)),
+      };
+      return { ...value, signature: await signer.signTypedData(domain, { Issuance: PERMIT_REGISTRY_TYPES.Issuance }, value) };
+    }
+
+    /** The permit officer signs the certificate hash and CID, the relayer submits them. */
+    async function issue(permitId: string, certificateHash: string, cid: string, signer: HardhatEthersSigner = permitOfficer) {
+      const s = await signIssuance(signer, permitId, certificateHash, cid);
+      return registry.connect(relayer).issue(permitId, certificateHash, cid, signer.address, s.deadline, s.signature);
+    }
+
+    async function signAmendment(
+      signer: HardhatEthersSigner,
+      permitId: string,
+      certificateHash: string,
+      deadline?: bigint,
+      cid: string = CID2,
+    ) {
+      const value = {
+        permitId,
+        certificateHash,
+        cid,
         reasonHash: REASON,
         nonce: await registry.nonces(signer.address),
         deadline: deadline ?? (await deadlineIn(3600n)),
@@ -151,6 +201,10 @@ describe("PermitRegistry", () => {
       deadlineIn,
       signDecision,
       decide,
+      signCompletion,
+      complete,
+      signIssuance,
+      issue,
       signAmendment,
       signRevocation,
       applyFor,
@@ -165,7 +219,7 @@ describe("PermitRegistry", () => {
 
   async function underReviewFixture() {
     const f = await appliedFixture();
-    await f.registry.connect(f.permitOfficer).markComplete(PERMIT_ID);
+    await f.complete(PERMIT_ID);
     return f;
   }
 
@@ -179,7 +233,7 @@ describe("PermitRegistry", () => {
 
   async function issuedFixture() {
     const f = await approvedFixture();
-    await f.registry.connect(f.permitOfficer).issue(PERMIT_ID, CERT, CID);
+    await f.issue(PERMIT_ID, CERT, CID);
     return f;
   }
 
@@ -198,6 +252,15 @@ describe("PermitRegistry", () => {
         id(
           "StepDecision(bytes32 permitId,uint8 stepIndex,bytes32 role,uint8 decision,bytes32 noteHash,uint256 nonce,uint256 deadline)",
         ),
+      );
+      expect(await registry.COMPLETION_TYPEHASH()).to.equal(
+        id("Completion(bytes32 permitId,uint256 documentCount,uint256 nonce,uint256 deadline)"),
+      );
+      expect(await registry.ISSUANCE_TYPEHASH()).to.equal(
+        id("Issuance(bytes32 permitId,bytes32 certificateHash,string cid,uint256 nonce,uint256 deadline)"),
+      );
+      expect(await registry.AMENDMENT_TYPEHASH()).to.equal(
+        id("Amendment(bytes32 permitId,bytes32 certificateHash,string cid,bytes32 reasonHash,uint256 nonce,uint256 deadline)"),
       );
     });
   });
@@ -255,19 +318,19 @@ describe("PermitRegistry", () => {
     });
 
     it("retires a type: no new applications, permits already applied for continue", async () => {
-      const { registry, maeHiaAdmin, permitOfficer, applyFor } = await networkHelpers.loadFixture(fixture);
+      const { registry, maeHiaAdmin, permitOfficer, applyFor, complete } = await networkHelpers.loadFixture(fixture);
       const permitId = await applyFor();
       await expect(registry.connect(maeHiaAdmin).retirePermitType(MAEHIA, BUILDING))
         .to.emit(registry, "PermitTypeRetired")
         .withArgs(MAEHIA, BUILDING);
       expect((await registry.permitType(MAEHIA, BUILDING))[2]).to.equal(true);
-      await expect(registry.connect(permitOfficer).applyForPermit("N-2", MAEHIA, BUILDING, DOCS, COMMITMENT))
+      await expect(registry.connect(permitOfficer).applyForPermit("TH-50-MAEHIA/BP/2026/0002", MAEHIA, BUILDING, DOCS, COMMITMENT))
         .to.be.revertedWithCustomError(registry, "PermitRegistryPermitTypeRetired")
         .withArgs(MAEHIA, BUILDING);
       await expect(registry.connect(maeHiaAdmin).retirePermitType(MAEHIA, BUILDING))
         .to.be.revertedWithCustomError(registry, "PermitRegistryPermitTypeRetired")
         .withArgs(MAEHIA, BUILDING);
-      await registry.connect(permitOfficer).markComplete(permitId);
+      await complete(permitId);
     });
 
     it("cannot retire an undefined type", async () => {
@@ -332,7 +395,7 @@ describe("PermitRegistry", () => {
       const { registry, permitOfficer, suthepAdmin, suthepOfficer } = await networkHelpers.loadFixture(fixture);
       const suthepOnly = id("SUTHEP_ONLY");
       await registry.connect(suthepAdmin).definePermitType(SUTHEP, suthepOnly, [ROLES.MAYOR], 0);
-      await registry.connect(suthepOfficer).applyForPermit("S-1", SUTHEP, suthepOnly, DOCS, COMMITMENT);
+      await registry.connect(suthepOfficer).applyForPermit("TH-50-SUTHEP/S/2026/0001", SUTHEP, suthepOnly, DOCS, COMMITMENT);
       await expect(registry.connect(permitOfficer).applyForPermit(NUMBER, MAEHIA, suthepOnly, DOCS, COMMITMENT))
         .to.be.revertedWithCustomError(registry, "PermitRegistryUnknownPermitType")
         .withArgs(MAEHIA, suthepOnly);
@@ -344,10 +407,29 @@ describe("PermitRegistry", () => {
         .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidPermitNumber")
         .withArgs("");
       await applyFor();
-      // Numbers are global: another municipality cannot reuse one either.
-      await expect(registry.connect(suthepOfficer).applyForPermit(NUMBER, SUTHEP, BUILDING, DOCS, COMMITMENT))
+      await expect(registry.connect(permitOfficer).applyForPermit(NUMBER, MAEHIA, HEALTH, DOCS, COMMITMENT))
         .to.be.revertedWithCustomError(registry, "PermitRegistryPermitNumberTaken")
         .withArgs(NUMBER, PERMIT_ID);
+    });
+
+    it("scopes numbers by municipality: each begins with its Directory code and a slash", async () => {
+      const { registry, permitOfficer, anchorService, suthepOfficer } = await networkHelpers.loadFixture(fixture);
+      // Suthep cannot take a Mae Hia number (squatting it before Mae Hia reaches it), nor Mae Hia a Suthep one.
+      await expect(registry.connect(suthepOfficer).applyForPermit(NUMBER, SUTHEP, BUILDING, DOCS, COMMITMENT))
+        .to.be.revertedWithCustomError(registry, "PermitRegistryNumberOutsideMunicipality")
+        .withArgs(NUMBER, SUTHEP, MAEHIA);
+      const suthepNumber = "TH-50-SUTHEP/BP/2026/0001";
+      await expect(registry.connect(anchorService).applyForPermit(suthepNumber, MAEHIA, BUILDING, DOCS, COMMITMENT))
+        .to.be.revertedWithCustomError(registry, "PermitRegistryNumberOutsideMunicipality")
+        .withArgs(suthepNumber, MAEHIA, SUTHEP);
+      for (const number of ["TH-50-MAEHIA", "TH-50-MAEHIA/", "TH-50-MAEHIA-BP-2026-0001", "MH-BLD-2026-000001", "th-50-maehia/BP/1"]) {
+        await expect(registry.connect(permitOfficer).applyForPermit(number, MAEHIA, BUILDING, DOCS, COMMITMENT))
+          .to.be.revertedWithCustomError(registry, "PermitRegistryNumberOutsideMunicipality")
+          .withArgs(number, MAEHIA, 0);
+      }
+      await expect(registry.connect(suthepOfficer).applyForPermit(suthepNumber, SUTHEP, BUILDING, DOCS, COMMITMENT))
+        .to.emit(registry, "PermitApplied")
+        .withArgs(id(suthepNumber), SUTHEP, BUILDING, suthepNumber, COMMITMENT, DOCS, suthepOfficer.address);
     });
 
     it("requires at least one document, no zero document hash and a non-zero commitment", async () => {
@@ -375,7 +457,7 @@ describe("PermitRegistry", () => {
     });
 
     it("refuses documents from other roles, for unknown permits and after completion", async () => {
-      const { registry, permitOfficer, engineer, suthepOfficer } = await networkHelpers.loadFixture(appliedFixture);
+      const { registry, permitOfficer, engineer, suthepOfficer, complete } = await networkHelpers.loadFixture(appliedFixture);
       for (const signer of [engineer, suthepOfficer]) {
         await expect(registry.connect(signer).addDocuments(PERMIT_ID, DOCS))
           .to.be.revertedWithCustomError(registry, "DirectoryUnauthorizedAccount")
@@ -384,36 +466,101 @@ describe("PermitRegistry", () => {
       await expect(registry.connect(permitOfficer).addDocuments(id("nothing"), DOCS))
         .to.be.revertedWithCustomError(registry, "PermitRegistryUnknownPermit")
         .withArgs(id("nothing"));
-      await registry.connect(permitOfficer).markComplete(PERMIT_ID);
+      await complete(PERMIT_ID);
       await expect(registry.connect(permitOfficer).addDocuments(PERMIT_ID, DOCS))
         .to.be.revertedWithCustomError(registry, "PermitRegistryWrongState")
         .withArgs(PERMIT_ID, State.UnderReview, State.Applied);
     });
+  });
 
-    it("marks an application complete, starting the legal clock", async () => {
-      const { registry, permitOfficer } = await networkHelpers.loadFixture(appliedFixture);
+  describe("completion", () => {
+    it("marks an application complete by the permit officer's signature, relayed, starting the legal clock", async () => {
+      const { registry, permitOfficer, relayer, signCompletion } = await networkHelpers.loadFixture(appliedFixture);
+      const s = await signCompletion(permitOfficer, PERMIT_ID);
+      expect(s.documentCount).to.equal(2n);
       const completedAt = (await time.latest()) + 100;
       await time.setNextBlockTimestamp(completedAt);
-      await expect(registry.connect(permitOfficer).markComplete(PERMIT_ID))
+      await expect(registry.connect(relayer).markComplete(PERMIT_ID, permitOfficer.address, s.deadline, s.signature))
         .to.emit(registry, "PermitCompleted")
         .withArgs(PERMIT_ID, completedAt, permitOfficer.address);
       const p = await registry.permit(PERMIT_ID);
       expect([p.state, p.completedAt]).to.deep.equal([BigInt(State.UnderReview), BigInt(completedAt)]);
-      await expect(registry.connect(permitOfficer).markComplete(PERMIT_ID))
+      expect(await registry.nonces(permitOfficer.address)).to.equal(1n);
+      expect(await registry.nonces(relayer.address)).to.equal(0n);
+      const again = await signCompletion(permitOfficer, PERMIT_ID);
+      await expect(registry.connect(relayer).markComplete(PERMIT_ID, permitOfficer.address, again.deadline, again.signature))
         .to.be.revertedWithCustomError(registry, "PermitRegistryWrongState")
         .withArgs(PERMIT_ID, State.UnderReview, State.Applied);
     });
 
-    it("refuses completion by other roles and of unknown permits", async () => {
-      const { registry, permitOfficer, engineer, suthepOfficer } = await networkHelpers.loadFixture(appliedFixture);
-      for (const signer of [engineer, suthepOfficer]) {
-        await expect(registry.connect(signer).markComplete(PERMIT_ID))
+    it("computes the same digest that officers sign", async () => {
+      const { registry, domain } = await networkHelpers.loadFixture(fixture);
+      const value = { permitId: PERMIT_ID, documentCount: 3n, nonce: 2n, deadline: 77n };
+      expect(await registry.hashCompletion(PERMIT_ID, 3, 2, 77)).to.equal(
+        TypedDataEncoder.hash(domain, { Completion: PERMIT_REGISTRY_TYPES.Completion }, value),
+      );
+    });
+
+    it("no longer lets the relayer complete on its own: the ledger service holds no permit officer role", async () => {
+      const { registry, anchorService, relayer, signCompletion } = await networkHelpers.loadFixture(appliedFixture);
+      const s = await signCompletion(anchorService, PERMIT_ID);
+      await expect(registry.connect(anchorService).markComplete(PERMIT_ID, anchorService.address, s.deadline, s.signature))
+        .to.be.revertedWithCustomError(registry, "DirectoryUnauthorizedAccount")
+        .withArgs(MAEHIA, ROLES.PERMIT_OFFICER, anchorService.address);
+      await expect(registry.connect(relayer).markComplete(PERMIT_ID, anchorService.address, s.deadline, s.signature))
+        .to.be.revertedWithCustomError(registry, "DirectoryUnauthorizedAccount")
+        .withArgs(MAEHIA, ROLES.PERMIT_OFFICER, anchorService.address);
+    });
+
+    it("refuses officers without the permit officer role, and permit officers of other municipalities", async () => {
+      const { registry, engineer, mayor, suthepOfficer, relayer, signCompletion } = await networkHelpers.loadFixture(appliedFixture);
+      for (const signer of [engineer, mayor, suthepOfficer]) {
+        const s = await signCompletion(signer, PERMIT_ID);
+        await expect(registry.connect(relayer).markComplete(PERMIT_ID, signer.address, s.deadline, s.signature))
           .to.be.revertedWithCustomError(registry, "DirectoryUnauthorizedAccount")
           .withArgs(MAEHIA, ROLES.PERMIT_OFFICER, signer.address);
       }
-      await expect(registry.connect(permitOfficer).markComplete(id("nothing")))
+    });
+
+    it("refuses another signer than the named officer, a spent nonce, a passed deadline and unknown permits", async () => {
+      const { registry, permitOfficer, stranger, relayer, signCompletion, complete, applyFor, deadlineIn } =
+        await networkHelpers.loadFixture(appliedFixture);
+      const byStranger = await signCompletion(stranger, PERMIT_ID, { nonce: await registry.nonces(permitOfficer.address) });
+      await expect(
+        registry.connect(relayer).markComplete(PERMIT_ID, permitOfficer.address, byStranger.deadline, byStranger.signature),
+      )
+        .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidSigner")
+        .withArgs(stranger.address, permitOfficer.address);
+
+      // Signed with nonce 0 for a second application, then nonce 0 is spent on the first.
+      const second = await applyFor("TH-50-MAEHIA/BP/2026/0002");
+      const early = await signCompletion(permitOfficer, second);
+      await complete(PERMIT_ID);
+      const digestNow = await registry.hashCompletion(second, early.documentCount, 1, early.deadline);
+      await expect(registry.connect(relayer).markComplete(second, permitOfficer.address, early.deadline, early.signature))
+        .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidSigner")
+        .withArgs(recoverAddress(digestNow, early.signature), permitOfficer.address);
+
+      const deadline = await deadlineIn(60n);
+      const late = await signCompletion(permitOfficer, second, { deadline });
+      await time.setNextBlockTimestamp(deadline + 1n);
+      await expect(registry.connect(relayer).markComplete(second, permitOfficer.address, deadline, late.signature))
+        .to.be.revertedWithCustomError(registry, "PermitRegistrySignatureExpired")
+        .withArgs(deadline, deadline + 1n);
+      const unknown = await signCompletion(permitOfficer, id("nothing"));
+      await expect(registry.connect(relayer).markComplete(id("nothing"), permitOfficer.address, unknown.deadline, unknown.signature))
         .to.be.revertedWithCustomError(registry, "PermitRegistryUnknownPermit")
         .withArgs(id("nothing"));
+    });
+
+    it("covers the documents: one added after the officer signed voids the signature", async () => {
+      const { registry, permitOfficer, anchorService, relayer, signCompletion } = await networkHelpers.loadFixture(appliedFixture);
+      const s = await signCompletion(permitOfficer, PERMIT_ID);
+      await registry.connect(anchorService).addDocuments(PERMIT_ID, [id("late.pdf")]);
+      const digestNow = await registry.hashCompletion(PERMIT_ID, 3, s.nonce, s.deadline);
+      await expect(registry.connect(relayer).markComplete(PERMIT_ID, permitOfficer.address, s.deadline, s.signature))
+        .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidSigner")
+        .withArgs(recoverAddress(digestNow, s.signature), permitOfficer.address);
     });
   });
 
@@ -442,10 +589,9 @@ describe("PermitRegistry", () => {
     });
 
     it("walks the health-hazard licence chain HEALTH_OFFICER → DIRECTOR", async () => {
-      const { registry, permitOfficer, healthOfficer, director, applyFor, decide } =
-        await networkHelpers.loadFixture(fixture);
+      const { registry, healthOfficer, director, applyFor, decide, complete } = await networkHelpers.loadFixture(fixture);
       const permitId = await applyFor("TH-50-MAEHIA/HL/2026/0001", HEALTH);
-      await registry.connect(permitOfficer).markComplete(permitId);
+      await complete(permitId);
       await decide(healthOfficer, permitId, 0, Decision.Approve, ROLES.HEALTH_OFFICER);
       await expect(decide(director, permitId, 1, Decision.Approve, ROLES.DIRECTOR))
         .to.emit(registry, "PermitApproved")
@@ -593,12 +739,13 @@ describe("PermitRegistry", () => {
   });
 
   describe("issuance and verification", () => {
-    it("issues version 1 with its validity and verifies it as Valid", async () => {
-      const { registry, permitOfficer } = await networkHelpers.loadFixture(approvedFixture);
+    it("issues version 1 by the permit officer's signature, relayed, with its validity, and verifies it as Valid", async () => {
+      const { registry, permitOfficer, relayer, signIssuance } = await networkHelpers.loadFixture(approvedFixture);
+      const s = await signIssuance(permitOfficer, PERMIT_ID, CERT, CID);
       const issuedAt = BigInt(await time.latest()) + 10n;
       await time.setNextBlockTimestamp(issuedAt);
       const validUntil = issuedAt + 365n * DAY;
-      await expect(registry.connect(permitOfficer).issue(PERMIT_ID, CERT, CID))
+      await expect(registry.connect(relayer).issue(PERMIT_ID, CERT, CID, permitOfficer.address, s.deadline, s.signature))
         .to.emit(registry, "PermitIssued")
         .withArgs(PERMIT_ID, 1, CERT, CID, validUntil, permitOfficer.address);
       const p = await registry.permit(PERMIT_ID);
@@ -616,6 +763,15 @@ describe("PermitRegistry", () => {
         ethers.ZeroHash,
       ]);
       expect(await registry.verify(CERT)).to.deep.equal([PERMIT_ID, 1n, BigInt(Verdict.Valid)]);
+      expect(await registry.nonces(permitOfficer.address)).to.equal(2n);
+    });
+
+    it("computes the same digest that officers sign", async () => {
+      const { registry, domain } = await networkHelpers.loadFixture(fixture);
+      const value = { permitId: PERMIT_ID, certificateHash: CERT, cid: CID, nonce: 4n, deadline: 123n };
+      expect(await registry.hashIssuance(PERMIT_ID, CERT, CID, 4, 123)).to.equal(
+        TypedDataEncoder.hash(domain, { Issuance: PERMIT_REGISTRY_TYPES.Issuance }, value),
+      );
     });
 
     it("answers Unknown for a hash never issued", async () => {
@@ -624,14 +780,14 @@ describe("PermitRegistry", () => {
     });
 
     it("answers Expired after the validity ends, and never expires a type without validity", async () => {
-      const { registry, permitOfficer, healthOfficer, director, applyFor, decide } =
+      const { registry, permitOfficer, healthOfficer, director, applyFor, decide, complete, issue } =
         await networkHelpers.loadFixture(issuedFixture);
       const licenceId = await applyFor("TH-50-MAEHIA/HL/2026/0001", HEALTH);
-      await registry.connect(permitOfficer).markComplete(licenceId);
+      await complete(licenceId);
       await decide(healthOfficer, licenceId, 0, Decision.Approve, ROLES.HEALTH_OFFICER);
       await decide(director, licenceId, 1, Decision.Approve, ROLES.DIRECTOR);
       const licence = id("licence.pdf");
-      await expect(registry.connect(permitOfficer).issue(licenceId, licence, CID2))
+      await expect(issue(licenceId, licence, CID2))
         .to.emit(registry, "PermitIssued")
         .withArgs(licenceId, 1, licence, CID2, 0, permitOfficer.address);
 
@@ -644,35 +800,75 @@ describe("PermitRegistry", () => {
       expect((await registry.verify(licence))[2]).to.equal(Verdict.Valid);
     });
 
-    it("issues only approved permits, by intake roles of the permit's municipality", async () => {
-      const { registry, permitOfficer, mayor, suthepOfficer } = await networkHelpers.loadFixture(underReviewFixture);
-      await expect(registry.connect(permitOfficer).issue(PERMIT_ID, CERT, CID))
+    it("issues only approved permits", async () => {
+      const { registry, issue } = await networkHelpers.loadFixture(underReviewFixture);
+      await expect(issue(PERMIT_ID, CERT, CID))
         .to.be.revertedWithCustomError(registry, "PermitRegistryWrongState")
         .withArgs(PERMIT_ID, State.UnderReview, State.Approved);
-      await expect(registry.connect(permitOfficer).issue(id("nothing"), CERT, CID))
+      await expect(issue(id("nothing"), CERT, CID))
         .to.be.revertedWithCustomError(registry, "PermitRegistryUnknownPermit")
         .withArgs(id("nothing"));
-      const { registry: r2 } = await networkHelpers.loadFixture(approvedFixture);
-      for (const signer of [mayor, suthepOfficer]) {
-        await expect(r2.connect(signer).issue(PERMIT_ID, CERT, CID))
-          .to.be.revertedWithCustomError(r2, "DirectoryUnauthorizedAccount")
+    });
+
+    it("refuses the relayer on its own, officers without the permit officer role and those of other municipalities", async () => {
+      const { registry, anchorService, mayor, suthepOfficer, issue } = await networkHelpers.loadFixture(approvedFixture);
+      // The mayor signed the last step; issuing is still the permit officer's act.
+      for (const signer of [anchorService, mayor, suthepOfficer]) {
+        await expect(issue(PERMIT_ID, CERT, CID, signer))
+          .to.be.revertedWithCustomError(registry, "DirectoryUnauthorizedAccount")
           .withArgs(MAEHIA, ROLES.PERMIT_OFFICER, signer.address);
       }
     });
 
+    it("refuses another signer, another certificate or CID than signed, a spent nonce and a passed deadline", async () => {
+      const { registry, permitOfficer, stranger, relayer, signIssuance, deadlineIn, applyFor, complete } =
+        await networkHelpers.loadFixture(approvedFixture);
+      const byStranger = await signIssuance(stranger, PERMIT_ID, CERT, CID, { nonce: await registry.nonces(permitOfficer.address) });
+      await expect(
+        registry.connect(relayer).issue(PERMIT_ID, CERT, CID, permitOfficer.address, byStranger.deadline, byStranger.signature),
+      )
+        .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidSigner")
+        .withArgs(stranger.address, permitOfficer.address);
+
+      // The relayer swaps the CID (or the certificate) the officer signed for another.
+      const s = await signIssuance(permitOfficer, PERMIT_ID, CERT, CID);
+      const otherCid = await registry.hashIssuance(PERMIT_ID, CERT, CID2, s.nonce, s.deadline);
+      await expect(registry.connect(relayer).issue(PERMIT_ID, CERT, CID2, permitOfficer.address, s.deadline, s.signature))
+        .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidSigner")
+        .withArgs(recoverAddress(otherCid, s.signature), permitOfficer.address);
+      const otherCertificate = await registry.hashIssuance(PERMIT_ID, CERT2, CID, s.nonce, s.deadline);
+      await expect(registry.connect(relayer).issue(PERMIT_ID, CERT2, CID, permitOfficer.address, s.deadline, s.signature))
+        .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidSigner")
+        .withArgs(recoverAddress(otherCertificate, s.signature), permitOfficer.address);
+
+      const deadline = await deadlineIn(60n);
+      const late = await signIssuance(permitOfficer, PERMIT_ID, CERT, CID, { deadline });
+      await time.setNextBlockTimestamp(deadline + 1n);
+      await expect(registry.connect(relayer).issue(PERMIT_ID, CERT, CID, permitOfficer.address, deadline, late.signature))
+        .to.be.revertedWithCustomError(registry, "PermitRegistrySignatureExpired")
+        .withArgs(deadline, deadline + 1n);
+
+      // A valid signature whose nonce the officer spent first on another act (completing another application).
+      await complete(await applyFor("TH-50-MAEHIA/BP/2026/0002"));
+      const digestNow = await registry.hashIssuance(PERMIT_ID, CERT, CID, s.nonce + 1n, s.deadline);
+      await expect(registry.connect(relayer).issue(PERMIT_ID, CERT, CID, permitOfficer.address, s.deadline, s.signature))
+        .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidSigner")
+        .withArgs(recoverAddress(digestNow, s.signature), permitOfficer.address);
+    });
+
     it("requires a certificate hash and CID, and never reuses a certificate hash", async () => {
-      const { registry, permitOfficer, engineer, director, mayor, applyFor, decide } =
+      const { registry, engineer, director, mayor, applyFor, decide, complete, issue } =
         await networkHelpers.loadFixture(issuedFixture);
       const otherId = await applyFor("TH-50-MAEHIA/BP/2026/0002");
-      await registry.connect(permitOfficer).markComplete(otherId);
+      await complete(otherId);
       for (const [i, o] of [engineer, director, mayor].entries()) await decide(o, otherId, i, Decision.Approve);
-      await expect(registry.connect(permitOfficer).issue(otherId, ethers.ZeroHash, CID))
+      await expect(issue(otherId, ethers.ZeroHash, CID))
         .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidCertificate")
         .withArgs(ethers.ZeroHash, CID);
-      await expect(registry.connect(permitOfficer).issue(otherId, CERT2, ""))
+      await expect(issue(otherId, CERT2, ""))
         .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidCertificate")
         .withArgs(CERT2, "");
-      await expect(registry.connect(permitOfficer).issue(otherId, CERT, CID))
+      await expect(issue(otherId, CERT, CID))
         .to.be.revertedWithCustomError(registry, "PermitRegistryCertificateExists")
         .withArgs(CERT, PERMIT_ID);
     });
@@ -707,7 +903,7 @@ describe("PermitRegistry", () => {
       expect(await registry.verify(CERT2)).to.deep.equal([PERMIT_ID, 2n, BigInt(Verdict.Valid)]);
 
       const cert3 = id("certificate v3.pdf");
-      const s3 = await signAmendment(mayor, PERMIT_ID, cert3);
+      const s3 = await signAmendment(mayor, PERMIT_ID, cert3, undefined, CID);
       await expect(
         registry.connect(relayer).amend(PERMIT_ID, cert3, CID, REASON, mayor.address, s3.deadline, s3.signature),
       )
@@ -718,10 +914,19 @@ describe("PermitRegistry", () => {
 
     it("computes the same digest that officers sign", async () => {
       const { registry, domain } = await networkHelpers.loadFixture(fixture);
-      const value = { permitId: PERMIT_ID, certificateHash: CERT2, reasonHash: REASON, nonce: 3n, deadline: 99n };
-      expect(await registry.hashAmendment(PERMIT_ID, CERT2, REASON, 3, 99)).to.equal(
+      const value = { permitId: PERMIT_ID, certificateHash: CERT2, cid: CID2, reasonHash: REASON, nonce: 3n, deadline: 99n };
+      expect(await registry.hashAmendment(PERMIT_ID, CERT2, CID2, REASON, 3, 99)).to.equal(
         TypedDataEncoder.hash(domain, { Amendment: PERMIT_REGISTRY_TYPES.Amendment }, value),
       );
+    });
+
+    it("covers the new certificate's CID: the relayer cannot point the amendment at other bytes", async () => {
+      const { registry, mayor, relayer, signAmendment } = await networkHelpers.loadFixture(issuedFixture);
+      const s = await signAmendment(mayor, PERMIT_ID, CERT2, undefined, CID2);
+      const swapped = await registry.hashAmendment(PERMIT_ID, CERT2, CID, REASON, s.nonce, s.deadline);
+      await expect(registry.connect(relayer).amend(PERMIT_ID, CERT2, CID, REASON, mayor.address, s.deadline, s.signature))
+        .to.be.revertedWithCustomError(registry, "PermitRegistryInvalidSigner")
+        .withArgs(recoverAddress(swapped, s.signature), mayor.address);
     });
 
     it("amends only issued permits, before the deadline, with a new certificate", async () => {
@@ -842,23 +1047,25 @@ describe("PermitRegistry", () => {
     /** One permit in each state an action needs, then the national admin suspends Mae Hia. */
     async function suspendedFixture() {
       const f = await fixture();
-      const { registry, permitOfficer, engineer, director, mayor, applyFor, decide } = f;
-      const applied = await applyFor("A");
-      const underReview = await applyFor("R");
-      await registry.connect(permitOfficer).markComplete(underReview);
-      const approved = await applyFor("P");
-      const issued = await applyFor("I");
+      const { permitOfficer, engineer, director, mayor, applyFor, decide, complete, issue } = f;
+      const applied = await applyFor("TH-50-MAEHIA/A");
+      const underReview = await applyFor("TH-50-MAEHIA/R");
+      await complete(underReview);
+      const approved = await applyFor("TH-50-MAEHIA/P");
+      const issued = await applyFor("TH-50-MAEHIA/I");
       for (const permitId of [approved, issued]) {
-        await registry.connect(permitOfficer).markComplete(permitId);
+        await complete(permitId);
         for (const [i, o] of [engineer, director, mayor].entries()) await decide(o, permitId, i, Decision.Approve);
       }
-      await registry.connect(permitOfficer).issue(issued, CERT, CID);
+      await issue(issued, CERT, CID);
       // Signatures made before the suspension must not work during it.
+      const completion = await f.signCompletion(permitOfficer, applied);
+      const issuance = await f.signIssuance(permitOfficer, approved, CERT2, CID2);
       const decision = await f.signDecision(engineer, underReview, 0, Decision.Approve);
       const amendment = await f.signAmendment(mayor, issued, CERT2);
       const revocation = await f.signRevocation(mayor, issued, 1);
       await f.directory.connect(f.nationalAdmin).suspendMunicipality(MAEHIA, id("audit finding 2026/14"));
-      return { ...f, applied, underReview, approved, issued, decision, amendment, revocation };
+      return { ...f, applied, underReview, approved, issued, completion, issuance, decision, amendment, revocation };
     }
 
     it("refuses every action on its permits and types", async () => {
@@ -867,14 +1074,20 @@ describe("PermitRegistry", () => {
       const actions = [
         () => registry.connect(maeHiaAdmin).definePermitType(MAEHIA, id("NEW"), [ROLES.MAYOR], 0),
         () => registry.connect(maeHiaAdmin).retirePermitType(MAEHIA, BUILDING),
-        () => registry.connect(permitOfficer).applyForPermit("N", MAEHIA, BUILDING, DOCS, COMMITMENT),
+        () => registry.connect(permitOfficer).applyForPermit("TH-50-MAEHIA/N", MAEHIA, BUILDING, DOCS, COMMITMENT),
         () => registry.connect(permitOfficer).addDocuments(f.applied, DOCS),
-        () => registry.connect(permitOfficer).markComplete(f.applied),
+        () =>
+          registry
+            .connect(relayer)
+            .markComplete(f.applied, permitOfficer.address, f.completion.deadline, f.completion.signature),
         () =>
           registry
             .connect(relayer)
             .decide(f.underReview, 0, Decision.Approve, NOTE, engineer.address, f.decision.deadline, f.decision.signature),
-        () => registry.connect(permitOfficer).issue(f.approved, CERT2, CID2),
+        () =>
+          registry
+            .connect(relayer)
+            .issue(f.approved, CERT2, CID2, permitOfficer.address, f.issuance.deadline, f.issuance.signature),
         () =>
           registry
             .connect(relayer)

@@ -9,6 +9,6 @@ export default buildModule("BatchAnchor", (m) => {
   const { directory } = m.useModule(DirectoryModule);
   const batchAnchor = m.contract("BatchAnchor", [directory]);
   // BatchAnchor keeps a copy of who may anchor; as the observer it hears of every change to it.
-  m.call(directory, "setObserver", [batchAnchor]);
+  m.call(directory, "addObserver", [batchAnchor]);
   return { directory, batchAnchor };
 });

@@ -14,6 +14,8 @@ const DAY = 24 * 60 * 60;
 const OFFICERS: Array<[role: string, account: number]> = [
   ["ANCHOR_SERVICE", 2],
   ["PERMIT_OFFICER", 3],
+  // The permit officer also issues the town's official documents (e-Office letters, notification certificates).
+  ["DOCUMENT_ISSUER", 3],
   ["ENGINEER", 4],
   ["DIRECTOR", 5],
   ["MAYOR", 6],
@@ -21,6 +23,20 @@ const OFFICERS: Array<[role: string, account: number]> = [
   ["COMPLAINT_OFFICER", 8],
   ["TREASURER", 9],
   ["AUDITOR", 10],
+];
+/**
+ * The names the municipality's admin publishes for its demo officers (Directory.setOfficerName): what
+ * every verifier shows beside a signer's address.
+ */
+const OFFICER_NAMES: Array<[account: number, name: string]> = [
+  [3, "เจ้าหน้าที่ สมหญิง (demo)"],
+  [4, "วิศวกร สมศักดิ์ (demo)"],
+  [5, "ผู้อำนวยการกองช่าง สมชาย (demo)"],
+  [6, "นายกเทศมนตรี สมพร (demo)"],
+  [7, "เจ้าหน้าที่สาธารณสุข สมใจ (demo)"],
+  [8, "เจ้าหน้าที่รับเรื่องร้องเรียน สมบัติ (demo)"],
+  [9, "เหรัญญิก สมฤดี (demo)"],
+  [10, "ผู้ตรวจสอบภายใน สมปอง (demo)"],
 ];
 /**
  * Demo THBT balances in satang (2 decimals): the resident (11) and three more accounts of anvil's
@@ -54,6 +70,10 @@ export default buildModule("DemoSeed", (m) => {
       from: admin,
       id: `grant_${role}_${account}`,
     });
+  }
+
+  for (const [account, name] of OFFICER_NAMES) {
+    m.call(directory, "setOfficerName", [maeHia, m.getAccount(account), name], { from: admin, id: `name_${account}` });
   }
 
   m.call(
