@@ -1,31 +1,36 @@
 // `ledger audit`: rebuilds a municipality's audit trail from the chain's events alone, through the RPC
 // node the auditor chooses, and reports every difference from the trail the API exports.
 import { parseArgs } from "node:util";
-import { FetchRequest, isAddress, JsonRpcProvider } from "ethers";
-import { auditEventOf, municipalitiesOf, readBlockFacts, readTrailLogs } from "../shared/chainTrail.js";
+import { FetchRequest, id, isAddress, JsonRpcProvider } from "ethers";
+import { rebuildMunicipalityTrail } from "../shared/chainTrail.js";
 import { compareTrails, timeBound, TRAIL_CONTRACTS, type AuditEvent, type TrailContract, type TrailDifference } from "../shared/trailEvents.js";
+import { checkAnnotations } from "../shared/trailRecords.js";
 import { CliError } from "./bundleSource.js";
 import { DEFAULT_API_URL, DEFAULT_RPC_URL, type Output } from "./verify.js";
 
-export const AUDIT_HELP = `Usage: ledger audit <municipality> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--rpc URL] [--api URL] [--json]
+export const AUDIT_HELP = `Usage: ledger audit <municipality> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--permit NUMBER] [--rpc URL] [--api URL] [--json]
 
-Rebuilds the audit trail of a municipality (every event of PermitRegistry, ComplaintLedger and
-CivicFund that concerns it) from the chain's events alone, asking an RPC node directly, fetches the
-trail the API exports for the same dates (GET <api>/api/audit/export), and prints every difference:
-an event missing in the API, an event the chain does not hold, a field that differs.
+Rebuilds the audit trail of a municipality (every event of PermitRegistry, ComplaintLedger, CivicFund,
+BatchAnchor and the Directory that concerns it, with who acted, in which role, their published name and
+what they decided) from the chain's events alone, asking an RPC node directly, fetches the trail the API
+exports for the same dates (GET <api>/api/audit/export), and prints every difference: an event missing
+in the API, an event the chain does not hold, a field that differs, and any record, signer, name or
+reason the API adds to a batch or a revocation that the chain contradicts.
 
 <municipality> is the municipality's id on the ledger (Mae Hia on the demo chain is 1).
 
 Options:
   --from DAY        first day (YYYY-MM-DD, a UTC day) or ISO 8601 instant with a zone; default: the start
   --to DAY          last day, inclusive; default: the last block the API has indexed
+  --permit NUMBER   only the events of this permit (e.g. TH-50-MAEHIA/BLD/2026/000001)
   --rpc URL         JSON-RPC node of the ledger's chain
                     (default: $LEDGER_RPC_URL, else the RPC URL the API's /api/health names)
   --api URL         the ledger API (default: $LEDGER_API_URL, else ${DEFAULT_API_URL})
   --json            print the report as JSON
-  --chain-id N, --deployment-block N, --permit-registry ADDR, --complaint-ledger ADDR, --civic-fund ADDR
+  --chain-id N, --deployment-block N, --permit-registry ADDR, --complaint-ledger ADDR, --civic-fund ADDR,
+  --batch-anchor ADDR, --directory ADDR
                     where the contracts are; by default read from the API's /api/health. Given all
-                    five, the API is asked only for its export.
+                    seven, the API is asked only for its export.
   -h, --help        this text
 
 Exit codes:
@@ -34,10 +39,12 @@ Exit codes:
   2  error: bad arguments, the API or the RPC node unreachable or answering something unexpected`;
 
 const TIMEOUT_MS = 30_000;
-const CONTRACT_FLAGS: Record<TrailContract, string> = {
+const CONTRACT_FLAGS: Record<TrailContract, TrailContractFlag> = {
   permitRegistry: "permit-registry",
   complaintLedger: "complaint-ledger",
   civicFund: "civic-fund",
+  batchAnchor: "batch-anchor",
+  directory: "directory",
 };
 
 /** Where the contracts are: the chain, the addresses and the block they start from. */
@@ -51,6 +58,7 @@ interface Deployment {
 
 /** The part of GET /api/audit/export?format=json this command relies on. */
 interface ApiExport {
+  format: string;
   municipalityId: number;
   chainId: number;
   contracts: Record<TrailContract, string>;
@@ -80,6 +88,7 @@ async function getJson(url: string): Promise<unknown> {
   return body;
 }
 
+const AUDIT_EXPORT_FORMAT = "public-service-ledger/audit-export@2";
 const isBlock = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 function deploymentFromHealth(health: unknown): Deployment {
@@ -103,8 +112,8 @@ function deploymentFromHealth(health: unknown): Deployment {
 
 function parseExport(body: unknown, municipalityId: number): ApiExport {
   const answer = body as Partial<ApiExport>;
-  if (answer.municipalityId !== municipalityId || !isBlock(answer.indexedBlock) || !Array.isArray(answer.events) || !answer.contracts) {
-    throw new CliError("the API's export is not an audit export (format public-service-ledger/audit-export@1)");
+  if (answer.format !== AUDIT_EXPORT_FORMAT || answer.municipalityId !== municipalityId || !isBlock(answer.indexedBlock) || !Array.isArray(answer.events) || !answer.contracts) {
+    throw new CliError(`the API's export is not an audit export of format ${AUDIT_EXPORT_FORMAT}`);
   }
   return answer as ApiExport;
 }
@@ -133,6 +142,7 @@ export async function runAudit(args: string[], output: Output, env: NodeJS.Proce
       options: {
         from: { type: "string" },
         to: { type: "string" },
+        permit: { type: "string" },
         rpc: { type: "string" },
         api: { type: "string" },
         json: { type: "boolean" },
@@ -142,6 +152,8 @@ export async function runAudit(args: string[], output: Output, env: NodeJS.Proce
         "permit-registry": { type: "string" },
         "complaint-ledger": { type: "string" },
         "civic-fund": { type: "string" },
+        "batch-anchor": { type: "string" },
+        directory: { type: "string" },
       },
       allowPositionals: true,
     });
@@ -166,6 +178,7 @@ export async function runAudit(args: string[], output: Output, env: NodeJS.Proce
   const to = flags.to === undefined ? undefined : timeBound(flags.to, "to");
   if (from === null || to === null) return fail("--from and --to take a day (YYYY-MM-DD) or an ISO 8601 instant with a zone");
   if (from !== undefined && to !== undefined && from > to) return fail("--from is after --to");
+  if (flags.permit !== undefined && (flags.permit === "" || flags.permit.trim() !== flags.permit)) return fail("--permit takes a permit number");
   const apiUrl = flags.api ?? env.LEDGER_API_URL ?? DEFAULT_API_URL;
   const base = apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`;
 
@@ -179,14 +192,19 @@ export async function runAudit(args: string[], output: Output, env: NodeJS.Proce
     const query = new URLSearchParams({ municipality: String(municipalityId), format: "json" });
     if (flags.from) query.set("from", flags.from);
     if (flags.to) query.set("to", flags.to);
+    if (flags.permit) query.set("permit", flags.permit);
     const api = parseExport(await getJson(new URL(`api/audit/export?${query}`, base).href), municipalityId);
 
     const request = new FetchRequest(rpcUrl);
     request.timeout = TIMEOUT_MS;
     provider = new JsonRpcProvider(request, deployment.chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
-    const chain = await rebuildFromChain(provider, deployment, municipalityId, api.indexedBlock, { from, to });
+    const permitId = flags.permit === undefined ? undefined : id(flags.permit);
+    const chain = await rebuildFromChain(provider, deployment, municipalityId, api.indexedBlock, { from, to, permitId });
 
-    const differences = compareTrails(api.events, chain.events);
+    // The API's additions (a batch's records, a revocation's words) are checked against what the chain holds.
+    const context = { chainId: deployment.chainId, batchAnchor: deployment.contracts.batchAnchor, facts: chain.facts };
+    const differences = compareTrails(api.events, chain.events, (row) => checkAnnotations(row, context));
+    const records = api.events.reduce((sum, event) => sum + (event.records?.length ?? 0), 0);
     // The API answers for the chain and contracts it names: another chain or contract is a difference in itself.
     const other: string[] = [];
     if (api.chainId !== deployment.chainId) other.push(`the API exports the trail of chain ${api.chainId}, not of chain ${deployment.chainId}`);
@@ -204,6 +222,7 @@ export async function runAudit(args: string[], output: Output, env: NodeJS.Proce
         municipalityId,
         from: flags.from ?? null,
         to: flags.to ?? null,
+        permit: flags.permit ?? null,
         api: apiUrl,
         rpc: rpcUrl,
         chainId: deployment.chainId,
@@ -211,16 +230,18 @@ export async function runAudit(args: string[], output: Output, env: NodeJS.Proce
         blocks: { from: deployment.deploymentBlock, to: chain.toBlock, apiIndexedBlock: api.indexedBlock },
         apiEvents: api.events.length,
         chainEvents: chain.events.length,
+        apiRecords: records,
         differences,
         otherDifferences: other,
       };
       output.out(JSON.stringify(report, null, 2));
       return agree ? 0 : 1;
     }
-    output.out(`audit    municipality ${municipalityId}, ${range}`);
-    output.out(`api      ${apiUrl}: ${api.events.length} events, indexed up to block ${api.indexedBlock}`);
+    output.out(`audit    municipality ${municipalityId}, ${range}${flags.permit ? `, permit ${flags.permit}` : ""}`);
+    output.out(`api      ${apiUrl}: ${api.events.length} events and ${records} anchored records, indexed up to block ${api.indexedBlock}`);
     output.out(`rpc      ${rpcUrl}: chain ${deployment.chainId}, ${chain.events.length} events in blocks ${deployment.deploymentBlock}…${chain.toBlock} (read from this node alone)`);
     for (const contract of TRAIL_CONTRACTS) output.out(`         ${contract.padEnd(16)} ${deployment.contracts[contract]}`);
+    output.out("         words (who, role, name, decision, reason) derived from the chain; records, signers and reasons checked against it");
     output.out("");
     for (const line of other) output.out(`  ✗ ${line}`);
     for (const difference of differences) output.out(`  ${describe(difference)}`);
@@ -238,11 +259,11 @@ export async function runAudit(args: string[], output: Output, env: NodeJS.Proce
 }
 
 type Flags = Partial<Record<"chain-id" | "deployment-block" | TrailContractFlag, string>>;
-type TrailContractFlag = "permit-registry" | "complaint-ledger" | "civic-fund";
+type TrailContractFlag = "permit-registry" | "complaint-ledger" | "civic-fund" | "batch-anchor" | "directory";
 
 /** The deployment from flags, the rest from the API's /api/health. */
 async function resolveDeployment(flags: Flags, base: string): Promise<Deployment> {
-  const given = TRAIL_CONTRACTS.map((c) => flags[CONTRACT_FLAGS[c] as TrailContractFlag]);
+  const given = TRAIL_CONTRACTS.map((c) => flags[CONTRACT_FLAGS[c]]);
   const complete = given.every(Boolean) && flags["chain-id"] !== undefined && flags["deployment-block"] !== undefined;
   const fromHealth = complete ? undefined : deploymentFromHealth(await getJson(new URL("api/health", base).href));
   const number = (value: string | undefined, flag: string, fallback: number | undefined): number => {
@@ -265,26 +286,20 @@ async function resolveDeployment(flags: Flags, base: string): Promise<Deployment
 }
 
 /**
- * The municipality's trail from the chain alone. Every event from the deployment block is read, since
- * an event that names no municipality belongs to the one of its permit, complaint or campaign.
+ * The municipality's trail from the chain alone, with its words and the chain's facts (shared/chainTrail.ts),
+ * up to the block the API indexed or the chain's head, whichever is lower.
  */
 async function rebuildFromChain(
   provider: JsonRpcProvider,
   deployment: Deployment,
   municipalityId: number,
   apiIndexedBlock: number,
-  range: { from?: number; to?: number },
-): Promise<{ events: AuditEvent[]; toBlock: number; beyondHead: boolean }> {
+  range: { from?: number; to?: number; permitId?: string },
+) {
   const chainId = Number(await provider.send("eth_chainId", []));
   if (chainId !== deployment.chainId) throw new CliError(`the RPC node serves chain ${chainId}, not the ledger's chain ${deployment.chainId}`);
   const head = await provider.getBlockNumber();
   const toBlock = Math.min(head, apiIndexedBlock);
-  const logs = await readTrailLogs(provider, { contracts: deployment.contracts, fromBlock: deployment.deploymentBlock, toBlock });
-  const municipalities = municipalitiesOf(logs);
-  const ours = logs.filter((_, i) => municipalities[i] === municipalityId);
-  const blocks = await readBlockFacts(provider, ours.map((log) => log.blockNumber));
-  const events = ours
-    .map((log) => auditEventOf(log, municipalityId, blocks.get(log.blockNumber)!))
-    .filter((event) => event.timestamp >= (range.from ?? 0) && event.timestamp <= (range.to ?? Number.MAX_SAFE_INTEGER));
-  return { events, toBlock, beyondHead: apiIndexedBlock > head };
+  const { events, facts } = await rebuildMunicipalityTrail(provider, deployment, { municipalityId, toBlock, ...range });
+  return { events, facts, toBlock, beyondHead: apiIndexedBlock > head };
 }

@@ -1,13 +1,25 @@
 // The commands of `ledger` (started by ledger.mjs). Exit codes are shared by every command:
 // 0 valid (or: agrees), 1 not valid (or: differs), 2 error.
 import { AUDIT_HELP, runAudit } from "./audit.js";
+import { COMPROMISE_HELP, NAME_OFFICER_HELP, runCompromise, runNameOfficer } from "./compromise.js";
+import { ISSUE_HELP, runIssue } from "./issue.js";
+import { REVOKE_HELP, runRevoke } from "./revoke.js";
 import { runVerify, VERIFY_HELP } from "./verify.js";
 
 const HELP = `Usage: ledger <command> [options]
 
 Commands:
-  verify <file | sha256 | proof.json> [--rpc URL] [--api URL]
-         check a document, a SHA-256 or a proof bundle directly against the chain
+  verify <file | sha256 | permit number | complaint:<id> | verify link> [--rpc URL] [--api URL] [--config FILE|URL]
+         check a document, a proof bundle, a permit certificate, a pledge receipt or a complaint
+         directly against the chain
+  issue <file…> --municipality N --keystore FILE [--api URL]
+         issue official documents: sign their list with the issuer's own key and upload them
+  revoke <file | sha256> --reason-code N --reason TEXT --keystore FILE [--api URL]
+         revoke an issued document, signed with the officer's own key
+  compromise --municipality N --account ADDRESS --since TIME --keystore FILE [--rpc URL]
+         (a municipality's admin) mark an officer's key compromised from a time on
+  name-officer --municipality N --account ADDRESS --name TEXT --keystore FILE [--rpc URL]
+         (a municipality's admin) publish an officer's name, shown by every verifier
   audit <municipality> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--rpc URL] [--api URL] [--json]
          rebuild a municipality's audit trail from the chain alone and compare it with the API's
 
@@ -24,10 +36,18 @@ async function main(args: string[]): Promise<number> {
   switch (command) {
     case "verify":
       return runVerify(rest, output);
+    case "issue":
+      return runIssue(rest, output);
+    case "revoke":
+      return runRevoke(rest, output);
+    case "compromise":
+      return runCompromise(rest, output);
+    case "name-officer":
+      return runNameOfficer(rest, output);
     case "audit":
       return runAudit(rest, output);
     case "help":
-      output.out(rest[0] === "verify" ? VERIFY_HELP : rest[0] === "audit" ? AUDIT_HELP : HELP);
+      output.out({ verify: VERIFY_HELP, audit: AUDIT_HELP, issue: ISSUE_HELP, revoke: REVOKE_HELP, compromise: COMPROMISE_HELP, "name-officer": NAME_OFFICER_HELP }[rest[0]] ?? HELP);
       return 0;
     case "--help":
     case "-h":

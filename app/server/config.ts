@@ -27,7 +27,6 @@ const schema = z.object({
   IPFS_API_URL: z.url().optional(),
   UPLOAD_LIMIT_MB: z.coerce.number().positive().default(25),
   WRITES_PER_MINUTE: z.coerce.number().int().min(0).default(600),
-  DEFAULT_MUNICIPALITY_ID: z.coerce.number().int().positive().default(1),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -46,7 +45,6 @@ export interface LedgerConfig {
   anchoring: AnchoringConfig;
   uploadLimitBytes: number;
   writesPerMinute: number;
-  defaultMunicipalityId: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
 }
 
@@ -80,7 +78,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     anchoring: readAnchoringConfig(env, { embedded: c.CHAIN_RPC_URL === undefined }),
     uploadLimitBytes: Math.round(c.UPLOAD_LIMIT_MB * 1024 * 1024),
     writesPerMinute: c.WRITES_PER_MINUTE,
-    defaultMunicipalityId: c.DEFAULT_MUNICIPALITY_ID,
     logLevel: c.LOG_LEVEL,
   };
 }

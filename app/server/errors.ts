@@ -18,6 +18,13 @@ export const ERRORS = {
   QUERY_INVALID: { status: 400, message: "The query string is not valid." },
   MUNICIPALITY_UNKNOWN: { status: 400, message: "No such municipality on the ledger." },
   MUNICIPALITY_SUSPENDED: { status: 403, message: "The municipality is suspended: it can record nothing." },
+  // Issuing documents (services/issuance.ts): an upload is the signed act of a DOCUMENT_ISSUER.
+  ISSUANCE_REQUIRED: { status: 401, message: "Documents are issued only with the signature of an officer who may issue them (the field `issuance`; see docs/trust-model.md)." },
+  ISSUANCE_INVALID: { status: 400, message: "The field `issuance` is not a valid signed issuance." },
+  ISSUANCE_SIGNATURE_INVALID: { status: 401, message: "The issuance's signature is not its signer's over these documents, this chain and this contract." },
+  ISSUANCE_EXPIRED: { status: 401, message: "The issuance's deadline has passed; sign again." },
+  ISSUANCE_REPLAYED: { status: 409, message: "That signature (or its nonce) was already used for these documents." },
+  ISSUER_NOT_AUTHORISED: { status: 403, message: "The signer does not hold DOCUMENT_ISSUER in that municipality now, or its key is marked compromised." },
   RECORD_NOT_FOUND: { status: 404, message: "No record with that id." },
   PROOF_NOT_FOUND: { status: 404, message: "No anchored record has that SHA-256." },
   PROOF_PENDING: { status: 409, message: "The record is accepted but not anchored yet; try again shortly." },
@@ -59,7 +66,7 @@ export const ERRORS = {
   PERMIT_WRONG_STATE: { status: 409, message: "The permit is not in a state that allows this." },
   PERMIT_STEP_NOT_CURRENT: { status: 409, message: "That step is not the one awaiting a decision." },
   PERMIT_TRACKING_CODE_INVALID: { status: 403, message: "The tracking code does not open this permit." },
-  DRAFT_NOT_FOUND: { status: 404, message: "No such amendment or revocation draft for this permit." },
+  DRAFT_NOT_FOUND: { status: 404, message: "No such certificate, amendment or revocation draft for this permit." },
   NOTE_HASH_MISMATCH: { status: 400, message: "The note file's SHA-256 is not the signed noteHash." },
   // Complaints and the Open311 server (services/complaints, routes/open311.ts, routes/complaints.ts).
   OPEN311_JURISDICTION_UNKNOWN: { status: 404, message: "No such jurisdiction_id on this Open311 server." },

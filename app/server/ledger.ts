@@ -14,12 +14,12 @@ import { EngineError } from "./errors.js";
 import { openIpfsStore } from "./ipfs/index.js";
 import type { IpfsStore } from "./ipfs/types.js";
 import { DocumentService } from "./services/documents.js";
+import { IssuanceAuthority } from "./services/issuance.js";
 import { MunicipalityGate } from "./services/municipalities.js";
 import { WorkerAnswerReader } from "./services/answerReader.js";
-import { VerificationService, type AnswerSource } from "./services/verification.js";
-import { officerNames } from "./services/permits/catalog.js";
-import { PermitCertificateLookup } from "./services/permits/certificateVerification.js";
+import type { AnswerSource } from "./services/verification.js";
 import { singleFileUpload } from "./routes/documents.js";
+import { verificationOn } from "./services/verificationOn.js";
 import { createWorkflowContext } from "./workflows/context.js";
 
 const VERSION = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version as string;
@@ -68,7 +68,6 @@ export async function startLedger(config: LedgerConfig, log: (message: string) =
         chainId: chain.deployment.chainId,
         batchAnchor: chain.deployment.contracts.batchAnchor,
         permitRegistry: chain.deployment.contracts.permitRegistry,
-        officerNames: [...officerNames(chain.devAccounts)],
       },
       log,
     );
@@ -167,11 +166,10 @@ async function openIpfs(config: LedgerConfig): Promise<IpfsStore> {
 
 function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, anchoring: AnchoringEngine, reader: AnswerSource) {
   const contracts = chain.deployment.contracts;
-  const verification = new VerificationService(
+  const verification = verificationOn(
+    anchoring.db,
     anchoring.queue,
-    anchoring.revocations,
-    { chainId: chain.deployment.chainId, batchAnchor: contracts.batchAnchor },
-    new PermitCertificateLookup(anchoring.db, { chainId: chain.deployment.chainId, permitRegistry: contracts.permitRegistry }, officerNames(chain.devAccounts)),
+    { chainId: chain.deployment.chainId, batchAnchor: contracts.batchAnchor, permitRegistry: contracts.permitRegistry },
     reader,
   );
   const gate = new MunicipalityGate(contracts.directory, anchoring.chain.provider);
@@ -203,7 +201,17 @@ function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, an
     };
   };
   return createRequestListener({
-    documents: new DocumentService(ipfs, anchoring.queue, gate, config.defaultMunicipalityId),
+    documents: new DocumentService(
+      ipfs,
+      anchoring.queue,
+      gate,
+      new IssuanceAuthority({
+        chainId: chain.deployment.chainId,
+        batchAnchor: contracts.batchAnchor,
+        directory: contracts.directory,
+        provider: anchoring.chain.provider,
+      }),
+    ),
     verification,
     queue: anchoring.queue,
     ipfs,

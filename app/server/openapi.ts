@@ -37,16 +37,22 @@ const json = (schemaRef: string, description: string) => ({
   description,
   content: { "application/json": { schema: { $ref: `#/components/schemas/${schemaRef}` } } },
 });
-/** A multipart upload: `file` (one, or an array for a bulk upload) and the optional `meta`. */
+/** A multipart upload: `file` (one, or an array for a bulk upload), the issuer's signed `issuance` and the optional `meta`. */
 const multipartUpload = (file: object, metaDescription: string) => ({
   required: true,
   content: {
     "multipart/form-data": {
       schema: {
         type: "object",
-        required: ["file"],
+        required: ["file", "issuance"],
         properties: {
           file,
+          issuance: {
+            type: "string",
+            contentMediaType: "application/json",
+            description:
+              "JSON of the issuer's signed IssueDocuments statement (app/shared/issuance.ts: municipalityId, documentsRoot, count, nonce, deadline, signer, signature), optionally with `proofs` (one Merkle proof per file into documentsRoot). The signer must hold DOCUMENT_ISSUER in that municipality: 401 without it or with a bad or expired signature, 403 for another signer, 409 for a replay.",
+          },
           meta: { type: "string", description: metaDescription, contentMediaType: "application/json" },
         },
       },
@@ -112,7 +118,14 @@ function fundsPaths() {
 
 /** The permit workflow's paths (routes/permits.ts). */
 function permitPaths() {
-  const number = { name: "number", in: "path", required: true, schema: { type: "string" }, example: "MH-BLD-2026-000001" };
+  const number = {
+    name: "number",
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+    description: "The permit number, URL-encoded: it begins with the municipality's Directory code and \"/\"",
+    example: "TH-50-MAEHIA%2FBLD%2F2026%2F000001",
+  };
   const tracking = { name: "x-tracking-code", in: "header", required: true, schema: { type: "string" } };
   const ok = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
   const signed = {
@@ -122,7 +135,14 @@ function permitPaths() {
         schema: {
           type: "object",
           required: ["nonce", "deadline", "signature"],
-          properties: { draftId: { type: "string" }, nonce: { type: "string" }, deadline: { type: "string" }, signature: { type: "string" } },
+          properties: {
+            draftId: { type: "string" },
+            documentCount: { type: "integer" },
+            certificateHash: { type: "string" },
+            nonce: { type: "string" },
+            deadline: { type: "string" },
+            signature: { type: "string" },
+          },
         },
       },
     },
@@ -149,8 +169,20 @@ function permitPaths() {
     "/api/permits/{number}/documents": {
       post: { summary: "Add documents before the application is complete (permit officer)", parameters: [number], requestBody: upload, responses: { "200": ok("The documents' hashes"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
     },
+    "/api/permits/{number}/completion/typed-data": {
+      get: {
+        summary: "The EIP-712 Completion of an application (its document count), with the permit officer's nonce and a deadline",
+        parameters: [number],
+        responses: { "200": ok("{number, documentCount, domain, types, primaryType, message}"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") },
+      },
+    },
     "/api/permits/{number}/complete": {
-      post: { summary: "Mark the application complete: starts the legal clock (permit officer)", parameters: [number], responses: { "200": ok("Completed"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
+      post: {
+        summary: "Relay the permit officer's signed Completion (JSON {documentCount, nonce, deadline, signature}): starts the legal clock",
+        parameters: [number],
+        requestBody: signed,
+        responses: { "200": ok("Completed"), ...errors(...signatureErrors) },
+      },
     },
     "/api/permits/{number}/steps/next/typed-data": {
       get: {
@@ -167,8 +199,20 @@ function permitPaths() {
         responses: { "200": ok("Decided"), ...errors(...signatureErrors, "PERMIT_STEP_NOT_CURRENT", "NOTE_HASH_MISMATCH") },
       },
     },
+    "/api/permits/{number}/certificate/drafts": {
+      post: {
+        summary: "Render the certificate PDF of an approved permit, store it, and serve the Issuance typed data over its SHA-256 and CID (permit officer)",
+        parameters: [number],
+        responses: { "201": ok("The certificate's SHA-256, data hash, CID and typed data"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") },
+      },
+    },
     "/api/permits/{number}/certificate": {
-      post: { summary: "Issue the certificate PDF of an approved permit (permit officer)", parameters: [number], responses: { "201": ok("The certificate's SHA-256, data hash and CID"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
+      post: {
+        summary: "Relay the permit officer's signed Issuance (JSON {certificateHash, nonce, deadline, signature})",
+        parameters: [number],
+        requestBody: signed,
+        responses: { "201": ok("Issued: the certificate's SHA-256, data hash and CID"), ...errors(...signatureErrors, "DRAFT_NOT_FOUND") },
+      },
     },
     "/api/permits/{number}/amendments/drafts": {
       post: { summary: "Render the next certificate version and serve the Amendment typed data (issuing authority)", parameters: [number], responses: { "201": ok("Draft and typed data"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
@@ -248,10 +292,16 @@ export function openApiDocument(version: string) {
       },
       "/api/proofs/{sha256}": {
         get: {
-          summary: "The proof bundle of an anchored document (docs/proof-bundle.md)",
+          summary: "The proof bundle of an anchored document (docs/proof-bundle.md), or a permit certificate's proof (docs/certificates.md)",
           parameters: [{ ...sha256Param, in: "path" }],
-          responses: { "200": json("ProofBundle", "The bundle"), ...errors("SHA256_INVALID", "PROOF_NOT_FOUND", "PROOF_PENDING") },
+          responses: {
+            "200": { description: "The bundle, or the certificate's proof", content: { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/ProofBundle" }, { $ref: "#/components/schemas/PermitCertificateProof" }] } } } },
+            ...errors("SHA256_INVALID", "PROOF_NOT_FOUND", "PROOF_PENDING"),
+          },
         },
+      },
+      "/ledger-config.json": {
+        get: { summary: "The chain, its public RPC node and the contracts: what a verifier needs without this service (docs/web.md)", responses: { "200": json("VerifierConfig", "The configuration") } },
       },
       "/ipfs/{cid}": {
         get: {
@@ -400,7 +450,32 @@ export function openApiDocument(version: string) {
           type: "object",
           required: ["verdict", "record", "trail", "proof"],
           properties: {
-            verdict: { type: "string", enum: ["valid", "revoked", "superseded", "pending", "unknown"] },
+            verdict: { type: "string", enum: ["valid", "revoked", "superseded", "pending", "unauthorised", "attached", "unknown"] },
+            attachment: {
+              type: "object",
+              description: "for verdict `attached`: a file that came in through a workflow (a resident's photo or application document, an officer's evidence), never issued by the municipality",
+              properties: {
+                kind: { type: "string", enum: ["complaint-photo", "complaint-reason", "complaint-evidence", "permit-application-document"] },
+                attachedBy: { type: "string", enum: ["resident", "officer"] },
+                municipalityId: { type: "integer" },
+                complaintId: { type: "string" },
+                permitNumber: { type: "string" },
+                attachedAt: { type: "string", format: "date-time" },
+              },
+            },
+            reason: { type: "string", description: "why a document is unauthorised" },
+            issuer: {
+              type: "object",
+              description: "who issued the document: the signer of its issuance and what the Directory says of it at the signature's anchor time",
+              properties: {
+                municipalityId: { type: "integer" },
+                address: { type: "string" },
+                role: { const: "DOCUMENT_ISSUER" },
+                signedAt: { type: ["string", "null"], format: "date-time" },
+                heldRole: { type: ["boolean", "null"] },
+                compromisedSince: { type: ["string", "null"], format: "date-time" },
+              },
+            },
             record: { oneOf: [{ $ref: "#/components/schemas/Record" }, { type: "null" }] },
             trail: { type: "array", items: { type: "object" } },
             proof: { oneOf: [{ $ref: "#/components/schemas/ProofBundle" }, { type: "null" }] },
@@ -423,6 +498,36 @@ export function openApiDocument(version: string) {
             anchoredAt: { type: "integer" },
             recordId: { type: "string" },
             cid: { type: "string" },
+            issuance: { type: "object", description: "the signed statement that issued the document, its proof into it, and the signature's own anchor (docs/proof-bundle.md)" },
+          },
+        },
+        PermitCertificateProof: {
+          type: "object",
+          required: ["format", "chainId", "contract", "permitId", "certificateHash", "version", "txHash", "blockNumber"],
+          properties: {
+            format: { const: "public-service-ledger/permit-certificate@1" },
+            chainId: { type: "integer" },
+            contract: { type: "string", description: "the PermitRegistry" },
+            permitId: hex32,
+            permitNumber: { type: "string" },
+            certificateHash: hex32,
+            version: { type: "integer" },
+            txHash: hex32,
+            blockNumber: { type: "integer" },
+            call: { type: "string" },
+            dataHash: { oneOf: [hex32, { type: "null" }], description: "the QR code's data hash of this version, as the issuing service rendered it (not on the chain)" },
+          },
+        },
+        VerifierConfig: {
+          type: "object",
+          required: ["format", "chainId", "rpcUrl", "contracts"],
+          properties: {
+            format: { const: "public-service-ledger/verifier-config@1" },
+            chainId: { type: "integer" },
+            rpcUrl: { type: "string" },
+            deploymentBlock: { type: "integer" },
+            contracts: { type: "object", additionalProperties: { type: "string" } },
+            devKeys: { type: "boolean" },
           },
         },
         Health: { type: "object" },

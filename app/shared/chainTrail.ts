@@ -1,7 +1,8 @@
-// Reads the audit trail from an RPC node alone: eth_getLogs over the workflow contracts, decoded with
-// the trail's event fragments, plus each block's time, hash and transaction senders. The audit API's
-// `?check=chain` and `ledger audit` both read the chain through this file.
-import type { JsonRpcProvider, Log } from "ethers";
+// Reads the audit trail from an RPC node alone: eth_getLogs over the ledger's contracts, decoded with
+// the trail's event fragments, plus each block's time, hash and transaction senders, and the words of
+// each event from the chain's own facts (trailWords.ts). The audit API's `?check=chain` and `ledger audit`
+// both read the chain through this file.
+import { toBeHex, zeroPadValue, type JsonRpcProvider, type Log } from "ethers";
 import {
   eventArguments,
   eventSubject,
@@ -12,6 +13,7 @@ import {
   type AuditEvent,
   type TrailContract,
 } from "./trailEvents.js";
+import { factsFromEvents, trailWords, type TrailFacts } from "./trailWords.js";
 
 /** One event as the chain holds it, before its block was read. */
 export interface ChainEvent {
@@ -31,6 +33,8 @@ export interface TrailQuery {
   toBlock: number;
   /** Only logs whose first topic is this (a subject as a 32-byte word). */
   subjectTopic?: string;
+  /** Only logs matching these topics (eth_getLogs' filter; instead of `subjectTopic`). */
+  topics?: Array<string | string[] | null>;
   /** Blocks per eth_getLogs request (RPC nodes cap the range; default 2,000 as the indexer). */
   blockRange?: number;
 }
@@ -46,7 +50,7 @@ export async function readTrailLogs(provider: JsonRpcProvider, query: TrailQuery
   const logs: Log[] = [];
   for (let from = query.fromBlock; from <= query.toBlock; from += range) {
     const to = Math.min(query.toBlock, from + range - 1);
-    const topics = query.subjectTopic ? [null, query.subjectTopic] : [];
+    const topics = query.topics ?? (query.subjectTopic ? [null, query.subjectTopic] : []);
     logs.push(...(await provider.getLogs({ address: [...contractOf.keys()], topics, fromBlock: from, toBlock: to })));
   }
   const events: ChainEvent[] = [];
@@ -109,9 +113,10 @@ export async function readBlockFacts(provider: JsonRpcProvider, blockNumbers: It
   return facts;
 }
 
-/** A chain event completed with its block's facts into the shape the audit API answers. */
-export function auditEventOf(event: ChainEvent, municipalityId: number | null, block: BlockFacts): AuditEvent {
+/** A chain event completed with its block's facts and its words into the shape the audit API answers. */
+export function auditEventOf(event: ChainEvent, municipalityId: number | null, block: BlockFacts, facts: TrailFacts): AuditEvent {
   const roleNames = roleNamesOf(event.args);
+  const sender = block.senders.get(event.txHash.toLowerCase()) ?? "";
   return {
     contract: event.contract,
     event: event.event,
@@ -124,6 +129,71 @@ export function auditEventOf(event: ChainEvent, municipalityId: number | null, b
     logIndex: event.logIndex,
     timestamp: block.timestamp,
     time: isoTime(block.timestamp),
-    sender: block.senders.get(event.txHash.toLowerCase()) ?? "",
+    sender,
+    ...trailWords({ ...event, municipalityId, sender }, facts),
+    records: null,
+    reasonWords: null,
   };
+}
+
+const municipalityTopic = (municipalityId: number) => zeroPadValue(toBeHex(municipalityId), 32);
+
+/**
+ * The chain's facts about a municipality that the words of its events need (trailWords.ts): its officers'
+ * names, its admins and its permit types, read by their event topics (cheap next to reading everything).
+ */
+export async function readMunicipalityFacts(
+  provider: JsonRpcProvider,
+  contracts: { directory: string; permitRegistry: string },
+  municipalityId: number,
+  range: { fromBlock: number; toBlock: number },
+): Promise<ChainEvent[]> {
+  const directory = TRAIL_INTERFACES.directory;
+  const topic = (name: string) => directory.getEvent(name)!.topicHash;
+  const [names, types] = await Promise.all([
+    readTrailLogs(provider, {
+      contracts: { directory: contracts.directory },
+      ...range,
+      topics: [[topic("OfficerNamed"), topic("MunicipalityAdded"), topic("MunicipalityAdminChanged")], municipalityTopic(municipalityId)],
+    }),
+    readTrailLogs(provider, {
+      contracts: { permitRegistry: contracts.permitRegistry },
+      ...range,
+      topics: [TRAIL_INTERFACES.permitRegistry.getEvent("PermitTypeDefined")!.topicHash, municipalityTopic(municipalityId)],
+    }),
+  ]);
+  return [...names, ...types].sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+}
+
+/** Where the ledger is: its chain, the block its events start from, and its contracts. */
+export interface TrailDeployment {
+  chainId: number;
+  deploymentBlock: number;
+  contracts: Record<TrailContract, string>;
+}
+
+/**
+ * A municipality's trail from the chain alone, with its words: every event of the ledger's contracts from
+ * the deployment block to `toBlock` (an event that names no municipality, such as a step, belongs to that
+ * of its permit, complaint, campaign or batch, hence the whole history), then each block's time and
+ * senders, kept to the municipality, the block times `from`…`to` and, if given, one permit. Also answers
+ * the chain's facts, for checking what the API adds to the events (trailRecords.ts).
+ */
+export async function rebuildMunicipalityTrail(
+  provider: JsonRpcProvider,
+  deployment: TrailDeployment,
+  options: { municipalityId: number; toBlock: number; from?: number; to?: number; permitId?: string },
+): Promise<{ events: AuditEvent[]; facts: TrailFacts }> {
+  const logs = await readTrailLogs(provider, { contracts: deployment.contracts, fromBlock: deployment.deploymentBlock, toBlock: options.toBlock });
+  const municipalities = municipalitiesOf(logs);
+  const facts = factsFromEvents(logs);
+  const permitId = options.permitId?.toLowerCase();
+  const ours = logs.filter(
+    (log, i) => municipalities[i] === options.municipalityId && (permitId === undefined || (log.contract === "permitRegistry" && String(log.args.permitId).toLowerCase() === permitId)),
+  );
+  const blocks = await readBlockFacts(provider, ours.map((log) => log.blockNumber));
+  const events = ours
+    .map((log) => auditEventOf(log, options.municipalityId, blocks.get(log.blockNumber)!, facts))
+    .filter((event) => event.timestamp >= (options.from ?? 0) && event.timestamp <= (options.to ?? Number.MAX_SAFE_INTEGER));
+  return { events, facts };
 }

@@ -1,3 +1,5 @@
+import type { IssuanceStatement } from "./issuance.js";
+
 /**
  * A proof bundle: everything anyone needs to check, against any RPC node of the chain and without this
  * service, that a document was anchored by a municipality's ledger (format in docs/proof-bundle.md).
@@ -23,9 +25,26 @@ export interface ProofBundle {
   anchoredAt: number;
   recordId?: string;
   cid?: string;
+  /**
+   * Who issued the document: the signed statement that covers it, its proof into the statement's list,
+   * and the anchor of the signature itself (what dates it). Absent for records that are not issued
+   * documents (pledge receipts); an issued document without it cannot be "valid".
+   */
+  issuance?: BundleIssuance;
 }
 
-export type Verdict = "valid" | "revoked" | "superseded" | "pending" | "unknown";
+export interface BundleIssuance extends IssuanceStatement {
+  /** The document's proof into `documentsRoot` (empty when it is the only one). */
+  documentProof: string[];
+  /** The anchor of sha256(digest ‖ signature), in the same BatchAnchor. */
+  anchor: { sha256: string; leaf: string; proof: string[]; root: string; txHash: string; blockNumber: number; anchoredAt: number };
+}
+
+/**
+ * `unauthorised`: anchored, but not issued by a key that held DOCUMENT_ISSUER in that municipality when
+ * its signature was anchored (no signature, another role, a revoked or compromised key).
+ */
+export type Verdict = "valid" | "revoked" | "superseded" | "pending" | "unauthorised" | "unknown";
 
 export interface Check {
   /** Stable name, e.g. "leaf-matches-document", "root-anchored", "proof-valid", "not-revoked". */
@@ -37,4 +56,15 @@ export interface Check {
 export interface BundleVerification {
   verdict: Verdict;
   checks: Check[];
+  /** Who issued the document, once the bundle's signature recovers to them (the checks say whether they could). */
+  issuer?: {
+    address: string;
+    municipalityId: number;
+    role: "DOCUMENT_ISSUER";
+    /** When the signature was anchored, s since epoch (0 when it is not). */
+    signedAt: number;
+    /** The officer's name as the municipality's admin published it on the chain, and the municipality's name. */
+    name?: string;
+    municipalityName?: string;
+  };
 }

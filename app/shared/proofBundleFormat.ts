@@ -2,7 +2,8 @@
 // app can read a bundle the same way the API and the CLI do.
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
-import { PROOF_BUNDLE_FORMAT, type ProofBundle } from "./proofBundle.js";
+import { issuanceStatementSchema } from "./issuance.js";
+import { PROOF_BUNDLE_FORMAT, type BundleIssuance, type ProofBundle } from "./proofBundle.js";
 
 export type ProofBundleErrorCode = "INVALID_PROOF_BUNDLE" | "RECORD_NOT_ANCHORED";
 
@@ -55,6 +56,20 @@ const proofBundleSchema = z.object({
   anchoredAt: wholeNumber("the anchor time (s since epoch)", 0),
   recordId: z.string().min(1).max(200).optional(),
   cid: z.string().min(1).max(200).optional(),
+  issuance: issuanceStatementSchema
+    .extend({
+      documentProof: z.array(bytes32("a proof element")).max(MAX_PROOF_LENGTH),
+      anchor: z.object({
+        sha256: bytes32("the issuance's SHA-256"),
+        leaf: bytes32("the issuance's leaf"),
+        proof: z.array(bytes32("a proof element")).max(MAX_PROOF_LENGTH),
+        root: bytes32("the issuance's Merkle root"),
+        txHash: bytes32("the issuance's transaction hash"),
+        blockNumber: wholeNumber("the issuance's block number", 0),
+        anchoredAt: wholeNumber("the issuance's anchor time", 0),
+      }),
+    })
+    .optional(),
 });
 
 function issuePath(path: readonly PropertyKey[]): string {
@@ -105,11 +120,12 @@ export interface AnchorLocation {
 }
 
 /**
- * The proof bundle of an anchored record. Pure: it asks no chain, so the API can answer from its store.
- * Throws RECORD_NOT_ANCHORED when the record has no root, transaction or block yet (the API then says
- * "pending"), and INVALID_PROOF_BUNDLE when a stored field is malformed.
+ * The proof bundle of an anchored record (with its issuance, for an issued document). Pure: it asks no
+ * chain, so the API can answer from its store. Throws RECORD_NOT_ANCHORED when the record has no root,
+ * transaction or block yet (the API then says "pending"), and INVALID_PROOF_BUNDLE when a stored field is
+ * malformed.
  */
-export function proofBundleFor(record: AnchoredRecordFields, location: AnchorLocation): ProofBundle {
+export function proofBundleFor(record: AnchoredRecordFields, location: AnchorLocation, issuance?: BundleIssuance): ProofBundle {
   const { root, proof, txHash, blockNumber, anchoredAt } = record;
   if (root === null || proof === null || txHash === null || blockNumber === null || anchoredAt === null) {
     throw new ProofBundleError("RECORD_NOT_ANCHORED", `the record of ${record.sha256} is not anchored yet`);
@@ -128,6 +144,7 @@ export function proofBundleFor(record: AnchoredRecordFields, location: AnchorLoc
     anchoredAt,
     ...(record.recordId ? { recordId: record.recordId } : {}),
     ...(record.cid ? { cid: record.cid } : {}),
+    ...(issuance ? { issuance } : {}),
   };
   // The API builds a bundle on every verification: a well-formed one (always, from our own store) is
   // normalized here as the schema would, without running it; anything else gets the schema's verdict.
@@ -150,6 +167,30 @@ function checksumOf(address: string): string | undefined {
   return known;
 }
 
+/** Whether an issuance passes the schema's rules as it is (lowercase hashes, a checksummed signer), without running it. */
+function isWellFormedIssuance(issuance: BundleIssuance): boolean {
+  const { anchor } = issuance;
+  const hashes = [issuance.documentsRoot, anchor.sha256, anchor.leaf, anchor.root, anchor.txHash, ...issuance.documentProof, ...anchor.proof];
+  return (
+    hashes.every((hash) => typeof hash === "string" && LOWER_BYTES32.test(hash)) &&
+    issuance.documentProof.length <= MAX_PROOF_LENGTH &&
+    anchor.proof.length <= MAX_PROOF_LENGTH &&
+    isWhole(issuance.municipalityId, 1, 2 ** 32 - 1) &&
+    isWhole(issuance.count, 1, 2 ** 32 - 1) &&
+    isWhole(issuance.deadline, 0) &&
+    isWhole(anchor.blockNumber, 0) &&
+    isWhole(anchor.anchoredAt, 0) &&
+    typeof issuance.nonce === "string" &&
+    /^(0|[1-9][0-9]{0,77})$/.test(issuance.nonce) &&
+    BigInt(issuance.nonce) < 2n ** 256n &&
+    typeof issuance.signature === "string" &&
+    /^0x[0-9a-f]{130}$/.test(issuance.signature) &&
+    typeof issuance.signer === "string" &&
+    checksumOf(issuance.signer) === issuance.signer
+  );
+}
+const LOWER_BYTES32 = /^0x[0-9a-f]{64}$/;
+
 /** What {@link parseProofBundle} returns for `bundle` when it passes every rule of the schema, else undefined. */
 function normalizedIfWellFormed(bundle: ProofBundle): ProofBundle | undefined {
   const hashes = [bundle.sha256, bundle.leaf, bundle.root, bundle.txHash, ...bundle.proof];
@@ -158,6 +199,7 @@ function normalizedIfWellFormed(bundle: ProofBundle): ProofBundle | undefined {
   if (!isWhole(bundle.chainId, 1) || !isWhole(bundle.municipalityId, 1, 2 ** 32 - 1)) return undefined;
   if (!isWhole(bundle.blockNumber, 0) || !isWhole(bundle.anchoredAt, 0)) return undefined;
   if (!isShortText(bundle.recordId) || !isShortText(bundle.cid)) return undefined;
+  if (bundle.issuance !== undefined && !isWellFormedIssuance(bundle.issuance)) return undefined;
   const contract = typeof bundle.contract === "string" ? checksumOf(bundle.contract) : undefined;
   if (contract === undefined) return undefined;
   return {

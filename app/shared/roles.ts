@@ -13,6 +13,7 @@ export const ROLE_NAMES = [
   "COMPLAINT_OFFICER",
   "TREASURER",
   "AUDITOR",
+  "DOCUMENT_ISSUER",
   "ANCHOR_SERVICE",
 ] as const;
 

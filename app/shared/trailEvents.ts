@@ -1,5 +1,6 @@
-// The audit trail as the chain states it: the events of PermitRegistry, ComplaintLedger and CivicFund,
-// decoded the one way the indexer (server/indexer/modules/trail.ts), the audit API and `ledger audit`
+// The audit trail as the chain states it: the events of PermitRegistry, ComplaintLedger, CivicFund,
+// BatchAnchor (anchored batches, revoked records) and the Directory (roles, officers' names, compromised
+// keys), decoded the one way the indexer (server/indexer/modules/trail.ts), the audit API and `ledger audit`
 // all decode them, so that their answers can be compared field by field. Only ethers: it also runs in
 // the CLI on Node 20 and in a browser.
 //
@@ -8,15 +9,17 @@
 // none). test/app/audit.test.ts checks them against the compiled ABIs.
 import { Interface, type LogDescription, type Result } from "ethers";
 import { roleName } from "./roles.js";
+import type { FieldDifference, TrailAnnotations } from "./trailRecords.js";
+import type { TrailWords } from "./trailWords.js";
 
 export const TRAIL_EVENT_ABI = {
   permitRegistry: [
     "event PermitAmended(bytes32 indexed permitId, uint32 version, bytes32 indexed certificateHash, bytes32 previousCertificateHash, string cid, bytes32 reasonHash, address indexed officer)",
     "event PermitApplied(bytes32 indexed permitId, uint32 indexed municipalityId, bytes32 typeId, string number, bytes32 applicantCommitment, bytes32[] documentHashes, address sender)",
     "event PermitApproved(bytes32 indexed permitId)",
-    "event PermitCompleted(bytes32 indexed permitId, uint64 completedAt, address sender)",
+    "event PermitCompleted(bytes32 indexed permitId, uint64 completedAt, address indexed officer)",
     "event PermitDocumentsAdded(bytes32 indexed permitId, bytes32[] documentHashes, address sender)",
-    "event PermitIssued(bytes32 indexed permitId, uint32 version, bytes32 indexed certificateHash, string cid, uint64 validUntil, address sender)",
+    "event PermitIssued(bytes32 indexed permitId, uint32 version, bytes32 indexed certificateHash, string cid, uint64 validUntil, address indexed officer)",
     "event PermitRejected(bytes32 indexed permitId, uint8 stepIndex)",
     "event PermitRevoked(bytes32 indexed permitId, uint16 reasonCode, bytes32 reasonHash, address indexed officer)",
     "event PermitStepDecided(bytes32 indexed permitId, uint8 stepIndex, bytes32 role, address indexed officer, uint8 decision, bytes32 noteHash)",
@@ -41,9 +44,27 @@ export const TRAIL_EVENT_ABI = {
     "event Pledged(uint256 indexed campaignId, address indexed pledger, uint256 amount, uint256 pledgerTotal, uint256 campaignTotal)",
     "event Refunded(uint256 indexed campaignId, address indexed pledger, uint256 amount)",
   ],
+  batchAnchor: [
+    "event BatchAnchored(bytes32 indexed root, uint32 indexed municipalityId, uint32 count)",
+    "event EIP712DomainChanged()",
+    "event RecordRevoked(uint32 indexed municipalityId, bytes32 indexed root, bytes32 indexed leaf, uint16 reasonCode, bytes32 reasonHash, address actor)",
+  ],
+  directory: [
+    "event KeyCompromised(uint32 indexed municipalityId, address indexed account, uint64 since, address sender)",
+    "event MunicipalityAdded(uint32 indexed municipalityId, string code, string name, address indexed admin)",
+    "event MunicipalityAdminChanged(uint32 indexed municipalityId, address indexed previousAdmin, address indexed newAdmin)",
+    "event MunicipalityReinstated(uint32 indexed municipalityId)",
+    "event MunicipalitySuspended(uint32 indexed municipalityId, bytes32 reasonHash)",
+    "event ObserverAdded(address indexed observer)",
+    "event OfficerNamed(uint32 indexed municipalityId, address indexed account, string name)",
+    "event OfficerRoleGranted(uint32 indexed municipalityId, bytes32 indexed role, address indexed account, address sender)",
+    "event OfficerRoleRevoked(uint32 indexed municipalityId, bytes32 indexed role, address indexed account, address sender)",
+    "event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner)",
+    "event OwnershipTransferred(address indexed previousOwner, address indexed newOwner)",
+  ],
 } as const;
 
-/** The three contracts whose events make up the trail (keys of the deployment's contract list). */
+/** The contracts whose events make up the trail (keys of the deployment's contract list). */
 export type TrailContract = keyof typeof TRAIL_EVENT_ABI;
 export const TRAIL_CONTRACTS = Object.keys(TRAIL_EVENT_ABI) as TrailContract[];
 
@@ -51,16 +72,23 @@ export const TRAIL_INTERFACES: Record<TrailContract, Interface> = {
   permitRegistry: new Interface(TRAIL_EVENT_ABI.permitRegistry),
   complaintLedger: new Interface(TRAIL_EVENT_ABI.complaintLedger),
   civicFund: new Interface(TRAIL_EVENT_ABI.civicFund),
+  batchAnchor: new Interface(TRAIL_EVENT_ABI.batchAnchor),
+  directory: new Interface(TRAIL_EVENT_ABI.directory),
 };
 
+/** The contracts whose subjects have trails of their own (a permit, a complaint, a campaign). */
+export type SubjectContract = "permitRegistry" | "complaintLedger" | "civicFund";
+
 /** The argument that names a trail's subject, per contract: it is always the event's first topic. */
-export const SUBJECT_ARGUMENT: Record<TrailContract, "permitId" | "complaintId" | "campaignId"> = {
+export const SUBJECT_ARGUMENT: Record<SubjectContract, "permitId" | "complaintId" | "campaignId"> = {
   permitRegistry: "permitId",
   complaintLedger: "complaintId",
   civicFund: "campaignId",
 };
 
-const SUBJECT_ARGUMENTS = ["permitId", "complaintId", "campaignId", "typeId", "category"];
+// What an event is about, first match wins: a batch's root, the officer an act of the Directory concerns,
+// else the municipality itself (MunicipalityAdded and the like).
+const SUBJECT_ARGUMENTS = ["permitId", "complaintId", "campaignId", "typeId", "category", "root", "account", "municipalityId"];
 
 /** An event's arguments as plain JSON: numbers (amounts too) as decimal strings, bytes as 0x-hex. */
 export function eventArguments(event: LogDescription): Record<string, unknown> {
@@ -72,7 +100,10 @@ export function eventArguments(event: LogDescription): Record<string, unknown> {
   return Object.fromEntries(event.fragment.inputs.map((input, i) => [input.name, plain(event.args[i])]));
 }
 
-/** What an event is about: the permit, complaint, campaign, permit type or category it names. */
+/**
+ * What an event is about: the permit, complaint, campaign, permit type or category it names, a batch's
+ * root, an officer's account, or the municipality.
+ */
 export function eventSubject(args: Record<string, unknown>): string {
   const name = SUBJECT_ARGUMENTS.find((key) => key in args);
   return name ? String(args[name]) : "";
@@ -86,8 +117,13 @@ export function roleNamesOf(args: Record<string, unknown>): Record<string, strin
   return Object.keys(names).length > 0 ? names : undefined;
 }
 
-/** One event of the trail, as the audit API answers it and `ledger audit` rebuilds it from the chain. */
-export interface AuditEvent {
+/**
+ * One event of the trail, as the audit API answers it and `ledger audit` rebuilds it from the chain: the
+ * event itself, its words (trailWords.ts: derived from the chain, so compared too) and what the service
+ * adds to it (trailRecords.ts: the records of a batch, a revocation's words; checked against the chain).
+ * One row format for the JSON and the CSV export; every field is present, null where it says nothing.
+ */
+export interface AuditEvent extends TrailWords, TrailAnnotations {
   contract: TrailContract;
   event: string;
   subject: string;
@@ -122,8 +158,31 @@ export type TrailDifference =
       fields: Array<{ field: string; api: unknown; chain: unknown }>;
     };
 
-/** The fields compared; time and roleNames are derived from timestamp and args. */
-const COMPARED_FIELDS = ["txHash", "contract", "event", "subject", "municipalityId", "args", "sender", "timestamp"] as const;
+/**
+ * The fields compared: the event's own and its words. Time and roleNames are derived from timestamp and
+ * args; the annotations (records, reasonWords) are checked against the chain instead ({@link compareTrails}).
+ */
+const COMPARED_FIELDS = [
+  "txHash",
+  "contract",
+  "event",
+  "subject",
+  "municipalityId",
+  "args",
+  "sender",
+  "timestamp",
+  "number",
+  "actor",
+  "actorName",
+  "actorRole",
+  "decision",
+  "reason",
+  "accountName",
+] as const;
+const ADDRESS_FIELDS = new Set<string>(["txHash", "sender", "actor"]);
+
+/** A row as compared: its annotations are optional (the chain's side has none). */
+export type ComparedEvent = Omit<AuditEvent, "time" | "roleNames" | keyof TrailAnnotations> & Partial<TrailAnnotations>;
 
 /** JSON with sorted keys, so that equal values compare equal whatever order their keys came in. */
 function canonical(value: unknown): string {
@@ -136,7 +195,7 @@ function canonical(value: unknown): string {
 
 function sameField(field: (typeof COMPARED_FIELDS)[number], a: unknown, b: unknown): boolean {
   // Hashes and addresses may come in any letter case (checksummed or not); they are the same value.
-  if ((field === "txHash" || field === "sender") && typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
+  if (ADDRESS_FIELDS.has(field) && typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
   return canonical(a) === canonical(b);
 }
 
@@ -145,11 +204,12 @@ const positionOf = (e: { blockNumber: number; logIndex: number }) => `${e.blockN
 /**
  * Every difference between what the API says (`api`) and what the chain says (`chain`) about the same
  * trail; empty when they agree. Events are matched by their position on the chain; the result is in
- * chain order.
+ * chain order. `checkAnnotations` (trailRecords.ts) checks what the API adds to an event the chain holds.
  */
 export function compareTrails(
-  api: ReadonlyArray<Omit<AuditEvent, "time" | "roleNames">>,
-  chain: ReadonlyArray<Omit<AuditEvent, "time" | "roleNames">>,
+  api: ReadonlyArray<ComparedEvent>,
+  chain: ReadonlyArray<ComparedEvent>,
+  checkAnnotations?: (api: ComparedEvent) => FieldDifference[],
 ): TrailDifference[] {
   const onChain = new Map(chain.map((e) => [positionOf(e), e]));
   const inApi = new Map(api.map((e) => [positionOf(e), e]));
@@ -161,11 +221,12 @@ export function compareTrails(
       differences.push({ kind: "missing-on-chain", ...where });
       continue;
     }
-    const fields = COMPARED_FIELDS.filter((field) => !sameField(field, a[field], c[field])).map((field) => ({
+    const fields: FieldDifference[] = COMPARED_FIELDS.filter((field) => !sameField(field, a[field], c[field])).map((field) => ({
       field,
       api: a[field],
       chain: c[field],
     }));
+    if (checkAnnotations) fields.push(...checkAnnotations(a));
     if (fields.length > 0) differences.push({ kind: "field-differs", ...where, event: c.event, fields });
   }
   for (const [position, c] of onChain) {

@@ -4,11 +4,19 @@ import type { TypedDataDomain, TypedDataField } from "ethers";
 
 /**
  * The types an officer or the issuing authority signs for PermitRegistry. They must match
- * STEP_DECISION_TYPEHASH, AMENDMENT_TYPEHASH and REVOCATION_TYPEHASH in contracts/PermitRegistry.sol;
- * test/contracts/PermitRegistry.test.ts checks that by comparing hashStepDecision, hashAmendment and
- * hashRevocation with TypedDataEncoder.hash.
+ * COMPLETION_TYPEHASH, STEP_DECISION_TYPEHASH, ISSUANCE_TYPEHASH, AMENDMENT_TYPEHASH and
+ * REVOCATION_TYPEHASH in contracts/PermitRegistry.sol; test/contracts/PermitRegistry.test.ts checks that
+ * by comparing hashCompletion, hashStepDecision, hashIssuance, hashAmendment and hashRevocation with
+ * TypedDataEncoder.hash. A `string cid` is encoded as the keccak256 of its bytes, so the wallet shows the
+ * CID while the contract hashes it.
  */
-export const PERMIT_REGISTRY_TYPES: Record<"StepDecision" | "Amendment" | "Revocation", TypedDataField[]> = {
+export const PERMIT_REGISTRY_TYPES: Record<"Completion" | "StepDecision" | "Issuance" | "Amendment" | "Revocation", TypedDataField[]> = {
+  Completion: [
+    { name: "permitId", type: "bytes32" },
+    { name: "documentCount", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
   StepDecision: [
     { name: "permitId", type: "bytes32" },
     { name: "stepIndex", type: "uint8" },
@@ -18,9 +26,17 @@ export const PERMIT_REGISTRY_TYPES: Record<"StepDecision" | "Amendment" | "Revoc
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
+  Issuance: [
+    { name: "permitId", type: "bytes32" },
+    { name: "certificateHash", type: "bytes32" },
+    { name: "cid", type: "string" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
   Amendment: [
     { name: "permitId", type: "bytes32" },
     { name: "certificateHash", type: "bytes32" },
+    { name: "cid", type: "string" },
     { name: "reasonHash", type: "bytes32" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },

@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
+import { issuanceFields } from "./issuer.js";
 
 /**
  * Uploads documents as a client would: through POST /api/documents (multipart, one file per request) or,
  * with `filesPerRequest` > 1, through POST /api/documents/batch (that many files per request), over
- * keep-alive connections with at most `concurrency` requests under way. The multipart bodies are built
- * before the clock starts, so the figure is the service's, not the body encoder's.
+ * keep-alive connections with at most `concurrency` requests under way. The multipart bodies, with the
+ * issuer's signed `issuance`, are built before the clock starts, so the figure is the service's, not the
+ * body encoder's or the signer's.
  */
 export interface Document {
   bytes: Buffer;
@@ -25,8 +27,9 @@ export function makeDocuments(count: number, size: number): Document[] {
 
 const BOUNDARY = "----ledger-bench-7d1f0c";
 
-function multipart(documents: Document[], first: number): Buffer {
+function multipart(documents: Document[], first: number, issuance: string): Buffer {
   return Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="issuance"\r\n\r\n${issuance}\r\n`),
     ...documents.flatMap((document, i) => [
       Buffer.from(
         `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="document-${first + i}.pdf"\r\n` +
@@ -59,8 +62,11 @@ export async function uploadAll(baseUrl: string, documents: Document[], concurre
   const bulk = filesPerRequest > 1;
   const url = new URL(bulk ? "/api/documents/batch" : "/api/documents", baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const issuances = await issuanceFields(baseUrl, documents, filesPerRequest);
   const bodies: Buffer[] = [];
-  for (let i = 0; i < documents.length; i += filesPerRequest) bodies.push(multipart(documents.slice(i, i + filesPerRequest), i));
+  for (let i = 0; i < documents.length; i += filesPerRequest) {
+    bodies.push(multipart(documents.slice(i, i + filesPerRequest), i, issuances[i / filesPerRequest]));
+  }
   const statuses: Record<number, number> = {};
   let accepted = 0;
   const latencies: number[] = [];

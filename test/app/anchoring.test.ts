@@ -50,6 +50,7 @@ describe("anchoring worker", function () {
 
   async function expectVerifiedOnChain(record: AnchorRecord): Promise<void> {
     const [status, municipalityId, anchoredAt, blockNumber] = await chain.batchAnchor.verifyRecord(
+      record.municipalityId,
       record.root!,
       leafOf(record.sha256),
       record.proof!,

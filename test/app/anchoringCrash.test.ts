@@ -36,7 +36,12 @@ describe("anchoring worker: crashes", function () {
     for (const { record_id } of rows) {
       const record = store.queue.get(record_id)!;
       expect(verifyMembership(record.root!, record.sha256, record.proof!)).to.equal(true);
-      const [status, municipalityId, , blockNumber] = await chain.batchAnchor.verifyRecord(record.root!, record.leaf, record.proof!);
+      const [status, municipalityId, , blockNumber] = await chain.batchAnchor.verifyRecord(
+        record.municipalityId,
+        record.root!,
+        record.leaf,
+        record.proof!,
+      );
       expect([status, municipalityId, blockNumber]).to.deep.equal([1n, 1n, BigInt(record.blockNumber!)]);
     }
   }
@@ -146,8 +151,8 @@ describe("anchoring worker: crashes", function () {
       const chain = ledger.client();
       const contract = new BatchAnchorContract(chain);
       // The restarted chain holds the saved batches and lost the others.
-      for (const batch of saved) expect(await contract.lookup(batch.root)).to.not.equal(null);
-      for (const batch of inFlight) expect(await contract.lookup(batch.root)).to.equal(null);
+      for (const batch of saved) expect(await contract.lookup(batch.municipalityId, batch.root)).to.not.equal(null);
+      for (const batch of inFlight) expect(await contract.lookup(batch.municipalityId, batch.root)).to.equal(null);
 
       startWorker(store, chain);
       await waitFor("300 records final", () => store.queue.depth() === 0);

@@ -3,10 +3,13 @@ import { hexlify, randomBytes } from "ethers";
 import { AnchorBatchStore } from "../../app/server/anchoring/batchStore.js";
 import { SqliteAnchorQueue } from "../../app/server/anchoring/queue.js";
 import { AppError } from "../../app/server/errors.js";
+import { SqliteIssuerHistory } from "../../app/server/indexer/issuers.js";
 import { SqliteRevocations } from "../../app/server/indexer/revocations.js";
 import { WorkerAnswerReader } from "../../app/server/services/answerReader.js";
 import { VerificationService } from "../../app/server/services/verification.js";
 import { openDatabase } from "../../app/server/store/database.js";
+import { roleId } from "../../app/shared/roles.js";
+import { DocumentIssuer, issuedRecords } from "./support/issuer.js";
 import { cleanUp, tempDataDir } from "./support/service.js";
 import { sha256Of, waitFor } from "./support/testLedger.js";
 
@@ -22,7 +25,8 @@ describe("first reads on the answer worker (app/server/services/answerReader.ts)
   const queue = new SqliteAnchorQueue(db);
   const batches = new AnchorBatchStore(db);
   const chain = { chainId: 31337, batchAnchor: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
-  const local = new VerificationService(queue, new SqliteRevocations(db), chain);
+  const local = new VerificationService(queue, new SqliteRevocations(db), new SqliteIssuerHistory(db), chain);
+  const issuer = new DocumentIssuer(chain);
   const logged: string[] = [];
   let reader: WorkerAnswerReader;
   let verification: VerificationService;
@@ -31,12 +35,18 @@ describe("first reads on the answer worker (app/server/services/answerReader.ts)
   before(async () => {
     // Started here, not when mocha loads the file: a run that leaves this suite out starts no thread.
     reader = new WorkerAnswerReader(
-      { dataDir: dir, ...chain, permitRegistry: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", officerNames: [] },
+      { dataDir: dir, ...chain, permitRegistry: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" },
       (message) => logged.push(message),
     );
-    verification = new VerificationService(queue, new SqliteRevocations(db), chain, undefined, reader);
-    queue.enqueue({ sha256: anchored, cid: null, municipalityId: 1, kind: "document", meta: { title: "a permit" } });
-    const [{ batchId }] = batches.closeBatches({ batchSize: 1, windowMs: 0, maxBatches: 1, now: Date.now() });
+    verification = new VerificationService(queue, new SqliteRevocations(db), new SqliteIssuerHistory(db), chain, undefined, reader);
+    // An issued document (its issuer's signature is a record beside it) and its issuer's grant, as the indexer keeps it.
+    await queue.enqueueAllDurably(issuedRecords(await issuer.sign([anchored]), chain, [anchored]));
+    db.prepare(
+      `INSERT INTO idx_role_changes (block_number, log_index, municipality_id, role, account, granted, sender, tx_hash, block_time)
+       VALUES (1, 0, 1, ?, ?, 1, ?, ?, 1700000000)`,
+    ).run(roleId("DOCUMENT_ISSUER"), issuer.address, issuer.address, hexlify(randomBytes(32)));
+    db.prepare("INSERT INTO idx_cursor (name, next_block, last_block_hash, modules) VALUES ('ledger', 100, NULL, NULL)").run();
+    const [{ batchId }] = batches.closeBatches({ batchSize: 2, windowMs: 0, maxBatches: 1, now: Date.now() });
     batches.markAnchored(batchId, { txHash: hexlify(randomBytes(32)), blockNumber: 7, blockHash: null, anchoredAt: 1_790_000_000 });
     await waitFor("the answer worker to start", () => reader.available, 5000).catch((error: Error) => {
       throw new Error(`${error.message}: ${logged.join("; ")}`);
@@ -53,7 +63,9 @@ describe("first reads on the answer worker (app/server/services/answerReader.ts)
     expect(first).to.be.instanceOf(Promise);
     const body = await first;
     expect(body.equals(local.readAnswer("verify", anchored).body)).to.equal(true);
-    expect(JSON.parse(body.toString()).verdict).to.equal("valid");
+    const answer = JSON.parse(body.toString());
+    expect(answer.verdict).to.equal("valid");
+    expect(answer.issuer).to.include({ address: issuer.address, role: "DOCUMENT_ISSUER", heldRole: true });
     expect(verification.verifySha256Body(anchored)).to.equal(body);
     const proof = await verification.proofBody(anchored);
     expect(proof.equals(local.readAnswer("proof", anchored).body)).to.equal(true);

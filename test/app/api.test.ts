@@ -4,25 +4,24 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
+import { DocumentIssuer, uploadForm } from "./support/issuer.js";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "./support/service.js";
 import { sha256Of } from "./support/testLedger.js";
 
 /**
  * The HTTP API of issue 3 against the service as `npm start` runs it: real anvil, Helia on disk and
- * SQLite in a temporary data folder. Uploads are capped at 1 MB here to test the limit cheaply.
+ * SQLite in a temporary data folder. Uploads are capped at 1 MB here to test the limit cheaply. Every
+ * upload is signed by the demo's DOCUMENT_ISSUER (test/app/issuance.test.ts tests the signature itself).
  */
-
-function form(bytes: Uint8Array | null, meta?: string, field = "file"): FormData {
-  const body = new FormData();
-  if (bytes) body.append(field, new Blob([bytes]), "document.pdf");
-  if (meta !== undefined) body.append("meta", meta);
-  return body;
-}
 
 describe("the ledger API", function () {
   this.timeout(240_000);
   const dataDir = tempDataDir("ledger-api");
   let service: RunningService;
+  let issuer: DocumentIssuer;
+  /** An upload form signed over its file, or without a file (nothing to sign) when `bytes` is null. */
+  const form = async (bytes: Uint8Array | null, meta?: string, field = "file") =>
+    bytes ? issuer.form(bytes, { meta, fileField: field }) : uploadForm([], { meta });
   const get = (path: string, init?: RequestInit) => fetch(`${service.url}${path}`, init);
   const json = async (path: string, init?: RequestInit) => {
     const response = await get(path, init);
@@ -40,6 +39,7 @@ describe("the ledger API", function () {
 
   before(async () => {
     service = await startService(dataDir, { UPLOAD_LIMIT_MB: "1", ANCHOR_BATCH_MS: "200" });
+    issuer = await DocumentIssuer.of(service.url);
   });
   after(async () => {
     await service?.kill();
@@ -79,12 +79,13 @@ describe("the ledger API", function () {
     let accepted: Record<string, any>;
 
     it("accepts an upload once it is queued, answering 201 with its hash, CID and record id", async () => {
-      const { status, body } = await upload(form(bytes, JSON.stringify({ title: "Building permit TH-50-MAEHIA/BP/2026/0001" })));
+      const { status, body } = await upload(await form(bytes, JSON.stringify({ title: "Building permit TH-50-MAEHIA/BP/2026/0001" })));
       expect(status).to.equal(201);
       expect(body.sha256).to.equal(sha256);
       expect(body.cid).to.match(/^bafk/);
       expect(body.recordId).to.match(/^rec_/);
       expect(body.status).to.be.oneOf(["pending", "submitted", "anchored", "final"]);
+      expect(body.issuer).to.equal(issuer.address);
       accepted = body;
     });
 
@@ -96,22 +97,29 @@ describe("the ledger API", function () {
       expect(record.txHash).to.match(/^0x[0-9a-f]{64}$/);
       expect(record.blockNumber).to.be.a("number");
       expect(record.proof.sha256).to.equal(sha256);
-      expect(record.meta).to.deep.equal({ title: "Building permit TH-50-MAEHIA/BP/2026/0001" });
+      // The public metadata, and the link to the issuer's signed statement (a single document's proof is empty).
+      expect(record.meta).to.deep.include({ title: "Building permit TH-50-MAEHIA/BP/2026/0001" });
+      expect(record.meta.issuance).to.have.keys(["sha256", "proof"]).and.to.deep.include({ proof: [] });
     });
 
     it("answers a second upload of the same bytes with the first record (200), never a second one", async () => {
-      const { status, body } = await upload(form(bytes));
+      const { status, body } = await upload(await form(bytes));
       expect(status).to.equal(200);
       expect(body.recordId).to.equal(accepted.recordId);
     });
 
     it("verifies it by hash and by file, with its trail and proof bundle", async () => {
-      const byHash = await json(`/api/verify?sha256=${sha256.slice(2).toUpperCase()}`);
+      // Valid once the index has read the anchor's block too (it asks who held DOCUMENT_ISSUER then).
+      const byHash = await eventually(
+        () => json(`/api/verify?sha256=${sha256.slice(2).toUpperCase()}`),
+        (answer) => answer.body.verdict !== "pending",
+      );
       expect(byHash.status).to.equal(200);
       expect(byHash.body.verdict).to.equal("valid");
+      expect(byHash.body.issuer).to.deep.include({ municipalityId: 1, address: issuer.address, role: "DOCUMENT_ISSUER", heldRole: true, compromisedSince: null });
       expect(byHash.body.trail.map((step: { step: string }) => step.step)).to.include.members(["accepted", "anchored"]);
       expect(byHash.body.proof.txHash).to.equal(byHash.body.record.txHash);
-      const byFile = await json("/api/verify", { method: "POST", body: form(bytes) });
+      const byFile = await json("/api/verify", { method: "POST", body: uploadForm([bytes]) });
       expect(byFile.body.verdict).to.equal("valid");
       expect(byFile.body.record.recordId).to.equal(accepted.recordId);
     });
@@ -121,6 +129,7 @@ describe("the ledger API", function () {
       expect(status).to.equal(200);
       expect(body).to.include({ format: "public-service-ledger/proof-bundle@1", sha256, chainId: 31337, municipalityId: 1 });
       expect(body.proof).to.be.an("array");
+      expect(body.issuance).to.deep.include({ municipalityId: 1, signer: issuer.address, count: 1, documentProof: [] });
     });
 
     it("verifies directly against the chain through the CLI: by file, by hash and by proof bundle", async () => {
@@ -167,18 +176,15 @@ describe("the ledger API", function () {
 
   describe("several documents in one upload (POST /api/documents/batch)", () => {
     const files = Array.from({ length: 40 }, (_, i) => randomBytes(800 + i));
-    const bulk = (parts: Uint8Array[], meta?: string) => {
-      const body = new FormData();
-      parts.forEach((bytes, i) => body.append("file", new Blob([bytes]), `document-${i}.pdf`));
-      if (meta !== undefined) body.append("meta", meta);
-      return json("/api/documents/batch", { method: "POST", body });
-    };
+    const bulk = async (parts: Uint8Array[], meta?: string) =>
+      json("/api/documents/batch", { method: "POST", body: parts.length > 0 ? await issuer.form(parts, { meta }) : uploadForm([], { meta }) });
 
     it("accepts each file as its own record, in the order sent, and anchors them all", async () => {
       // One file repeated: one record for both copies, the second not "created".
       const { status, body } = await bulk([...files, files[3]], JSON.stringify({ title: "Archive 2562" }));
       expect(status).to.equal(201);
       expect({ created: body.created, existing: body.existing }).to.deep.equal({ created: 40, existing: 1 });
+      expect(body.issuer).to.equal(issuer.address);
       expect(body.documents.map((d: { sha256: string }) => d.sha256)).to.deep.equal([...files, files[3]].map(sha256Of));
       expect(body.documents[40]).to.include({ recordId: body.documents[3].recordId, created: false });
       expect(new Set(body.documents.map((d: { recordId: string }) => d.recordId)).size).to.equal(40);
@@ -193,7 +199,7 @@ describe("the ledger API", function () {
     });
 
     it("answers 200 with the first records when every file is already on the ledger", async () => {
-      const single = await upload(form(files[0]));
+      const single = await upload(await form(files[0]));
       const { status, body } = await bulk(files.slice(0, 3));
       expect(status).to.equal(200);
       expect(body).to.include({ created: 0, existing: 3 });
@@ -207,7 +213,11 @@ describe("the ledger API", function () {
       await expectError(bulk([]), 400, "FILE_MISSING");
       await expectError(bulk([fresh[0], randomBytes(1024 * 1024 + 1)]), 413, "FILE_TOO_LARGE");
       await expectError(bulk(Array.from({ length: 1001 }, () => randomBytes(4))), 413, "FILES_TOO_MANY");
-      await expectError(bulk(fresh, JSON.stringify({ municipalityId: 999 })), 400, "MUNICIPALITY_UNKNOWN");
+      await expectError(
+        json("/api/documents/batch", { method: "POST", body: await issuer.form(fresh, { meta: { municipalityId: 999 }, issuance: await issuer.sign(fresh, { municipalityId: 999 }) }) }),
+        400,
+        "MUNICIPALITY_UNKNOWN",
+      );
       const chunked = await new Promise<{ status: number; body: Record<string, any> }>((resolve, reject) => {
         // fetch always sends a length for a FormData; node:http can send a body without one.
         const request = httpRequest(`${service.url}/api/documents/batch`, {
@@ -238,10 +248,10 @@ describe("the ledger API", function () {
   describe("bad input gets its status and stable code, and leaves nothing behind", () => {
     it("rejects uploads without a file, with an empty file, over the limit, or malformed", async () => {
       const before = await recordCount();
-      await expectError(upload(form(null, "{}")), 400, "FILE_MISSING");
-      await expectError(upload(form(new Uint8Array(0))), 400, "FILE_EMPTY");
-      await expectError(upload(form(randomBytes(1024 * 1024 + 1))), 413, "FILE_TOO_LARGE");
-      await expectError(upload(form(randomBytes(10), undefined, "attachment")), 400, "BAD_MULTIPART");
+      await expectError(upload(await form(null, "{}")), 400, "FILE_MISSING");
+      await expectError(upload(await form(new Uint8Array(0))), 400, "FILE_EMPTY");
+      await expectError(upload(await form(randomBytes(1024 * 1024 + 1))), 413, "FILE_TOO_LARGE");
+      await expectError(upload(await form(randomBytes(10), undefined, "attachment")), 400, "BAD_MULTIPART");
       await expectError(
         json("/api/documents", {
           method: "POST",
@@ -251,9 +261,14 @@ describe("the ledger API", function () {
         400,
         "BAD_MULTIPART",
       );
-      await expectError(upload(form(randomBytes(10), "{not json")), 400, "META_INVALID");
-      await expectError(upload(form(randomBytes(10), JSON.stringify({ citizenName: "Somchai" }))), 400, "META_INVALID");
-      await expectError(upload(form(randomBytes(10), JSON.stringify({ municipalityId: 999 }))), 400, "MUNICIPALITY_UNKNOWN");
+      await expectError(upload(await form(randomBytes(10), "{not json")), 400, "META_INVALID");
+      await expectError(upload(await form(randomBytes(10), JSON.stringify({ citizenName: "Somchai" }))), 400, "META_INVALID");
+      const elsewhere = randomBytes(10);
+      await expectError(
+        upload(await issuer.form(elsewhere, { meta: { municipalityId: 999 }, issuance: await issuer.sign([elsewhere], { municipalityId: 999 }) })),
+        400,
+        "MUNICIPALITY_UNKNOWN",
+      );
       expect(await recordCount()).to.equal(before);
     });
 
@@ -267,17 +282,14 @@ describe("the ledger API", function () {
       await expectError(json("/api/records/nonsense"), 400, "RECORD_ID_INVALID");
       await expectError(json("/api/records/rec_0000000000000000000000"), 404, "RECORD_NOT_FOUND");
       await expectError(json("/api/nowhere"), 404, "ROUTE_NOT_FOUND");
-      await expectError(json("/api/verify", { method: "POST", body: form(new Uint8Array(0)) }), 400, "FILE_EMPTY");
+      await expectError(json("/api/verify", { method: "POST", body: uploadForm([new Uint8Array(0)]) }), 400, "FILE_EMPTY");
     });
   });
 
   it("keeps every record across a restart", async () => {
     const bytes = randomBytes(2000);
-    const { body: accepted } = await upload(form(bytes));
-    await eventually(
-      async () => (await json(`/api/records/${accepted.recordId}`)).body,
-      (r) => r.status === "anchored" || r.status === "final",
-    );
+    const { body: accepted } = await upload(await form(bytes));
+    await eventually(async () => (await json(`/api/verify?sha256=${sha256Of(bytes)}`)).body, (r) => r.verdict === "valid");
     expect(await service.stop()).to.equal(0);
     service = await startService(dataDir, { UPLOAD_LIMIT_MB: "1", ANCHOR_BATCH_MS: "200" });
     const { body } = await json(`/api/verify?sha256=${sha256Of(bytes)}`);

@@ -77,6 +77,28 @@ describe("complaints: sealed attachments opened for the municipality's complaint
     expectError(await officer.get(`/api/complaints/0x${"cd".repeat(32)}/attachments/${sha256(evidence.bytes)}`), 404, "COMPLAINT_NOT_FOUND");
   });
 
+  it("verifies an attached file as what it is: attached to its complaint, never issued by the municipality", async () => {
+    const evidence = "Lamp replaced 2026-03-02, photo attached in the work order.";
+    const answer = await new ApiClient(service.url).get(`/api/verify?sha256=${sha256(evidence)}`);
+    expect(answer.status).to.equal(200);
+    expect(answer.body.verdict).to.equal("attached");
+    expect(answer.body.attachment).to.include({ kind: "complaint-evidence", attachedBy: "officer", municipalityId: 1, complaintId });
+    expect(Date.parse(answer.body.attachment.attachedAt)).to.be.greaterThan(0);
+    expect(answer.body.proof).to.equal(null);
+    // A photo the resident sent with a filing is the resident's, and says so.
+    const photo = Buffer.from("a resident's photo of the dark lamp");
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ municipalityId: "1", service_code: "STREET_LIGHT", lat: "18.75", long: "98.97", description: "Still dark" })) {
+      form.append(name, value);
+    }
+    form.append("photo", new Blob([photo], { type: "image/jpeg" }), "lamp.jpg");
+    const filed = await new ApiClient(service.url).post("/api/complaints", form);
+    expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
+    const photoAnswer = await new ApiClient(service.url).get(`/api/verify?sha256=${sha256(photo)}`);
+    expect(photoAnswer.body.verdict, JSON.stringify(photoAnswer.body)).to.equal("attached");
+    expect(photoAnswer.body.attachment).to.include({ kind: "complaint-photo", attachedBy: "resident", complaintId: filed.body.complaintId });
+  });
+
   it("never serves an uploaded media type that a browser would run (HTML goes out as bytes)", async () => {
     const filed = await new ApiClient(service.url).post("/api/complaints", { municipalityId: 1, service_code: "WASTE", lat: 18.75, long: 98.97, description: "Bins", "attribute[waste_type]": "bulky" });
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
-import { Wallet, id, toUtf8Bytes, hexlify } from "ethers";
+import { AbiCoder, Wallet, id, keccak256, toUtf8Bytes, hexlify, parseUnits } from "ethers";
 import { XMLParser } from "fast-xml-parser";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
 import { isSealed } from "../../app/server/privacy/vault.js";
 import { ComplaintLedger__factory } from "../../types/ethers-contracts/factories/ComplaintLedger__factory.js";
 import { Directory__factory } from "../../types/ethers-contracts/factories/Directory__factory.js";
 import { ApiClient, OfficerClient } from "./support/officerClient.js";
-import { cleanUp, rpcProvider, startService, tempDataDir, type RunningService } from "./support/service.js";
+import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "./support/service.js";
 
 /**
  * Complaints through HTTP against the service as `npm start` runs it: Open311 GeoReport v2 conformance
@@ -195,6 +195,53 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
       const bundle = new Uint8Array(await (await fetch(`${service.url}/ipfs/${tracked.body.complaint.bundleCid}`)).arrayBuffer());
       expect(isSealed(bundle)).to.equal(true);
       expect(Buffer.from(bundle).toString("latin1")).not.to.contain("Somchai");
+    });
+
+    it("files under an id the contract derives, so a front-runner copying the pending filing cannot block it", async () => {
+      const provider = rpcProvider(service.rpcUrl);
+      const ledger = ComplaintLedger__factory.connect(contracts.complaintLedger, provider);
+      const squatter = new Wallet(devAccounts().find((a) => a.role === "resident")!.privateKey, provider);
+      type PoolTx = { hash: string; from: string; to: string | null; input: string };
+      const toLedger = (tx: PoolTx) => tx.to?.toLowerCase() === contracts.complaintLedger.toLowerCase();
+      const pool = async () => {
+        const content = (await provider.send("txpool_content", [])) as { pending: Record<string, Record<string, PoolTx>> };
+        return Object.values(content.pending).flatMap((byNonce) => Object.values(byNonce));
+      };
+      // Blocks only when asked, so the service's filing waits in the pool where anyone can read it.
+      await provider.send("evm_setAutomine", [false]);
+      let answer: Awaited<ReturnType<typeof form>>;
+      let copy: string;
+      let filingTx: PoolTx;
+      try {
+        const answered = form(`${base}/requests.json`, road());
+        filingTx = (await eventually(pool, (txs) => txs.some(toLedger))).find(toLedger)!;
+        // The squatter resends the same filing id with a commitment of their own, and outbids the service.
+        const [filingId, municipalityId, category, area, contentHash] = ledger.interface.decodeFunctionData("file", filingTx.input);
+        const outbid = { maxPriorityFeePerGas: parseUnits("50", "gwei"), maxFeePerGas: parseUnits("100", "gwei"), gasLimit: 300_000n };
+        const sent = await ledger.connect(squatter).file(filingId, municipalityId, category, area, contentHash, id("squatter's commitment"), outbid);
+        copy = sent.hash;
+        await provider.send("evm_mine", []);
+        answer = await answered;
+      } finally {
+        await provider.send("evm_setAutomine", [true]);
+      }
+      expect(answer.status, answer.text).to.equal(200);
+      const [filed] = json(answer.text);
+
+      // Mined first, the copy filed a complaint of its own; the resident's went through after it.
+      const [copied, real] = await Promise.all([provider.getTransactionReceipt(copy), provider.getTransactionReceipt(filingTx.hash)]);
+      expect([copied!.status, real!.status]).to.deep.equal([1, 1]);
+      expect(copied!.blockNumber).to.equal(real!.blockNumber);
+      expect(copied!.index).to.be.lessThan(real!.index);
+      const filingId = ledger.interface.decodeFunctionData("file", filingTx.input)[0];
+      const idOf = (filer: string) => keccak256(AbiCoder.defaultAbiCoder().encode(["uint32", "address", "bytes32"], [1, filer, filingId]));
+      expect(filed.service_request_id).to.equal(idOf(filingTx.from));
+      expect(filed.tx_hash).to.equal(filingTx.hash);
+      const squatted = ledger.interface.parseLog(copied!.logs[0])!.args.complaintId;
+      expect(squatted).to.equal(idOf(squatter.address)).and.not.equal(filed.service_request_id);
+      expect((await ledger.complaint(filed.service_request_id)).reporterCommitment).not.to.equal(id("squatter's commitment"));
+      const [request] = (await client.get(`${base}/requests/${filed.service_request_id}.json?jurisdiction_id=${JURISDICTION}`)).body;
+      expect(request).to.include({ service_request_id: filed.service_request_id, status: "open", service_code: "ROAD" });
     });
 
     it("filters GET requests by id list, service code, status and dates, pages them, and adds notes with extensions", async () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Contract, Wallet, id } from "ethers";
 import { AnvilChain } from "../../app/server/chain/anvil.js";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
+import { DocumentIssuer } from "./support/issuer.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "./support/service.js";
 
 /**
@@ -16,6 +17,8 @@ const DIRECTORY_ABI = [
   "function addMunicipality(string code, string name, address admin) returns (uint32)",
   "function grantRole(uint32 municipalityId, bytes32 role, address account)",
 ];
+// Not a demo chain: the municipality's admin names its own issuer (here a fresh key).
+const ISSUER = Wallet.createRandom();
 
 describe("the service on an external chain", function () {
   this.timeout(300_000);
@@ -59,15 +62,18 @@ describe("the service on an external chain", function () {
     const provider = rpcProvider(chain.url);
     // The relayer deployed the Directory, so it is the national admin of this chain.
     const national = new Contract(deployment.contracts.directory, DIRECTORY_ABI, new Wallet(relayer.privateKey, provider));
-    await provider.waitForTransaction((await national.addMunicipality("TH-50-SUTHEP", "Suthep", municipalityAdmin.address)).hash);
+    // A bounded wait: a transaction that never lands fails here with its name, not at the suite's timeout.
+    const landed = async (tx: Promise<{ hash: string }>) => expect(await provider.waitForTransaction((await tx).hash, 1, 60_000)).to.have.property("status", 1);
+    await landed(national.addMunicipality("TH-50-SUTHEP", "Suthep", municipalityAdmin.address));
     const admin = new Contract(deployment.contracts.directory, DIRECTORY_ABI, new Wallet(municipalityAdmin.privateKey, provider));
-    await provider.waitForTransaction((await admin.grantRole(1, id("ANCHOR_SERVICE"), relayer.address)).hash);
+    await landed(admin.grantRole(1, id("ANCHOR_SERVICE"), relayer.address));
+    await landed(admin.grantRole(1, id("DOCUMENT_ISSUER"), ISSUER.address));
+    const issuer = new DocumentIssuer((await DocumentIssuer.of(service!.url)).chain, new Wallet(ISSUER.privateKey));
 
     const uploads = [];
     for (let i = 0; i < 4; i++) {
-      const body = new FormData();
-      body.append("file", new Blob([randomBytes(256)]), "notice.pdf");
-      uploads.push(await fetch(`${service!.url}/api/documents`, { method: "POST", body }));
+      const body = await issuer.form(randomBytes(256));
+      uploads.push(await fetch(`${service!.url}/api/documents`, { method: "POST", body, signal: AbortSignal.timeout(60_000) }));
     }
     expect(uploads.map((r) => r.status)).to.deep.equal([201, 201, 201, 429]);
     expect(((await uploads[3].json()) as { error: { code: string } }).error.code).to.equal("RATE_LIMITED");
@@ -77,8 +83,13 @@ describe("the service on an external chain", function () {
     // CONFIRMATIONS is 1 on an external chain: a real one keeps making blocks; this idle anvil needs one.
     await chain.rpc("evm_mine");
     await eventually(status, (r) => r.status === "final");
-    const verdict = (await (await fetch(`${service!.url}/api/verify?sha256=${sha256}`)).json()) as { verdict: string };
+    // The index reads a block once another is on it (CONFIRMATIONS 1); until then the issuer's role is not known.
+    const verdict = await eventually(
+      async () => (await (await fetch(`${service!.url}/api/verify?sha256=${sha256}`)).json()) as { verdict: string; issuer: { address: string } },
+      (answer) => answer.verdict !== "pending",
+    );
     expect(verdict.verdict).to.equal("valid");
+    expect(verdict.issuer.address).to.equal(ISSUER.address);
   });
 
   it("reuses the deployment named by DEPLOYMENT_FILE on the next start", async () => {

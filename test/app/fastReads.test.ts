@@ -6,9 +6,11 @@ import helmet from "helmet";
 import pino from "pino";
 import { SqliteAnchorQueue } from "../../app/server/anchoring/queue.js";
 import { withFastReads } from "../../app/server/http/fastReads.js";
+import { SqliteIssuerHistory } from "../../app/server/indexer/issuers.js";
 import { SqliteRevocations } from "../../app/server/indexer/revocations.js";
 import { VerificationService } from "../../app/server/services/verification.js";
 import { openDatabase } from "../../app/server/store/database.js";
+import { DocumentIssuer, withProofs } from "./support/issuer.js";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "./support/service.js";
 import { sha256Of } from "./support/testLedger.js";
 
@@ -41,9 +43,7 @@ describe("the fast path of the hot reads, against the service as npm start runs 
   let service: RunningService;
   const [anchoredA, anchoredB, pending] = [randomBytes(700), randomBytes(900), randomBytes(300)];
 
-  const upload = async (bytes: Uint8Array) => {
-    const body = new FormData();
-    body.append("file", new Blob([bytes]), "document.pdf");
+  const upload = async (body: FormData) => {
     const response = await fetch(`${service.url}/api/documents`, { method: "POST", body });
     expect(response.status).to.equal(201);
   };
@@ -62,16 +62,19 @@ describe("the fast path of the hot reads, against the service as npm start runs 
   };
 
   before(async () => {
-    // Batches of two that never close on time: the first two documents are anchored together, the
-    // third stays pending.
+    // Batches of two that never close on time. An upload queues its issuer's signature beside the
+    // document, so each of the first two uploads is a batch of its own; the third document comes under
+    // the first one's signature (one statement over both) and so stays pending, alone.
     service = await startService(dataDir, { ANCHOR_BATCH_SIZE: "2", ANCHOR_BATCH_MS: "3600000" });
-    await upload(anchoredA);
-    await upload(anchoredB);
+    const issuer = await DocumentIssuer.of(service.url);
+    const first = await issuer.sign([anchoredA, pending]);
+    await upload(await issuer.form(anchoredA, { issuance: withProofs(first, [anchoredA, pending], [anchoredA]) }));
+    await upload(await issuer.form(anchoredB));
     await eventually(
       async () => (await (await fetch(`${service.url}/api/verify?sha256=${sha256Of(anchoredB)}`)).json()) as { verdict: string },
       (answer) => answer.verdict === "valid",
     );
-    await upload(pending);
+    await upload(await issuer.form(pending, { issuance: withProofs(first, [anchoredA, pending], [pending]) }));
   });
   after(async () => {
     await service?.kill();
@@ -123,7 +126,7 @@ describe("what the fast path leaves to Express (app/server/http/fastReads.ts)", 
   const dataDir = tempDataDir("ledger-fast-reads-unit");
   const db = openDatabase(dataDir);
   const queue = new SqliteAnchorQueue(db);
-  const verification = new VerificationService(queue, new SqliteRevocations(db), {
+  const verification = new VerificationService(queue, new SqliteRevocations(db), new SqliteIssuerHistory(db), {
     chainId: 31337,
     batchAnchor: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
   });

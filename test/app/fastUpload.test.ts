@@ -7,13 +7,15 @@ import pino from "pino";
 import { withFastUploads } from "../../app/server/http/fastUpload.js";
 import { formDataBoundary, formDataParts } from "../../app/server/http/multipartBody.js";
 import type { DocumentService } from "../../app/server/services/documents.js";
+import { DocumentIssuer } from "./support/issuer.js";
 import { cleanUp, startService, tempDataDir, type RunningService } from "./support/service.js";
 import { sha256Of } from "./support/testLedger.js";
 
 /**
  * POST /api/documents is answered in front of Express for the common upload (app/server/http/fastUpload.ts);
  * `/api/documents/` reaches the same Express route. Both must give the same status, code and headers for
- * the same request, and the same body wherever the body does not name a new record.
+ * the same request, and the same body wherever the body does not name a new record. Uploads carry the
+ * demo issuer's signature (the field `issuance`); test/app/issuance.test.ts runs its every case through both.
  */
 /** Headers that legitimately differ from one answer to the next (RateLimit counts down; its presence is checked). */
 const PER_RESPONSE = new Set(["date", "keep-alive", "connection", "ratelimit"]);
@@ -43,6 +45,9 @@ describe("the fast upload path, against the service as npm start runs it", funct
   this.timeout(240_000);
   const dataDir = tempDataDir("ledger-fast-upload");
   let service: RunningService;
+  let issuer: DocumentIssuer;
+  /** The part `issuance`: the demo issuer's statement over exactly `files`. */
+  const signed = async (...files: Buffer[]): Promise<Part> => ({ name: "issuance", body: JSON.stringify(await issuer.sign(files)) });
 
   const post = async (path: string, body: Buffer, contentType = `multipart/form-data; boundary=${BOUNDARY}`) => {
     const response = await fetch(`${service.url}${path}`, { method: "POST", body, headers: { "content-type": contentType } });
@@ -73,6 +78,7 @@ describe("the fast upload path, against the service as npm start runs it", funct
 
   before(async () => {
     service = await startService(dataDir);
+    issuer = await DocumentIssuer.of(service.url);
   });
   after(async () => {
     await service?.kill();
@@ -81,16 +87,20 @@ describe("the fast upload path, against the service as npm start runs it", funct
 
   it("accepts a document as the Express route does: 201 with its record, then 200 with the same record by either path", async () => {
     const bytes = randomBytes(1500);
-    const first = await post("/api/documents", multipart([{ name: "file", filename: "a.pdf", body: bytes }]));
+    const first = await post("/api/documents", multipart([{ name: "file", filename: "a.pdf", body: bytes }, await signed(bytes)]));
     expect(first.status).to.equal(201);
     const record = JSON.parse(first.body);
-    expect(record).to.include({ sha256: sha256Of(bytes), status: "pending" });
-    expect(Object.keys(record)).to.deep.equal(["sha256", "cid", "recordId", "status"]);
-    const other = await post("/api/documents/", multipart([{ name: "file", filename: "b.pdf", body: randomBytes(1500) }]));
+    expect(record).to.include({ sha256: sha256Of(bytes), status: "pending", issuer: issuer.address });
+    expect(Object.keys(record)).to.deep.equal(["sha256", "cid", "recordId", "status", "issuer"]);
+    const otherBytes = randomBytes(1500);
+    const other = await post("/api/documents/", multipart([{ name: "file", filename: "b.pdf", body: otherBytes }, await signed(otherBytes)]));
     expect(other.status).to.equal(201);
     expect(Object.keys(first.headers).sort()).to.deep.equal(Object.keys(other.headers).sort());
 
-    const { fast, viaExpress } = await both(multipart([{ name: "file", filename: "again.pdf", body: bytes }]));
+    // Sent again under a new signature each: the same signature twice is a replay (409).
+    const again = async () => multipart([{ name: "file", filename: "again.pdf", body: bytes }, await signed(bytes)]);
+    const fast = await post("/api/documents", await again());
+    const viaExpress = await post("/api/documents/", await again());
     expect(fast).to.deep.equal(viaExpress);
     expect(fast.status).to.equal(200);
     expect(JSON.parse(fast.body)).to.deep.equal(record);
@@ -106,6 +116,7 @@ describe("the fast upload path, against the service as npm start runs it", funct
         { name: "note", body: "ignored" },
         { name: "meta", body: JSON.stringify({ title: "Building permit 42" }) },
         { name: "file", filename: "permit.pdf", body: bytes },
+        await signed(bytes),
       ]),
     );
     expect(answer.status).to.equal(201);
@@ -117,9 +128,16 @@ describe("the fast upload path, against the service as npm start runs it", funct
 
   it("refuses what the Express route refuses, with the same status, code and headers", async () => {
     const file = { name: "file", filename: "x.pdf", body: randomBytes(64) };
-    let messages = await expectSameError(multipart([{ name: "meta", body: "{not json" }, file]), 400, "META_INVALID");
+    const issuance = await signed(file.body);
+    let messages = await expectSameError(multipart([{ name: "meta", body: "{not json" }, file, issuance]), 400, "META_INVALID");
     expect(messages.fast).to.equal(messages.viaExpress);
-    messages = await expectSameError(multipart([{ name: "meta", body: JSON.stringify({ municipalityId: "one" }) }, file]), 400, "META_INVALID");
+    messages = await expectSameError(multipart([{ name: "meta", body: JSON.stringify({ municipalityId: "one" }) }, file, issuance]), 400, "META_INVALID");
+    expect(messages.fast).to.equal(messages.viaExpress);
+    messages = await expectSameError(multipart([file]), 401, "ISSUANCE_REQUIRED");
+    expect(messages.fast).to.equal(messages.viaExpress);
+    messages = await expectSameError(multipart([file, { name: "issuance", body: "{not json" }]), 400, "ISSUANCE_INVALID");
+    expect(messages.fast).to.equal(messages.viaExpress);
+    messages = await expectSameError(multipart([file, { ...issuance, body: JSON.stringify({ ...JSON.parse(String(issuance.body)), count: 0 }) }]), 400, "ISSUANCE_INVALID");
     expect(messages.fast).to.equal(messages.viaExpress);
     messages = await expectSameError(multipart([{ name: "file", filename: "empty.pdf", body: "" }]), 400, "FILE_EMPTY");
     expect(messages.fast).to.equal(messages.viaExpress);
@@ -136,7 +154,7 @@ describe("the fast upload path, against the service as npm start runs it", funct
 
   it("leaves larger bodies to Express, which still answers them", async () => {
     const bytes = randomBytes(1024 * 1024 + 10);
-    const answer = await post("/api/documents", multipart([{ name: "file", filename: "big.pdf", body: bytes }]));
+    const answer = await post("/api/documents", multipart([{ name: "file", filename: "big.pdf", body: bytes }, await signed(bytes)]));
     expect(answer.status).to.equal(201);
     expect(JSON.parse(answer.body).sha256).to.equal(sha256Of(bytes));
   });
@@ -154,7 +172,7 @@ describe("which uploads the fast path takes (app/server/http/fastUpload.ts)", ()
     const documents = {
       accept: async (bytes: Uint8Array) => {
         accepted.push(bytes.length);
-        return { created: true, record: { sha256: "0x00", cid: null, recordId: "r", status: "pending" } };
+        return { created: true, record: { sha256: "0x00", cid: null, recordId: "r", status: "pending" }, issuer: "0x00" };
       },
     } as unknown as DocumentService;
     const listener = withFastUploads(

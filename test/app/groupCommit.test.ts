@@ -79,6 +79,34 @@ describe("group commit of the anchoring queue (app/server/anchoring/queue.ts)", 
     }
   });
 
+  it("queues an issuance with its documents all or none; a claim another record holds fails that submission only", async () => {
+    const issuance = (label: string, claim: string): NewRecord => ({ ...newRecord(label), kind: "issuance", claim });
+    const results = await Promise.allSettled([
+      queue.enqueueAllDurably([issuance("issuance-1", "0xSigner/1"), newRecord("issued-1a")]),
+      // The same signer's nonce for another list (another issuance record): refused, its document with it.
+      queue.enqueueAllDurably([issuance("issuance-2", "0xSigner/1"), newRecord("issued-2a")]),
+      // A malformed record spoils its own submission, and nothing of it is written.
+      queue.enqueueAllDurably([issuance("issuance-3", "0xSigner/3"), { ...newRecord("issued-3a"), sha256: "0x1234" }]),
+      queue.enqueueAllDurably([issuance("issuance-4", "0xSigner/4"), newRecord("issued-4a"), newRecord("issued-4b")]),
+    ]);
+    expect(results.map((r) => r.status)).to.deep.equal(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).to.be.instanceOf(AnchorInputError).with.property("code", "ANCHOR_CLAIM_TAKEN");
+    expect((results[1] as PromiseRejectedResult).reason).to.have.property("status", 409);
+    expect((results[2] as PromiseRejectedResult).reason).to.have.property("code", "ANCHOR_INVALID_SHA256");
+    for (const label of ["issuance-2", "issued-2a", "issuance-3"]) expect(queue.findBySha256(sha256Of(label)), label).to.deep.equal([]);
+    const written = (results[3] as PromiseFulfilledResult<QueuedRecord[]>).value;
+    expect(written.map(({ record, created }) => [record.sha256, created])).to.deep.equal(
+      ["issuance-4", "issued-4a", "issued-4b"].map((label) => [sha256Of(label), true]),
+    );
+    for (const { record } of written) expect(committedRow(record.recordId)).to.not.equal(undefined);
+
+    // The same issuance again (one signature, a file per request) keeps its record: not a conflict of its own claim.
+    const [again, more] = await queue.enqueueAllDurably([issuance("issuance-1", "0xSigner/1"), newRecord("issued-1b")]);
+    expect(again.created).to.equal(false);
+    expect(again.record.sha256).to.equal(sha256Of("issuance-1"));
+    expect(more.created).to.equal(true);
+  });
+
   it("commits each record alone when the group's transaction cannot be taken, and says why when it cannot either", async () => {
     // Another connection holds the write lock: the group's BEGIN IMMEDIATE and every lone commit fail.
     db.exec("PRAGMA busy_timeout = 0");

@@ -2,12 +2,13 @@ import { expect } from "chai";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import { id, type ContractTransactionResponse } from "ethers";
+import { Wallet, id, type ContractTransactionResponse } from "ethers";
 import { AnchorWorker } from "../../app/server/anchoring/worker.js";
 import type { ChainClient } from "../../app/server/chain/client.js";
 import { INDEX_TABLES } from "../../app/server/indexer/eventTables.js";
 import { Indexer } from "../../app/server/indexer/indexer.js";
 import { openDatabase } from "../../app/server/store/database.js";
+import { signRecordRevocation } from "./support/issuer.js";
 import { TestLedger, runScript, sha256Of, waitFor, type TestStore } from "./support/testLedger.js";
 
 /**
@@ -33,6 +34,7 @@ describe("indexer", function () {
   let store: TestStore;
   let worker: AnchorWorker | undefined;
   let newTown: number;
+  let compromisedSince: number;
 
   async function mined(sent: Promise<ContractTransactionResponse>): Promise<void> {
     const receipt = await relayer.waitForReceipt((await sent).hash, 10_000);
@@ -60,8 +62,19 @@ describe("indexer", function () {
 
     await anchorRecords("history", 25);
     const [record] = store.queue.findBySha256(sha256Of("history-3"));
-    const revoke = await relayer.batchAnchor.revokeRecord.populateTransaction(record.root!, record.leaf, record.proof!, 7, id("court order"));
-    const gasLimit = await relayer.batchAnchor.revokeRecord.estimateGas(record.root!, record.leaf, record.proof!, 7, id("court order"));
+    // Signed by the town's DOCUMENT_ISSUER; the relayer only submits it.
+    const chain = { chainId: ledger.deployment.chainId, batchAnchor: ledger.deployment.contracts.batchAnchor };
+    const issuer = new Wallet(ledger.account("permitOfficer").privateKey);
+    const signed = await signRecordRevocation(issuer, chain, {
+      municipalityId: record.municipalityId,
+      root: record.root!,
+      leaf: record.leaf,
+      reasonCode: 7,
+      reasonHash: id("court order"),
+    });
+    const args = [record.municipalityId, record.root!, record.leaf, record.proof!, 7, id("court order"), signed.officer, signed.deadline, signed.signature] as const;
+    const revoke = await relayer.batchAnchor.revokeRecord.populateTransaction(...args);
+    const gasLimit = await relayer.batchAnchor.revokeRecord.estimateGas(...args);
     const revoked = await relayer.send({ to: revoke.to, data: revoke.data, gasLimit });
     expect((await relayer.waitForReceipt(revoked.hash, 10_000))?.status).to.equal(1);
 
@@ -75,6 +88,8 @@ describe("indexer", function () {
     await mined(townDirectory.grantRole(newTown, ENGINEER, ledger.account("director").address));
     await mined(townDirectory.grantRole(newTown, ANCHOR_SERVICE, ledger.account("ledgerService").address));
     await mined(townDirectory.revokeRole(newTown, ENGINEER, ledger.account("director").address));
+    compromisedSince = (await relayer.provider.getBlock("latest"))!.timestamp - 60;
+    await mined(townDirectory.markKeyCompromised(newTown, ledger.account("director").address, compromisedSince));
     await mined(nationalDirectory.suspendMunicipality(newTown, id("audit")));
     await mined(nationalDirectory.reinstateMunicipality(newTown));
     await mined(townDirectory.setMunicipalityAdmin(newTown, ledger.account("resident").address));
@@ -104,9 +119,15 @@ describe("indexer", function () {
       });
     }
     const [record] = store.queue.findBySha256(sha256Of("history-3"));
-    expect(store.db.prepare("SELECT root, leaf, reason_code, reason_hash, actor FROM idx_revocations").all()).to.deep.equal([
-      { root: record.root, leaf: record.leaf, reason_code: 7, reason_hash: id("court order"), actor: relayer.relayerAddress },
+    expect(store.db.prepare("SELECT municipality_id, root, leaf, reason_code, reason_hash, actor FROM idx_revocations").all()).to.deep.equal([
+      { municipality_id: 1, root: record.root, leaf: record.leaf, reason_code: 7, reason_hash: id("court order"), actor: ledger.account("permitOfficer").address },
     ]);
+    expect(store.db.prepare("SELECT municipality_id, account, since FROM idx_compromised_keys").all()).to.deep.equal([
+      { municipality_id: newTown, account: ledger.account("director").address, since: compromisedSince },
+    ]);
+    // Every role change dated by its block, for the verdicts' "held the role when anchored".
+    const changes = store.db.prepare("SELECT block_number, block_time FROM idx_role_changes").all() as { block_number: number; block_time: number }[];
+    for (const change of changes) expect(change.block_time).to.equal((await relayer.provider.getBlock(change.block_number))!.timestamp);
     expect(store.db.prepare("SELECT code, admin, suspended FROM idx_municipalities ORDER BY municipality_id").all()).to.deep.equal([
       { code: "TH-50-MAEHIA", admin: ledger.account("municipalityAdmin").address, suspended: 0 },
       { code: "TH-98-INDEX", admin: ledger.account("resident").address, suspended: 0 },

@@ -5,12 +5,14 @@ import { readCertificateData } from "../../app/server/certificates/permitCertifi
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
 import { Directory__factory } from "../../types/ethers-contracts/factories/Directory__factory.js";
 import { ApiClient, OfficerClient, type ApiAnswer } from "./support/officerClient.js";
+import { permitPath } from "./support/workflowData.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "./support/service.js";
 
 /**
  * The BUILDING permit workflow end to end over HTTP, as each role: a resident applies, the permit
- * officer completes, the engineer, the director and the mayor each sign their step with their own key,
- * the permit officer issues, the mayor amends and revokes; and every permission boundary on the way.
+ * officer signs the completion, the engineer, the director and the mayor each sign their step with their
+ * own key, the permit officer signs the issuance, the mayor amends and revokes; and every permission
+ * boundary on the way. The service relays each signature and never acts on its own.
  */
 const sha256 = (bytes: Uint8Array | string) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 
@@ -41,7 +43,7 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
   const sign = (officer: OfficerClient, typed: any, message: Record<string, unknown> = typed.message, domain = typed.domain) =>
     officer.wallet.signTypedData(domain, typed.types, message);
   const submitDecision = (officer: OfficerClient, typed: any, signature: string, message: any = typed.message, decision = "approve") =>
-    officer.post(`/api/permits/${number}/steps/decisions`, {
+    officer.post(`${permitPath(number)}/steps/decisions`, {
       stepIndex: message.stepIndex,
       decision,
       noteHash: message.noteHash,
@@ -67,6 +69,7 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     const otherId = await directory.municipalityIdOf("TH-50-OTHERTOWN");
     outsider = new OfficerClient(service.url, new Wallet(Wallet.createRandom().privateKey));
     await (await directory.grantRole(otherId, id("ENGINEER"), outsider.wallet.address)).wait();
+    await (await directory.grantRole(otherId, id("PERMIT_OFFICER"), outsider.wallet.address)).wait();
     await outsider.signIn();
   });
   after(async () => {
@@ -90,25 +93,31 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     form.append("file", new Blob([`ID card copy ${APPLICANT.nationalId}`], { type: "text/plain" }), "id-card.txt");
     const answer = await resident.post("/api/permits", form);
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
-    expect(answer.body.number).to.match(/^MH-BLD-\d{4}-000001$/);
+    // Under Mae Hia's Directory code: the only numbers the contract lets Mae Hia take.
+    expect(answer.body.number).to.match(/^TH-50-MAEHIA\/BLD\/\d{4}\/000001$/);
     expect(answer.body.trackingCode).to.match(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
     ({ number, trackingCode } = answer.body);
     expect(answer.body.documentHashes).to.have.length(3);
     expect(answer.body.documentHashes).to.include(sha256(`Plans of the house of ${APPLICANT.name}`));
 
-    const view = (await resident.get(`/api/permits/${number}`)).body;
+    const view = (await resident.get(`${permitPath(number)}`)).body;
     expect(view).to.include({ number, state: "Applied", verdict: "pending", parcel: "โฉนดที่ดิน 12345 / Title deed 12345, Mae Hia" });
     expect(JSON.stringify(view)).not.to.include(APPLICANT.name);
 
-    expect(errorOf(await resident.get(`/api/permits/${number}/private`))).to.deep.equal({ status: 403, code: "PERMIT_TRACKING_CODE_INVALID" });
-    expect(errorOf(await resident.get(`/api/permits/${number}/private`, { "x-tracking-code": "0000-0000-0000-0000" }))).to.deep.equal({
+    expect(errorOf(await resident.get(`${permitPath(number)}/private`))).to.deep.equal({ status: 403, code: "PERMIT_TRACKING_CODE_INVALID" });
+    expect(errorOf(await resident.get(`${permitPath(number)}/private`, { "x-tracking-code": "0000-0000-0000-0000" }))).to.deep.equal({
       status: 403,
       code: "PERMIT_TRACKING_CODE_INVALID",
     });
-    const own = await resident.get(`/api/permits/${number}/private`, { "x-tracking-code": trackingCode.toLowerCase() });
+    const own = await resident.get(`${permitPath(number)}/private`, { "x-tracking-code": trackingCode.toLowerCase() });
     expect(own.status).to.equal(200);
     expect(own.body.applicant).to.deep.equal({ ...APPLICANT, nationalId: "1509900123456" });
     expect(own.body.documents.map((d: any) => d.name)).to.deep.equal(["plans.txt", "id-card.txt"]);
+
+    // A resident's document verifies as what it is: attached to this application, not issued by the town.
+    const attached = (await resident.get(`/api/verify?sha256=${sha256(`Plans of the house of ${APPLICANT.name}`)}`)).body;
+    expect(attached.verdict).to.equal("attached");
+    expect(attached.attachment).to.include({ kind: "permit-application-document", attachedBy: "resident", municipalityId: 1, permitNumber: number });
 
     const refused = new FormData();
     refused.append("application", JSON.stringify({ municipalityId: 1, type: "NO_SUCH_TYPE", parcel: "x", applicant: APPLICANT }));
@@ -119,27 +128,64 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     expect(queue).to.deep.include.members([{ ...queue.find((p: any) => p.number === number), action: "complete", state: "Applied" }]);
   });
 
-  it("lets only a permit officer of the municipality add documents and mark the application complete", async () => {
-    expect(errorOf(await resident.post(`/api/permits/${number}/complete`))).to.deep.equal({ status: 401, code: "AUTH_REQUIRED" });
-    expect(errorOf(await engineer.post(`/api/permits/${number}/complete`))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
-    expect(errorOf(await outsider.post(`/api/permits/${number}/complete`))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+  it("lets only a permit officer of the municipality add documents, and relays only their own signed completion", async () => {
+    const typedPath = `${permitPath(number)}/completion/typed-data`;
+    const completePath = `${permitPath(number)}/complete`;
+    expect(errorOf(await resident.get(typedPath))).to.deep.equal({ status: 401, code: "AUTH_REQUIRED" });
+    expect(errorOf(await engineer.get(typedPath))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    // A permit officer of another municipality.
+    expect(errorOf(await outsider.get(typedPath))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    expect(errorOf(await resident.post(completePath, {}))).to.deep.equal({ status: 401, code: "AUTH_REQUIRED" });
+    // The service no longer completes on an officer's word: a body without a signature is refused.
+    expect(errorOf(await permitOfficer.post(completePath))).to.deep.equal({ status: 400, code: "BODY_INVALID" });
 
+    const typed = (await permitOfficer.get(typedPath)).body;
+    expect(typed.primaryType).to.equal("Completion");
+    expect(typed.domain).to.deep.equal({ name: "PermitRegistry", version: "1", chainId: 31337, verifyingContract: contracts.permitRegistry });
+    expect(typed.message).to.include({ permitId: id(number), documentCount: 3, nonce: "0" });
+    const submit = (officer: OfficerClient, signature: string, message: any = typed.message) =>
+      officer.post(completePath, { documentCount: message.documentCount, nonce: message.nonce, deadline: message.deadline, signature });
+
+    // The engineer's own signature (no permit officer role), a permit officer of another municipality's,
+    // someone else's signature submitted by the permit officer, and a deadline already past.
+    expect(errorOf(await submit(engineer, await sign(engineer, typed)))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    expect(errorOf(await submit(outsider, await sign(outsider, typed)))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    expect(errorOf(await submit(permitOfficer, await sign(engineer, typed)))).to.deep.equal({ status: 403, code: "SIGNATURE_INVALID" });
+    const expired = { ...typed.message, deadline: String(Number(typed.message.deadline) - 16 * 60) };
+    expect(errorOf(await submit(permitOfficer, await sign(permitOfficer, typed, expired), expired))).to.deep.equal({
+      status: 409,
+      code: "SIGNATURE_EXPIRED",
+    });
+
+    // A document added after the officer signed: the signature covers 3 documents, the application holds 4.
+    const signedBefore = await sign(permitOfficer, typed);
     const form = new FormData();
     form.append("file", new Blob(["Soil survey"], { type: "text/plain" }), "soil.txt");
-    const added = await permitOfficer.post(`/api/permits/${number}/documents`, form);
+    const added = await permitOfficer.post(`${permitPath(number)}/documents`, form);
     expect(added.status, JSON.stringify(added.body)).to.equal(200);
     expect(added.body.documentHashes).to.deep.equal([sha256("Soil survey")]);
+    expect(errorOf(await submit(permitOfficer, signedBefore))).to.deep.equal({ status: 409, code: "PERMIT_WRONG_STATE" });
 
-    const completed = await permitOfficer.post(`/api/permits/${number}/complete`);
+    const fresh = (await permitOfficer.get(typedPath)).body;
+    expect(fresh.message.documentCount).to.equal(4);
+    const signature = await sign(permitOfficer, fresh);
+    const completed = await submit(permitOfficer, signature, fresh.message);
     expect(completed.status, JSON.stringify(completed.body)).to.equal(200);
-    expect(errorOf(await permitOfficer.post(`/api/permits/${number}/complete`))).to.deep.equal({ status: 409, code: "PERMIT_WRONG_STATE" });
+    expect(completed.body).to.include({ state: "UnderReview", officer: permitOfficer.wallet.address });
+    expect(errorOf(await submit(permitOfficer, signature, fresh.message))).to.deep.equal({ status: 409, code: "SIGNATURE_REPLAYED" });
+    expect(errorOf(await permitOfficer.get(typedPath))).to.deep.equal({ status: 409, code: "PERMIT_WRONG_STATE" });
     const late = new FormData();
     late.append("file", new Blob(["late"]), "late.txt");
-    expect(errorOf(await permitOfficer.post(`/api/permits/${number}/documents`, late))).to.deep.equal({ status: 409, code: "PERMIT_WRONG_STATE" });
+    expect(errorOf(await permitOfficer.post(`${permitPath(number)}/documents`, late))).to.deep.equal({ status: 409, code: "PERMIT_WRONG_STATE" });
+
+    // The chain names the permit officer who signed; the service only sent the transaction.
+    const view = (await resident.get(permitPath(number))).body;
+    const relayer = devAccounts().find((a) => a.role === "ledgerService")!.address;
+    expect(view.trail.find((s: any) => s.step === "completed")).to.include({ officer: permitOfficer.wallet.address, sender: relayer });
   });
 
   it("opens the applicant's sealed data to the officers who work on the permit, not to others", async () => {
-    const path = `/api/permits/${number}/private`;
+    const path = `${permitPath(number)}/private`;
     const own = await engineer.get(path);
     expect(own.status, JSON.stringify(own.body)).to.equal(200);
     expect(own.body.applicant).to.include({ name: APPLICANT.name, nationalId: "1509900123456" });
@@ -155,7 +201,7 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
 
     // Each document, opened from its sealed copy, as the applicant uploaded it: for the same people.
     const plans = `Plans of the house of ${APPLICANT.name}`;
-    const file = `/api/permits/${number}/files/${sha256(plans)}`;
+    const file = `${permitPath(number)}/files/${sha256(plans)}`;
     const opened = await engineer.get(file);
     expect(opened.status).to.equal(200);
     expect(opened.body).to.equal(plans);
@@ -165,11 +211,11 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     expect((await resident.get(file, { "x-tracking-code": trackingCode })).body).to.equal(plans);
     expect(errorOf(await treasurer.get(file))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
     expect(errorOf(await resident.get(file))).to.deep.equal({ status: 403, code: "PERMIT_TRACKING_CODE_INVALID" });
-    expect(errorOf(await engineer.get(`/api/permits/${number}/files/${sha256("never uploaded")}`))).to.deep.equal({ status: 404, code: "PERMIT_FILE_NOT_FOUND" });
+    expect(errorOf(await engineer.get(`${permitPath(number)}/files/${sha256("never uploaded")}`))).to.deep.equal({ status: 404, code: "PERMIT_FILE_NOT_FOUND" });
   });
 
   it("serves each step's typed data and relays only the signed-in officer's own, fresh signature for this contract", async () => {
-    const path = `/api/permits/${number}/steps/next/typed-data`;
+    const path = `${permitPath(number)}/steps/next/typed-data`;
     expect(errorOf(await resident.get(path))).to.deep.equal({ status: 401, code: "AUTH_REQUIRED" });
     expect(errorOf(await director.get(path))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
     expect(errorOf(await outsider.get(path))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
@@ -201,7 +247,7 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
       status: 409,
       code: "SIGNATURE_EXPIRED",
     });
-    expect(errorOf(await resident.post(`/api/permits/${number}/steps/decisions`, {}))).to.deep.equal({ status: 401, code: "AUTH_REQUIRED" });
+    expect(errorOf(await resident.post(`${permitPath(number)}/steps/decisions`, {}))).to.deep.equal({ status: 401, code: "AUTH_REQUIRED" });
 
     const signature = await sign(engineer, typed);
     const decided = await submitDecision(engineer, typed, signature);
@@ -224,30 +270,56 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
       "signed",
       JSON.stringify({ stepIndex: 2, decision: "approve", noteHash: m.noteHash, nonce: m.nonce, deadline: m.deadline, signature: await sign(mayor, mayorTyped) }),
     );
-    const approved = await mayor.post(`/api/permits/${number}/steps/decisions`, form);
+    const approved = await mayor.post(`${permitPath(number)}/steps/decisions`, form);
     expect(approved.status, JSON.stringify(approved.body)).to.equal(200);
     expect(approved.body.state).to.equal("Approved");
   });
 
-  it("issues the certificate PDF; the permit shows its trail and legal clock; the PDF's hash verifies valid", async () => {
-    expect(errorOf(await director.post(`/api/permits/${number}/certificate`))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
-    const issued = await permitOfficer.post(`/api/permits/${number}/certificate`);
-    expect(issued.status, JSON.stringify(issued.body)).to.equal(201);
-    certificateV1 = issued.body.certificateSha256;
+  it("issues the certificate PDF by the permit officer's signature over its hash and CID; trail, legal clock, verification", async () => {
+    const draftPath = `${permitPath(number)}/certificate/drafts`;
+    const issuePath = `${permitPath(number)}/certificate`;
+    expect(errorOf(await director.post(draftPath))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    expect(errorOf(await outsider.post(draftPath))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    const draft = await permitOfficer.post(draftPath);
+    expect(draft.status, JSON.stringify(draft.body)).to.equal(201);
+    const typed = draft.body.typedData;
+    expect(typed.primaryType).to.equal("Issuance");
+    expect(typed.message).to.include({ permitId: id(number), certificateHash: draft.body.certificateSha256, cid: draft.body.cid });
+    const submit = (officer: OfficerClient, signature: string, certificateHash = typed.message.certificateHash) =>
+      officer.post(issuePath, { certificateHash, nonce: typed.message.nonce, deadline: typed.message.deadline, signature });
 
-    const download = await fetch(`${service.url}/api/permits/${number}/certificate.pdf`, { headers: { "x-tracking-code": trackingCode } });
+    expect(errorOf(await submit(permitOfficer, await sign(permitOfficer, typed), sha256("a certificate never rendered")))).to.deep.equal({
+      status: 404,
+      code: "DRAFT_NOT_FOUND",
+    });
+    expect(errorOf(await submit(permitOfficer, await sign(director, typed)))).to.deep.equal({ status: 403, code: "SIGNATURE_INVALID" });
+    expect(errorOf(await submit(director, await sign(director, typed)))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    // The signature covers the CID: one made over other bytes' CID does not recover to the officer.
+    const otherCid = await sign(permitOfficer, typed, { ...typed.message, cid: "bafkreidivzimqfqtoqxkrpge6bjyhlvxqs3rhe73owtmdulaxr5do5in7u" });
+    expect(errorOf(await submit(permitOfficer, otherCid))).to.deep.equal({ status: 403, code: "SIGNATURE_INVALID" });
+
+    const signature = await sign(permitOfficer, typed);
+    const issued = await submit(permitOfficer, signature);
+    expect(issued.status, JSON.stringify(issued.body)).to.equal(201);
+    expect(issued.body).to.include({ certificateSha256: draft.body.certificateSha256, cid: draft.body.cid, dataHash: draft.body.dataHash, version: 1 });
+    certificateV1 = issued.body.certificateSha256;
+    expect(errorOf(await submit(permitOfficer, signature))).to.deep.equal({ status: 409, code: "SIGNATURE_REPLAYED" });
+    expect(errorOf(await permitOfficer.post(draftPath))).to.deep.equal({ status: 409, code: "PERMIT_WRONG_STATE" });
+
+    const download = await fetch(`${service.url}${permitPath(number)}/certificate.pdf`, { headers: { "x-tracking-code": trackingCode } });
     expect(download.status).to.equal(200);
     const pdf = new Uint8Array(await download.arrayBuffer());
     expect(sha256(pdf)).to.equal(certificateV1);
     const data = readCertificateData(pdf)!;
     expect(data).to.include({ permitNumber: number, version: 1, holderName: APPLICANT.name });
     expect(data.approvals.map((a) => a.role)).to.deep.equal(["ENGINEER", "DIRECTOR", "MAYOR"]);
-    expect((await fetch(`${service.url}/api/permits/${number}/certificate.pdf`)).status).to.equal(403);
+    expect((await fetch(`${service.url}${permitPath(number)}/certificate.pdf`)).status).to.equal(403);
 
-    const view = (await resident.get(`/api/permits/${number}`)).body;
+    const view = (await resident.get(`${permitPath(number)}`)).body;
     expect(view).to.include({ state: "Issued", verdict: "valid" });
     expect(view.certificate).to.include({ sha256: certificateV1, version: 1, dataHash: issued.body.dataHash });
     expect(view.trail.map((s: any) => s.step)).to.deep.equal(["applied", "documents-added", "completed", "decided", "decided", "decided", "approved", "issued"]);
+    expect(view.trail.at(-1)).to.include({ step: "issued", officer: permitOfficer.wallet.address, cid: draft.body.cid });
     const decisions = view.trail.filter((s: any) => s.step === "decided");
     expect(decisions.map((s: any) => [s.role, s.officer, s.decision])).to.deep.equal([
       ["ENGINEER", engineer.wallet.address, "approve"],
@@ -275,13 +347,14 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
   });
 
   it("amends with the issuing authority's signature: a new version, the old one superseded", async () => {
-    const path = `/api/permits/${number}/amendments`;
+    const path = `${permitPath(number)}/amendments`;
     expect(errorOf(await permitOfficer.post(`${path}/drafts`, { reason: "typo" }))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
     const draft = await mayor.post(`${path}/drafts`, { parcel: "โฉนดที่ดิน 12346 / Title deed 12346, Mae Hia", reason: "Parcel number corrected" });
     expect(draft.status, JSON.stringify(draft.body)).to.equal(201);
     const typed = draft.body.typedData;
     expect(typed.primaryType).to.equal("Amendment");
     expect(typed.message.certificateHash).to.equal(draft.body.certificateSha256);
+    expect(typed.message.cid).to.match(/^baf/);
     const body = { draftId: draft.body.draftId, nonce: typed.message.nonce, deadline: typed.message.deadline, signature: await sign(mayor, typed) };
     expect(errorOf(await engineer.post(path, body))).to.deep.equal({ status: 403, code: "SIGNATURE_INVALID" });
     const amended = await mayor.post(path, body);
@@ -297,14 +370,14 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     const current = (await resident.get(`/api/verify?sha256=${certificateV2}`)).body;
     expect(current.verdict).to.equal("valid");
     expect(current.record).to.include({ version: 2, supersedes: certificateV1 });
-    const view = (await resident.get(`/api/permits/${number}`)).body;
+    const view = (await resident.get(`${permitPath(number)}`)).body;
     expect(view.certificate).to.include({ version: 2, sha256: certificateV2 });
-    const pdf = new Uint8Array(await (await fetch(`${service.url}/api/permits/${number}/certificate.pdf`, { headers: { "x-tracking-code": trackingCode } })).arrayBuffer());
+    const pdf = new Uint8Array(await (await fetch(`${service.url}${permitPath(number)}/certificate.pdf`, { headers: { "x-tracking-code": trackingCode } })).arrayBuffer());
     expect(readCertificateData(pdf)).to.include({ version: 2, parcel: "โฉนดที่ดิน 12346 / Title deed 12346, Mae Hia", previousCertificateSha256: certificateV1 });
   });
 
   it("revokes with a reason code: every version verifies revoked", async () => {
-    const path = `/api/permits/${number}/revocation`;
+    const path = `${permitPath(number)}/revocation`;
     expect(errorOf(await director.post(`${path}/drafts`, { reasonCode: 1, reason: "x" }))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
     const reason = "Construction exceeds the approved height";
     const draft = await mayor.post(`${path}/drafts`, { reasonCode: 1, reason });
@@ -328,7 +401,7 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
       () => resident.get(`/api/verify?sha256=${certificateV1}`),
       (answer) => answer.body.verdict === "revoked",
     );
-    const view = (await resident.get(`/api/permits/${number}`)).body;
+    const view = (await resident.get(`${permitPath(number)}`)).body;
     expect(view).to.include({ state: "Revoked", verdict: "revoked", revocationReason: 1 });
     expect(view.trail.at(-1)).to.include({ step: "revoked", officer: mayor.wallet.address, reasonCode: 1, reasonHash: sha256(reason) });
     expect(JSON.stringify(view)).not.to.include(reason);
@@ -336,7 +409,7 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
 
   it("keeps the applicant's personal fields out of every permit transaction's calldata and events", async () => {
     const provider = rpcProvider(service.rpcUrl);
-    const view = (await resident.get(`/api/permits/${number}`)).body;
+    const view = (await resident.get(`${permitPath(number)}`)).body;
     const needles = Object.values({ ...APPLICANT, bare: "1509900123456" }).flatMap((value) => [
       hexlify(toUtf8Bytes(value)).slice(2),
       Buffer.from(value).toString("hex"),

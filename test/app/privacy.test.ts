@@ -3,7 +3,9 @@ import { SqliteBlockstore } from "../../app/server/ipfs/sqliteBlockstore.js";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { getBytes } from "ethers";
+import { DocumentIssuer } from "./support/issuer.js";
 import { ApiClient, OfficerClient } from "./support/officerClient.js";
+import { permitPath } from "./support/workflowData.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "./support/service.js";
 
 /**
@@ -91,13 +93,20 @@ describe("privacy: no personal data on the chain or in clear on IPFS", function 
         }),
       ),
     );
-    expect((await officers.permitOfficer.post(`/api/permits/${number}/complete`)).status).to.equal(200);
+    const path = permitPath(number);
+    const permitOfficer = officers.permitOfficer;
+    const completion = (await permitOfficer.get(`${path}/completion/typed-data`)).body;
+    const completed = await permitOfficer.post(`${path}/complete`, {
+      ...completion.message,
+      signature: await permitOfficer.wallet.signTypedData(completion.domain, completion.types, completion.message),
+    });
+    expect(completed.status, JSON.stringify(completed.body)).to.equal(200);
     for (const role of ["engineer", "director", "mayor"] as const) {
       const officer = officers[role];
-      const typed = (await officer.get(`/api/permits/${number}/steps/next/typed-data`)).body;
+      const typed = (await officer.get(`${path}/steps/next/typed-data`)).body;
       const m = typed.message;
       const signature = await officer.wallet.signTypedData(typed.domain, typed.types, m);
-      const decided = await officer.post(`/api/permits/${number}/steps/decisions`, {
+      const decided = await officer.post(`${path}/steps/decisions`, {
         stepIndex: m.stepIndex,
         decision: "approve",
         noteHash: m.noteHash,
@@ -107,7 +116,11 @@ describe("privacy: no personal data on the chain or in clear on IPFS", function 
       });
       expect(decided.status, JSON.stringify(decided.body)).to.equal(200);
     }
-    const issued = await officers.permitOfficer.post(`/api/permits/${number}/certificate`);
+    const issuance = (await permitOfficer.post(`${path}/certificate/drafts`)).body.typedData;
+    const issued = await permitOfficer.post(`${path}/certificate`, {
+      ...issuance.message,
+      signature: await permitOfficer.wallet.signTypedData(issuance.domain, issuance.types, issuance.message),
+    });
     expect(issued.status, JSON.stringify(issued.body)).to.equal(201);
 
     // Complaint through Open311, with every contact field and a description naming the resident.
@@ -156,9 +169,8 @@ describe("privacy: no personal data on the chain or in clear on IPFS", function 
       201,
     );
 
-    // The positive control: a public document, stored in clear.
-    const control = new FormData();
-    control.append("file", new Blob([CONTROL]), "control.txt");
+    // The positive control: a public document, issued by the town and stored in clear.
+    const control = await (await DocumentIssuer.of(service.url)).form(Buffer.from(CONTROL));
     expect((await resident.post("/api/documents", control)).status).to.equal(201);
 
     // Wait until the batched records (the pledge receipt, the control) are anchored.

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { hexlify, randomBytes } from "ethers";
 import { AnchorBatchStore } from "../../app/server/anchoring/batchStore.js";
 import { SqliteAnchorQueue } from "../../app/server/anchoring/queue.js";
+import { SqliteIssuerHistory } from "../../app/server/indexer/issuers.js";
 import { SqliteRevocations } from "../../app/server/indexer/revocations.js";
 import { VerificationService } from "../../app/server/services/verification.js";
 import { databasePath, openDatabase } from "../../app/server/store/database.js";
@@ -20,7 +21,7 @@ describe("kept answers follow the store (app/server/services/verification.ts)", 
   const queue = new SqliteAnchorQueue(db);
   const batches = new AnchorBatchStore(db);
   const other = new DatabaseSync(databasePath(dir));
-  const verification = new VerificationService(queue, new SqliteRevocations(db), {
+  const verification = new VerificationService(queue, new SqliteRevocations(db), new SqliteIssuerHistory(db), {
     chainId: 31337,
     batchAnchor: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
   });

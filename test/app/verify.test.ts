@@ -11,12 +11,15 @@ import { rpcProvider, startAnchoredLedger, type AnchoredLedger } from "./utils/a
 
 /**
  * Proof bundles checked against a real anvil chain (npm start's, with the demo seed): records anchored
- * alone and in a batch of 50 by the demo ledger service key, one of them revoked.
+ * alone and in a batch of 50 by the demo ledger service key, one of them revoked, every one issued under
+ * the demo DOCUMENT_ISSUER's anchored signature.
  */
 const random32 = () => hexlify(randomBytes(32));
 const failedChecks = (result: { checks: { name: string; ok: boolean }[] }) =>
   result.checks.filter((check) => !check.ok).map((check) => check.name);
 const CHAIN_CHECKS = CHECK_NAMES.filter((name) => name !== "document-unchanged");
+/** What fails once the issuer's signature no longer recovers (its EIP-712 domain is the bundle's chain and contract). */
+const SIGNATURE_CHECKS = ["issuer-signature", "issuance-anchored", "issuer-role", "issuer-key-not-compromised"];
 /** The checksummed address with the case of one letter flipped: mixed case, wrong checksum. */
 function badChecksum(address: string): string {
   const checksummed = getAddress(address);
@@ -52,7 +55,9 @@ describe("Merkle hashing of BatchAnchor records (app/shared/merkleProof.ts)", ()
       expect(ours.selector).to.equal(theirs.selector);
       expect(ours.outputs.map((o) => o.format("sighash"))).to.deep.equal(theirs.outputs.map((o) => o.format("sighash")));
     }
-    expect(fragment.getEvent("BatchAnchored")!.format("full")).to.equal(compiled.getEvent("BatchAnchored")!.format("full"));
+    for (const name of ["BatchAnchored", "RecordRevoked"]) {
+      expect(fragment.getEvent(name)!.format("full")).to.equal(compiled.getEvent(name)!.format("full"));
+    }
   });
 });
 
@@ -169,15 +174,20 @@ describe("verifyProofBundle against a real chain (app/shared/verifyBundle.ts)", 
     const other = ledger.batch[8].bundle;
     const cases: [string, Partial<ProofBundle>, string[]][] = [
       ["wrong leaf", { leaf: other.leaf }, ["leaf-matches-document"]],
-      ["another document's sha256", { sha256: other.sha256 }, ["leaf-matches-document", "proof-valid", "not-revoked"]],
+      ["another document's sha256", { sha256: other.sha256 }, ["leaf-matches-document", "proof-valid", "not-revoked", "issuance-covers-document"]],
       ["a wrong proof element", { proof: [random32(), ...bundle.proof.slice(1)] }, ["proof-valid", "not-revoked"]],
       ["a shortened proof", { proof: bundle.proof.slice(0, -1) }, ["proof-valid", "not-revoked"]],
       ["a root never anchored", { root: random32() }, ["proof-valid", "root-anchored", "not-revoked", "anchor-event"]],
       ["another root that is anchored", { root: ledger.single.bundle.root }, ["proof-valid", "root-anchored", "not-revoked", "anchor-event"]],
-      ["another chain id", { chainId: 1 }, ["chain-id"]],
-      ["a contract that is not a BatchAnchor", { contract: ledger.deployment.contracts.directory }, ["root-anchored", "not-revoked", "anchor-event"]],
-      ["an address without code", { contract: Wallet.createRandom().address }, ["contract-deployed", "root-anchored", "not-revoked", "anchor-event"]],
-      ["another municipality", { municipalityId: 2 }, ["root-anchored", "anchor-event"]],
+      ["another chain id", { chainId: 1 }, ["chain-id", ...SIGNATURE_CHECKS]],
+      ["a contract that is not a BatchAnchor", { contract: ledger.deployment.contracts.directory }, ["root-anchored", "not-revoked", "anchor-event", ...SIGNATURE_CHECKS]],
+      ["an address without code", { contract: Wallet.createRandom().address }, ["contract-deployed", "root-anchored", "not-revoked", "anchor-event", ...SIGNATURE_CHECKS]],
+      [
+        // Roots are scoped by municipality: municipality 2 never anchored this root, so verifyRecord knows no record.
+        "another municipality",
+        { municipalityId: 2 },
+        ["root-anchored", "not-revoked", "anchor-event", "issuance-covers-document", "issuance-anchored", "issuer-role", "issuer-key-not-compromised"],
+      ],
       ["the block before", { blockNumber: bundle.blockNumber - 1 }, ["root-anchored", "anchor-block", "anchored-at"]],
       ["a block that does not exist", { blockNumber: bundle.blockNumber + 1000 }, ["root-anchored", "anchor-block", "anchored-at"]],
       ["another transaction (the revocation)", { txHash: ledger.revokeTxHash }, ["anchor-block", "anchor-event"]],
@@ -196,7 +206,41 @@ describe("verifyProofBundle against a real chain (app/shared/verifyBundle.ts)", 
     const revoked = ledger.batch[ledger.revokedIndex].bundle;
     const result = await verify({ ...revoked, chainId: 5 });
     expect(result.verdict).to.equal("unknown");
-    expect(failedChecks(result)).to.deep.equal(["chain-id", "not-revoked"]);
+    expect(failedChecks(result)).to.deep.equal(["chain-id", "not-revoked", ...SIGNATURE_CHECKS]);
+  });
+
+  it("says unauthorised when only who issued it fails: no signature, another signer named, another list, another anchor", async () => {
+    const bundle = ledger.batch[7].bundle;
+    const issuance = bundle.issuance!;
+    const cases: [string, ProofBundle, string[]][] = [
+      ["no issuance", { ...bundle, issuance: undefined }, ["issuer-signature"]],
+      ["another signer named", { ...bundle, issuance: { ...issuance, signer: Wallet.createRandom().address } }, ["issuer-signature", "issuer-role", "issuer-key-not-compromised"]],
+      ["the single document's issuance", { ...bundle, issuance: ledger.single.bundle.issuance }, ["issuance-covers-document"]],
+      [
+        "the signature's anchor moved to another record",
+        { ...bundle, issuance: { ...issuance, anchor: { ...issuance.anchor, proof: [random32()] } } },
+        ["issuance-anchored", "issuer-role", "issuer-key-not-compromised"],
+      ],
+    ];
+    for (const [what, tampered, failing] of cases) {
+      const result = await verify(tampered);
+      expect(result.verdict, what).to.equal("unauthorised");
+      expect(failedChecks(result), what).to.deep.equal(failing);
+    }
+    // A record that is not an issued document (a pledge receipt) is asked for no issuer.
+    const receipt = await verify({ ...bundle, issuance: undefined }, { withoutIssuer: true });
+    expect(receipt.verdict).to.equal("valid");
+    expect(receipt.checks.map((check) => check.name)).to.not.include("issuer-signature");
+  });
+
+  it("names the issuer of a valid document: its address, role, municipality and the signature's anchor time", async () => {
+    const result = await verify(ledger.batch[3].bundle);
+    expect(result.issuer).to.deep.include({
+      address: ledger.issuer,
+      municipalityId: 1,
+      role: "DOCUMENT_ISSUER",
+      signedAt: ledger.batch[3].bundle.issuance!.anchor.anchoredAt,
+    });
   });
 
   it("reads no field of a bundle in an unknown format", async () => {

@@ -1,15 +1,19 @@
-import { isError } from "ethers";
+import { isError, toBeHex, zeroPadValue } from "ethers";
 import type { ChainClient, SentTransaction } from "../chain/client.js";
 
 /**
  * What the anchoring worker asks BatchAnchor, in the worker's terms: can this root be anchored now,
- * send it, and what does the chain hold for a root. The chain's answer about a root is the truth the
- * worker reconciles its database with.
+ * send it, and what does the chain hold for a root. Roots are scoped by municipality on chain, so every
+ * question names the municipality too. The chain's answer about a root is the truth the worker
+ * reconciles its database with.
  */
 export type AnchorPreflight =
   | { kind: "ready"; gasLimit: bigint }
-  /** The root is anchored already, for `municipalityId` (BatchAnchorRootExists). */
-  | { kind: "root-exists"; municipalityId: number }
+  /**
+   * The municipality has anchored the root already (BatchAnchorRootExists): only its own keys can, so
+   * this is the worker's own earlier transaction, landed.
+   */
+  | { kind: "root-exists" }
   /** The contract refuses, e.g. DirectoryMunicipalitySuspended or DirectoryUnauthorizedAccount. */
   | { kind: "refused"; reason: string };
 
@@ -50,7 +54,7 @@ export class BatchAnchorContract {
       if (!isError(error, "CALL_EXCEPTION")) throw error;
       const revert = error.revert ?? (error.data ? this.#chain.batchAnchor.interface.parseError(error.data) : null);
       if (revert?.name === "BatchAnchorRootExists") {
-        return { kind: "root-exists", municipalityId: Number(revert.args[1]) };
+        return { kind: "root-exists" };
       }
       const reason = revert ? `${revert.name}(${revert.args.map(String).join(", ")})` : error.shortMessage;
       return { kind: "refused", reason };
@@ -69,9 +73,9 @@ export class BatchAnchorContract {
     return this.#chain.send({ to, data, gasLimit }, beforeBroadcast);
   }
 
-  /** The anchor of `root` as the chain holds it now, or null. */
-  async lookup(root: string): Promise<OnChainBatch | null> {
-    const batch = await this.#chain.batchAnchor.batch(root);
+  /** The anchor of `root` for `municipalityId` as the chain holds it now, or null. */
+  async lookup(municipalityId: number, root: string): Promise<OnChainBatch | null> {
+    const batch = await this.#chain.batchAnchor.batch(municipalityId, root);
     if (batch.count === 0n) return null;
     return {
       municipalityId: Number(batch.municipalityId),
@@ -81,12 +85,12 @@ export class BatchAnchorContract {
     };
   }
 
-  /** The transaction that anchored `root` in `blockNumber`, from its BatchAnchored event. */
-  async anchorTransaction(root: string, blockNumber: number): Promise<AnchorTransaction | null> {
+  /** The transaction that anchored `root` for `municipalityId` in `blockNumber`, from its BatchAnchored event. */
+  async anchorTransaction(municipalityId: number, root: string, blockNumber: number): Promise<AnchorTransaction | null> {
     const topic = this.#chain.batchAnchor.interface.getEvent("BatchAnchored").topicHash;
     const logs = await this.#chain.provider.getLogs({
       address: this.address,
-      topics: [topic, root],
+      topics: [topic, root, zeroPadValue(toBeHex(municipalityId), 32)],
       fromBlock: blockNumber,
       toBlock: blockNumber,
     });

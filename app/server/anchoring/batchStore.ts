@@ -7,7 +7,10 @@ import { buildBatch, newSalt, type MerkleBatch } from "./batcher.js";
  *
  *   unsent ──send──▶ submitted ──receipt──▶ anchored ──confirmations──▶ final
  *     ▲                  │                      │
- *     └──── chain lost it / refused ────────────┘          abandoned: root taken by another municipality
+ *     └──── chain lost it / refused ────────────┘
+ *
+ * (`abandoned` is no longer written: it marked a batch whose root another municipality had anchored
+ * first, when roots were global on chain. Roots are scoped by municipality now; old rows keep it.)
  *
  * A batch's membership, root and proofs are written in one transaction when it is formed, before any
  * transaction is sent, so a crash at any point leaves a batch whose root can be asked for on chain.
@@ -173,30 +176,14 @@ export class AnchorBatchStore {
     this.#db.prepare("UPDATE anchor_batches SET status = 'final' WHERE batch_id = ? AND status = 'anchored'").run(batchId);
   }
 
-  /**
-   * The batch's root was anchored first by another municipality (roots are global on chain). Its
-   * records move to a new batch with a fresh salt leaf, hence a new root; the old batch is kept,
-   * abandoned, as the trace of what happened.
-   */
-  resalt(batchId: number, reason: string, now: number): StoredBatch {
-    return inTransaction(this.#db, () => {
-      const old = this.get(batchId);
-      if (!old || old.status === "abandoned" || old.status === "final") {
-        throw new Error(`batch ${batchId} cannot be re-salted (${old?.status ?? "unknown"})`);
-      }
-      this.#db
-        .prepare("UPDATE anchor_batches SET status = 'abandoned', last_error = ? WHERE batch_id = ?")
-        .run(reason, batchId);
-      return this.#insertBatch(old.municipalityId, this.members(batchId), now, newSalt());
-    });
-  }
-
   #insertBatch(municipalityId: number, members: BatchMember[], now: number, salt: string | null = null): StoredBatch {
     const sha256s = members.map((member) => member.sha256);
     const leaves = members.map((member) => member.leaf);
     let batch: MerkleBatch = buildBatch(sha256s, salt, leaves);
-    // Our own roots are unique too: a lone document also queued for another municipality has the same
-    // plain root there, and that one may already be ours.
+    // Our roots are unique in this database (anchor_batches.root), though the chain scopes them by
+    // municipality: a lone document queued again, here or for another municipality, has the same plain
+    // root, and a root this municipality already anchored would be refused (or, worse, mistaken for
+    // this batch's own landed anchor). A salt leaf gives the set a root of its own.
     while (this.byRoot(batch.root)) batch = buildBatch(sha256s, newSalt(), leaves);
     const { lastInsertRowid } = this.#db
       .prepare(

@@ -29,8 +29,9 @@ export function newSalt(): string {
 /**
  * The batch of these records' SHA-256 values. The tree sorts its leaves, so the root depends only on
  * the set: the same stored membership always gives the same root, and re-sending it after a crash can
- * never anchor twice. `salt` adds one leaf no document has: it gives a set whose plain root is taken
- * (the same lone document anchored by another municipality first) a root of its own.
+ * never anchor twice. `salt` adds one leaf no document has: it gives a set whose plain root this
+ * database already holds (the same lone document queued again, or for another municipality) a root of
+ * its own.
  */
 export function buildBatch(sha256s: readonly string[], salt: string | null = null, leaves?: readonly string[]): MerkleBatch {
   if (sha256s.length === 0) throw new RangeError("a batch needs at least one record");

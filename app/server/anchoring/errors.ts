@@ -7,10 +7,11 @@ export type AnchorInputErrorCode =
   | "ANCHOR_INVALID_MUNICIPALITY"
   | "ANCHOR_INVALID_KIND"
   | "ANCHOR_INVALID_CID"
-  | "ANCHOR_INVALID_META";
+  | "ANCHOR_INVALID_META"
+  | "ANCHOR_CLAIM_TAKEN";
 
 export class AnchorInputError extends Error {
-  readonly status = 400;
+  readonly status: number;
 
   constructor(
     readonly code: AnchorInputErrorCode,
@@ -18,5 +19,6 @@ export class AnchorInputError extends Error {
   ) {
     super(message);
     this.name = "AnchorInputError";
+    this.status = code === "ANCHOR_CLAIM_TAKEN" ? 409 : 400;
   }
 }

@@ -48,12 +48,13 @@ export class SqliteAnchorQueue implements AnchorQueue {
   readonly #now: () => number;
 
   readonly #statements = new Map<string, StatementSync>();
-  readonly #groupCommit: GroupCommit<NewRecord, QueuedRecord>;
+  /** Each item is the records of one submitter, written all or none. */
+  readonly #groupCommit: GroupCommit<readonly NewRecord[], QueuedRecord[]>;
 
   constructor(db: DatabaseSync, options: { now?: () => number } = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
-    this.#groupCommit = new GroupCommit(db, (valid) => this.#insert(valid), { maxGroup: MAX_GROUP });
+    this.#groupCommit = new GroupCommit(db, (valid) => this.#insertAll(valid), { maxGroup: MAX_GROUP });
   }
 
   /** Each statement is compiled once: verification reads run thousands of times a second. */
@@ -87,18 +88,31 @@ export class SqliteAnchorQueue implements AnchorQueue {
       accepted_at: now,
       ...NOT_IN_A_BATCH,
     };
+    const kept = () => this.#prepare(`${SELECT_RECORD} WHERE r.sha256 = ? AND r.municipality_id = ?`).get(valid.sha256, valid.municipalityId) as unknown as RecordRow | undefined;
+    if (valid.claim !== undefined) {
+      // The claim's holder is read in the same synchronous step as the insert: nothing can come between.
+      const holder = this.#prepare("SELECT sha256, municipality_id FROM records WHERE claim = ?").get(valid.claim) as
+        | { sha256: string; municipality_id: number }
+        | undefined;
+      if (holder && (holder.sha256 !== valid.sha256 || holder.municipality_id !== valid.municipalityId)) {
+        throw new AnchorInputError("ANCHOR_CLAIM_TAKEN", `another record holds the claim ${valid.claim}`);
+      }
+    }
     // One statement, so one commit: either the record is durably queued or nothing is. A second upload
     // of the same document to the same municipality keeps the first row (and its id).
     const { changes } = this.#prepare(
-        `INSERT INTO records (record_id, sha256, municipality_id, cid, kind, meta, leaf, accepted_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO records (record_id, sha256, municipality_id, cid, kind, meta, leaf, accepted_at, claim)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (sha256, municipality_id) DO NOTHING`,
       )
-      .run(row.record_id, row.sha256, row.municipality_id, row.cid, row.kind, row.meta, row.leaf, row.accepted_at);
+      .run(row.record_id, row.sha256, row.municipality_id, row.cid, row.kind, row.meta, row.leaf, row.accepted_at, valid.claim ?? null);
     if (changes === 1) return { record: toRecord(row), created: true };
-    const kept = this.#prepare(`${SELECT_RECORD} WHERE r.sha256 = ? AND r.municipality_id = ?`)
-      .get(valid.sha256, valid.municipalityId) as unknown as RecordRow;
-    return { record: toRecord(kept), created: false };
+    return { record: toRecord(kept()!), created: false };
+  }
+
+  /** Several records in the caller's transaction (the group commit's, or one of their own when alone). */
+  #insertAll(valid: readonly NewRecord[]): QueuedRecord[] {
+    return valid.map((record) => this.#insert(record));
   }
 
   /**
@@ -110,6 +124,16 @@ export class SqliteAnchorQueue implements AnchorQueue {
     let valid: NewRecord;
     try {
       valid = validate(record);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#groupCommit.submit([valid]).then(([queued]) => queued);
+  }
+
+  enqueueAllDurably(records: readonly NewRecord[]): Promise<QueuedRecord[]> {
+    let valid: NewRecord[];
+    try {
+      valid = records.map(validate);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -210,5 +234,8 @@ function validate(record: NewRecord): NewRecord {
       throw new AnchorInputError("ANCHOR_INVALID_META", `meta must be at most ${MAX_META_BYTES} bytes of JSON`);
     }
   }
-  return { sha256, municipalityId, cid: record.cid, kind: record.kind, meta };
+  if (record.claim !== undefined && (typeof record.claim !== "string" || record.claim.length === 0 || record.claim.length > 200)) {
+    throw new AnchorInputError("ANCHOR_INVALID_META", "claim must be a string of 1 to 200 characters");
+  }
+  return { sha256, municipalityId, cid: record.cid, kind: record.kind, meta, ...(record.claim !== undefined ? { claim: record.claim } : {}) };
 }

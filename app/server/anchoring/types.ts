@@ -37,6 +37,11 @@ export interface NewRecord {
   municipalityId: number;
   kind: string;
   meta: Record<string, unknown> | null;
+  /**
+   * A key no other record may hold (an issuance's signer and nonce): queuing a record whose claim another
+   * record holds fails with ANCHOR_CLAIM_TAKEN, and nothing of its group is written.
+   */
+  claim?: string;
 }
 
 /** A queued record, and whether queuing it made it (false: the same document was already there). */
@@ -53,6 +58,8 @@ export interface AnchorQueue {
   enqueue(record: NewRecord): AnchorRecord;
   /** {@link enqueue}, committed together with the records that arrive at the same time; settles once that commit is on the disk. */
   enqueueDurably(record: NewRecord): Promise<QueuedRecord>;
+  /** {@link enqueueDurably} of several records that are queued all together or not at all (an issuance and its documents). */
+  enqueueAllDurably(records: readonly NewRecord[]): Promise<QueuedRecord[]>;
   get(recordId: string): AnchorRecord | undefined;
   /** A value that changes whenever anything the store answers from may have changed (for caches). */
   changeMark(): string;

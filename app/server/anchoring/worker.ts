@@ -9,9 +9,11 @@ import type { AnchorBatchStore, StoredBatch } from "./batchStore.js";
  * reconciles what its database says it sent with what the chain holds.
  *
  * Exactly once, by construction: a batch's membership and root are stored before its transaction is
- * sent, the root depends only on that membership, and BatchAnchor refuses a root it holds. So the
- * worker may always re-send a root the chain does not hold, and a root the chain does hold is adopted,
- * never sent again. A record belongs to one batch at a time.
+ * sent, the root depends only on that membership, and BatchAnchor refuses a root the municipality holds.
+ * So the worker may always re-send a root the chain does not hold for the batch's municipality, and a
+ * root it does hold is adopted, never sent again: roots are scoped by municipality on chain and only
+ * the municipality's own anchoring keys write under its id, so a root held there is the worker's own.
+ * A record belongs to one batch at a time.
  *
  * Finality. A batch is final when `confirmations` blocks were built on its block and, when
  * `durableBlock` is given, the chain's saved state covers its block. On the embedded anvil chain there
@@ -128,9 +130,8 @@ export class AnchorWorker {
 
   /**
    * After a start (and so after any crash): every batch the database says was sent or mined is checked
-   * against the chain. Held by the chain → anchored (with the block the chain says); held for another
-   * municipality → its records get a new root; not held and not waiting in the node's pool → unsent,
-   * so the normal round sends the same root again.
+   * against the chain. Held by the chain for its municipality → anchored (with the block the chain says);
+   * not held and not waiting in the node's pool → unsent, so the normal round sends the same root again.
    */
   async reconcile(): Promise<void> {
     this.#chain.forgetNonce();
@@ -168,7 +169,7 @@ export class AnchorWorker {
   async #sendBatch(batch: StoredBatch): Promise<boolean> {
     const preflight = await this.#contract.preflight(batch.municipalityId, batch.root, batch.recordCount);
     if (preflight.kind === "root-exists") {
-      // Sent before a crash and mined since, or taken by another municipality: the chain decides.
+      // Sent before a crash and mined since: adopt the anchor the chain holds.
       await this.#reconcileBatch(batch);
       return false;
     }
@@ -197,8 +198,8 @@ export class AnchorWorker {
       submitted.map(async (batch) => {
         const receipt = await this.#chain.receipt(batch.txHash!);
         if (receipt?.status === 1) {
-          const onChain = await this.#contract.lookup(batch.root);
-          if (onChain && onChain.municipalityId === batch.municipalityId && onChain.blockNumber === receipt.blockNumber) {
+          const onChain = await this.#contract.lookup(batch.municipalityId, batch.root);
+          if (onChain && onChain.blockNumber === receipt.blockNumber) {
             this.#batches.markAnchored(batch.batchId, {
               txHash: receipt.hash,
               blockNumber: receipt.blockNumber,
@@ -208,7 +209,7 @@ export class AnchorWorker {
             return;
           }
         }
-        // Reverted (someone anchored the root first), or nothing yet for too long: ask the chain.
+        // Reverted (an earlier send of the same root landed first), or nothing yet for too long: ask the chain.
         const waited = this.#options.now() - (batch.submittedAt ?? 0);
         if (receipt || waited >= this.#options.resendAfterMs) await this.#reconcileBatch(batch);
       }),
@@ -234,23 +235,17 @@ export class AnchorWorker {
     }
   }
 
-  /** Brings one batch's state in line with what the chain holds for its root. */
+  /** Brings one batch's state in line with what the chain holds for its root in its municipality. */
   async #reconcileBatch(batch: StoredBatch): Promise<void> {
-    const onChain = await this.#contract.lookup(batch.root);
-    if (onChain && onChain.municipalityId === batch.municipalityId) {
+    const onChain = await this.#contract.lookup(batch.municipalityId, batch.root);
+    if (onChain) {
       const receipt = batch.txHash ? await this.#chain.receipt(batch.txHash) : null;
       const landed =
         receipt?.status === 1 && receipt.blockNumber === onChain.blockNumber
           ? { txHash: receipt.hash, blockHash: receipt.blockHash }
-          : await this.#contract.anchorTransaction(batch.root, onChain.blockNumber);
+          : await this.#contract.anchorTransaction(batch.municipalityId, batch.root, onChain.blockNumber);
       if (!landed) throw new Error(`the chain holds root ${batch.root} but no BatchAnchored event for it in block ${onChain.blockNumber}`);
       this.#batches.markAnchored(batch.batchId, { ...landed, blockNumber: onChain.blockNumber, anchoredAt: onChain.anchoredAt });
-      return;
-    }
-    if (onChain) {
-      const reason = `root ${batch.root} is anchored for municipality ${onChain.municipalityId}`;
-      const salted = this.#batches.resalt(batch.batchId, reason, this.#options.now());
-      this.#log(`anchoring: ${reason}; its ${batch.recordCount} record(s) move to batch ${salted.batchId} with a salted root`);
       return;
     }
     if (batch.status === "submitted" && batch.txHash && (await this.#chain.knowsTransaction(batch.txHash))) {

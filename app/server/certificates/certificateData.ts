@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
  * without trusting the page layout.
  */
 export interface PermitCertificateData {
-  /** e.g. "MH-BLD-2026-0001". */
+  /** e.g. "TH-50-MAEHIA/BLD/2026/000001". */
   permitNumber: string;
   /** 1, then 2 after an amendment, … */
   version: number;

@@ -65,12 +65,12 @@ export function withFastUploads(
     }
     const body = await bodyOf(req, length);
     let file: Buffer | undefined;
-    const meta: string[] = [];
+    const texts: Record<"meta" | "issuance", string[]> = { meta: [], issuance: [] };
     let fields = 0;
     for (const part of formDataParts(body, boundary)) {
       if (part.filename === undefined) {
         if (++fields > UPLOAD_MAX_FIELDS) throw new AppError("BAD_MULTIPART", "Malformed upload: Too many fields");
-        if (part.name === "meta") meta.push(part.body.toString("utf8"));
+        if (part.name === "meta" || part.name === "issuance") texts[part.name].push(part.body.toString("utf8"));
         continue;
       }
       if (file) throw new AppError("FILES_TOO_MANY");
@@ -78,7 +78,11 @@ export function withFastUploads(
       file = part.body;
     }
     // multer gives a field sent twice as an array; the route reads it as text either way.
-    const { status, body: accepted } = await acceptUpload(deps.documents, documentBytes(file), meta.length > 1 ? String(meta) : meta[0]);
+    const field = (values: string[]) => (values.length > 1 ? String(values) : values[0]);
+    const { status, body: accepted } = await acceptUpload(deps.documents, documentBytes(file), {
+      meta: field(texts.meta),
+      issuance: field(texts.issuance),
+    });
     answer(req, res, status, accepted, started);
   };
 

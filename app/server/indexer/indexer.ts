@@ -5,6 +5,7 @@ import type { JsonRpcProvider, Log } from "ethers";
 import type { LedgerDeployment } from "../chain/deploy.js";
 import { inTransaction } from "../store/database.js";
 import { EventTables, INDEX_TABLES, followedAddresses, followedTopics, type BlockFacts, type IndexTable } from "./eventTables.js";
+import { EVENT_MODULES } from "./modules/index.js";
 
 /**
  * The indexer: follows the ledger contracts' events from the deployment block into the index tables
@@ -34,7 +35,8 @@ export interface IndexerStatus {
   lastError: string | null;
 }
 
-const CURSOR = "ledger";
+/** The name of the index's row in idx_cursor (readers ask it how far the index has read: issuers.ts). */
+export const CURSOR = "ledger";
 
 interface CursorRow {
   next_block: number;
@@ -43,9 +45,13 @@ interface CursorRow {
   modules: string | null;
 }
 
-/** What the index is made of — its tables and the events it follows — hashed: a change means rebuild. */
+/**
+ * What the index is made of — its tables, the events it follows and which module keeps which in which
+ * tables — hashed: a change means rebuild (a module added to an existing table follows no new topic).
+ */
 function moduleSignature(): string {
-  return createHash("sha256").update(JSON.stringify([INDEX_TABLES, followedTopics()])).digest("hex");
+  const modules = EVENT_MODULES.map((module) => [module.contract, module.events, module.tables]);
+  return createHash("sha256").update(JSON.stringify([INDEX_TABLES, followedTopics(), modules])).digest("hex");
 }
 
 export class Indexer {

@@ -3,7 +3,8 @@ import { rateLimit } from "express-rate-limit";
 import { AppError } from "../errors.js";
 import { auditCsv } from "../services/audit/csv.js";
 import { AuditTrailService } from "../services/audit/auditTrail.js";
-import { AUDIT_KINDS, parseAuditSubject, type AuditKind } from "../services/audit/subjects.js";
+import { AUDIT_KINDS, parseAuditSubject, parsePermitNumber, type AuditKind } from "../services/audit/subjects.js";
+import { municipalityLabel } from "../services/permits/catalog.js";
 import type { WorkflowContext } from "../workflows/context.js";
 
 /**
@@ -25,10 +26,17 @@ function parseMunicipality(value: unknown): number {
   return Number(value);
 }
 
+function parseCheck(value: unknown): boolean {
+  const check = optionalText(value, "check");
+  if (check !== undefined && check !== "chain") throw new AppError("QUERY_INVALID", "The only check is ?check=chain.");
+  return check === "chain";
+}
+
 /**
  * The audit trail, public as the chain is (it holds no personal data): a permit's, complaint's or
  * campaign's events with tx hashes and blocks, checked against the chain on request, and a
- * municipality's whole trail as CSV or JSON. docs/audit.md says what an auditor can check with it.
+ * municipality's whole trail — its workflows, its anchored batches and records, its Directory's role
+ * changes and officers' names — as CSV or JSON. docs/audit.md says what an auditor can check with it.
  */
 export function auditRoutes(ctx: WorkflowContext): Router {
   const router = Router();
@@ -42,15 +50,30 @@ export function auditRoutes(ctx: WorkflowContext): Router {
   });
   const limitChecks: RequestHandler = (req, res, next) => (req.query.check === undefined ? next() : costlyLimit(req, res, next));
 
-  router.get("/api/audit/export", costlyLimit, (req, res) => {
+  // The municipalities an auditor may choose, with their names as the Directory holds them.
+  router.get("/api/audit/municipalities", (_req, res) => {
+    const rows = ctx.db.prepare("SELECT municipality_id, code, name, suspended FROM idx_municipalities ORDER BY municipality_id").all() as Array<{
+      municipality_id: number;
+      code: string;
+      name: string;
+      suspended: number;
+    }>;
+    const municipalities = rows.map((row) => ({ id: row.municipality_id, code: row.code, suspended: row.suspended === 1, ...municipalityLabel(row.code, row.name) }));
+    res.set("cache-control", "no-store").json({ municipalities });
+  });
+
+  router.get("/api/audit/export", costlyLimit, async (req, res) => {
     const municipalityId = parseMunicipality(req.query.municipality);
     const format = optionalText(req.query.format, "format") ?? "json";
     if (format !== "csv" && format !== "json") throw new AppError("AUDIT_FORMAT_INVALID");
+    const check = parseCheck(req.query.check);
+    if (check && format !== "json") throw new AppError("AUDIT_FORMAT_INVALID", "The chain check is answered in JSON only (format=json).");
+    const permit = optionalText(req.query.permit, "permit");
     const known = ctx.db.prepare("SELECT 1 FROM idx_municipalities WHERE municipality_id = ?").get(municipalityId);
     if (!known) throw new AppError("MUNICIPALITY_UNKNOWN");
     const range = { from: optionalText(req.query.from, "from"), to: optionalText(req.query.to, "to") };
-    const answer = audit.exportTrail(municipalityId, range);
-    const name = `audit-municipality-${municipalityId}-${range.from ?? "start"}-${range.to ?? "now"}`.replace(/[^\w.-]/g, "_");
+    const answer = await audit.exportTrail(municipalityId, { ...range, ...(permit === undefined ? {} : { permit: parsePermitNumber(permit) }) }, { check });
+    const name = `audit-municipality-${municipalityId}-${permit ? `${permit}-` : ""}${range.from ?? "start"}-${range.to ?? "now"}`.replace(/[^\w.-]/g, "_");
     res.set("cache-control", "no-store").attachment(`${name}.${format}`);
     if (format === "json") res.json(answer);
     else res.type("text/csv; charset=utf-8; header=present").send(auditCsv(answer.events));
@@ -59,10 +82,9 @@ export function auditRoutes(ctx: WorkflowContext): Router {
   router.get("/api/audit/:kind/:id", limitChecks, async (req, res, next) => {
     const kind = req.params.kind as AuditKind;
     if (!AUDIT_KINDS.includes(kind)) return next();
-    const check = optionalText(req.query.check, "check");
-    if (check !== undefined && check !== "chain") throw new AppError("QUERY_INVALID", "The only check is ?check=chain.");
+    const check = parseCheck(req.query.check);
     const target = parseAuditSubject(kind, String(req.params.id));
-    res.set("cache-control", "no-store").json(await audit.trail(target, { check: check === "chain" }));
+    res.set("cache-control", "no-store").json(await audit.trail(target, { check }));
   });
 
   return router;

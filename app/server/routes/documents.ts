@@ -47,14 +47,23 @@ export function documentBytes(file: Buffer | undefined): Uint8Array {
   return new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
 }
 
-/** POST /api/documents once its body is read: the document accepted, and the answer. */
-export async function acceptUpload(documents: DocumentService, bytes: Uint8Array, meta: unknown) {
+/**
+ * POST /api/documents once its body is read: the document issued, and the answer. `fields` are the
+ * upload's text fields (`meta`, `issuance`) as multer gives them; the fast path gives the same.
+ */
+export async function acceptUpload(documents: DocumentService, bytes: Uint8Array, fields: UploadFields) {
   // A document already on the ledger keeps its first record: 200 with it, never a second anchor.
-  const { record, created } = await documents.accept(bytes, parseDocumentMeta(meta));
+  const { record, created, issuer } = await documents.accept(bytes, parseDocumentMeta(fields.meta), fields.issuance);
   return {
     status: created ? 201 : 200,
-    body: { sha256: record.sha256, cid: record.cid, recordId: record.recordId, status: record.status },
+    body: { sha256: record.sha256, cid: record.cid, recordId: record.recordId, status: record.status, issuer },
   };
+}
+
+/** The text fields of an upload: `meta` (public metadata, JSON) and `issuance` (the issuer's signed statement, JSON). */
+export interface UploadFields {
+  meta?: unknown;
+  issuance?: unknown;
 }
 
 export function documentRoutes(deps: {
@@ -69,7 +78,7 @@ export function documentRoutes(deps: {
 
   // Most uploads are answered in front of Express (http/fastUpload.ts), through acceptUpload as here.
   router.post("/api/documents", deps.writeLimit, deps.upload, async (req, res) => {
-    const { status, body } = await acceptUpload(deps.documents, uploadedBytes(req.file), req.body?.meta);
+    const { status, body } = await acceptUpload(deps.documents, uploadedBytes(req.file), req.body ?? {});
     res.status(status).json(body);
   });
 
@@ -82,11 +91,12 @@ export function documentRoutes(deps: {
     const empty = files.findIndex((file) => file.size === 0);
     if (empty !== -1) throw new AppError("FILE_EMPTY", `File ${empty + 1} of ${files.length} is empty; nothing was accepted.`);
     const meta = parseDocumentMeta(req.body?.meta);
-    const accepted = await deps.documents.acceptMany(files.map(uploadedBytes), meta);
+    const accepted = await deps.documents.acceptMany(files.map(uploadedBytes), meta, req.body?.issuance);
     const created = accepted.filter((document) => document.created).length;
     res.status(created > 0 ? 201 : 200).json({
       created,
       existing: accepted.length - created,
+      issuer: accepted[0].issuer,
       documents: accepted.map(({ record, created }) => ({
         sha256: record.sha256,
         cid: record.cid,

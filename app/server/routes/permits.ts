@@ -16,14 +16,16 @@ import {
 import {
   certificatePdf,
   draftAmendment,
+  draftIssuance,
   draftRevocation,
-  issueCertificate,
   submitAmendment,
+  submitIssuance,
   submitRevocation,
   verifyBaseUrl,
 } from "../services/permits/certificates.js";
+import { completeApplication, completionTypedData } from "../services/permits/completion.js";
 import { decideStep, nextStepTypedData } from "../services/permits/decisions.js";
-import { readPermit, requireState } from "../services/permits/ledgerReads.js";
+import { readPermit } from "../services/permits/ledgerReads.js";
 import { PermitStore } from "../services/permits/store.js";
 import { officerQueue, privatePermitView, publicPermitView } from "../services/permits/views.js";
 import type { WorkflowContext } from "../workflows/context.js";
@@ -31,7 +33,8 @@ import type { WorkflowContext } from "../workflows/context.js";
 /**
  * The permit workflow over HTTP (docs/permits.md). Residents apply and follow their permit with a
  * tracking code; officers act behind a SIWE session, with their role checked on-chain in the permit's
- * municipality; approvals, amendments and revocations carry the officer's own EIP-712 signature.
+ * municipality; completion, approvals, issuance, amendments and revocations carry the officer's own
+ * EIP-712 signature, served as typed data (or a draft with its typed data) and relayed once signed.
  */
 const MAX_DOCUMENTS = 10;
 
@@ -131,7 +134,8 @@ export function permitRoutes(ctx: WorkflowContext): Router {
     res
       .set("cache-control", "no-store")
       .type("application/pdf")
-      .set("content-disposition", `attachment; filename="${permit.number}-v${permit.version}.pdf"`)
+      // A permit number holds "/" (TH-50-MAEHIA/BLD/2026/000001), which no file name may.
+      .set("content-disposition", `attachment; filename="${permit.number.replaceAll("/", "-")}-v${permit.version}.pdf"`)
       .send(Buffer.from(pdf));
   });
 
@@ -140,13 +144,12 @@ export function permitRoutes(ctx: WorkflowContext): Router {
     res.json(await addDocuments(ctx, store, number(req), documentsOf(req)));
   });
 
+  router.get("/api/permits/:number/completion/typed-data", officer, async (req, res) => {
+    res.set("cache-control", "no-store").json(await completionTypedData(ctx, officerOf(res).address, number(req)));
+  });
+
   router.post("/api/permits/:number/complete", officer, async (req, res) => {
-    await requirePermitOfficer(officerOf(res).address, number(req));
-    const permit = await readPermit(ctx, number(req));
-    requireState(permit, "Applied");
-    const mined = await ctx.serviceCalls.send(ctx.contracts.permitRegistry, "markComplete", [permit.permitId]);
-    await ctx.catchUpIndex();
-    res.json({ number: permit.number, state: "UnderReview", txHash: mined.txHash });
+    res.json(await completeApplication(ctx, officerOf(res).address, number(req), req.body));
   });
 
   router.get("/api/permits/:number/steps/next/typed-data", officer, async (req, res) => {
@@ -158,9 +161,12 @@ export function permitRoutes(ctx: WorkflowContext): Router {
     res.json(await decideStep(ctx, store, officerOf(res).address, number(req), jsonBody(req, "signed"), note));
   });
 
+  router.post("/api/permits/:number/certificate/drafts", officer, async (req, res) => {
+    res.status(201).json(await draftIssuance(ctx, store, officerOf(res).address, number(req), verifyBaseUrl(ctx, origin(req))));
+  });
+
   router.post("/api/permits/:number/certificate", officer, async (req, res) => {
-    await requirePermitOfficer(officerOf(res).address, number(req));
-    res.status(201).json(await issueCertificate(ctx, store, number(req), verifyBaseUrl(ctx, origin(req))));
+    res.status(201).json(await submitIssuance(ctx, store, officerOf(res).address, number(req), req.body));
   });
 
   router.post("/api/permits/:number/amendments/drafts", officer, async (req, res) => {

@@ -20,7 +20,6 @@ export interface AnswerWorkerData {
   chainId: number;
   batchAnchor: string;
   permitRegistry: string;
-  officerNames: [string, string][];
 }
 
 export interface AnswerRequest {

@@ -4,19 +4,16 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { SqliteAnchorQueue } from "../anchoring/queue.js";
 import { AppError } from "../errors.js";
-import { SqliteRevocations } from "../indexer/revocations.js";
 import type { AnswerReply, AnswerRequest, AnswerWorkerData } from "./answerReader.js";
 import { openReadOnlyDatabase } from "../store/database.js";
-import { PermitCertificateLookup } from "./permits/certificateVerification.js";
-import { VerificationService } from "./verification.js";
+import { verificationOn } from "./verificationOn.js";
 
 const data = workerData as AnswerWorkerData;
 const db = openReadOnlyDatabase(data.dataDir);
-const verification = new VerificationService(
+const verification = verificationOn(
+  db,
   new SqliteAnchorQueue(db),
-  new SqliteRevocations(db),
-  { chainId: data.chainId, batchAnchor: data.batchAnchor },
-  new PermitCertificateLookup(db, { chainId: data.chainId, permitRegistry: data.permitRegistry }, new Map(data.officerNames)),
+  { chainId: data.chainId, batchAnchor: data.batchAnchor, permitRegistry: data.permitRegistry },
 );
 
 const port = parentPort!;

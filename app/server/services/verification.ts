@@ -1,20 +1,57 @@
 import type { AnchorQueue, AnchorRecord } from "../anchoring/types.js";
-import type { ProofBundle, Verdict } from "../../shared/proofBundle.js";
+import type { BundleIssuance, ProofBundle, Verdict } from "../../shared/proofBundle.js";
+import type { IssuanceStatement } from "../../shared/issuance.js";
+import { roleId } from "../../shared/roles.js";
+import type { AttachedFile } from "../../shared/attachedFile.js";
 import { proofBundleFor } from "../../shared/proofBundleFormat.js";
 import { AppError } from "../errors.js";
-import type { PermitCertificateLookup, PermitCertificateVerification } from "./permits/certificateVerification.js";
+import type { PermitCertificateLookup, PermitCertificateProof, PermitCertificateVerification } from "./permits/certificateVerification.js";
 
 /** A record revoked inside its batch, as the indexer saw it in a RecordRevoked event. */
 export interface Revocation {
   reasonCode: number;
+  /** SHA-256 of the reason's words, as the chain holds it. */
   reasonHash: string;
+  /** The words, when this service relayed the revocation (null otherwise). */
+  reason: string | null;
+  /** Who signed the revocation (BatchAnchor's RecordRevoked actor). */
+  revokedBy: string;
+  /** Block time of the revocation (ISO). */
+  revokedAt: string;
   txHash: string;
   blockNumber: number;
 }
 
 export interface RevocationLookup {
-  revocationOf(root: string, leaf: string): Revocation | undefined;
+  /** The revocation of the record `leaf` in the batch `root` of `municipalityId` (roots are scoped by municipality). */
+  revocationOf(municipalityId: number, root: string, leaf: string): Revocation | undefined;
 }
+
+/** What the Directory said of a signer at a past time (indexer/issuers.ts). */
+export interface IssuerHistoryLookup {
+  heldAt(municipalityId: number, role: string, account: string, timestamp: number): boolean;
+  compromisedSince(municipalityId: number, account: string): number | null;
+  nameOf(municipalityId: number, account: string): string | null;
+  /** The last block whose Directory events the answers above include, or null before the first. */
+  indexedThrough(): number | null;
+}
+
+/** Who issued a document, as its verdict names them. */
+export interface IssuerFacts {
+  municipalityId: number;
+  address: string;
+  /** The name the municipality's admin published for the signer on the chain (Directory.setOfficerName). */
+  name: string | null;
+  role: "DOCUMENT_ISSUER";
+  /** When the signature was anchored (ISO time), once it is. */
+  signedAt: string | null;
+  /** Whether the signer held the role in the municipality at that time (null until anchored and its block indexed). */
+  heldRole: boolean | null;
+  /** From when the key is marked compromised (ISO time), if it is. */
+  compromisedSince: string | null;
+}
+
+const DOCUMENT_ISSUER = roleId("DOCUMENT_ISSUER");
 
 export interface TrailStep {
   step: "accepted" | "submitted" | "anchored" | "final" | "revoked";
@@ -25,10 +62,28 @@ export interface TrailStep {
 }
 
 /** An anchored record's verdict, or a permit certificate's (permits/certificateVerification.ts). */
-export type VerificationResult = AnchoredVerification | PermitCertificateVerification;
+export type VerificationResult = AnchoredVerification | PermitCertificateVerification | AttachedFileVerification;
+
+/**
+ * A file that came in through a workflow (a resident's complaint photo, a permit application's document,
+ * an officer's evidence): known, but never issued by the municipality, and said so.
+ */
+export interface AttachedFileVerification {
+  verdict: "attached";
+  attachment: AttachedFile;
+  record: null;
+  trail: [];
+  proof: null;
+}
 
 export interface AnchoredVerification {
   verdict: Verdict;
+  /** Why a document is `unauthorised`, in words. */
+  reason?: string;
+  /** Who issued it: for issued documents. */
+  issuer?: IssuerFacts;
+  /** Why, when and by whom it was revoked. */
+  revocation?: Revocation;
   record: PublicRecord | null;
   trail: TrailStep[];
   proof: ProofBundle | null;
@@ -81,11 +136,14 @@ export class VerificationService {
   constructor(
     private readonly queue: AnchorQueue,
     private readonly revocations: RevocationLookup,
+    private readonly issuers: IssuerHistoryLookup,
     private readonly chain: { chainId: number; batchAnchor: string },
     /** Permit certificates, known by PermitRegistry rather than by the anchoring queue. */
     private readonly certificates?: Pick<PermitCertificateLookup, "verifyCertificate">,
     /** Makes first reads off this thread while it is available; without it they are made here. */
     private readonly reader?: AnswerSource,
+    /** Files residents and officers attached in the workflows (services/attachedFiles.ts). */
+    private readonly attachments?: { find(sha256: string): AttachedFile | undefined },
   ) {}
 
   /**
@@ -152,27 +210,93 @@ export class VerificationService {
 
   verifySha256(sha256: string): VerificationResult {
     const record = this.#pick(this.queue.findBySha256(sha256));
-    if (!record) return this.certificates?.verifyCertificate(sha256) ?? { verdict: "unknown", record: null, trail: [], proof: null };
-    const revocation = record.root ? this.revocations.revocationOf(record.root, record.leaf) : undefined;
+    if (!record) {
+      const certificate = this.certificates?.verifyCertificate(sha256);
+      if (certificate) return certificate;
+      const attachment = this.attachments?.find(sha256);
+      if (attachment) return { verdict: "attached", attachment, record: null, trail: [], proof: null };
+      return { verdict: "unknown", record: null, trail: [], proof: null };
+    }
+    const revocation = record.root ? this.revocations.revocationOf(record.municipalityId, record.root, record.leaf) : undefined;
     const anchored = record.status === "anchored" || record.status === "final";
-    return {
-      verdict: !anchored ? "pending" : revocation ? "revoked" : "valid",
-      record: publicRecord(record),
-      trail: trailOf(record, revocation),
-      proof: anchored ? this.bundleOf(record) : null,
-    };
+    const issued = record.kind === "document" ? this.#issuanceOf(record) : undefined;
+    const base = { record: publicRecord(record), trail: trailOf(record, revocation), proof: anchored ? this.bundleOf(record) : null };
+    if (!anchored) return { verdict: "pending", ...base };
+    if (revocation) return { verdict: "revoked", revocation, ...(issued ? { issuer: issued.facts } : {}), ...base };
+    if (!issued) {
+      // Pledge receipts and the like are signed acts of their own contracts; a document must be issued.
+      if (record.kind !== "document") return { verdict: "valid", ...base };
+      return { verdict: "unauthorised", reason: "No issuer signed this document.", ...base };
+    }
+    const { facts } = issued;
+    if (facts.heldRole === null) return { verdict: "pending", issuer: facts, ...base };
+    if (!facts.heldRole) {
+      return { verdict: "unauthorised", reason: "The signer did not hold DOCUMENT_ISSUER in the municipality when the signature was anchored.", issuer: facts, ...base };
+    }
+    if (facts.compromisedSince !== null && facts.compromisedSince <= facts.signedAt!) {
+      return { verdict: "unauthorised", reason: "The signer's key is marked compromised from before the signature was anchored.", issuer: facts, ...base };
+    }
+    return { verdict: "valid", issuer: facts, ...base };
   }
 
-  /** The proof bundle of an anchored record; 404 when unknown, 409 while it waits for its anchor. */
-  proofFor(sha256: string): ProofBundle {
+  /** The issuance record of an issued document (same municipality), its statement, and what it says of the issuer. */
+  #issuanceOf(record: AnchorRecord): { issuance: AnchorRecord; statement: IssuanceStatement; proof: string[]; facts: IssuerFacts } | undefined {
+    const link = record.meta?.issuance as { sha256?: string; proof?: string[] } | undefined;
+    if (!link?.sha256 || !Array.isArray(link.proof)) return undefined;
+    const issuance = this.queue.findBySha256(link.sha256).find((r) => r.municipalityId === record.municipalityId && r.kind === "issuance");
+    if (!issuance?.meta) return undefined;
+    const statement = issuance.meta as unknown as IssuanceStatement;
+    const anchored = (issuance.status === "anchored" || issuance.status === "final") && issuance.anchoredAt !== null;
+    // A grant just before the anchor may not be indexed yet: not having seen it is no answer ("pending"), not a "no".
+    const indexed = this.issuers.indexedThrough();
+    const known = anchored && issuance.blockNumber !== null && indexed !== null && indexed >= issuance.blockNumber;
+    const compromised = this.issuers.compromisedSince(record.municipalityId, statement.signer);
+    const facts: IssuerFacts = {
+      municipalityId: statement.municipalityId,
+      address: statement.signer,
+      name: this.issuers.nameOf(statement.municipalityId, statement.signer),
+      role: "DOCUMENT_ISSUER",
+      signedAt: anchored ? isoTime(issuance.anchoredAt!) : null,
+      heldRole: known ? this.issuers.heldAt(statement.municipalityId, DOCUMENT_ISSUER, statement.signer, issuance.anchoredAt!) : null,
+      compromisedSince: compromised === null ? null : isoTime(compromised),
+    };
+    return { issuance, statement, proof: link.proof, facts };
+  }
+
+  /**
+   * The proof bundle of an anchored record, or a permit certificate's proof (PermitRegistry holds those:
+   * the proof says where to ask the chain); 404 when unknown, 409 while a record waits for its anchor.
+   */
+  proofFor(sha256: string): ProofBundle | PermitCertificateProof {
     const record = this.#pick(this.queue.findBySha256(sha256));
-    if (!record) throw new AppError("PROOF_NOT_FOUND");
+    if (!record) {
+      const certificate = this.certificates?.verifyCertificate(sha256);
+      if (certificate) return certificate.proof;
+      throw new AppError("PROOF_NOT_FOUND");
+    }
     if (record.status !== "anchored" && record.status !== "final") throw new AppError("PROOF_PENDING");
     return this.bundleOf(record);
   }
 
   bundleOf(record: AnchorRecord): ProofBundle {
-    return proofBundleFor(record, { chainId: this.chain.chainId, contract: this.chain.batchAnchor });
+    const issued = record.kind === "document" ? this.#issuanceOf(record) : undefined;
+    let issuance: BundleIssuance | undefined;
+    const anchor = issued?.issuance;
+    if (anchor && anchor.root && anchor.proof && anchor.txHash && anchor.blockNumber !== null && anchor.anchoredAt !== null) {
+      const { municipalityId, documentsRoot, count, nonce, deadline, signer, signature } = issued.statement;
+      issuance = {
+        municipalityId,
+        documentsRoot,
+        count,
+        nonce,
+        deadline,
+        signer,
+        signature,
+        documentProof: issued.proof,
+        anchor: { sha256: anchor.sha256, leaf: anchor.leaf, proof: anchor.proof, root: anchor.root, txHash: anchor.txHash, blockNumber: anchor.blockNumber, anchoredAt: anchor.anchoredAt },
+      };
+    }
+    return proofBundleFor(record, { chainId: this.chain.chainId, contract: this.chain.batchAnchor }, issuance);
   }
 
   /** Of several records of one hash (several municipalities), the anchored one first, else the newest. */
@@ -180,6 +304,8 @@ export class VerificationService {
     return records.find((r) => r.status === "final" || r.status === "anchored") ?? records[0];
   }
 }
+
+const isoTime = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 /** The JSON text dies young; only its bytes are kept (see CachedAnswer). */
 const jsonBytes = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8");
@@ -200,10 +326,10 @@ function trailOf(record: AnchorRecord, revocation: Revocation | undefined): Trai
   if (revocation) {
     trail.push({
       step: "revoked",
-      at: null,
+      at: revocation.revokedAt,
       txHash: revocation.txHash,
       blockNumber: revocation.blockNumber,
-      detail: `reason code ${revocation.reasonCode}`,
+      detail: `reason code ${revocation.reasonCode}${revocation.reason ? `: ${revocation.reason}` : ""}, signed by ${revocation.revokedBy}`,
     });
   }
   return trail;

@@ -421,4 +421,82 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    description:
+      "issuing documents: a record's one-time claim (an issuer's nonce); role changes dated; keys marked compromised; " +
+      "anchored batches and revocations keyed by municipality",
+    sql: `
+      -- A key no other record may hold: an issuance's signer and nonce, so a nonce signs one list only.
+      ALTER TABLE records ADD COLUMN claim TEXT;
+      CREATE UNIQUE INDEX records_claim ON records (claim) WHERE claim IS NOT NULL;
+      -- The block time of each role change: a verdict asks whether a signer held its role when its
+      -- signature was anchored, as Directory.roleHeldAt does (grants and revocations by time).
+      ALTER TABLE idx_role_changes ADD COLUMN block_time INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX idx_role_changes_holder ON idx_role_changes (municipality_id, role, account, block_number, log_index);
+      -- Keys a municipality's admin marked compromised (Directory.KeyCompromised): from \`since\` on,
+      -- what they signed is not valid. The earliest mark counts.
+      CREATE TABLE idx_compromised_keys (
+        municipality_id INTEGER NOT NULL,
+        account         TEXT    NOT NULL,
+        since           INTEGER NOT NULL,
+        block_number    INTEGER NOT NULL,
+        tx_hash         TEXT    NOT NULL,
+        PRIMARY KEY (municipality_id, account)
+      );
+      -- The words of document revocations, by their SHA-256 (what BatchAnchor.RecordRevoked holds); the
+      -- text is on IPFS too (cid), so it outlives this table.
+      CREATE TABLE document_revocation_reasons (
+        reason_hash     TEXT    PRIMARY KEY,
+        reason          TEXT    NOT NULL,
+        cid             TEXT    NOT NULL
+      );
+      -- Officers' names as each municipality's admin published them (Directory.OfficerNamed).
+      CREATE TABLE idx_officer_names (
+        municipality_id INTEGER NOT NULL,
+        account         TEXT    NOT NULL,
+        name            TEXT    NOT NULL,
+        PRIMARY KEY (municipality_id, account)
+      );
+      -- BatchAnchor scopes roots by municipality: two municipalities may anchor the same root, and a
+      -- revocation is of a record in one municipality's batch. Both tables are keyed by municipality; the
+      -- rows already indexed keep theirs (a root was anchored once, so its batch names its municipality).
+      CREATE TABLE idx_batches_scoped (
+        municipality_id INTEGER NOT NULL,
+        root            TEXT    NOT NULL,
+        record_count    INTEGER NOT NULL,
+        block_number    INTEGER NOT NULL,
+        log_index       INTEGER NOT NULL,
+        tx_hash         TEXT    NOT NULL,
+        sender          TEXT    NOT NULL,
+        anchored_at     INTEGER NOT NULL,
+        PRIMARY KEY (municipality_id, root)
+      );
+      INSERT INTO idx_batches_scoped (municipality_id, root, record_count, block_number, log_index, tx_hash, sender, anchored_at)
+        SELECT municipality_id, root, record_count, block_number, log_index, tx_hash, sender, anchored_at FROM idx_batches;
+      DROP TABLE idx_batches;
+      ALTER TABLE idx_batches_scoped RENAME TO idx_batches;
+      CREATE INDEX idx_batches_municipality ON idx_batches (municipality_id, block_number);
+      CREATE TABLE idx_revocations_scoped (
+        municipality_id INTEGER NOT NULL,
+        root            TEXT    NOT NULL,
+        leaf            TEXT    NOT NULL,
+        reason_code     INTEGER NOT NULL,
+        reason_hash     TEXT    NOT NULL,
+        actor           TEXT    NOT NULL,
+        block_number    INTEGER NOT NULL,
+        log_index       INTEGER NOT NULL,
+        tx_hash         TEXT    NOT NULL,
+        revoked_at      INTEGER NOT NULL,
+        PRIMARY KEY (municipality_id, root, leaf)
+      );
+      INSERT INTO idx_revocations_scoped
+          (municipality_id, root, leaf, reason_code, reason_hash, actor, block_number, log_index, tx_hash, revoked_at)
+        SELECT b.municipality_id, v.root, v.leaf, v.reason_code, v.reason_hash, v.actor, v.block_number, v.log_index, v.tx_hash,
+               v.revoked_at
+        FROM idx_revocations v JOIN idx_batches b ON b.root = v.root;
+      DROP TABLE idx_revocations;
+      ALTER TABLE idx_revocations_scoped RENAME TO idx_revocations;
+    `,
+  },
 ];

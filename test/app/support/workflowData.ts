@@ -15,6 +15,9 @@ import { rpcProvider, type RunningService } from "./service.js";
 const sha256 = (bytes: Uint8Array | string) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 const GAS = 1_000_000n;
 
+/** The API path of a permit: its number holds "/" (TH-50-MAEHIA/BLD/2026/000001), so it is URL-encoded. */
+export const permitPath = (number: string) => `/api/permits/${encodeURIComponent(number)}`;
+
 function expectStatus(answer: ApiAnswer, status: number, what: string): ApiAnswer {
   if (answer.status !== status) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer;
@@ -66,17 +69,23 @@ export class WorkflowActors {
     return { number: body.number, trackingCode: body.trackingCode };
   }
 
+  /** The permit officer signs the Completion with their own key (starting the legal clock); the service relays it. */
   async completePermit(number: string): Promise<void> {
-    expectStatus(await this.permitOfficer.post(`/api/permits/${number}/complete`), 200, "complete");
+    const officer = this.permitOfficer;
+    const typed = expectStatus(await officer.get(`${permitPath(number)}/completion/typed-data`), 200, "completion typed data").body;
+    const m = typed.message;
+    const signature = await officer.wallet.signTypedData(typed.domain, typed.types, m);
+    const body = { documentCount: m.documentCount, nonce: m.nonce, deadline: m.deadline, signature };
+    expectStatus(await officer.post(`${permitPath(number)}/complete`, body), 200, "complete");
   }
 
   /** The officer whose step is next signs it with their own key; the service relays it. */
   async decideStep(officer: OfficerClient, number: string, decision: "approve" | "reject" = "approve"): Promise<ApiAnswer> {
-    const typed = expectStatus(await officer.get(`/api/permits/${number}/steps/next/typed-data?decision=${decision}`), 200, "typed data").body;
+    const typed = expectStatus(await officer.get(`${permitPath(number)}/steps/next/typed-data?decision=${decision}`), 200, "typed data").body;
     const m = typed.message;
     const signature = await officer.wallet.signTypedData(typed.domain, typed.types, m);
     const body = { stepIndex: m.stepIndex, decision, noteHash: m.noteHash, nonce: m.nonce, deadline: m.deadline, signature };
-    return expectStatus(await officer.post(`/api/permits/${number}/steps/decisions`, body), 200, `${decision} step ${m.stepIndex}`);
+    return expectStatus(await officer.post(`${permitPath(number)}/steps/decisions`, body), 200, `${decision} step ${m.stepIndex}`);
   }
 
   /** ENGINEER → DIRECTOR → MAYOR approve a BUILDING permit. */
@@ -84,8 +93,14 @@ export class WorkflowActors {
     for (const officer of [this.engineer, this.director, this.mayor]) await this.decideStep(officer, number);
   }
 
+  /** The service renders the certificate; the permit officer signs its hash and CID; the service relays the issuance. */
   async issueCertificate(number: string): Promise<{ certificateSha256: string; dataHash: string }> {
-    return expectStatus(await this.permitOfficer.post(`/api/permits/${number}/certificate`), 201, "issue").body;
+    const officer = this.permitOfficer;
+    const draft = expectStatus(await officer.post(`${permitPath(number)}/certificate/drafts`), 201, "certificate draft").body;
+    const typed = draft.typedData;
+    const signature = await officer.wallet.signTypedData(typed.domain, typed.types, typed.message);
+    const body = { certificateHash: typed.message.certificateHash, nonce: typed.message.nonce, deadline: typed.message.deadline, signature };
+    return expectStatus(await officer.post(`${permitPath(number)}/certificate`, body), 201, "issue").body;
   }
 
   /** The whole BUILDING workflow: a permit issued with its certificate version 1. */
@@ -98,7 +113,7 @@ export class WorkflowActors {
 
   /** The mayor amends the parcel: version 2 supersedes the certificate issued before. */
   async amendPermit(number: string, parcel: string): Promise<{ certificateSha256: string; supersedes: string }> {
-    const path = `/api/permits/${number}/amendments`;
+    const path = `${permitPath(number)}/amendments`;
     const draft = expectStatus(await this.mayor.post(`${path}/drafts`, { parcel, reason: "Parcel number corrected" }), 201, "amendment draft").body;
     const typed = draft.typedData;
     const signature = await this.mayor.wallet.signTypedData(typed.domain, typed.types, typed.message);
@@ -107,7 +122,7 @@ export class WorkflowActors {
   }
 
   async certificatePdf(number: string, trackingCode: string): Promise<Uint8Array> {
-    const response = await fetch(`${this.service.url}/api/permits/${number}/certificate.pdf`, { headers: { "x-tracking-code": trackingCode } });
+    const response = await fetch(`${this.service.url}${permitPath(number)}/certificate.pdf`, { headers: { "x-tracking-code": trackingCode } });
     if (response.status !== 200) throw new Error(`certificate.pdf: ${response.status}`);
     return new Uint8Array(await response.arrayBuffer());
   }

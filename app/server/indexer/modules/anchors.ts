@@ -1,7 +1,7 @@
 import { BatchAnchor__factory } from "../../../../types/ethers-contracts/factories/BatchAnchor__factory.js";
 import type { EventModule } from "./types.js";
 
-/** Anchored batches and revoked records of BatchAnchor. */
+/** Anchored batches and revoked records of BatchAnchor, keyed by municipality as the contract keys them. */
 export const anchorsModule: EventModule = {
   contract: "batchAnchor",
   iface: BatchAnchor__factory.createInterface(),
@@ -26,9 +26,11 @@ export const anchorsModule: EventModule = {
       );
     } else if (event.name === "RecordRevoked") {
       db.prepare(
-        `INSERT OR IGNORE INTO idx_revocations (root, leaf, reason_code, reason_hash, actor, block_number, log_index, tx_hash, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO idx_revocations
+           (municipality_id, root, leaf, reason_code, reason_hash, actor, block_number, log_index, tx_hash, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
+        Number(args.municipalityId),
         String(args.root),
         String(args.leaf),
         Number(args.reasonCode),

@@ -12,10 +12,13 @@ export const directoryModule: EventModule = {
     "MunicipalityAdminChanged",
     "OfficerRoleGranted",
     "OfficerRoleRevoked",
+    "KeyCompromised",
+    "OfficerNamed",
   ],
-  tables: ["idx_municipalities", "idx_role_changes", "idx_officer_roles"],
-  needsBlockFacts: false,
-  apply(db, event, log) {
+  tables: ["idx_municipalities", "idx_role_changes", "idx_officer_roles", "idx_compromised_keys", "idx_officer_names"],
+  // Role changes are dated: verdicts ask whether a signer held its role at an anchor's time.
+  needsBlockFacts: true,
+  apply(db, event, log, block) {
     const { args } = event;
     const municipalityId = Number(args.municipalityId);
     switch (event.name) {
@@ -41,9 +44,9 @@ export const directoryModule: EventModule = {
         const role = String(args.role);
         const account = String(args.account);
         db.prepare(
-          `INSERT OR IGNORE INTO idx_role_changes (block_number, log_index, municipality_id, role, account, granted, sender, tx_hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(log.blockNumber, log.index, municipalityId, role, account, granted ? 1 : 0, String(args.sender), log.transactionHash);
+          `INSERT OR IGNORE INTO idx_role_changes (block_number, log_index, municipality_id, role, account, granted, sender, tx_hash, block_time)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(log.blockNumber, log.index, municipalityId, role, account, granted ? 1 : 0, String(args.sender), log.transactionHash, block!.timestamp);
         if (granted) {
           db.prepare("INSERT OR REPLACE INTO idx_officer_roles (municipality_id, role, account, granted_block) VALUES (?, ?, ?, ?)").run(
             municipalityId,
@@ -56,6 +59,23 @@ export const directoryModule: EventModule = {
         }
         break;
       }
+      case "KeyCompromised":
+        // The Directory only ever moves a mark earlier, so the latest event is the earliest time.
+        db.prepare(
+          `INSERT OR REPLACE INTO idx_compromised_keys (municipality_id, account, since, block_number, tx_hash) VALUES (?, ?, ?, ?, ?)`,
+        ).run(municipalityId, String(args.account), Number(args.since), log.blockNumber, log.transactionHash);
+        break;
+      case "OfficerNamed":
+        if (String(args.name) === "") {
+          db.prepare("DELETE FROM idx_officer_names WHERE municipality_id = ? AND account = ?").run(municipalityId, String(args.account));
+        } else {
+          db.prepare("INSERT OR REPLACE INTO idx_officer_names (municipality_id, account, name) VALUES (?, ?, ?)").run(
+            municipalityId,
+            String(args.account),
+            String(args.name),
+          );
+        }
+        break;
     }
   },
 };

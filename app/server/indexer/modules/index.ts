@@ -3,7 +3,7 @@ import { complaintsModule } from "./complaints.js";
 import { directoryModule } from "./directory.js";
 import { fundsModule } from "./funds.js";
 import { permitsModule } from "./permits.js";
-import { complaintTrailModule, fundTrailModule, permitTrailModule } from "./trail.js";
+import { anchorTrailModule, complaintTrailModule, directoryTrailModule, fundTrailModule, permitTrailModule } from "./trail.js";
 import type { EventModule } from "./types.js";
 
 /**
@@ -16,6 +16,8 @@ export const EVENT_MODULES: readonly EventModule[] = [
   permitTrailModule,
   complaintTrailModule,
   fundTrailModule,
+  anchorTrailModule,
+  directoryTrailModule,
   permitsModule,
   complaintsModule,
   fundsModule,

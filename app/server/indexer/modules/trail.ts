@@ -1,5 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Interface } from "ethers";
+import { BatchAnchor__factory } from "../../../../types/ethers-contracts/factories/BatchAnchor__factory.js";
+import { Directory__factory } from "../../../../types/ethers-contracts/factories/Directory__factory.js";
 import { CivicFund__factory } from "../../../../types/ethers-contracts/factories/CivicFund__factory.js";
 import { ComplaintLedger__factory } from "../../../../types/ethers-contracts/factories/ComplaintLedger__factory.js";
 import { PermitRegistry__factory } from "../../../../types/ethers-contracts/factories/PermitRegistry__factory.js";
@@ -7,9 +9,12 @@ import { eventArguments, eventSubject } from "../../../shared/trailEvents.js";
 import type { EventModule, LedgerContract } from "./types.js";
 
 /**
- * The audit trail: every event of the three workflow contracts, in chain order, as one row each in
- * `idx_events` — who sent the transaction, when, and the event's arguments as JSON. Workflows read
- * their trails from here; `ledger audit` rebuilds the same rows from the chain alone and compares.
+ * The audit trail: every event of the three workflow contracts, of BatchAnchor (anchored batches, revoked
+ * records) and of the Directory (municipalities, roles, officers' names, compromised keys), in chain
+ * order, as one row each in `idx_events` — who sent the transaction, when, and the event's arguments as
+ * JSON. Workflows read their trails from here; `ledger audit` rebuilds the same rows from the chain alone
+ * and compares. An event that names no municipality (a step) takes that of the earlier event of the same
+ * contract and subject (its permit's PermitApplied).
  */
 // Decoded the one way the audit API and `ledger audit` decode the chain's events, so the three compare.
 export { eventArguments, eventSubject };
@@ -29,7 +34,7 @@ function trailModule(contract: LedgerContract, iface: Interface): EventModule {
     contract,
     iface,
     events,
-    // The three modules share one table: clearing it thrice is harmless.
+    // The modules share one table: clearing it more than once is harmless.
     tables: ["idx_events"],
     needsBlockFacts: true,
     apply(db, event, log, block) {
@@ -57,6 +62,8 @@ function trailModule(contract: LedgerContract, iface: Interface): EventModule {
 export const permitTrailModule = trailModule("permitRegistry", PermitRegistry__factory.createInterface());
 export const complaintTrailModule = trailModule("complaintLedger", ComplaintLedger__factory.createInterface());
 export const fundTrailModule = trailModule("civicFund", CivicFund__factory.createInterface());
+export const anchorTrailModule = trailModule("batchAnchor", BatchAnchor__factory.createInterface());
+export const directoryTrailModule = trailModule("directory", Directory__factory.createInterface());
 
 /** One row of the trail, as `idx_events` keeps it. */
 export interface TrailEvent {

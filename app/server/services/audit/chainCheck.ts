@@ -1,5 +1,6 @@
 import type { JsonRpcProvider } from "ethers";
-import { auditEventOf, municipalitiesOf, readBlockFacts, readTrailLogs } from "../../../shared/chainTrail.js";
+import { auditEventOf, municipalitiesOf, readBlockFacts, readMunicipalityFacts, readTrailLogs } from "../../../shared/chainTrail.js";
+import { factsFromEvents } from "../../../shared/trailWords.js";
 import { compareTrails, SUBJECT_ARGUMENT, type AuditEvent, type TrailDifference } from "../../../shared/trailEvents.js";
 import type { LedgerDeployment } from "../../chain/deploy.js";
 import type { AuditSubject } from "./subjects.js";
@@ -37,7 +38,9 @@ const STATUS: Record<TrailDifference["kind"], EventCheckStatus> = {
 
 /**
  * Re-reads one subject's events from the chain (eth_getLogs filtered by its topic, then each block's
- * time, hash and senders) and compares them with what the index answered, event by event.
+ * time, hash and senders) and compares them with what the index answered, event by event: the events
+ * and their words, which are derived here from the chain's own facts about the municipality (its
+ * officers' names, admins and permit types, read by their topics).
  */
 export async function checkAgainstChain(
   provider: JsonRpcProvider,
@@ -56,8 +59,14 @@ export async function checkAgainstChain(
   // The topic filter also matches another event whose first topic happens to be the same word.
   const subjectLogs = logs.filter((log) => String(log.args[SUBJECT_ARGUMENT[target.contract]]) === target.subject);
   const municipalities = municipalitiesOf(subjectLogs);
+  const municipalityId = municipalities.find((m) => m !== null) ?? null;
+  const context =
+    municipalityId === null
+      ? []
+      : await readMunicipalityFacts(provider, deployment.contracts, municipalityId, { fromBlock: deployment.deploymentBlock, toBlock: indexedBlock });
+  const facts = factsFromEvents([...context, ...subjectLogs].sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex));
   const blocks = await readBlockFacts(provider, [...subjectLogs, ...indexed].map((e) => e.blockNumber).filter((n) => n <= indexedBlock));
-  const chainEvents = subjectLogs.map((log, i) => auditEventOf(log, municipalities[i], blocks.get(log.blockNumber)!));
+  const chainEvents = subjectLogs.map((log, i) => auditEventOf(log, municipalities[i], blocks.get(log.blockNumber)!, facts));
 
   const differences = new Map(compareTrails(indexed, chainEvents).map((d) => [`${d.blockNumber}:${d.logIndex}`, d]));
   const positions = new Map<string, AuditEvent>();

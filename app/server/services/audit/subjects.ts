@@ -1,11 +1,11 @@
 import { id, toBeHex, zeroPadValue } from "ethers";
 import { AppError } from "../../errors.js";
-import type { TrailContract } from "../../../shared/trailEvents.js";
+import type { SubjectContract } from "../../../shared/trailEvents.js";
 
 /** What an audit route is about: the contract, the subject as idx_events keeps it, and its first topic. */
 export interface AuditSubject {
   kind: AuditKind;
-  contract: TrailContract;
+  contract: SubjectContract;
   /** As the events name it: a 0x-hex permitId / complaintId, a decimal campaignId. */
   subject: string;
   /** The subject as the events' first topic (a 32-byte word), for eth_getLogs. */
@@ -19,6 +19,13 @@ const HEX32 = /^0x[0-9a-fA-F]{64}$/;
 // A permit number is public text such as "TH-50-MAEHIA/BP/2026/0001": printable, bounded.
 const PERMIT_NUMBER = /^[\p{L}\p{N}\p{P}\p{S} ]{1,128}$/u;
 const CAMPAIGN_ID = /^[1-9][0-9]{0,30}$/;
+
+/** A permit number as given (`?permit=` of the export); 400 AUDIT_ID_INVALID when it cannot be one. */
+export function parsePermitNumber(raw: string): string {
+  if (!PERMIT_NUMBER.test(raw) || raw.trim() !== raw)
+    throw new AppError("AUDIT_ID_INVALID", "A permit is named by its number, e.g. TH-50-MAEHIA/BLD/2026/000001.");
+  return raw;
+}
 
 /** Parses the `:id` of /api/audit/<kind>/:id; 400 AUDIT_ID_INVALID when it cannot name anything. */
 export function parseAuditSubject(kind: AuditKind, raw: string): AuditSubject {

@@ -17,6 +17,9 @@ import type { ComplaintContent } from "../../../shared/complaintAnswers.js";
  *  - reporterCommitment = keccak256(abi.encode(trackingSecret(code))), the code handed to the resident
  *    once and stored nowhere;
  *  - the category, and an area code (a ~5 km geohash cell) that is public.
+ * The complaint's id is not ours to choose: ComplaintLedger derives it from the municipality, the sender
+ * (our relayer) and a random filing id, so nobody who copies a pending filing can take its id first. We
+ * compute it before sending, to key the filing's row, and check it against the mined event.
  */
 
 export interface ComplaintBundle {
@@ -40,6 +43,11 @@ export function trackingCommitment(code: string): string {
   return keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32"], [trackingSecret(code)]));
 }
 
+/** ComplaintLedger.complaintIdOf: the id of the complaint `filer` files into `municipalityId` with `filingId`. */
+export function complaintIdOf(municipalityId: number, filer: string, filingId: string): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["uint32", "address", "bytes32"], [municipalityId, filer, filingId]));
+}
+
 export function contentHashOf(salt: string, content: ComplaintContent): string {
   return saltedHash(salt, JSON.stringify(content));
 }
@@ -55,7 +63,8 @@ export async function fileComplaint(
   ctx: WorkflowContext,
   input: { municipalityId: number; category: string; content: ComplaintContent; channel: string; photo?: FiledPhoto },
 ): Promise<Filing> {
-  const complaintId = `0x${randomBytes(32).toString("hex")}`;
+  const filingId = `0x${randomBytes(32).toString("hex")}`;
+  const complaintId = complaintIdOf(input.municipalityId, ctx.chain.relayerAddress, filingId);
   let sealedPhoto: { cid: string; sha256: string } | null = null;
   if (input.photo) {
     sealedPhoto = { cid: await ctx.ipfs.add(ctx.vault.seal(input.photo.bytes, SEAL_CONTEXTS.photo)), sha256: `0x${createHash("sha256").update(input.photo.bytes).digest("hex")}` };
@@ -77,9 +86,10 @@ export async function fileComplaint(
     )
     .run(complaintId, input.municipalityId, cid, token, lat, long, input.channel, Date.now());
   let txHash: string;
+  let filedId: string;
   try {
     const mined = await ctx.serviceCalls.send(ctx.contracts.complaintLedger, "file", [
-      complaintId,
+      filingId,
       input.municipalityId,
       input.category,
       areaCode(area),
@@ -87,10 +97,12 @@ export async function fileComplaint(
       trackingCommitment(trackingCode),
     ]);
     txHash = mined.txHash;
+    filedId = String(mined.events.find((event) => event.name === "ComplaintFiled")?.args.complaintId).toLowerCase();
   } catch (error) {
     ctx.db.prepare("DELETE FROM complaint_filings WHERE complaint_id = ?").run(complaintId);
     throw error;
   }
+  if (filedId !== complaintId) throw new AppError("INTERNAL", `Transaction ${txHash} filed complaint ${filedId}, not ${complaintId}.`);
   if (sealedPhoto) saveAttachment(ctx, complaintId, txHash, { kind: "photo", ...sealedPhoto, filename: input.photo!.filename, mediaType: input.photo!.mediaType });
   await ctx.catchUpIndex();
   const complaint = new ComplaintQueries(ctx.db).get(complaintId);

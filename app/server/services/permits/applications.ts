@@ -106,13 +106,15 @@ export async function applyForPermit(ctx: WorkflowContext, store: PermitStore, i
   const trackingCode = newTrackingCode();
   const publicFields = { parcel: input.parcel, description: input.description };
 
-  // A readable number, e.g. MH-BLD-2026-000001, reserved in the table first (two applications at once
-  // take two numbers) and skipped when the chain already knows it (numbered outside this service).
+  // A readable number under the municipality's Directory code, e.g. TH-50-MAEHIA/BLD/2026/000001 (the
+  // contract takes only numbers that begin with the code and "/", so no town takes another's), reserved
+  // in the table first (two applications at once take two numbers) and skipped when the chain already
+  // knows it (numbered outside this service).
   const year = new Date().toLocaleString("en-US", { timeZone: "Asia/Bangkok", year: "numeric" });
-  const prefix = `${municipality.abbreviation}-${permitTypeLabel(input.type).abbreviation}-${year}`;
+  const prefix = `${municipality.code}/${permitTypeLabel(input.type).abbreviation}/${year}`;
   let sequence = store.nextSequence(prefix);
   for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++, sequence++) {
-    const number = `${prefix}-${String(sequence).padStart(6, "0")}`;
+    const number = `${prefix}/${String(sequence).padStart(6, "0")}`;
     const permitId = permitIdOf(number);
     if ((await ctx.contracts.permitRegistry.permit(permitId)).state !== 0n) continue;
     // The public application document: what the resident applied for, in clear, its hash first on-chain.

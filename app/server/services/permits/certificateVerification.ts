@@ -1,14 +1,16 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Verdict } from "../../../shared/proofBundle.js";
+import { PERMIT_CERTIFICATE_PROOF_FORMAT, type PermitCertificateProof } from "../../../shared/verifyCertificate.js";
 import { permitTrail, type PermitTrailStep } from "./trail.js";
+import { SqliteOfficerNames, type OfficerNames } from "../../indexer/officerNames.js";
 
 /**
- * Verification of a permit certificate by the SHA-256 of its PDF, for /api/verify when the hash is not
- * a record of the anchoring queue. Answered from the index of PermitRegistry's events (no chain call,
- * like the rest of verification); the proof says where anyone can ask the chain itself:
- * `PermitRegistry.verify(certificateHash)` at `contract` on `chainId`.
+ * Verification of a permit certificate by the SHA-256 of its PDF, for /api/verify and /api/proofs when
+ * the hash is not a record of the anchoring queue. Answered from the index of PermitRegistry's events (no
+ * chain call, like the rest of verification); the proof (app/shared/verifyCertificate.ts) says where
+ * anyone asks the chain itself, which `ledger verify` and the web verifier do with verifyPermitCertificate.
  */
-export const PERMIT_CERTIFICATE_PROOF_FORMAT = "public-service-ledger/permit-certificate@1";
+export { PERMIT_CERTIFICATE_PROOF_FORMAT, type PermitCertificateProof };
 
 export interface PermitCertificateRecord {
   kind: "permit-certificate";
@@ -25,20 +27,8 @@ export interface PermitCertificateRecord {
   supersededBy: string | null;
   permitState: string;
   expired: boolean;
-}
-
-export interface PermitCertificateProof {
-  format: typeof PERMIT_CERTIFICATE_PROOF_FORMAT;
-  chainId: number;
-  /** The PermitRegistry. */
-  contract: string;
-  permitId: string;
-  certificateHash: string;
-  version: number;
-  txHash: string;
-  blockNumber: number;
-  /** The view call that answers the verdict on any node. */
-  call: string;
+  /** PermitRegistry's reason code of a revoked permit (PERMIT_REVOCATION_REASONS), else null. */
+  revocationReason: number | null;
 }
 
 export interface PermitCertificateVerification {
@@ -62,21 +52,26 @@ interface Row {
   municipality_id: number;
   state: string;
   valid_until: number | null;
+  revocation_reason: number | null;
+  data_hash: string | null;
 }
 
 export class PermitCertificateLookup {
   constructor(
     private readonly db: DatabaseSync,
     private readonly chain: { chainId: number; permitRegistry: string },
-    private readonly officerNames: Map<string, string> = new Map(),
+    /** Officers' names as their municipalities published them on the chain. */
+    private readonly officerNames: OfficerNames = new SqliteOfficerNames(db),
   ) {}
 
   /** The verdict on a certificate hash, or null when no permit certificate has it. */
   verifyCertificate(sha256: string): PermitCertificateVerification | null {
     const row = this.db
       .prepare(
-        `SELECT c.*, p.number, p.municipality_id, p.state, p.valid_until FROM idx_permit_certificates c
-         JOIN idx_permits p ON p.permit_id = c.permit_id WHERE c.certificate_hash = ?`,
+        `SELECT c.*, p.number, p.municipality_id, p.state, p.valid_until, p.revocation_reason, d.data_hash FROM idx_permit_certificates c
+         JOIN idx_permits p ON p.permit_id = c.permit_id
+         LEFT JOIN permit_certificate_data d ON d.certificate_hash = c.certificate_hash
+         WHERE c.certificate_hash = ?`,
       )
       .get(sha256.toLowerCase()) as Row | undefined;
     if (!row) return null;
@@ -99,18 +94,21 @@ export class PermitCertificateLookup {
         supersededBy: row.superseded_by,
         permitState: row.state,
         expired,
+        revocationReason: row.revocation_reason || null,
       },
-      trail: permitTrail(this.db, row.permit_id, this.officerNames),
+      trail: permitTrail(this.db, row.permit_id, row.municipality_id, this.officerNames),
       proof: {
         format: PERMIT_CERTIFICATE_PROOF_FORMAT,
         chainId: this.chain.chainId,
         contract: this.chain.permitRegistry,
         permitId: row.permit_id,
+        permitNumber: row.number,
         certificateHash: row.certificate_hash,
         version: row.version,
         txHash: row.tx_hash,
         blockNumber: row.block_number,
         call: `verify(${row.certificate_hash})`,
+        dataHash: row.data_hash,
       },
     };
   }

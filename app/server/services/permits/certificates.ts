@@ -5,17 +5,18 @@ import { readCertificateData, renderPermitCertificate, type PermitCertificateDat
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { VAULT_CONTEXT, openApplicant } from "./applications.js";
-import { REVOCATION_REASONS, officerNames, permitTypeLabel } from "./catalog.js";
+import { SqliteOfficerNames } from "../../indexer/officerNames.js";
+import { REVOCATION_REASONS, permitTypeLabel } from "./catalog.js";
 import { readMunicipality, readPermit, requireState, sha256Hex, type ChainPermit } from "./ledgerReads.js";
 import { parseBody, requireFresh, requireSigner, signedSchema, typedDataFor } from "./signatures.js";
 import type { PermitStore } from "./store.js";
 import { permitTrail } from "./trail.js";
 
 /**
- * The certificate's life: issue (the permit officer, relayed by the service), then amend or revoke,
- * which the issuing authority (the type's last approval role, e.g. the mayor) signs as EIP-712. An
- * amendment or revocation is prepared first as a draft — the new certificate rendered and stored, or
- * the reason sealed — so the officer signs the exact certificate hash and reason hash the chain gets.
+ * The certificate's life: issue, which the permit officer signs as an EIP-712 `Issuance`, then amend or
+ * revoke, which the issuing authority (the type's last approval role, e.g. the mayor) signs. Each is
+ * prepared first — the certificate rendered and stored on IPFS, or the reason sealed — so the officer
+ * signs the exact certificate hash, CID and reason hash the chain gets; the service only relays.
  *
  * The PDF names the holder, so it is sealed before IPFS; the chain holds its SHA-256 and the CID of the
  * sealed bytes. A revocation's reasoned text is sealed too (an officer's free text may name people);
@@ -66,8 +67,17 @@ async function requireIssuingAuthority(ctx: WorkflowContext, permit: ChainPermit
   await ctx.officers.requireRole(officer, permit.municipalityId, [roleName(steps[steps.length - 1].role) as RoleName]);
 }
 
-export async function issueCertificate(ctx: WorkflowContext, store: PermitStore, number: string, baseUrl: string) {
+async function requirePermitOfficer(ctx: WorkflowContext, permit: ChainPermit, officer: string): Promise<void> {
+  await ctx.officers.requireRole(officer, permit.municipalityId, ["PERMIT_OFFICER"]);
+}
+
+/**
+ * Renders version 1 of an approved permit's certificate, stores it (sealed) on IPFS, and serves the
+ * Issuance typed data over its SHA-256 and CID for the signed-in permit officer to sign.
+ */
+export async function draftIssuance(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, baseUrl: string) {
   const permit = await readPermit(ctx, number);
+  await requirePermitOfficer(ctx, permit, officer);
   requireState(permit, "Approved");
   const application = store.application(permit.permitId);
   if (!application) throw new AppError("PERMIT_WRONG_STATE", `Permit ${number} was not applied for through this service: no holder to name.`);
@@ -78,7 +88,6 @@ export async function issueCertificate(ctx: WorkflowContext, store: PermitStore,
   ]);
   const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
   const label = permitTypeLabel(application.typeCode);
-  const names = officerNames(ctx.devAccounts);
   const data: PermitCertificateData = {
     permitNumber: number,
     version: 1,
@@ -90,13 +99,11 @@ export async function issueCertificate(ctx: WorkflowContext, store: PermitStore,
     issuedAt: issuedAt.toISOString(),
     // The contract counts validity from the issuing block; the page shows the same day.
     validUntil: validityDays === 0n ? FOREVER : new Date(issuedAt.getTime() + Number(validityDays) * 86_400_000).toISOString(),
-    approvals: permitTrail(ctx.db, permit.permitId, names)
+    approvals: permitTrail(ctx.db, permit.permitId, permit.municipalityId, new SqliteOfficerNames(ctx.db))
       .filter((step) => step.step === "decided")
       .map((step) => ({ role: step.role!, officer: step.officer!, officerName: step.officerName, decidedAt: step.at, txHash: step.txHash })),
   };
   const certificate = await render(ctx, store, permit, data, baseUrl);
-  const mined = await ctx.serviceCalls.send(ctx.contracts.permitRegistry, "issue", [permit.permitId, certificate.sha256, certificate.cid]);
-  await ctx.catchUpIndex();
   return {
     number,
     version: 1,
@@ -104,8 +111,39 @@ export async function issueCertificate(ctx: WorkflowContext, store: PermitStore,
     dataHash: certificate.dataHash,
     qrPayload: certificate.qrPayload,
     cid: certificate.cid,
-    txHash: mined.txHash,
+    typedData: await typedDataFor(ctx, officer, "Issuance", { permitId: permit.permitId, certificateHash: certificate.sha256, cid: certificate.cid }),
   };
+}
+
+const issuanceSchema = signedSchema.extend({ certificateHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/).transform((v) => v.toLowerCase()) });
+
+/**
+ * Relays the permit officer's signed Issuance of a certificate this service rendered for the permit
+ * (see {@link draftIssuance}): the signer is the signed-in permit officer of the permit's municipality,
+ * with a fresh signature over the certificate's hash and CID.
+ */
+export async function submitIssuance(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown) {
+  const input = parseBody(issuanceSchema, body);
+  const permit = await readPermit(ctx, number);
+  const rendered = store.certificateData(input.certificateHash);
+  if (!rendered || rendered.permitId !== permit.permitId || rendered.version !== 1) {
+    throw new AppError("DRAFT_NOT_FOUND", `No first certificate of ${number} with SHA-256 ${input.certificateHash} was prepared here.`);
+  }
+  const message = { permitId: permit.permitId, certificateHash: input.certificateHash, cid: rendered.cid, nonce: input.nonce, deadline: input.deadline };
+  requireSigner(ctx, officer, "Issuance", message, input.signature);
+  await requirePermitOfficer(ctx, permit, officer);
+  await requireFresh(ctx, officer, input);
+  requireState(permit, "Approved");
+  const mined = await ctx.serviceCalls.send(ctx.contracts.permitRegistry, "issue", [
+    permit.permitId,
+    input.certificateHash,
+    rendered.cid,
+    officer,
+    input.deadline,
+    input.signature,
+  ]);
+  await ctx.catchUpIndex();
+  return { number, version: 1, certificateSha256: input.certificateHash, dataHash: rendered.dataHash, cid: rendered.cid, officer, txHash: mined.txHash };
 }
 
 const amendmentSchema = z
@@ -156,7 +194,12 @@ export async function draftAmendment(ctx: WorkflowContext, store: PermitStore, o
     version: data.version,
     certificateSha256: certificate.sha256,
     dataHash: certificate.dataHash,
-    typedData: await typedDataFor(ctx, officer, "Amendment", { permitId: permit.permitId, certificateHash: certificate.sha256, reasonHash }),
+    typedData: await typedDataFor(ctx, officer, "Amendment", {
+      permitId: permit.permitId,
+      certificateHash: certificate.sha256,
+      cid: certificate.cid,
+      reasonHash,
+    }),
   };
 }
 
@@ -210,7 +253,7 @@ async function relayDraft<T extends { reasonHash: string; reasonCid: string; rea
 
 export async function submitAmendment(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown) {
   const { permit, payload, txHash } = await relayDraft<AmendmentDraft>(ctx, store, officer, number, body, "amendment", (d) => ({
-    message: { certificateHash: d.certificateHash, reasonHash: d.reasonHash },
+    message: { certificateHash: d.certificateHash, cid: d.cid, reasonHash: d.reasonHash },
     method: "amend",
     args: [d.certificateHash, d.cid, d.reasonHash],
   }));

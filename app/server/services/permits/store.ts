@@ -61,7 +61,7 @@ interface ApplicationDbRow {
 export class PermitStore {
   constructor(private readonly db: DatabaseSync) {}
 
-  /** The next free sequence number of `prefix` (e.g. "MH-BLD-2026"), as this service has numbered. */
+  /** The next free sequence number of `prefix` (e.g. "TH-50-MAEHIA/BLD/2026"), as this service has numbered. */
   nextSequence(prefix: string): number {
     const row = this.db.prepare("SELECT max(sequence) AS last FROM permit_applications WHERE number_prefix = ?").get(prefix) as {
       last: number | null;
@@ -148,6 +148,14 @@ export class PermitStore {
     this.db
       .prepare("INSERT OR REPLACE INTO permit_certificate_data (certificate_hash, permit_id, version, data_hash, cid) VALUES (?, ?, ?, ?, ?)")
       .run(certificateHash, permitId, version, dataHash, cid);
+  }
+
+  /** The certificate this service rendered with SHA-256 `certificateHash`: its permit, version, data hash and CID. */
+  certificateData(certificateHash: string): { permitId: string; version: number; dataHash: string; cid: string } | null {
+    const row = this.db
+      .prepare("SELECT permit_id, version, data_hash, cid FROM permit_certificate_data WHERE certificate_hash = ?")
+      .get(certificateHash.toLowerCase()) as { permit_id: string; version: number; data_hash: string; cid: string } | undefined;
+    return row ? { permitId: row.permit_id, version: row.version, dataHash: row.data_hash, cid: row.cid } : null;
   }
 
   dataHashOf(certificateHash: string): string | null {

@@ -2,6 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { roleName } from "../../../shared/roles.js";
 import { trailOf } from "../../indexer/modules/trail.js";
 import { REVOCATION_REASONS } from "./catalog.js";
+import type { OfficerNames } from "../../indexer/officerNames.js";
 
 /**
  * A permit's trail as people read it, from the indexed PermitRegistry events (idx_events): each step
@@ -15,7 +16,7 @@ export interface PermitTrailStep {
   blockNumber: number;
   /** Who sent the transaction (the ledger service when it relayed). */
   sender: string;
-  /** The officer whose own signature the step carries (decisions, amendments, revocations). */
+  /** The officer whose own signature the step carries (completion, decisions, issuance, amendments, revocations). */
   officer?: string;
   officerName?: string;
   role?: string;
@@ -46,7 +47,8 @@ const STEP_OF_EVENT: Record<string, PermitTrailStep["step"]> = {
 
 const ZERO = `0x${"0".repeat(64)}`;
 
-export function permitTrail(db: DatabaseSync, permitId: string, names: Map<string, string>): PermitTrailStep[] {
+/** The permit's steps from the index of its events, officers named as their municipality published them. */
+export function permitTrail(db: DatabaseSync, permitId: string, municipalityId: number, names: OfficerNames): PermitTrailStep[] {
   const steps: PermitTrailStep[] = [];
   for (const event of trailOf(db, "permitRegistry", permitId.toLowerCase())) {
     const step = STEP_OF_EVENT[event.event];
@@ -60,7 +62,7 @@ export function permitTrail(db: DatabaseSync, permitId: string, names: Map<strin
       sender: event.sender,
     };
     const officer = (a.officer as string | undefined) ?? undefined;
-    if (officer) Object.assign(entry, { officer, officerName: names.get(officer.toLowerCase()) });
+    if (officer) Object.assign(entry, { officer, officerName: names.nameOf(municipalityId, officer) ?? undefined });
     if (a.role) entry.role = roleName(String(a.role));
     if (a.stepIndex !== undefined) entry.stepIndex = Number(a.stepIndex);
     if (event.event === "PermitStepDecided") entry.decision = Number(a.decision) === 1 ? "approve" : "reject";

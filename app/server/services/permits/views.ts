@@ -2,7 +2,8 @@ import { roleId, roleName } from "../../../shared/roles.js";
 import { ZeroHash } from "ethers";
 import type { Verdict } from "../../../shared/proofBundle.js";
 import type { WorkflowContext } from "../../workflows/context.js";
-import { officerNames, permitTypeLabel } from "./catalog.js";
+import { SqliteOfficerNames } from "../../indexer/officerNames.js";
+import { permitTypeLabel } from "./catalog.js";
 import { chainNow, readMunicipality, readPermit, typeCodeOf, type ChainPermit } from "./ledgerReads.js";
 import type { ApplicationRow, PermitStore } from "./store.js";
 import { legalClock, permitTrail } from "./trail.js";
@@ -26,7 +27,7 @@ async function verdictOf(ctx: WorkflowContext, permit: ChainPermit): Promise<{ v
 export async function publicPermitView(ctx: WorkflowContext, store: PermitStore, number: string) {
   const permit = await readPermit(ctx, number);
   const application = store.application(permit.permitId);
-  const names = officerNames(ctx.devAccounts);
+  const names = new SqliteOfficerNames(ctx.db);
   const [municipality, steps, documents, { verdict, expired }, now] = await Promise.all([
     readMunicipality(ctx, permit.municipalityId),
     ctx.contracts.permitRegistry.steps(permit.permitId),
@@ -34,7 +35,7 @@ export async function publicPermitView(ctx: WorkflowContext, store: PermitStore,
     verdictOf(ctx, permit),
     chainNow(ctx),
   ]);
-  const trail = permitTrail(ctx.db, permit.permitId, names);
+  const trail = permitTrail(ctx.db, permit.permitId, permit.municipalityId, names);
   const typeCode = application?.typeCode ?? typeCodeOf(permit.typeId);
   const label = permitTypeLabel(typeCode);
   return {
@@ -57,7 +58,7 @@ export async function publicPermitView(ctx: WorkflowContext, store: PermitStore,
         role: roleName(step.role),
         decision: decided ? (Number(step.decision) === 1 ? "approve" : "reject") : null,
         officer: decided ? step.officer : null,
-        officerName: decided ? (names.get(step.officer.toLowerCase()) ?? null) : null,
+        officerName: decided ? names.nameOf(permit.municipalityId, step.officer) : null,
         decidedAt: decided ? new Date(Number(step.decidedAt) * 1000).toISOString() : null,
         noteHash: decided && step.noteHash !== ZeroHash ? step.noteHash : null,
         txHash: decided ? (trail.find((t) => t.step === "decided" && t.stepIndex === index)?.txHash ?? null) : null,

@@ -1,0 +1,164 @@
+import { Contract, type Provider, type TypedDataDomain } from "ethers";
+import { z } from "zod";
+import { roleId } from "../../shared/roles.js";
+import {
+  batchAnchorDomain,
+  documentsTree,
+  inDocumentsTree,
+  issuanceDigest,
+  issuanceRecordHash,
+  issuanceStatementSchema,
+  recoverIssuer,
+  type IssuanceStatement,
+} from "../../shared/issuance.js";
+import { AppError } from "../errors.js";
+
+const DIRECTORY_ABI = [
+  "function hasRole(uint32 municipalityId, bytes32 role, address account) view returns (bool)",
+  "function compromisedSince(uint32 municipalityId, address account) view returns (uint64)",
+];
+const DOCUMENT_ISSUER = roleId("DOCUMENT_ISSUER");
+/** How long a role answer of the Directory is kept (a revocation bites within this, and then on-chain at verification). */
+const ROLE_FRESH_MS = 5_000;
+/** Checked statements kept: a statement signed once covers many uploads (a day's scans, one per request). */
+const STATEMENTS_KEPT = 10_000;
+const MAX_PROOF_LENGTH = 64;
+
+/** The field `issuance` of an upload: a signed statement, and optionally each file's proof into its list. */
+const issuanceFieldSchema = issuanceStatementSchema.extend({
+  proofs: z.array(z.array(z.string().regex(/^0x[0-9a-fA-F]{64}$/).transform((v) => v.toLowerCase())).max(MAX_PROOF_LENGTH)).optional(),
+});
+
+/** An issuance checked for these documents: what the queue records. */
+export interface AuthorisedIssuance {
+  statement: IssuanceStatement;
+  /** The SHA-256 anchored for the signature itself (shared/issuance.ts issuanceRecordHash). */
+  recordSha256: string;
+  /** Each document's proof into the signed list, by SHA-256. */
+  proofs: Map<string, string[]>;
+}
+
+/**
+ * Whether an upload may be issued under a municipality: the one rule that both upload paths (the Express
+ * routes and http/fastUpload.ts) apply, through DocumentService. An upload carries the EIP-712
+ * `IssueDocuments` statement of a key that holds DOCUMENT_ISSUER in that municipality now and is not
+ * marked compromised; its signature must cover every file sent (the list's Merkle root, or a proof per
+ * file into it) and its deadline must not have passed. The service holds no issuer's key: it checks.
+ * Replays (the same documents under the same signature, or a signer's nonce used for another list) are
+ * refused by the queue, atomically with the records (anchoring/queue.ts).
+ */
+export class IssuanceAuthority {
+  readonly #domain: TypedDataDomain;
+  readonly #directory: Contract;
+  readonly #now: () => number;
+  /** Checked signatures, by the signed values and the signature: who signed, and the SHA-256 anchored for it. */
+  readonly #statements = new Map<string, { signer: string; recordSha256: string }>();
+  readonly #roles = new Map<string, { ok: boolean; at: number }>();
+
+  constructor(chain: { chainId: number; batchAnchor: string; directory: string; provider: Provider }, options: { now?: () => number } = {}) {
+    this.#domain = batchAnchorDomain(chain.chainId, chain.batchAnchor);
+    this.#directory = new Contract(chain.directory, DIRECTORY_ABI, chain.provider);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * The issuance of `sha256s` (the files of one upload, in order) under the field's statement, or an
+   * AppError: 401 without one or with a bad or expired signature, 403 when the signer may not issue for
+   * the municipality, 400 when the field is malformed or names another municipality than `meta`.
+   * `requireActive` is asked of the signed municipality once the signature holds and before the role is:
+   * an unknown or suspended municipality is said as such (the Directory answers "no role" for both).
+   */
+  async authorise(
+    field: unknown,
+    sha256s: readonly string[],
+    metaMunicipalityId: number | undefined,
+    requireActive: (municipalityId: number) => Promise<void> = async () => {},
+  ): Promise<AuthorisedIssuance> {
+    if (field === undefined || field === null || field === "") throw new AppError("ISSUANCE_REQUIRED");
+    const parsed = issuanceFieldSchema.safeParse(parseJson(field));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppError("ISSUANCE_INVALID", `The field \`issuance\` is not valid: ${issue.path.join(".") || "(value)"}: ${issue.message}`);
+    }
+    const { proofs: sentProofs, ...statement } = parsed.data;
+    if (metaMunicipalityId !== undefined && metaMunicipalityId !== statement.municipalityId) {
+      throw new AppError("ISSUANCE_INVALID", `meta.municipalityId ${metaMunicipalityId} is not the signed municipality ${statement.municipalityId}.`);
+    }
+    const proofs = this.#proofsOf(statement, sha256s, sentProofs);
+    if (this.#now() > statement.deadline * 1000) throw new AppError("ISSUANCE_EXPIRED");
+    const { signer, recordSha256 } = this.#checked(statement);
+    if (signer !== statement.signer) throw new AppError("ISSUANCE_SIGNATURE_INVALID");
+    await requireActive(statement.municipalityId);
+    await this.#requireIssuer(statement.municipalityId, statement.signer);
+    return { statement, recordSha256, proofs };
+  }
+
+  /** Each file's proof into the signed list: sent with the upload, or made here when the upload is the whole list. */
+  #proofsOf(statement: IssuanceStatement, sha256s: readonly string[], sent: string[][] | undefined): Map<string, string[]> {
+    const proofs = new Map<string, string[]>();
+    if (sent === undefined) {
+      const tree = documentsTree(sha256s);
+      // A list that is not the one signed recovers to nobody: said as a bad signature, which it is for these files.
+      if (tree.root !== statement.documentsRoot || tree.count !== statement.count) throw new AppError("ISSUANCE_SIGNATURE_INVALID");
+      for (const sha256 of sha256s) proofs.set(sha256, tree.proofOf(sha256));
+      return proofs;
+    }
+    if (sent.length !== sha256s.length) {
+      throw new AppError("ISSUANCE_INVALID", `The field \`issuance\` has ${sent.length} proofs for ${sha256s.length} files.`);
+    }
+    sha256s.forEach((sha256, i) => {
+      if (!inDocumentsTree(statement.documentsRoot, sha256, sent[i])) throw new AppError("ISSUANCE_SIGNATURE_INVALID", `File ${i + 1} is not in the signed list.`);
+      proofs.set(sha256, sent[i]);
+    });
+    return proofs;
+  }
+
+  /** Who signed the statement's values, and its record's SHA-256: the EIP-712 digest and the recovery are made once per statement. */
+  #checked(statement: IssuanceStatement): { signer: string; recordSha256: string } {
+    const { municipalityId, documentsRoot, count, nonce, deadline, signature } = statement;
+    const key = `${signature}/${municipalityId}/${documentsRoot}/${count}/${nonce}/${deadline}`;
+    let checked = this.#statements.get(key);
+    if (checked === undefined) {
+      const digest = issuanceDigest(statement, this.#domain);
+      try {
+        checked = { signer: recoverIssuer(digest, signature), recordSha256: issuanceRecordHash(digest, signature) };
+      } catch {
+        throw new AppError("ISSUANCE_SIGNATURE_INVALID");
+      }
+      if (this.#statements.size >= STATEMENTS_KEPT) this.#statements.delete(this.#statements.keys().next().value!);
+      this.#statements.set(key, checked);
+    }
+    return checked;
+  }
+
+  /** DOCUMENT_ISSUER in an active municipality, now, and no compromise mark: from the Directory, kept a few seconds. */
+  async #requireIssuer(municipalityId: number, signer: string): Promise<void> {
+    const key = `${municipalityId}/${signer}`;
+    let entry = this.#roles.get(key);
+    if (!entry || this.#now() - entry.at > ROLE_FRESH_MS) {
+      try {
+        const [holds, compromisedSince] = await Promise.all([
+          this.#directory.hasRole(municipalityId, DOCUMENT_ISSUER, signer) as Promise<boolean>,
+          this.#directory.compromisedSince(municipalityId, signer) as Promise<bigint>,
+        ]);
+        entry = { ok: holds && compromisedSince === 0n, at: this.#now() };
+      } catch (error) {
+        if ((error as { code?: string }).code !== "CALL_EXCEPTION") throw new AppError("ENGINE_UNAVAILABLE");
+        entry = { ok: false, at: this.#now() };
+      }
+      this.#roles.set(key, entry);
+    }
+    if (!entry.ok) throw new AppError("ISSUER_NOT_AUTHORISED");
+  }
+}
+
+function parseJson(value: unknown): unknown {
+  // multer gives a field sent twice as an array; read as text like the fast path reads it.
+  const field = Array.isArray(value) ? String(value) : value;
+  if (typeof field !== "string") return field;
+  try {
+    return JSON.parse(field);
+  } catch {
+    throw new AppError("ISSUANCE_INVALID", "The field `issuance` is not JSON.");
+  }
+}
