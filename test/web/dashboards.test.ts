@@ -121,7 +121,7 @@ describe("the dashboards in a real browser", function () {
     // The permit number links to its page.
     await page.getByRole("link", { name: data.running.number }).click();
     await page.locator(".permit").waitFor({ timeout: 60_000 });
-    expect(new URL(page.url()).pathname).to.equal(`/permits/${data.running.number}`);
+    expect(new URL(page.url()).pathname).to.equal(`/permits/${encodeURIComponent(data.running.number)}`);
   });
 
   it("shows the mayor's dashboard in Thai", async () => {

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { Wallet } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { devAccounts, type DevRole } from "../../app/server/chain/devAccounts.js";
-import { ApiClient, OfficerClient } from "../app/support/officerClient.js";
+import { ApiClient } from "../app/support/officerClient.js";
+import { permitPath } from "../app/support/workflowData.js";
 import { cleanUp, startService, tempDataDir, type RunningService } from "../app/support/service.js";
 import { buildWebApp, launchChromium, screenshot, visibleLabels } from "./browser.js";
 import { importKey, signInWithKeystore as signInAs } from "./keystoreSteps.js";
@@ -11,7 +12,8 @@ import { importKey, signInWithKeystore as signInAs } from "./keystoreSteps.js";
 /**
  * The officer console (/officer) in Debian's chromium, against the service as `npm start` runs it (real
  * anvil, Helia, SQLite). A resident applies through the API; in the browser, officers bring their demo
- * keys as encrypted keystores, unlock them, sign in with SIWE and sign their steps; the test reads the
+ * keys as encrypted keystores, unlock them, sign in with SIWE and sign their acts — the permit officer
+ * the completion and the issuance, the engineer, director and mayor their steps; the test reads the
  * ledger's answer through the API.
  */
 const PASSPHRASE = "แม่เหียะ-demo-2026";
@@ -50,7 +52,8 @@ describe("the officer console in a real browser", function () {
     await page.locator('[data-testid=officer-status][data-kind="ok"]').waitFor({ timeout: 120_000 });
   }
 
-  const permitView = async () => (await new ApiClient(service.url).get(`/api/permits/${number}`)).body;
+  const permitView = async () => (await new ApiClient(service.url).get(permitPath(number))).body;
+  const relayer = () => account("ledgerService").address;
 
   before(async () => {
     buildWebApp();
@@ -69,10 +72,6 @@ describe("the officer console in a real browser", function () {
     const applied = await new ApiClient(service.url).post("/api/permits", form);
     expect(applied.status, JSON.stringify(applied.body)).to.equal(201);
     number = applied.body.number;
-    // The permit officer marks it complete through the API: the engineer's step is then awaiting.
-    const permitOfficer = OfficerClient.demo(service.url, "permitOfficer");
-    await permitOfficer.signIn();
-    expect((await permitOfficer.post(`/api/permits/${number}/complete`)).status).to.equal(200);
   });
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
@@ -85,6 +84,27 @@ describe("the officer console in a real browser", function () {
     await browser?.close();
     await service?.stop();
     cleanUp(dataDir);
+  });
+
+  it("lets the permit officer sign the application complete in the browser, which starts the legal clock", async () => {
+    await signInWithKeystore("permitOfficer");
+    const row = page.locator(`[data-testid=queue] tr[data-number="${number}"]`);
+    expect(await row.textContent()).to.include("Check completeness");
+    await row.locator("button").click();
+    const review = page.getByTestId("review");
+    await review.waitFor();
+    expect(await review.getAttribute("data-state")).to.equal("Applied");
+    expect(await review.textContent()).to.include("EIP-712 signature with your key");
+    await page.getByRole("button", { name: "Mark complete and sign" }).click();
+    await page.locator('[data-testid=officer-status][data-kind="ok"]').waitFor({ timeout: 120_000 });
+    expect(await status().textContent()).to.include("marked complete");
+    await page.locator('[data-testid=review][data-state="UnderReview"]').waitFor();
+
+    // The chain names the permit officer whose key signed; the service only relayed it.
+    const view = await permitView();
+    expect(view.trail.find((step: any) => step.step === "completed")).to.include({ officer: account("permitOfficer").address, sender: relayer() });
+    expect(view.legalClock.completedAt).to.be.a("string");
+    expect(view.steps[0]).to.include({ role: "ENGINEER", awaiting: true });
   });
 
   it("lets the engineer import a keystore, unlock it, sign in, review the application and approve the step on the ledger", async () => {
@@ -197,13 +217,19 @@ describe("the officer console in a real browser", function () {
     expect(await row.textContent()).to.include("Issue the certificate");
     await row.locator("button").click();
     await page.getByTestId("review").waitFor();
-    await page.getByRole("button", { name: "Issue the certificate" }).click();
+    await page.getByRole("button", { name: "Issue the certificate and sign" }).click();
     await page.locator('[data-testid=officer-status][data-kind="ok"]').waitFor({ timeout: 120_000 });
     await page.locator('[data-testid=review][data-state="Issued"]').waitFor();
     await screenshot(page, "officer-issued");
 
     const view = await permitView();
     expect(view).to.include({ state: "Issued", verdict: "valid" });
+    // Issued by the permit officer's own signature over the certificate's hash and CID, relayed.
+    expect(view.trail.find((step: any) => step.step === "issued")).to.include({
+      officer: account("permitOfficer").address,
+      sender: relayer(),
+      certificateHash: view.certificate.sha256,
+    });
     const decided = view.trail.filter((step: any) => step.step === "decided");
     expect(decided.map((s: any) => [s.role, s.officer])).to.deep.equal([
       ["ENGINEER", account("engineer").address],

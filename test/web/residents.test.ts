@@ -163,6 +163,14 @@ describe("residents' complaint and fund pages in a real browser", function () {
     expect(photo).to.include({ sha256: sha256Of(PHOTO), txHash: tracked.complaint.filedTx });
     const stored = Buffer.from(await (await fetch(`${service.url}/ipfs/${photo.cid}`)).arrayBuffer());
     expect(stored.includes(PHOTO)).to.equal(false);
+
+    // The photo, checked on the Verify page, is what it is: a resident's attachment, never an issued document.
+    await open(`/verify?sha256=${sha256Of(PHOTO)}&lang=en`);
+    const attachment = page.locator("[data-testid=attachment]");
+    await attachment.waitFor({ timeout: 60_000 });
+    expect(await attachment.textContent()).to.contain(`a resident attached it to complaint ${tracked.complaint.complaintId}`);
+    expect(await page.locator(".verdict").textContent()).to.contain("This file is not a document the municipality issued.");
+    expect(await page.locator(".verdict").textContent()).not.to.contain("Valid");
   });
 
   it("shows the officer's resolution, and reopening it gives the resident a new code", async () => {

@@ -21,6 +21,7 @@ const MayorDashboardPage = lazyPage(() => import("./pages/MayorDashboard.js").th
 const ComplaintPages = lazyPage(() => import("./pages/complaints/index.js").then((m) => m.default));
 const FundPledgePage = lazyPage(() => import("./pages/FundPledge.js").then((m) => m.default));
 const FundPages = lazyPage(() => import("./pages/funds/index.js").then((m) => m.default));
+const AuditPage = lazyPage(() => import("./pages/Audit.js").then((m) => m.AuditPage));
 
 const PAGE_TITLE: Record<string, MessageKey> = {
   home: "navHome",
@@ -36,6 +37,7 @@ const PAGE_TITLE: Record<string, MessageKey> = {
   campaign: "funds.nav",
   receipts: "funds.receiptsTitle",
   "fund-pledge": "treasury.pledgePageTitle",
+  audit: "audit.title",
 };
 
 function App() {
@@ -78,6 +80,7 @@ function App() {
         {route.page.startsWith("complaint-") && <ComplaintPages route={route} url={url} />}
         {["funds", "campaign", "receipts"].includes(route.page) && <FundPages route={route} url={url} />}
         {route.page === "fund-pledge" && <FundPledgePage campaignId={route.campaignId} />}
+        {route.page === "audit" && <AuditPage url={url} />}
       </Layout>
     </I18nContext.Provider>
   );

@@ -17,6 +17,7 @@ export type Route =
   | { page: "campaign"; id: number }
   | { page: "receipts" }
   | { page: "fund-pledge"; campaignId: number }
+  | { page: "audit" }
   | { page: "not-found" };
 
 export function routeOf(pathname: string): Route {
@@ -26,6 +27,7 @@ export function routeOf(pathname: string): Route {
   if (path === "/officer") return { page: "officer" };
   if (path === "/dashboard") return { page: "dashboard" };
   if (path === "/dashboard/mayor") return { page: "dashboard-mayor" };
+  if (path === "/audit") return { page: "audit" };
   const pledge = path.match(/^\/funds\/([1-9][0-9]{0,15})\/pledge$/);
   if (pledge) return { page: "fund-pledge", campaignId: Number(pledge[1]) };
   const permit = path.match(/^\/permits\/([^/]+)$/);

@@ -13,6 +13,7 @@ const NAV: { page: Route["page"]; path: string; label: MessageKey }[] = [
   { page: "complaint-new", path: "/complaints/new", label: "complaints.nav" },
   { page: "funds", path: "/funds", label: "funds.nav" },
   { page: "dashboard", path: "/dashboard", label: "dashboards.nav" },
+  { page: "audit", path: "/audit", label: "audit.nav" },
   { page: "officer", path: "/officer", label: "officer.nav" },
 ];
 

@@ -1,4 +1,5 @@
 import { Fragment } from "preact";
+import { PERMIT_REVOCATION_REASONS } from "../../../shared/verifyCertificate.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import type { PermitModel } from "../verify/permitModel.js";
 import { CertificateDownload } from "./CertificateDownload.js";
@@ -57,7 +58,12 @@ export function PermitDetails(props: { permit: PermitModel; headingLevel?: 2 | 3
     ["fieldMunicipality", localized(permit.municipality, lang)],
     ["fieldStatus", permit.status && (permit.status in STATE_LABELS ? t(STATE_LABELS[permit.status]) : permit.status), permit.status !== undefined && permit.status in STATE_LABELS],
     ["fieldIssuedAt", permit.issuedAt && date(permit.issuedAt), true],
-    ["fieldValidUntil", permit.validUntil && date(permit.validUntil), true],
+    ["fieldValidUntil", permit.validUntil && `${date(permit.validUntil)}${permit.expired ? ` ${t("verifier.expiredMark")}` : ""}`, true],
+    [
+      "verifier.fieldRevocationReason",
+      permit.revocationReason === undefined ? undefined : `${PERMIT_REVOCATION_REASONS[permit.revocationReason]?.[lang] ?? ""} (${permit.revocationReason})`.trim(),
+      true,
+    ],
   ];
   const clock = permit.clock;
   return (
@@ -76,8 +82,8 @@ export function PermitDetails(props: { permit: PermitModel; headingLevel?: 2 | 3
           ))}
       </dl>
 
-      <H2>{t("timelineTitle")}</H2>
-      {permit.trail.length === 0 ? (
+      {!permit.chainOnly && <H2>{t("timelineTitle")}</H2>}
+      {permit.chainOnly ? null : permit.trail.length === 0 ? (
         <p>{t("timelineEmpty")}</p>
       ) : (
         <ol class="timeline">
@@ -150,7 +156,7 @@ export function PermitDetails(props: { permit: PermitModel; headingLevel?: 2 | 3
           </a>
         </p>
       )}
-      {!permit.certificateUrl && (permit.status === "Issued" || permit.status === "Revoked") && permit.number && <CertificateDownload number={permit.number} />}
+      {!permit.certificateUrl && !permit.chainOnly && (permit.status === "Issued" || permit.status === "Revoked") && permit.number && <CertificateDownload number={permit.number} />}
     </section>
   );
 }

@@ -2,12 +2,15 @@
 // `th` (which defines the keys) and `en` (typed by `AreaMessages<typeof th>`, so a missing key fails the
 // build). Keys start with the area's name (`officer.…`, `complaints.…`) so areas never clash.
 // One line per area here; the Thai and English catalogues (../th.ts, ../en.ts) spread these in.
+import * as audit from "./areas/audit.js";
 import * as complaints from "./areas/complaints.js";
 import * as dashboards from "./areas/dashboards.js";
 import * as funds from "./areas/funds.js";
+import * as issueDocuments from "./areas/issueDocuments.js";
 import * as officer from "./areas/officer.js";
 import * as officerComplaints from "./areas/officerComplaints.js";
 import * as treasury from "./areas/treasury.js";
+import * as verifier from "./areas/verifier.js";
 
 /** An area's English catalogue: exactly the keys of its Thai one. */
 export type AreaMessages<Thai> = { [K in keyof Thai]: string };
@@ -19,6 +22,9 @@ export const thAreas = {
   ...funds.th,
   ...officerComplaints.th,
   ...treasury.th,
+  ...issueDocuments.th,
+  ...audit.th,
+  ...verifier.th,
 };
 
 export const enAreas: AreaMessages<typeof thAreas> = {
@@ -28,4 +34,7 @@ export const enAreas: AreaMessages<typeof thAreas> = {
   ...funds.en,
   ...officerComplaints.en,
   ...treasury.en,
+  ...issueDocuments.en,
+  ...audit.en,
+  ...verifier.en,
 };

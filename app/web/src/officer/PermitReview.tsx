@@ -13,8 +13,8 @@ const stateLabel = (state: string) => `officer.state.${state}` as MessageKey;
 
 /**
  * One permit as an officer of it sees it: public fields, the applicant's sealed data, documents, steps,
- * and the actions the signed-in officer's roles allow now. Decisions and revocations are signed here
- * with the officer's key (EIP-712 data from the API); completing and issuing are relayed by the service.
+ * and the actions the signed-in officer's roles allow now. Every act — completing, deciding, issuing,
+ * revoking — is signed here with the officer's key (EIP-712 data from the API); the service relays it.
  */
 export function PermitReview(props: SectionProps & { number: string; onBack: () => void }) {
   const { t, lang } = useI18n();
@@ -49,6 +49,22 @@ export function PermitReview(props: SectionProps & { number: string; onBack: () 
         (typed, signature) => officerApi.decide(number, decision, typed, signature),
       ),
       { kind: "ok", key: "officer.doneDecided" },
+    );
+  const complete = () =>
+    act(
+      signAndSend(
+        () => officerApi.completionTypedData(number),
+        (typed, signature) => officerApi.complete(number, typed, signature),
+      ),
+      { kind: "ok", key: "officer.doneCompleted" },
+    );
+  const issue = () =>
+    act(
+      signAndSend(
+        async () => (await officerApi.issuanceDraft(number)).typedData,
+        (typed, signature) => officerApi.issue(number, typed, signature),
+      ),
+      { kind: "ok", key: "officer.doneIssued" },
     );
 
   if (!permit) return <p>{t("loading")}</p>;
@@ -168,14 +184,22 @@ export function PermitReview(props: SectionProps & { number: string; onBack: () 
           </>
         )}
         {permit.state === "Applied" && holds("PERMIT_OFFICER") && (
-          <button type="button" disabled={busy} onClick={() => act(() => officerApi.complete(number), { kind: "ok", key: "officer.doneCompleted" })}>
-            {t("officer.markComplete")}
-          </button>
+          <>
+            <p class="officer-hint">{t("officer.completeHint")}</p>
+            {!canSign && <p class="officer-warning">{t("officer.unlockToSign")}</p>}
+            <button type="button" disabled={busy || !canSign} onClick={complete}>
+              {t("officer.markComplete")}
+            </button>
+          </>
         )}
         {permit.state === "Approved" && holds("PERMIT_OFFICER") && (
-          <button type="button" disabled={busy} onClick={() => act(() => officerApi.issue(number), { kind: "ok", key: "officer.doneIssued" })}>
-            {t("officer.issue")}
-          </button>
+          <>
+            <p class="officer-hint">{t("officer.issueHint")}</p>
+            {!canSign && <p class="officer-warning">{t("officer.unlockToSign")}</p>}
+            <button type="button" disabled={busy || !canSign} onClick={issue}>
+              {t("officer.issue")}
+            </button>
+          </>
         )}
         {permit.state === "Issued" && issuingRole && holds(issuingRole) && (
           <form

@@ -92,7 +92,7 @@ export function PermitsSection(props: SectionProps) {
       >
         <label>
           {t("officer.openTitle")}
-          <input name="number" autocomplete="off" spellcheck={false} placeholder="MH-BLD-2026-000001" translate={false} />
+          <input name="number" autocomplete="off" spellcheck={false} placeholder="TH-50-MAEHIA/BLD/2026/000001" translate={false} />
         </label>
         <button type="submit">{t("officer.open")}</button>
       </form>

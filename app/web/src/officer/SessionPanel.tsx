@@ -1,31 +1,13 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { Message, Value } from "../components/Message.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
-import { chainOf } from "../verify/ledgerApi.js";
-import { issuerOf } from "../verify/checkDocument.js";
-import { fetchRpc } from "../verify/rpc.js";
 import type { LedgerSigner } from "../wallet/types.js";
 import { officerApi, type OfficerSession } from "./api.js";
+import { useMunicipalityNames } from "./municipalityNames.js";
 import { signInWith } from "./signIn.js";
 import type { Report } from "./status.js";
 
 export const roleLabel = (role: string): MessageKey => `officer.role.${role}` as MessageKey;
-
-/** The municipalities' names as the on-chain Directory has them, read through the public RPC node. */
-function useMunicipalityNames(ids: number[]): Map<number, string> {
-  const [names, setNames] = useState(new Map<number, string>());
-  const key = ids.join(",");
-  useEffect(() => {
-    chainOf()
-      .then(async (chain) => {
-        const rpc = fetchRpc(chain.rpcUrl);
-        const found = await Promise.all(ids.map((id) => issuerOf(rpc, chain.contracts.directory, id)));
-        setNames(new Map(found.filter((m) => m.name).map((m) => [m.id, m.name!])));
-      })
-      .catch(() => {});
-  }, [key]);
-  return names;
-}
 
 /** Who is signed in, in which municipalities and with which roles; sign in with the chosen key, sign out. */
 export function SessionPanel(props: { signer: LedgerSigner | null; session: OfficerSession | null; onSession: (session: OfficerSession | null) => void; report: Report }) {

@@ -55,14 +55,30 @@ export const officerApi = {
   queue: () => api<{ officer: string; permits: QueueItem[] }>("GET", "/api/permits/queue"),
   /** The permit with the applicant's sealed data, which officers of the permit may read. */
   permit: (number: string) => api<Record<string, any>>("GET", `${permitPath(number)}/private`),
-  complete: (number: string) => api("POST", `${permitPath(number)}/complete`),
+  /** The Completion to sign: the application with the documents it holds now (starts the legal clock). */
+  completionTypedData: (number: string) => api<TypedDataPayload>("GET", `${permitPath(number)}/completion/typed-data`),
+  complete: (number: string, typed: TypedDataPayload, signature: string) => {
+    const m = typed.message as Record<string, unknown>;
+    return api("POST", `${permitPath(number)}/complete`, { documentCount: m.documentCount, nonce: m.nonce, deadline: m.deadline, signature });
+  },
   stepTypedData: (number: string, decision: Decision) =>
     api<TypedDataPayload>("GET", `${permitPath(number)}/steps/next/typed-data?decision=${decision}`),
   decide: (number: string, decision: Decision, typed: TypedDataPayload, signature: string) => {
     const m = typed.message as Record<string, unknown>;
     return api("POST", `${permitPath(number)}/steps/decisions`, { stepIndex: m.stepIndex, decision, noteHash: m.noteHash, nonce: m.nonce, deadline: m.deadline, signature });
   },
-  issue: (number: string) => api<{ certificateSha256: string }>("POST", `${permitPath(number)}/certificate`),
+  /** The service renders and stores the certificate; the Issuance to sign covers its SHA-256 and CID. */
+  issuanceDraft: (number: string) =>
+    api<{ certificateSha256: string; cid: string; typedData: TypedDataPayload }>("POST", `${permitPath(number)}/certificate/drafts`),
+  issue: (number: string, typed: TypedDataPayload, signature: string) => {
+    const m = typed.message as Record<string, unknown>;
+    return api<{ certificateSha256: string }>("POST", `${permitPath(number)}/certificate`, {
+      certificateHash: m.certificateHash,
+      nonce: m.nonce,
+      deadline: m.deadline,
+      signature,
+    });
+  },
   revocationDraft: (number: string, reasonCode: number, reason: string) =>
     api<{ draftId: string; typedData: TypedDataPayload }>("POST", `${permitPath(number)}/revocation/drafts`, { reasonCode, reason }),
   revoke: (number: string, draftId: string, typed: TypedDataPayload, signature: string) => {

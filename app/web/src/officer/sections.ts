@@ -3,6 +3,7 @@ import type { MessageKey } from "../i18n/index.js";
 import type { LedgerSigner } from "../wallet/types.js";
 import type { OfficerSession } from "./api.js";
 import { ComplaintsSection } from "./ComplaintsSection.js";
+import { IssueSection } from "./IssueSection.js";
 import { PermitsSection } from "./PermitsSection.js";
 import { TreasurySection } from "../treasury/TreasurySection.js";
 import type { Report } from "./status.js";
@@ -21,6 +22,7 @@ export interface SectionProps {
  */
 export const SECTIONS: { id: string; label: MessageKey; area?: string; component: FunctionComponent<SectionProps> }[] = [
   { id: "permits", label: "officer.tabPermits", component: PermitsSection },
+  { id: "issue", label: "issueDocuments.tab", area: "issueDocuments", component: IssueSection },
   { id: "complaints", label: "officerComplaints.tab", area: "officerComplaints", component: ComplaintsSection },
   { id: "treasury", label: "treasury.tab", area: "treasury", component: TreasurySection },
 ];

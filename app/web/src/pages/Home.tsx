@@ -35,7 +35,7 @@ export function HomePage() {
               <button type="submit">{t("lookUp")}</button>
             </div>
             <p class="hint" id="home-permit-example">
-              {t("permitNumberExample")} <Value>MH-BLD-2026-0001</Value>
+              {t("permitNumberExample")} <Value>TH-50-MAEHIA/BLD/2026/000001</Value>
             </p>
           </form>
         </section>

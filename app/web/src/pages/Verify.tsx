@@ -1,19 +1,31 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { ProofBundleError } from "../../../shared/proofBundleFormat.js";
 import { RpcFailedError } from "../../../shared/verifyBundle.js";
-import { Message, Value } from "../components/Message.js";
+import { normalizeComplaintId } from "../../../shared/verifyComplaint.js";
+import { packBundle, parseVerifyLink, unpackBundle, type VerifyLinkTarget } from "../../../shared/verifyLink.js";
+import { Value } from "../components/Message.js";
 import { PermitDetails } from "../components/PermitDetails.js";
-import { CheckList, DocumentDetails, VerdictHeadline } from "../components/VerdictPanel.js";
+import { DocumentDetails, VerdictHeadline } from "../components/VerdictPanel.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { hrefFor } from "../links.js";
 import { navigate } from "../router.js";
-import { checkDocument, normalizeSha256, sha256OfFile, type CheckStep, type DocumentCheck } from "../verify/checkDocument.js";
+import { CertificateResult, CERTIFICATE_TEXT } from "../verify/CertificateResult.js";
+import type { CertificateCheck } from "../verify/checkCertificate.js";
+import { checkBundle, checkHash, normalizeSha256, sha256OfFile, type CheckStep, type DocumentCheck, type HashOutcome } from "../verify/checkDocument.js";
 import { checkPermit, type PermitCheck } from "../verify/checkPermit.js";
+import { checkComplaint, checkReceipt, readJsonFile, type ComplaintCheck, type ReceiptCheck } from "../verify/checkRecords.js";
+import { NoChainConfigError, ServiceUnavailableError } from "../verify/ledgerApi.js";
+import { ComplaintResult, ReceiptResult } from "../verify/RecordResults.js";
 
 type State =
   | { kind: "idle" }
   | { kind: "working"; step: "hashing" | CheckStep }
   | { kind: "document"; result: DocumentCheck; fileName?: string }
+  | { kind: "certificate"; result: CertificateCheck; fileName?: string }
+  | { kind: "needs-bundle"; sha256: string; fileName?: string }
   | { kind: "permit"; result: PermitCheck }
+  | { kind: "receipt"; result: ReceiptCheck }
+  | { kind: "complaint"; result: ComplaintCheck }
   | { kind: "error"; message: MessageKey };
 
 const STEP_MESSAGE: Record<"hashing" | CheckStep, MessageKey> = {
@@ -22,16 +34,62 @@ const STEP_MESSAGE: Record<"hashing" | CheckStep, MessageKey> = {
   checking: "stepChecking",
 };
 
+const RECEIPT_VERDICT = { valid: "valid", pending: "pending", invalid: "unauthorised" } as const;
+const RECEIPT_TEXT: Record<string, MessageKey> = { valid: "verifier.receiptValidText", pending: "verifier.receiptPendingText", invalid: "verifier.receiptInvalidText" };
+const COMPLAINT_TEXT: Record<string, MessageKey> = {
+  valid: "verifier.complaintValidText",
+  unauthorised: "verifier.complaintUnauthorisedText",
+  unknown: "verifier.complaintUnknownText",
+};
+
+// Bundles, receipts and records are a few kB; a larger .json is a document.
+const MAX_JSON_BYTES = 1 << 20;
+
+/** What the page shows for a hash's outcome. */
+const stateOf = (outcome: HashOutcome, fileName?: string): State =>
+  outcome.kind === "needs-bundle" ? { kind: "needs-bundle", sha256: outcome.sha256, fileName } : { ...outcome, fileName };
+
+/** Why there is no verdict, in a sentence the resident can act on. */
+function errorMessage(error: unknown): MessageKey {
+  if (error instanceof RpcFailedError) return "errorRpc";
+  if (error instanceof NoChainConfigError) return "verifier.errorNoChain";
+  if (error instanceof ProofBundleError) return "verifier.linkInvalid";
+  return "errorApi";
+}
+
+/** The Verify page's address for a link's target (the packed bundle stays in the fragment, never sent). */
+function addressOf(target: VerifyLinkTarget, lang: "th" | "en"): string {
+  switch (target.kind) {
+    case "document":
+      return hrefFor("/verify", lang, { sha256: target.sha256 }) + (target.bundle ? `#b=${packBundle(target.bundle)}` : "");
+    case "permit":
+      return hrefFor("/verify", lang, {
+        permit: target.number,
+        ...(target.version !== undefined ? { v: String(target.version) } : {}),
+        ...(target.dataHash ? { h: target.dataHash } : {}),
+      });
+    case "complaint":
+      return hrefFor("/verify", lang, { complaint: target.complaintId });
+    case "receipt":
+      return hrefFor("/funds/receipts", lang, { receipt: target.receiptId });
+  }
+}
+
 /**
- * Verify (no sign-in): a file dropped or picked (hashed here, never uploaded), a typed SHA-256, a typed
- * permit number, or a QR link (/verify?sha256=… or /verify?permit=…&v=…&h=…).
+ * Verify (no sign-in): files dropped or picked (hashed here, never uploaded) — a document, with or without
+ * its proof bundle beside it, a pledge receipt, a complaint record — a typed SHA-256, permit number or
+ * complaint number, a pasted QR link, or a link opened (/verify?sha256=…[#b=…], ?permit=…&v=…&h=…,
+ * ?complaint=…). Every verdict is the chain's, read through its RPC node; with the service down the page
+ * still answers for certificates, bundles, receipts and complaints.
  */
 export function VerifyPage(props: { url: URL }) {
   const { t, lang } = useI18n();
   const [state, setState] = useState<State>({ kind: "idle" });
   const [hashText, setHashText] = useState("");
-  const [hashError, setHashError] = useState(false);
+  const [hashError, setHashError] = useState<MessageKey | null>(null);
   const [permitText, setPermitText] = useState("");
+  const [complaintText, setComplaintText] = useState("");
+  const [complaintError, setComplaintError] = useState(false);
   const [dragging, setDragging] = useState(false);
   // Only the latest request may set the state: a slow answer to an older one is dropped.
   const run = useRef(0);
@@ -44,7 +102,7 @@ export function VerifyPage(props: { url: URL }) {
       if (mine === run.current) setState(next);
     } catch (error) {
       console.error(error);
-      if (mine === run.current) setState({ kind: "error", message: error instanceof RpcFailedError ? "errorRpc" : "errorApi" });
+      if (mine === run.current) setState({ kind: "error", message: errorMessage(error) });
     }
   }
 
@@ -53,51 +111,123 @@ export function VerifyPage(props: { url: URL }) {
   const linkedPermit = query.get("permit");
   const linkedVersion = query.get("v");
   const linkedDataHash = query.get("h");
+  const linkedComplaint = query.get("complaint");
+  const fragment = props.url.hash;
   useEffect(() => {
     if (linkedSha !== null) {
       const sha256 = normalizeSha256(linkedSha);
       setHashText(linkedSha);
       if (!sha256) {
-        setHashError(true);
+        setHashError("hashInvalid");
         return;
       }
-      void perform(async (step) => ({ kind: "document", result: await checkDocument(sha256, step) }));
+      const packed = new URLSearchParams(fragment.replace(/^#/, "")).get("b");
+      // A QR code carrying the bundle: the verdict needs the chain alone.
+      if (packed) void perform(async (step) => ({ kind: "document", result: await checkBundle(unpackBundle(packed), { sha256, from: "given" }, step) }));
+      else void perform(async (step) => stateOf(await checkHash(sha256, step)));
     } else if (linkedPermit) {
       setPermitText(linkedPermit);
       const version = linkedVersion && /^\d+$/.test(linkedVersion) ? Number(linkedVersion) : undefined;
       const paper = { version, dataHash: linkedDataHash ?? undefined };
       void perform(async (step) => ({ kind: "permit", result: await checkPermit(linkedPermit, paper, step) }));
+    } else if (linkedComplaint) {
+      setComplaintText(linkedComplaint);
+      const id = normalizeComplaintId(linkedComplaint);
+      if (!id) {
+        setComplaintError(true);
+        return;
+      }
+      void perform(async (step) => {
+        step("checking");
+        const result = await checkComplaint(id);
+        return result ? { kind: "complaint", result } : { kind: "error", message: "verifier.errorNoComplaintLedger" };
+      });
     }
-  }, [linkedSha, linkedPermit, linkedVersion, linkedDataHash]);
+  }, [linkedSha, linkedPermit, linkedVersion, linkedDataHash, linkedComplaint, fragment]);
 
-  function checkFile(file: File | undefined) {
-    if (!file) return;
+  /** Several files at once: a document with its proof bundle beside it, or a receipt, or a complaint record. */
+  function checkFiles(list: FileList | null | undefined) {
+    const files = Array.from(list ?? []);
+    if (files.length === 0) return;
     void perform(async (step) => {
       step("hashing");
-      let sha256: string;
+      const documents: File[] = [];
+      const json: ReturnType<typeof readJsonFile>[] = [];
       try {
-        sha256 = await sha256OfFile(file);
+        for (const file of files) {
+          const read = /\.json$/i.test(file.name) || file.type === "application/json" ? (file.size <= MAX_JSON_BYTES ? readJsonFile(await file.text()) : { kind: "other" as const }) : { kind: "other" as const };
+          if (read.kind === "other") documents.push(file);
+          else json.push(read);
+        }
       } catch {
         return { kind: "error", message: "errorFile" };
       }
-      return { kind: "document", result: await checkDocument(sha256, step), fileName: file.name };
+      if (json.some((file) => file.kind === "invalid")) return { kind: "error", message: "verifier.errorInvalidJson" };
+      const receipt = json.find((file) => file.kind === "receipt");
+      if (receipt && documents.length === 0) return { kind: "receipt", result: await checkReceipt(receipt.receipt) };
+      const complaint = json.find((file) => file.kind === "complaint");
+      if (complaint && documents.length === 0) {
+        const result = await checkComplaint(complaint.claims.complaintId, complaint.claims);
+        return result ? { kind: "complaint", result } : { kind: "error", message: "verifier.errorNoComplaintLedger" };
+      }
+      const bundles = json.flatMap((file) => (file.kind === "bundle" ? [file.bundle] : []));
+      const document = documents[0];
+      let sha256: string | undefined;
+      if (document) {
+        try {
+          sha256 = await sha256OfFile(document);
+        } catch {
+          return { kind: "error", message: "errorFile" };
+        }
+      }
+      if (bundles.length > 0) {
+        // The bundle given with the document: the service is not asked for one.
+        const bundle = bundles.find((b) => b.sha256 === sha256) ?? bundles[0];
+        return { kind: "document", result: await checkBundle(bundle, { sha256, from: "given" }, step), fileName: document?.name };
+      }
+      if (!sha256) return { kind: "error", message: "verifier.errorInvalidJson" };
+      return stateOf(await checkHash(sha256, step), document.name);
     });
   }
 
   function submitHash(event: Event) {
     event.preventDefault();
     const sha256 = normalizeSha256(hashText);
-    setHashError(!sha256);
-    if (sha256) navigate(hrefFor("/verify", lang, { sha256 }));
+    if (sha256) {
+      setHashError(null);
+      navigate(hrefFor("/verify", lang, { sha256 }));
+      return;
+    }
+    try {
+      const target = parseVerifyLink(hashText.trim());
+      setHashError(target ? null : "hashInvalid");
+      if (target) navigate(addressOf(target, lang));
+    } catch {
+      setHashError("verifier.linkInvalid");
+    }
   }
 
   function submitPermit(event: Event) {
     event.preventDefault();
-    const number = permitText.trim();
-    if (number) navigate(hrefFor("/verify", lang, { permit: number }));
+    const text = permitText.trim();
+    if (!text) return;
+    let target: VerifyLinkTarget | null = null;
+    try {
+      target = /^https?:\/\//i.test(text) ? parseVerifyLink(text) : null;
+    } catch {
+      target = null;
+    }
+    navigate(target ? addressOf(target, lang) : hrefFor("/verify", lang, { permit: text }));
   }
 
-  const verdict = state.kind === "document" || state.kind === "permit" ? state.result.verdict : undefined;
+  function submitComplaint(event: Event) {
+    event.preventDefault();
+    const id = normalizeComplaintId(complaintText);
+    setComplaintError(!id);
+    if (id) navigate(hrefFor("/verify", lang, { complaint: id }));
+  }
+
+  const headline = headlineOf(state);
   return (
     <>
       <h1>{t("verifyTitle")}</h1>
@@ -111,10 +241,18 @@ export function VerifyPage(props: { url: URL }) {
         <div role="status" aria-live="polite" aria-atomic="true" aria-busy={state.kind === "working"} data-testid="verdict">
           {state.kind === "working" && <p class="working">{t(STEP_MESSAGE[state.step])}</p>}
           {state.kind === "error" && <p class="error">{t(state.message)}</p>}
-          {verdict && <VerdictHeadline verdict={verdict} />}
+          {state.kind === "needs-bundle" && (
+            <p class="error" data-testid="needs-bundle">
+              {t("verifier.needsBundle")}
+            </p>
+          )}
+          {headline && <VerdictHeadline {...headline} />}
         </div>
         {state.kind === "document" && <DocumentDetails result={state.result} fileName={state.fileName} />}
+        {state.kind === "certificate" && <CertificateResult result={state.result} fileName={state.fileName} />}
         {state.kind === "permit" && <PermitResult result={state.result} />}
+        {state.kind === "receipt" && <ReceiptResult result={state.result} />}
+        {state.kind === "complaint" && <ComplaintResult result={state.result} />}
       </section>
 
       <div class="verify-inputs">
@@ -131,19 +269,20 @@ export function VerifyPage(props: { url: URL }) {
             onDrop={(event) => {
               event.preventDefault();
               setDragging(false);
-              checkFile(event.dataTransfer?.files[0]);
+              checkFiles(event.dataTransfer?.files);
             }}
           >
-            <span>{t("dropZone")}</span>{" "}
+            <span>{t("verifier.dropZone")}</span>{" "}
             <label class="button">
-              {t("pickFile")}
+              {t("verifier.pickFiles")}
               <input
                 type="file"
                 class="visually-hidden"
-                accept="application/pdf,.pdf"
+                multiple
+                accept="application/pdf,.pdf,application/json,.json"
                 onChange={(event) => {
                   const input = event.currentTarget;
-                  checkFile(input.files?.[0]);
+                  checkFiles(input.files);
                   input.value = "";
                 }}
               />
@@ -163,15 +302,18 @@ export function VerifyPage(props: { url: URL }) {
                 autocomplete="off"
                 spellcheck={false}
                 value={hashText}
-                aria-invalid={hashError}
-                aria-describedby={hashError ? "sha256-error" : undefined}
+                aria-invalid={hashError !== null}
+                aria-describedby={hashError ? "sha256-error" : "sha256-hint"}
                 onInput={(event) => setHashText(event.currentTarget.value)}
               />
               <button type="submit">{t("check")}</button>
             </div>
+            <p id="sha256-hint" class="hint">
+              {t("verifier.hashOrLink")}
+            </p>
             {hashError && (
               <p id="sha256-error" class="field-error">
-                {t("hashInvalid")}
+                {t(hashError)}
               </p>
             )}
           </form>
@@ -182,16 +324,69 @@ export function VerifyPage(props: { url: URL }) {
           <form onSubmit={submitPermit}>
             <label for="permit-input">{t("permitNumberLabel")}</label>
             <div class="field-row">
-              <input id="permit-input" name="permit" autocomplete="off" value={permitText} onInput={(event) => setPermitText(event.currentTarget.value)} />
+              <input
+                id="permit-input"
+                name="permit"
+                autocomplete="off"
+                value={permitText}
+                aria-describedby="permit-hint"
+                onInput={(event) => setPermitText(event.currentTarget.value)}
+              />
               <button type="submit">{t("check")}</button>
             </div>
           </form>
-          <p class="hint">{t("qrHint")}</p>
+          <p id="permit-hint" class="hint">
+            {t("verifier.permitOrLink")}. {t("qrHint")}
+          </p>
+        </section>
+
+        <section class="panel" aria-labelledby="complaint-input-title">
+          <h2 id="complaint-input-title">{t("verifier.complaintSectionTitle")}</h2>
+          <form onSubmit={submitComplaint} noValidate>
+            <label for="complaint-input">{t("verifier.complaintLabel")}</label>
+            <div class="field-row">
+              <input
+                id="complaint-input"
+                name="complaint"
+                class="mono"
+                autocomplete="off"
+                spellcheck={false}
+                value={complaintText}
+                aria-invalid={complaintError}
+                aria-describedby={complaintError ? "complaint-error" : undefined}
+                onInput={(event) => setComplaintText(event.currentTarget.value)}
+              />
+              <button type="submit">{t("check")}</button>
+            </div>
+            {complaintError && (
+              <p id="complaint-error" class="field-error">
+                {t("verifier.complaintInvalid")}
+              </p>
+            )}
+          </form>
         </section>
       </div>
-
     </>
   );
+}
+
+/** The large verdict of a result: its word, and the sentence for its kind of record. */
+function headlineOf(state: State): Parameters<typeof VerdictHeadline>[0] | null {
+  switch (state.kind) {
+    case "document":
+      return state.result.attachment
+        ? { verdict: state.result.verdict, text: "attachedHeadline" }
+        : { verdict: state.result.verdict, unauthorised: state.result.unauthorised };
+    case "certificate":
+    case "permit":
+      return { verdict: state.result.verdict, text: CERTIFICATE_TEXT[state.result.verdict] };
+    case "receipt":
+      return { verdict: RECEIPT_VERDICT[state.result.verification.verdict], text: RECEIPT_TEXT[state.result.verification.verdict] };
+    case "complaint":
+      return { verdict: state.result.verification.verdict, text: COMPLAINT_TEXT[state.result.verification.verdict] };
+    default:
+      return null;
+  }
 }
 
 function PermitResult(props: { result: PermitCheck }) {
@@ -204,17 +399,7 @@ function PermitResult(props: { result: PermitCheck }) {
       </p>
     );
   }
-  const version = <Value>{result.paperVersion ?? "?"}</Value>;
-  const paper = !result.paperClaimed
-    ? []
-    : result.paperMatches === undefined
-      ? [{ ok: false, text: t("checkPaperUnchecked") }]
-      : [{ ok: result.paperMatches, text: <Message id={result.paperMatches ? "checkPaperOk" : "checkPaperFail"} values={{ version }} /> }];
-  return (
-    <>
-      {paper.length > 0 && <CheckList checks={paper} />}
-      {result.certificate?.bundle && <DocumentDetails result={result.certificate} />}
-      <PermitDetails permit={result.permit} headingLevel={3} />
-    </>
-  );
+  if (result.certificate) return <CertificateResult result={result.certificate} />;
+  return <PermitDetails permit={result.permit} headingLevel={3} />;
 }
+

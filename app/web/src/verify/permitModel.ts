@@ -12,7 +12,12 @@ export interface PermitModel {
   version?: number;
   municipality?: string | { th?: string; en?: string };
   issuedAt?: string;
+  /** The end of validity (the API gives it with the certificate). */
   validUntil?: string;
+  /** Past its end of validity, as the chain's clock says. */
+  expired?: boolean;
+  /** PermitRegistry's reason code of a revoked permit (PERMIT_REVOCATION_REASONS). */
+  revocationReason?: number;
   verdict?: Verdict;
   trail: TrailEntry[];
   clock?: LegalClock;
@@ -21,6 +26,8 @@ export interface PermitModel {
   certificateSha256?: string;
   /** The data hash (the QR's `h`) of each version the API lists. */
   dataHashes: Map<number, string>;
+  /** Read from the chain alone (the service did not answer): no trail, no type's name, no download. */
+  chainOnly?: boolean;
 }
 
 export interface TrailEntry {
@@ -102,8 +109,10 @@ export function permitModelOf(answer: Record<string, any>, fallbackNumber: strin
     status: text(p.status) ?? text(p.state),
     version,
     municipality: localized(p.municipality?.name) ?? localized(p.municipality),
-    issuedAt: text(p.issuedAt),
-    validUntil: text(p.validUntil),
+    issuedAt: text(p.issuedAt) ?? text(certificate.issuedAt),
+    validUntil: text(p.validUntil) ?? text(certificate.validUntil),
+    ...(p.expired === true ? { expired: true } : {}),
+    ...(num(p.revocationReason) ? { revocationReason: num(p.revocationReason) } : {}),
     verdict,
     trail,
     clock,
