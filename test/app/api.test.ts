@@ -97,9 +97,10 @@ describe("the ledger API", function () {
       expect(record.txHash).to.match(/^0x[0-9a-f]{64}$/);
       expect(record.blockNumber).to.be.a("number");
       expect(record.proof.sha256).to.equal(sha256);
-      // The public metadata, and the link to the issuer's signed statement (a single document's proof is empty).
+      // The public metadata, and the link to the issuer's signed statement (the document's proof into it is the bundle's).
       expect(record.meta).to.deep.include({ title: "Building permit TH-50-MAEHIA/BP/2026/0001" });
-      expect(record.meta.issuance).to.have.keys(["sha256", "proof"]).and.to.deep.include({ proof: [] });
+      expect(record.meta.issuance).to.have.keys(["sha256"]);
+      expect(record.proof.issuance.documentProof).to.deep.equal([]);
     });
 
     it("answers a second upload of the same bytes with the first record (200), never a second one", async () => {

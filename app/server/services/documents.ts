@@ -13,7 +13,13 @@ import type { MunicipalityGate } from "./municipalities.js";
  * and only then does the caller answer; if storing fails nothing is queued, and bytes stored without a
  * record are content-addressed and harmless. Nothing is stored before the signature is checked.
  */
+/** Issuance records known to be in the queue, remembered (the queue keeps them for good). */
+const ISSUANCES_KEPT = 10_000;
+
 export class DocumentService {
+  /** Issuance records this service has committed, by municipality and SHA-256. */
+  readonly #issuancesQueued = new Set<string>();
+
   constructor(
     private readonly ipfs: IpfsStore,
     private readonly queue: AnchorQueue,
@@ -48,9 +54,14 @@ export class DocumentService {
     // (content-addressed) and mends a copy that went missing, and the queue answers its first record.
     const unique = [...bytesOf];
     const cids = await Promise.all(unique.map(([, bytes]) => this.ipfs.add(bytes)));
+    // The signature is a record of its own: its anchor dates it, for the signer's role and key at that time.
+    // Once committed it is not sent again with each further file of its list (a day's scans, one a request).
+    const issuanceKey = `${municipalityId}/${issued.recordSha256}`;
+    const issuanceQueued = this.#issuancesQueued.has(issuanceKey);
     const records: NewRecord[] = [
-      // The signature is a record of its own: its anchor dates it, for the signer's role and key at that time.
-      { sha256: issued.recordSha256, cid: null, municipalityId, kind: "issuance", meta: { ...issued.statement }, claim: `${signer}/${nonce}` },
+      ...(issuanceQueued
+        ? []
+        : [{ sha256: issued.recordSha256, cid: null, municipalityId, kind: "issuance", meta: { ...issued.statement }, claim: `${signer}/${nonce}` }]),
       ...unique.map(([sha256], i) => ({
         sha256,
         cid: cids[i],
@@ -66,9 +77,14 @@ export class DocumentService {
       if (error instanceof AnchorInputError && error.code === "ANCHOR_CLAIM_TAKEN") throw new AppError("ISSUANCE_REPLAYED");
       throw error;
     }
-    const [issuanceRecord, ...documents] = queued;
+    const documents = issuanceQueued ? queued : queued.slice(1);
+    const issuanceCreated = !issuanceQueued && queued[0].created;
+    if (!issuanceQueued) {
+      if (this.#issuancesQueued.size >= ISSUANCES_KEPT) this.#issuancesQueued.delete(this.#issuancesQueued.values().next().value!);
+      this.#issuancesQueued.add(issuanceKey);
+    }
     // The same signature sent again for documents it already issued: a replay, refused (nothing was written).
-    if (!issuanceRecord.created && documents.every(({ created }) => !created)) throw new AppError("ISSUANCE_REPLAYED");
+    if (!issuanceCreated && documents.every(({ created }) => !created)) throw new AppError("ISSUANCE_REPLAYED");
     const bySha256 = new Map(unique.map(([sha256], i) => [sha256, documents[i]]));
     const answered = new Set<string>();
     return order.map((sha256) => {

@@ -1,16 +1,15 @@
 import { Contract, type Provider, type TypedDataDomain } from "ethers";
-import { z } from "zod";
 import { roleId } from "../../shared/roles.js";
 import {
   batchAnchorDomain,
   documentsTree,
-  inDocumentsTree,
   issuanceDigest,
   issuanceRecordHash,
   issuanceStatementSchema,
   recoverIssuer,
   type IssuanceStatement,
 } from "../../shared/issuance.js";
+import { hashPair, leafOf } from "../../shared/merkleProof.js";
 import { AppError } from "../errors.js";
 
 const DIRECTORY_ABI = [
@@ -23,11 +22,11 @@ const ROLE_FRESH_MS = 5_000;
 /** Checked statements kept: a statement signed once covers many uploads (a day's scans, one per request). */
 const STATEMENTS_KEPT = 10_000;
 const MAX_PROOF_LENGTH = 64;
+/** Lists whose proven nodes are kept, and at most this many nodes for one list. */
+const LISTS_KEPT = 100;
+const NODES_KEPT = 200_000;
 
-/** The field `issuance` of an upload: a signed statement, and optionally each file's proof into its list. */
-const issuanceFieldSchema = issuanceStatementSchema.extend({
-  proofs: z.array(z.array(z.string().regex(/^0x[0-9a-fA-F]{64}$/).transform((v) => v.toLowerCase())).max(MAX_PROOF_LENGTH)).optional(),
-});
+const HASH = /^0x[0-9a-fA-F]{64}$/;
 
 /** An issuance checked for these documents: what the queue records. */
 export interface AuthorisedIssuance {
@@ -53,6 +52,10 @@ export class IssuanceAuthority {
   readonly #now: () => number;
   /** Checked signatures, by the signed values and the signature: who signed, and the SHA-256 anchored for it. */
   readonly #statements = new Map<string, { signer: string; recordSha256: string }>();
+  /** Statements validated, by their text as sent. */
+  readonly #parsed = new Map<string, IssuanceStatement>();
+  /** Nodes shown to lead to a list's root, with the rest of the proof that does, by that root (see #inList). */
+  readonly #onPath = new Map<string, Map<string, string>>();
   readonly #roles = new Map<string, { ok: boolean; at: number }>();
 
   constructor(chain: { chainId: number; batchAnchor: string; directory: string; provider: Provider }, options: { now?: () => number } = {}) {
@@ -75,12 +78,12 @@ export class IssuanceAuthority {
     requireActive: (municipalityId: number) => Promise<void> = async () => {},
   ): Promise<AuthorisedIssuance> {
     if (field === undefined || field === null || field === "") throw new AppError("ISSUANCE_REQUIRED");
-    const parsed = issuanceFieldSchema.safeParse(parseJson(field));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AppError("ISSUANCE_INVALID", `The field \`issuance\` is not valid: ${issue.path.join(".") || "(value)"}: ${issue.message}`);
-    }
-    const { proofs: sentProofs, ...statement } = parsed.data;
+    // The field is a signed statement and, optionally, each file's proof into its list.
+    const value = parseJson(field);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalid("(value)", "expected an object");
+    const { proofs: rawProofs, ...rawStatement } = value as Record<string, unknown>;
+    const statement = this.#statementOf(rawStatement);
+    const sentProofs = rawProofs === undefined ? undefined : proofsOf(rawProofs);
     if (metaMunicipalityId !== undefined && metaMunicipalityId !== statement.municipalityId) {
       throw new AppError("ISSUANCE_INVALID", `meta.municipalityId ${metaMunicipalityId} is not the signed municipality ${statement.municipalityId}.`);
     }
@@ -107,10 +110,54 @@ export class IssuanceAuthority {
       throw new AppError("ISSUANCE_INVALID", `The field \`issuance\` has ${sent.length} proofs for ${sha256s.length} files.`);
     }
     sha256s.forEach((sha256, i) => {
-      if (!inDocumentsTree(statement.documentsRoot, sha256, sent[i])) throw new AppError("ISSUANCE_SIGNATURE_INVALID", `File ${i + 1} is not in the signed list.`);
+      if (!this.#inList(statement.documentsRoot, sha256, sent[i])) throw new AppError("ISSUANCE_SIGNATURE_INVALID", `File ${i + 1} is not in the signed list.`);
       proofs.set(sha256, sent[i]);
     });
     return proofs;
+  }
+
+  /**
+   * Whether `proof` leads from the document to `documentsRoot`. The files of one list, sent a request each,
+   * share the upper part of their paths: a node already shown to lead to the root with the same rest of
+   * the proof ends the walk there (keccak is collision-resistant, so the rest of the way is the one already
+   * hashed). A dozen hashes per file become two or three, and the proof kept is the one checked in full.
+   */
+  #inList(documentsRoot: string, sha256: string, proof: readonly string[]): boolean {
+    let known = this.#onPath.get(documentsRoot);
+    if (!known) {
+      if (this.#onPath.size >= LISTS_KEPT) this.#onPath.delete(this.#onPath.keys().next().value!);
+      known = new Map([[documentsRoot, ""]]);
+      this.#onPath.set(documentsRoot, known);
+    }
+    const rest = (i: number) => proof.slice(i).join(",");
+    const path = [leafOf(sha256)];
+    for (let i = 0; known.get(path[i]) !== rest(i); i++) {
+      if (i === proof.length) return false;
+      path.push(hashPair(path[i], proof[i]));
+    }
+    if (known.size + path.length <= NODES_KEPT) path.forEach((node, j) => known.set(node, rest(j)));
+    return true;
+  }
+
+
+  /**
+   * The statement, validated. One statement comes with every upload of its list (one file a request):
+   * it is validated once, then known by its text.
+   */
+  #statementOf(raw: Record<string, unknown>): IssuanceStatement {
+    const key = JSON.stringify(raw);
+    let statement = this.#parsed.get(key);
+    if (statement === undefined) {
+      const parsed = issuanceStatementSchema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw invalid(issue.path.join(".") || "(value)", issue.message);
+      }
+      statement = parsed.data;
+      if (this.#parsed.size >= STATEMENTS_KEPT) this.#parsed.delete(this.#parsed.keys().next().value!);
+      this.#parsed.set(key, statement);
+    }
+    return statement;
   }
 
   /** Who signed the statement's values, and its record's SHA-256: the EIP-712 digest and the recovery are made once per statement. */
@@ -150,6 +197,20 @@ export class IssuanceAuthority {
     }
     if (!entry.ok) throw new AppError("ISSUER_NOT_AUTHORISED");
   }
+}
+
+const invalid = (path: string, message: string) => new AppError("ISSUANCE_INVALID", `The field \`issuance\` is not valid: ${path}: ${message}`);
+
+/** `proofs`: one list of 0x-hex hashes per file, each at most MAX_PROOF_LENGTH long, lowercased. */
+function proofsOf(raw: unknown): string[][] {
+  if (!Array.isArray(raw)) throw invalid("proofs", "expected a list of proofs, one per file");
+  return raw.map((proof, i) => {
+    if (!Array.isArray(proof) || proof.length > MAX_PROOF_LENGTH) throw invalid(`proofs.${i}`, `expected a list of at most ${MAX_PROOF_LENGTH} hashes`);
+    return proof.map((hash, j) => {
+      if (typeof hash !== "string" || !HASH.test(hash)) throw invalid(`proofs.${i}.${j}`, "expected 0x and 64 hex digits");
+      return hash.toLowerCase();
+    });
+  });
 }
 
 function parseJson(value: unknown): unknown {

@@ -92,6 +92,16 @@ export interface AnchoredVerification {
 export type PublicRecord = Omit<AnchorRecord, "leaf" | "root" | "proof">;
 
 const SETTLED_TTL_MS = 2000;
+/** Issuances whose facts are kept while the store is unchanged (a list's documents share one). */
+const ISSUANCES_KEPT = 1000;
+
+/** An issued document's issuance: its record, the signed statement, the document's proof into it, the issuer. */
+interface Issued {
+  issuance: AnchorRecord;
+  statement: IssuanceStatement;
+  proof: string[];
+  facts: IssuerFacts;
+}
 /**
  * The store's change mark is read again after this long. Under load every request needs it, and the
  * query is a fifth of an answer's cost; what a millisecond-old mark can hide is a write the same
@@ -130,6 +140,8 @@ export interface AnswerSource {
 export class VerificationService {
   /** Encoded answers of settled verdicts (valid, revoked) and of proofs, by kind and SHA-256. */
   readonly #answers = new Map<string, CachedAnswer>();
+  /** Issuances read, by municipality and SHA-256, with the change mark they were read under. */
+  readonly #issuances = new Map<string, { mark: string; value: Omit<Issued, "proof"> }>();
   /** First reads on their way from `reader`, by key, with the change mark they were asked under. */
   readonly #reading = new Map<string, { mark: string; body: Promise<Buffer> }>();
 
@@ -220,7 +232,7 @@ export class VerificationService {
     const revocation = record.root ? this.revocations.revocationOf(record.municipalityId, record.root, record.leaf) : undefined;
     const anchored = record.status === "anchored" || record.status === "final";
     const issued = record.kind === "document" ? this.#issuanceOf(record) : undefined;
-    const base = { record: publicRecord(record), trail: trailOf(record, revocation), proof: anchored ? this.bundleOf(record) : null };
+    const base = { record: publicRecord(record), trail: trailOf(record, revocation), proof: anchored ? this.bundleOf(record, issued) : null };
     if (!anchored) return { verdict: "pending", ...base };
     if (revocation) return { verdict: "revoked", revocation, ...(issued ? { issuer: issued.facts } : {}), ...base };
     if (!issued) {
@@ -239,18 +251,35 @@ export class VerificationService {
     return { verdict: "valid", issuer: facts, ...base };
   }
 
-  /** The issuance record of an issued document (same municipality), its statement, and what it says of the issuer. */
-  #issuanceOf(record: AnchorRecord): { issuance: AnchorRecord; statement: IssuanceStatement; proof: string[]; facts: IssuerFacts } | undefined {
+  /**
+   * The issuance record of an issued document (same municipality), its statement, and what it says of the
+   * issuer. A list's documents share one issuance: its part is read once while the store is unchanged.
+   */
+  #issuanceOf(record: AnchorRecord): Issued | undefined {
     const link = record.meta?.issuance as { sha256?: string; proof?: string[] } | undefined;
     if (!link?.sha256 || !Array.isArray(link.proof)) return undefined;
-    const issuance = this.queue.findBySha256(link.sha256).find((r) => r.municipalityId === record.municipalityId && r.kind === "issuance");
+    const key = `${record.municipalityId}/${link.sha256}`;
+    const mark = this.#changeMark();
+    let shared = this.#issuances.get(key);
+    if (!shared || shared.mark !== mark) {
+      const value = this.#readIssuance(record.municipalityId, link.sha256);
+      if (!value) return undefined;
+      if (this.#issuances.size >= ISSUANCES_KEPT) this.#issuances.delete(this.#issuances.keys().next().value!);
+      shared = { mark, value };
+      this.#issuances.set(key, shared);
+    }
+    return { ...shared.value, proof: link.proof };
+  }
+
+  #readIssuance(municipalityId: number, sha256: string): Omit<Issued, "proof"> | undefined {
+    const issuance = this.queue.findBySha256(sha256).find((r) => r.municipalityId === municipalityId && r.kind === "issuance");
     if (!issuance?.meta) return undefined;
     const statement = issuance.meta as unknown as IssuanceStatement;
     const anchored = (issuance.status === "anchored" || issuance.status === "final") && issuance.anchoredAt !== null;
     // A grant just before the anchor may not be indexed yet: not having seen it is no answer ("pending"), not a "no".
     const indexed = this.issuers.indexedThrough();
     const known = anchored && issuance.blockNumber !== null && indexed !== null && indexed >= issuance.blockNumber;
-    const compromised = this.issuers.compromisedSince(record.municipalityId, statement.signer);
+    const compromised = this.issuers.compromisedSince(municipalityId, statement.signer);
     const facts: IssuerFacts = {
       municipalityId: statement.municipalityId,
       address: statement.signer,
@@ -260,7 +289,7 @@ export class VerificationService {
       heldRole: known ? this.issuers.heldAt(statement.municipalityId, DOCUMENT_ISSUER, statement.signer, issuance.anchoredAt!) : null,
       compromisedSince: compromised === null ? null : isoTime(compromised),
     };
-    return { issuance, statement, proof: link.proof, facts };
+    return { issuance, statement, facts };
   }
 
   /**
@@ -278,8 +307,7 @@ export class VerificationService {
     return this.bundleOf(record);
   }
 
-  bundleOf(record: AnchorRecord): ProofBundle {
-    const issued = record.kind === "document" ? this.#issuanceOf(record) : undefined;
+  bundleOf(record: AnchorRecord, issued: Issued | undefined = record.kind === "document" ? this.#issuanceOf(record) : undefined): ProofBundle {
     let issuance: BundleIssuance | undefined;
     const anchor = issued?.issuance;
     if (anchor && anchor.root && anchor.proof && anchor.txHash && anchor.blockNumber !== null && anchor.anchoredAt !== null) {
@@ -312,6 +340,9 @@ const jsonBytes = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8")
 
 export function publicRecord(record: AnchorRecord): PublicRecord {
   const { leaf: _leaf, root: _root, proof: _proof, ...rest } = record;
+  // The document's proof into its issuer's list is the bundle's (issuance.documentProof), not said twice.
+  const link = rest.meta?.issuance as { sha256?: string } | undefined;
+  if (link?.sha256) return { ...rest, meta: { ...rest.meta, issuance: { sha256: link.sha256 } } };
   return rest;
 }
 
