@@ -187,7 +187,8 @@ describe("the Verify page in a real browser", function () {
     expect(checks[0].text).to.include("unchanged");
     expect(checks[1].text).to.match(/Anchored in block \d+ on \d{1,2} \w+ 20\d\d/);
     // Who issued it, as the chain says: the municipality, the signer's address and role, and when.
-    expect(checks[2].text).to.include(`Issued by ${municipalityName} — signed by`);
+    // The officer's name is the one the municipality's admin published on the chain (DemoSeed's).
+    expect(checks[2].text).to.include(`Issued by ${municipalityName} — signed by เจ้าหน้าที่ สมหญิง (demo)`);
     expect(checks[2].text).to.include(`${issuer.address} (Document issuer), on`);
     expect(await page.locator('.checks [data-check="issuer"] .signer').getAttribute("data-signer")).to.equal(issuer.address);
     expect(await page.locator('.checks [data-check="issuer"] .signer').getAttribute("data-role")).to.equal("DOCUMENT_ISSUER");
