@@ -25,9 +25,8 @@ export async function revokeDocument(ctx: WorkflowContext, sha256: string, body:
   const input = parseBody(revocationSchema, body);
   const record = anchoredDocument(ctx, sha256, input.municipalityId);
   const reasonHash = reasonHashOf(input.reason);
-  const bytes = new TextEncoder().encode(input.reason);
-  const cid = await ctx.ipfs.add(bytes);
-  // Simulated first: a signature the chain refuses is answered with its error and never sent.
+  // Simulated first: a signature the chain refuses is answered with its error and never sent. Only then
+  // are the words stored: a stranger's unsigned request writes nothing to IPFS or here.
   const mined = await ctx.serviceCalls.send(ctx.contracts.batchAnchor, "revokeRecord", [
     record.municipalityId,
     record.root,
@@ -39,6 +38,7 @@ export async function revokeDocument(ctx: WorkflowContext, sha256: string, body:
     input.deadline,
     input.signature,
   ]);
+  const cid = await ctx.ipfs.add(new TextEncoder().encode(input.reason));
   ctx.db
     .prepare("INSERT OR IGNORE INTO document_revocation_reasons (reason_hash, reason, cid) VALUES (?, ?, ?)")
     .run(reasonHash, input.reason, cid);
