@@ -10,7 +10,7 @@ import { network } from "hardhat";
 import LedgerModule from "./ignition/modules/Ledger.js";
 import { PERMIT_REGISTRY_TYPES, permitRegistryDomain } from "../app/shared/typedData.js";
 import { SOLC_VERSION } from "../hardhat.config.js";
-import { RECORD_REVOCATION_TYPES } from "../app/shared/issuance.js";
+import { RECORD_REVOCATION_TYPES, batchAnchorDomain } from "../app/shared/issuance.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 
@@ -74,7 +74,7 @@ const revocation = {
   deadline: BigInt(await networkHelpers.time.latest()) + 3600n,
 };
 const revocationSignature = await issuer.signTypedData(
-  { name: "BatchAnchor", version: "1", chainId, verifyingContract: await anchor.getAddress() },
+  batchAnchorDomain(chainId, await anchor.getAddress()),
   RECORD_REVOCATION_TYPES,
   revocation,
 );

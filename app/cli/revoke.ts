@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sha256 } from "ethers";
-import { DOCUMENT_REVOCATION_REASONS, recordRevocationTypedData } from "../shared/issuance.js";
+import { DOCUMENT_REVOCATION_REASONS, REVOCATION_REASON_MAX_LENGTH, recordRevocationTypedData } from "../shared/issuance.js";
 import { parseProofBundle } from "../shared/proofBundleFormat.js";
 import { signerKey } from "./signerKey.js";
 import { DEFAULT_API_URL, type Output } from "./verify.js";
@@ -21,7 +21,7 @@ says REVOKED, with the reason.
 
 Options:
   --reason-code N   ${codes}
-  --reason TEXT     the reason in words (public: no personal data), at most 500 characters
+  --reason TEXT     the reason in words (public: no personal data), at most ${REVOCATION_REASON_MAX_LENGTH} characters
   --keystore FILE   the officer's encrypted JSON keystore; its password from $LEDGER_KEYSTORE_PASSWORD
                     (without --keystore, the key is read from $LEDGER_PRIVATE_KEY)
   --municipality N  the document's municipality, when several issued the same document
@@ -64,8 +64,8 @@ export async function runRevoke(args: string[], output: Output, env: NodeJS.Proc
       ? "name one file or SHA-256"
       : !(reasonCode in DOCUMENT_REVOCATION_REASONS)
         ? `--reason-code must be one of ${Object.keys(DOCUMENT_REVOCATION_REASONS).join(", ")}`
-        : reason.length === 0 || reason.length > 500
-          ? "--reason must say why, in at most 500 characters"
+        : reason.length === 0 || reason.length > REVOCATION_REASON_MAX_LENGTH
+          ? `--reason must say why, in at most ${REVOCATION_REASON_MAX_LENGTH} characters`
           : municipalityId !== undefined && !(Number.isInteger(municipalityId) && municipalityId >= 1)
             ? "--municipality must be a municipality id"
             : !URL.canParse(apiUrl)

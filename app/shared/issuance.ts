@@ -160,6 +160,9 @@ export const DOCUMENT_REVOCATION_REASONS: Record<number, { th: string; en: strin
   9: { th: "อื่น ๆ", en: "Other" },
 };
 
+/** The longest reason's words a revocation takes (the API refuses more; the console and CLI say so first). */
+export const REVOCATION_REASON_MAX_LENGTH = 500;
+
 /** The SHA-256 of a revocation's reason text (UTF-8), as BatchAnchor records it. */
 export function reasonHashOf(reason: string): string {
   return sha256(new TextEncoder().encode(reason));

@@ -22,6 +22,7 @@ export const BATCH_ANCHOR_ABI = [
 
 /** What a verifier asks the Directory of an issuer: its role and its key at the time its signature was anchored. */
 export const DIRECTORY_ABI = [
+  "function hasRole(uint32 municipalityId, bytes32 role, address account) view returns (bool)",
   "function roleHeldAt(uint32 municipalityId, bytes32 role, address account, uint64 timestamp) view returns (bool)",
   "function compromisedSince(uint32 municipalityId, address account) view returns (uint64)",
   "function municipality(uint32 municipalityId) view returns (string code, string name, address admin, bool suspended)",

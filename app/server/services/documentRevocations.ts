@@ -1,6 +1,6 @@
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
-import { DOCUMENT_REVOCATION_REASONS, reasonHashOf } from "../../shared/issuance.js";
+import { DOCUMENT_REVOCATION_REASONS, REVOCATION_REASON_MAX_LENGTH, reasonHashOf } from "../../shared/issuance.js";
 import type { AnchorRecord } from "../anchoring/types.js";
 import { AppError } from "../errors.js";
 import type { WorkflowContext } from "../workflows/context.js";
@@ -9,7 +9,7 @@ import { parseBody } from "./permits/signatures.js";
 const revocationSchema = z.object({
   municipalityId: z.int().min(1).max(2 ** 32 - 1).optional(),
   reasonCode: z.int().refine((code) => code in DOCUMENT_REVOCATION_REASONS, "a reason code of DOCUMENT_REVOCATION_REASONS"),
-  reason: z.string().trim().min(1).max(500),
+  reason: z.string().trim().min(1).max(REVOCATION_REASON_MAX_LENGTH),
   officer: z.string().refine((value) => isAddress(value), "an address").transform((value) => getAddress(value)),
   deadline: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
   signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature as 0x-hex"),

@@ -7,15 +7,15 @@ import type { IpfsStore } from "../ipfs/types.js";
 import type { IssuanceAuthority } from "./issuance.js";
 import type { MunicipalityGate } from "./municipalities.js";
 
+/** Issuance records known to be in the queue, remembered (the queue keeps them for good). */
+const ISSUANCES_KEPT = 10_000;
+
 /**
  * Issuing documents: check the issuer's signature, hash the files, store their bytes on IPFS, queue them
  * for anchoring together with the signature itself. The records exist once they are in the durable queue,
  * and only then does the caller answer; if storing fails nothing is queued, and bytes stored without a
  * record are content-addressed and harmless. Nothing is stored before the signature is checked.
  */
-/** Issuance records known to be in the queue, remembered (the queue keeps them for good). */
-const ISSUANCES_KEPT = 10_000;
-
 export class DocumentService {
   /** Issuance records this service has committed, by municipality and SHA-256. */
   readonly #issuancesQueued = new Set<string>();

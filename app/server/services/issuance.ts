@@ -10,12 +10,9 @@ import {
   type IssuanceStatement,
 } from "../../shared/issuance.js";
 import { hashPair, leafOf } from "../../shared/merkleProof.js";
+import { DIRECTORY_ABI } from "../../shared/verifyBundle.js";
 import { AppError } from "../errors.js";
 
-const DIRECTORY_ABI = [
-  "function hasRole(uint32 municipalityId, bytes32 role, address account) view returns (bool)",
-  "function compromisedSince(uint32 municipalityId, address account) view returns (uint64)",
-];
 const DOCUMENT_ISSUER = roleId("DOCUMENT_ISSUER");
 /** How long a role answer of the Directory is kept (a revocation bites within this, and then on-chain at verification). */
 const ROLE_FRESH_MS = 5_000;

@@ -1,9 +1,7 @@
 import { Contract, type Provider } from "ethers";
+import { DIRECTORY_ABI } from "../../shared/verifyBundle.js";
 import { AppError } from "../errors.js";
 
-const DIRECTORY_ABI = [
-  "function municipality(uint32) view returns (string code, string name, address admin, bool suspended)",
-];
 const FRESH_MS = 10_000;
 
 /**

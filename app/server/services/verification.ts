@@ -2,6 +2,7 @@ import type { AnchorQueue, AnchorRecord } from "../anchoring/types.js";
 import type { BundleIssuance, ProofBundle, Verdict } from "../../shared/proofBundle.js";
 import type { IssuanceStatement } from "../../shared/issuance.js";
 import { roleId } from "../../shared/roles.js";
+import { isoTime } from "../../shared/trailEvents.js";
 import type { AttachedFile } from "../../shared/attachedFile.js";
 import { proofBundleFor } from "../../shared/proofBundleFormat.js";
 import { AppError } from "../errors.js";
@@ -332,8 +333,6 @@ export class VerificationService {
     return records.find((r) => r.status === "final" || r.status === "anchored") ?? records[0];
   }
 }
-
-const isoTime = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 /** The JSON text dies young; only its bytes are kept (see CachedAnswer). */
 const jsonBytes = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8");

@@ -7,8 +7,7 @@ import type { EventModule } from "./types.js";
  * permit's state and the role its next step awaits (the officers' queue), and every certificate
  * version with what superseded it (verification of a certificate without a chain call).
  */
-export const PERMIT_STATES = ["None", "Applied", "UnderReview", "Approved", "Rejected", "Issued", "Revoked"] as const;
-export type PermitStateName = (typeof PERMIT_STATES)[number];
+export { PERMIT_STATES, type PermitStateName } from "../../../shared/verifyCertificate.js";
 
 function rolesOf(db: DatabaseSync, municipalityId: number, typeId: string): string[] {
   const row = db

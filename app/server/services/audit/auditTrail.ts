@@ -19,6 +19,7 @@ import { ServiceAnnotations } from "./annotations.js";
 import { checkAgainstChain, type ChainCheck } from "./chainCheck.js";
 import type { AuditSubject } from "./subjects.js";
 import { SqliteTrailFacts } from "./trailFacts.js";
+import { CURSOR } from "../../indexer/indexer.js";
 
 export const AUDIT_EXPORT_FORMAT = "public-service-ledger/audit-export@2";
 
@@ -74,7 +75,7 @@ export class AuditTrailService {
 
   /** The last block the indexer has read (its cursor), or the block before the deployment. */
   indexedBlock(): number {
-    const row = this.db.prepare("SELECT next_block FROM idx_cursor WHERE name = 'ledger'").get() as { next_block: number } | undefined;
+    const row = this.db.prepare("SELECT next_block FROM idx_cursor WHERE name = ?").get(CURSOR) as { next_block: number } | undefined;
     return (row?.next_block ?? this.deployment.deploymentBlock) - 1;
   }
 

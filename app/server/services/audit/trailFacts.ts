@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { TrailFacts } from "../../../shared/trailWords.js";
+import { SqliteOfficerNames } from "../../indexer/officerNames.js";
 
 /**
  * The chain's facts that the words of a trail event need (shared/trailWords.ts), from the index tables
@@ -9,13 +10,13 @@ import type { TrailFacts } from "../../../shared/trailWords.js";
  * `ledger audit` derives the same from the chain alone and compares.
  */
 export class SqliteTrailFacts implements TrailFacts {
-  readonly #name: StatementSync;
+  readonly #names: SqliteOfficerNames;
   readonly #permit: StatementSync;
   readonly #type: StatementSync;
   readonly #admin: StatementSync;
 
   constructor(db: DatabaseSync) {
-    this.#name = db.prepare("SELECT name FROM idx_officer_names WHERE municipality_id = ? AND lower(account) = lower(?)");
+    this.#names = new SqliteOfficerNames(db);
     this.#permit = db.prepare("SELECT number, municipality_id, type_id FROM idx_permits WHERE permit_id = ?");
     this.#type = db.prepare("SELECT approval_roles FROM idx_permit_types WHERE municipality_id = ? AND type_id = ?");
     this.#admin = db.prepare(
@@ -27,7 +28,7 @@ export class SqliteTrailFacts implements TrailFacts {
   }
 
   nameOf(municipalityId: number, account: string): string | null {
-    return (this.#name.get(municipalityId, account) as { name: string } | undefined)?.name ?? null;
+    return this.#names.nameOf(municipalityId, account);
   }
 
   permitOf(permitId: string): { number: string; municipalityId: number; typeId: string } | undefined {

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { id, keccak256, toUtf8Bytes } from "ethers";
+import { id } from "ethers";
 import { toChainAppError } from "../../chain/chainErrors.js";
 import { AppError } from "../../errors.js";
 import { PERMIT_STATES, type PermitStateName } from "../../indexer/modules/permits.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { knownPermitTypeCodes, municipalityLabel } from "./catalog.js";
+import { permitIdOf } from "../../../shared/verifyCertificate.js";
 
 /** What PermitRegistry.permit answers, in plain values. */
 export interface ChainPermit {
@@ -24,10 +25,8 @@ export interface ChainPermit {
   certificateHash: string;
 }
 
-/** The permit id of a number, as PermitRegistry.permitIdOf computes it. */
-export function permitIdOf(number: string): string {
-  return keccak256(toUtf8Bytes(number));
-}
+/** The permit id of a number, as PermitRegistry.permitIdOf computes it: the verifiers' own definition. */
+export { permitIdOf };
 
 export function sha256Hex(bytes: Uint8Array | string): string {
   return `0x${createHash("sha256").update(bytes).digest("hex")}`;

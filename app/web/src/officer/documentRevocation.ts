@@ -1,4 +1,4 @@
-import { DOCUMENT_REVOCATION_REASONS, recordRevocationTypedData } from "../../../shared/issuance.js";
+import { DOCUMENT_REVOCATION_REASONS, REVOCATION_REASON_MAX_LENGTH, recordRevocationTypedData } from "../../../shared/issuance.js";
 import { leafOf, rootFromProof } from "../../../shared/merkleProof.js";
 import type { ProofBundle } from "../../../shared/proofBundle.js";
 import { parseProofBundle } from "../../../shared/proofBundleFormat.js";
@@ -19,7 +19,7 @@ import { typedDataSignerOf } from "./issueDocuments.js";
 /** The reason codes an officer may choose, in the catalogue's order (app/shared/issuance.ts). */
 export const REVOCATION_REASON_CODES = Object.keys(DOCUMENT_REVOCATION_REASONS).map(Number);
 /** The service's limit on the reason's words (app/server/services/documentRevocations.ts). */
-export const REASON_MAX_LENGTH = 500;
+export const REASON_MAX_LENGTH = REVOCATION_REASON_MAX_LENGTH;
 
 /** What the service answers once the chain has recorded the revocation. */
 export interface DocumentRevoked {
