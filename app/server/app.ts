@@ -81,6 +81,8 @@ export function createApp(
   app.use(documentRoutes({ ...deps, upload, bulkUpload, writeLimit }));
   app.use(verifyRoutes({ ...deps, upload, writeLimit }));
   app.use(ipfsGatewayRoutes(deps));
+  // A document's revocation is a public write like an upload (the relayer pays for it): the same limit.
+  app.post("/api/documents/:sha256/revocation", writeLimit);
   if (deps.workflows) for (const routes of WORKFLOW_ROUTES) app.use(routes(deps.workflows));
   if (existsSync(deps.webRoot)) app.use(webApp(deps.webRoot));
 
