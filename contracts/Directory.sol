@@ -49,6 +49,12 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
         string name;
     }
 
+    /// @dev The municipality's published profile ({publishProfile}): the SHA-256 of its bytes and when.
+    struct Profile {
+        bytes32 sha256Digest;
+        uint64 publishedAt;
+    }
+
     /// @dev Ids start at 1 so that 0 means "none" in every contract that stores one.
     mapping(uint32 municipalityId => Municipality) private _municipalities;
     mapping(bytes32 codeHash => uint32 municipalityId) private _idByCode;
@@ -58,6 +64,7 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
     mapping(uint32 municipalityId => mapping(bytes32 role => mapping(address account => uint64[]))) private _roleHistory;
     mapping(uint32 municipalityId => mapping(address account => uint64 since)) private _compromisedSince;
     mapping(uint32 municipalityId => mapping(address account => string name)) private _officerNames;
+    mapping(uint32 municipalityId => Profile) private _profiles;
     uint32 private _count;
     EnumerableSet.AddressSet private _observers;
 
@@ -106,6 +113,12 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
      * `sender`: whatever it signed that was anchored at or after `since` no longer verifies as valid.
      */
     event KeyCompromised(uint32 indexed municipalityId, address indexed account, uint64 since, address sender);
+
+    /**
+     * @dev Emitted when the admin of `municipalityId` publishes its profile: the document whose SHA-256 is
+     * `sha256Digest`, stored on IPFS as `cid`.
+     */
+    event MunicipalityProfilePublished(uint32 indexed municipalityId, bytes32 sha256Digest, string cid, address sender);
 
     /**
      * @dev `nationalAdmin` becomes the owner, who alone adds, suspends and reinstates municipalities.
@@ -194,6 +207,32 @@ contract Directory is Ownable2Step, IDirectory, DirectoryErrors {
      */
     function officerName(uint32 municipalityId, address account) external view returns (string memory) {
         return _officerNames[municipalityId][account];
+    }
+
+    /**
+     * @dev Publishes the profile of `municipalityId`: what the municipality is beyond the chain's state —
+     * its names in Thai and English, map area, Open311 jurisdiction, permit type labels, complaint
+     * categories' names and questions, campaign token — as one document on IPFS (`cid`) whose bytes hash to
+     * `sha256Digest`. The admin's own transaction is the municipality's signature of the document: any
+     * replica rebuilds the town from this event and IPFS alone. `cid` is at most 128 bytes. Only the
+     * municipality's admin, while it is active. Emits {MunicipalityProfilePublished}.
+     */
+    function publishProfile(uint32 municipalityId, bytes32 sha256Digest, string calldata cid) external {
+        _requireAdmin(municipalityId);
+        if (sha256Digest == bytes32(0) || bytes(cid).length == 0 || bytes(cid).length > 128) {
+            revert DirectoryInvalidProfile(municipalityId, sha256Digest, cid);
+        }
+        _profiles[municipalityId] = Profile(sha256Digest, uint64(block.timestamp));
+        emit MunicipalityProfilePublished(municipalityId, sha256Digest, cid, msg.sender);
+    }
+
+    /**
+     * @dev The SHA-256 of the profile `municipalityId` published last and when ({publishProfile}); zeros
+     * when it never published one.
+     */
+    function profileOf(uint32 municipalityId) external view returns (bytes32 sha256Digest, uint64 publishedAt) {
+        Profile storage profile = _profiles[municipalityId];
+        return (profile.sha256Digest, profile.publishedAt);
     }
 
     /**

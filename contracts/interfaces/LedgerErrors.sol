@@ -27,6 +27,8 @@ interface DirectoryErrors {
     error DirectoryRenounceDisabled();
     /// @dev An officer's name needs a non-zero `account` and at most 200 bytes.
     error DirectoryInvalidOfficerName(address account, string name);
+    /// @dev A profile needs a non-zero SHA-256 and a CID of 1 to 128 bytes.
+    error DirectoryInvalidProfile(uint32 municipalityId, bytes32 sha256Digest, string cid);
     /// @dev `role` of `municipalityId` already has `max` holders: every holder of a role its observers copy
     /// is visited when the municipality is suspended, so the list is kept short.
     error DirectoryTooManyHolders(uint32 municipalityId, bytes32 role, uint256 max);

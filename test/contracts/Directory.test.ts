@@ -602,4 +602,44 @@ describe("Directory", () => {
         .withArgs(1, engineer.address, since - 60n, nationalAdmin.address);
     });
   });
+
+  describe("profiles", () => {
+    const DIGEST = `0x${"ab".repeat(32)}`;
+    const CID = "bafkreif2pall7dybz7vecqka3zo24irdwabwdi4wc55jznaq75q7eaavvu";
+
+    it("lets the municipality admin publish its profile, with an event and the time", async () => {
+      const { directory, maeHiaAdmin } = await networkHelpers.loadFixture(fixture);
+      expect(await directory.profileOf(1)).to.deep.equal([ethers.ZeroHash, 0n]);
+      const published = directory.connect(maeHiaAdmin).publishProfile(1, DIGEST, CID);
+      await expect(published).to.emit(directory, "MunicipalityProfilePublished").withArgs(1, DIGEST, CID, maeHiaAdmin.address);
+      const at = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+      expect(await directory.profileOf(1)).to.deep.equal([DIGEST, at]);
+      expect(await directory.profileOf(2)).to.deep.equal([ethers.ZeroHash, 0n]);
+    });
+
+    it("prevents anyone but that municipality's admin, and a suspended municipality, from publishing", async () => {
+      const { directory, nationalAdmin, maeHiaAdmin, otherAdmin, stranger } = await networkHelpers.loadFixture(fixture);
+      for (const signer of [nationalAdmin, otherAdmin, stranger]) {
+        await expect(directory.connect(signer).publishProfile(1, DIGEST, CID))
+          .to.be.revertedWithCustomError(directory, "DirectoryNotMunicipalityAdmin")
+          .withArgs(1, signer.address);
+      }
+      await directory.suspendMunicipality(1, ethers.ZeroHash);
+      await expect(directory.connect(maeHiaAdmin).publishProfile(1, DIGEST, CID))
+        .to.be.revertedWithCustomError(directory, "DirectoryMunicipalitySuspended")
+        .withArgs(1);
+    });
+
+    it("rejects a zero digest and an empty or overlong CID", async () => {
+      const { directory, maeHiaAdmin } = await networkHelpers.loadFixture(fixture);
+      const admin = directory.connect(maeHiaAdmin);
+      await expect(admin.publishProfile(1, ethers.ZeroHash, CID))
+        .to.be.revertedWithCustomError(directory, "DirectoryInvalidProfile")
+        .withArgs(1, ethers.ZeroHash, CID);
+      await expect(admin.publishProfile(1, DIGEST, "")).to.be.revertedWithCustomError(directory, "DirectoryInvalidProfile").withArgs(1, DIGEST, "");
+      const long = "b".repeat(129);
+      await expect(admin.publishProfile(1, DIGEST, long)).to.be.revertedWithCustomError(directory, "DirectoryInvalidProfile").withArgs(1, DIGEST, long);
+      await expect(admin.publishProfile(1, DIGEST, "b".repeat(128))).to.emit(directory, "MunicipalityProfilePublished");
+    });
+  });
 });

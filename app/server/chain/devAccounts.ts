@@ -23,6 +23,15 @@ export const DEV_ROLES = [
   "resident",
 ] as const;
 
+/**
+ * The demo's towns, in the order the seed adds them (so Mae Hia is 1 and Yala 2), each with the account
+ * that administers it. Their officers are in their town files (scripts/towns/).
+ */
+export const DEMO_TOWNS: Array<[code: string, name: string, adminAccount: number]> = [
+  ["TH-50-MAEHIA", "Mae Hia Town Municipality", 1],
+  ["TH-95-YALA", "Yala City Municipality", 15],
+];
+
 export type DevRole = (typeof DEV_ROLES)[number];
 
 export interface DevAccount {

@@ -499,4 +499,53 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE idx_revocations_scoped RENAME TO idx_revocations;
     `,
   },
+  {
+    version: 8,
+    description: "towns: the profile each municipality's admin published (Directory.MunicipalityProfilePublished) and its bytes",
+    sql: `
+      -- The latest profile each municipality published: its SHA-256 and CID, from the chain.
+      CREATE TABLE idx_town_profiles (
+        municipality_id INTEGER PRIMARY KEY,
+        sha256          TEXT    NOT NULL,
+        cid             TEXT    NOT NULL,
+        block_number    INTEGER NOT NULL,
+        tx_hash         TEXT    NOT NULL,
+        sender          TEXT    NOT NULL
+      );
+      -- Profiles' bytes as read from IPFS and checked against their SHA-256: content-addressed, so they
+      -- outlive a rebuild of the index (which only says which one is each town's latest).
+      CREATE TABLE town_profile_documents (
+        sha256          TEXT    PRIMARY KEY,
+        cid             TEXT    NOT NULL,
+        body            TEXT    NOT NULL,
+        stored_at       INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 9,
+    description: "complaint filings as a durable queue: accepted before they are mined, sent again after a crash",
+    sql: `
+      -- A filing is answered once it is accepted (its row written, its transaction signed), not once it
+      -- is mined: the row keeps everything the transaction carries, so that after a crash or a dropped
+      -- transaction it is sent again under the same filing id (ComplaintLedger refuses an id twice, so
+      -- nothing is filed twice). state: sent (signed, tx_hash recorded before the node saw it) → mined →
+      -- confirmed (the index, CONFIRMATIONS deep, holds it); refused when the chain reverted it.
+      -- Rows from before this migration are all on the chain: confirmed.
+      ALTER TABLE complaint_filings ADD COLUMN state TEXT NOT NULL DEFAULT 'confirmed';
+      ALTER TABLE complaint_filings ADD COLUMN filing_id TEXT;
+      ALTER TABLE complaint_filings ADD COLUMN category TEXT;
+      ALTER TABLE complaint_filings ADD COLUMN area_code TEXT;
+      ALTER TABLE complaint_filings ADD COLUMN content_hash TEXT;
+      ALTER TABLE complaint_filings ADD COLUMN reporter_commitment TEXT;
+      -- The sealed photo filed with it (JSON: cid, sha256, filename, mediaType), attached once confirmed.
+      ALTER TABLE complaint_filings ADD COLUMN photo TEXT;
+      ALTER TABLE complaint_filings ADD COLUMN tx_hash TEXT;
+      ALTER TABLE complaint_filings ADD COLUMN sent_at INTEGER;
+      ALTER TABLE complaint_filings ADD COLUMN mined_block INTEGER;
+      ALTER TABLE complaint_filings ADD COLUMN last_error TEXT;
+      CREATE INDEX complaint_filings_open ON complaint_filings (state) WHERE state <> 'confirmed';
+      CREATE INDEX complaint_filings_commitment ON complaint_filings (reporter_commitment) WHERE reporter_commitment IS NOT NULL;
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 import { Directory__factory } from "../../../../types/ethers-contracts/factories/Directory__factory.js";
 import type { EventModule } from "./types.js";
 
-/** Municipalities and who holds which officer role, from the Directory. */
+/** Municipalities, who holds which officer role, and each town's published profile, from the Directory. */
 export const directoryModule: EventModule = {
   contract: "directory",
   iface: Directory__factory.createInterface(),
@@ -14,8 +14,9 @@ export const directoryModule: EventModule = {
     "OfficerRoleRevoked",
     "KeyCompromised",
     "OfficerNamed",
+    "MunicipalityProfilePublished",
   ],
-  tables: ["idx_municipalities", "idx_role_changes", "idx_officer_roles", "idx_compromised_keys", "idx_officer_names"],
+  tables: ["idx_municipalities", "idx_role_changes", "idx_officer_roles", "idx_compromised_keys", "idx_officer_names", "idx_town_profiles"],
   // Role changes are dated: verdicts ask whether a signer held its role at an anchor's time.
   needsBlockFacts: true,
   apply(db, event, log, block) {
@@ -75,6 +76,11 @@ export const directoryModule: EventModule = {
             String(args.name),
           );
         }
+        break;
+      case "MunicipalityProfilePublished":
+        db.prepare(
+          `INSERT OR REPLACE INTO idx_town_profiles (municipality_id, sha256, cid, block_number, tx_hash, sender) VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(municipalityId, String(args.sha256Digest).toLowerCase(), String(args.cid), log.blockNumber, log.transactionHash, String(args.sender));
         break;
     }
   },
