@@ -28,6 +28,8 @@ const TASKS = {
   coverage: [["node", "scripts/coverage.mjs", ...args]],
   compile: [["hardhat", "compile"]],
   reindex: [BUILD, ["node", "--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/reindex.ts", ...args]],
+  // No BUILD first: the deployment's own process compiles the contracts it deploys.
+  deploy: [["node", "--disable-warning=ExperimentalWarning", "--import", "tsx", "scripts/deploy.ts", ...args]],
 };
 
 // Runs a command to its end. SIGINT and SIGTERM sent to this launcher (Ctrl-C, systemd, CI) are passed

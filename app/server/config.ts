@@ -21,7 +21,7 @@ const schema = z.object({
   RELAYER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 0x-prefixed 32-byte hex key").optional(),
   RELAYER_KEYSTORE: z.string().optional(),
   RELAYER_KEYSTORE_PASSWORD: z.string().optional(),
-  /** On an external chain: a deployment.json to use; without it, the ledger is deployed there. */
+  /** On an external chain (required there): the deployment.json that `npm run deploy` wrote. */
   DEPLOYMENT_FILE: z.string().optional(),
   /** A Kubo node's RPC API instead of the embedded Helia. */
   IPFS_API_URL: z.url().optional(),
@@ -58,6 +58,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (c.CHAIN_RPC_URL && !c.RELAYER_PRIVATE_KEY && !c.RELAYER_KEYSTORE) {
     throw new EngineError("config", "CHAIN_RPC_URL needs the relayer's key: RELAYER_PRIVATE_KEY, or RELAYER_KEYSTORE with RELAYER_KEYSTORE_PASSWORD");
   }
+  // The service never deploys to an external chain: the deploying key would become the national admin,
+  // and the only key the service has is its hot relayer key.
+  if (c.CHAIN_RPC_URL && !c.DEPLOYMENT_FILE) {
+    throw new EngineError(
+      "config",
+      "CHAIN_RPC_URL needs DEPLOYMENT_FILE: deploy the contracts first with `npm run deploy -- --rpc … --chain-id … --national-admin …` (docs/deployment.md) and set DEPLOYMENT_FILE to the deployment.json it writes",
+    );
+  }
   if (c.RELAYER_KEYSTORE && c.RELAYER_KEYSTORE_PASSWORD === undefined) {
     throw new EngineError("config", "RELAYER_KEYSTORE needs RELAYER_KEYSTORE_PASSWORD");
   }
@@ -73,7 +81,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       : c.RELAYER_KEYSTORE
         ? { keystore: c.RELAYER_KEYSTORE, password: c.RELAYER_KEYSTORE_PASSWORD! }
         : undefined,
-    deploymentFile: c.DEPLOYMENT_FILE,
+    deploymentFile: c.DEPLOYMENT_FILE === undefined ? undefined : resolve(c.DEPLOYMENT_FILE),
     ipfsApiUrl: c.IPFS_API_URL,
     anchoring: readAnchoringConfig(env, { embedded: c.CHAIN_RPC_URL === undefined }),
     uploadLimitBytes: Math.round(c.UPLOAD_LIMIT_MB * 1024 * 1024),

@@ -7,7 +7,8 @@ import { startAnchoringEngine, type AnchoringEngine } from "./anchoring/engine.j
 import { depthOf } from "./anchoring/queue.js";
 import { createRequestListener } from "./app.js";
 import { AnvilChain } from "./chain/anvil.js";
-import { deployLedger, type LedgerDeployment } from "./chain/deploy.js";
+import { deployLedger, readDeployment, type LedgerDeployment } from "./chain/deploy.js";
+import { checkDeploymentOnChain } from "./chain/deploymentCheck.js";
 import { devAccounts, type DevAccount } from "./chain/devAccounts.js";
 import type { LedgerConfig } from "./config.js";
 import { EngineError } from "./errors.js";
@@ -97,16 +98,28 @@ interface StartedChain {
   stop: () => Promise<void>;
 }
 
-/** The embedded anvil with the demo seed, or an external chain with the configured relayer. */
+/**
+ * The embedded anvil with the demo seed, or an external chain with the configured relayer and the
+ * deployment that `npm run deploy` made there (DEPLOYMENT_FILE): the service never deploys to an
+ * external chain itself, since the deploying key would become the national admin.
+ */
 async function startChain(config: LedgerConfig, log: (message: string) => void): Promise<StartedChain> {
   if (config.chainRpcUrl) {
     const relayerKey = await relayerKeyOf(config);
-    const deployment = config.deploymentFile
-      ? (JSON.parse(readFileSync(config.deploymentFile, "utf8")) as LedgerDeployment)
-      : await deployLedger({ rpcUrl: config.chainRpcUrl, chainId: config.chainId, dataDir: config.dataDir, privateKeys: [relayerKey], seedDemo: false });
-    log(`chain: external chain ${config.chainId} at ${config.chainRpcUrl}, relayer ${new Wallet(relayerKey).address}`);
+    const relayer = new Wallet(relayerKey).address;
+    const deployment = readDeployment(config.deploymentFile!);
+    if (deployment.chainId !== config.chainId) {
+      throw new EngineError("config", `DEPLOYMENT_FILE ${config.deploymentFile} is for chain ${deployment.chainId}, but CHAIN_ID is ${config.chainId}; set CHAIN_ID=${deployment.chainId}`);
+    }
     const { createProvider } = await import("./chain/client.js");
     const provider = createProvider(config.chainRpcUrl, config.chainId);
+    try {
+      await checkDeploymentOnChain(provider, config.chainRpcUrl, deployment, relayer);
+    } catch (error) {
+      provider.destroy();
+      throw error;
+    }
+    log(`chain: external chain ${config.chainId} at ${config.chainRpcUrl}, relayer ${relayer}, contracts from ${config.deploymentFile}`);
     return {
       rpcUrl: config.chainRpcUrl,
       deployment,
@@ -123,7 +136,7 @@ async function startChain(config: LedgerConfig, log: (message: string) => void):
     log(`chain: anvil at ${anvil.url} (chain id ${config.chainId}), state in ${anvil.statePath}`);
     log("WARNING: DEVELOPMENT KEYS IN USE. The embedded chain runs on anvil's public test mnemonic:");
     log("WARNING: anyone can sign as these accounts. Never keep real records on this chain.");
-    const deployment = await deployLedger({
+    const { deployment } = await deployLedger({
       rpcUrl: anvil.url,
       chainId: config.chainId,
       dataDir: config.dataDir,

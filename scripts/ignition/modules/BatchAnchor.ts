@@ -12,3 +12,15 @@ export default buildModule("BatchAnchor", (m) => {
   m.call(directory, "addObserver", [batchAnchor]);
   return { directory, batchAnchor };
 });
+
+/**
+ * The same BatchAnchor, not registered as the Directory's observer: for a Directory whose owner (the
+ * national admin) is not the deploying account, since only the owner may register it. It anchors all
+ * the same, asking the Directory on each anchor until the national admin registers it
+ * (docs/deployment.md). Same module id, hence the same future ids as the module above.
+ */
+export const UnregisteredBatchAnchorModule = buildModule("BatchAnchor", (m) => {
+  const { directory } = m.useModule(DirectoryModule);
+  const batchAnchor = m.contract("BatchAnchor", [directory]);
+  return { directory, batchAnchor };
+});
