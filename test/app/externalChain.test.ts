@@ -5,13 +5,14 @@ import { join } from "node:path";
 import { Contract, Wallet, id } from "ethers";
 import { AnvilChain } from "../../app/server/chain/anvil.js";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
+import { runDeploy } from "./support/deployCommand.js";
 import { DocumentIssuer } from "./support/issuer.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "./support/service.js";
 
 /**
  * The scale-out configuration: the same app against a chain it did not start (CHAIN_RPC_URL), with
- * the relayer's key from an encrypted keystore, the ledger deployed there by the service itself and
- * reused from DEPLOYMENT_FILE, no demo seed and no development-key warning.
+ * the relayer's key from an encrypted keystore, the ledger deployed there by `npm run deploy` with the
+ * national admin's own key and read from DEPLOYMENT_FILE, no demo seed and no development-key warning.
  */
 const DIRECTORY_ABI = [
   "function addMunicipality(string code, string name, address admin) returns (uint32)",
@@ -25,18 +26,24 @@ describe("the service on an external chain", function () {
   const chainDir = tempDataDir("ledger-external-chain");
   const dataDir = tempDataDir("ledger-external-data");
   const chain = new AnvilChain({ stateDir: chainDir, chainId: 31337 });
-  const [, municipalityAdmin, relayer] = devAccounts();
+  const [nationalAdmin, municipalityAdmin, relayer] = devAccounts();
   let service: RunningService | undefined;
   let env: Record<string, string>;
 
   before(async () => {
     await chain.start();
+    const deployed = await runDeploy(
+      ["--rpc", chain.url, "--chain-id", "31337", "--national-admin", nationalAdmin.address, "--data-dir", dataDir],
+      { LEDGER_PRIVATE_KEY: nationalAdmin.privateKey },
+    );
+    if (deployed.code !== 0) throw new Error(`npm run deploy exited with ${deployed.code}:\n${deployed.stderr}${deployed.stdout}`);
     const keystore = join(dataDir, "relayer.json");
     writeFileSync(keystore, await new Wallet(relayer.privateKey).encrypt("correct horse battery staple"));
     env = {
       CHAIN_RPC_URL: chain.url,
       RELAYER_KEYSTORE: keystore,
       RELAYER_KEYSTORE_PASSWORD: "correct horse battery staple",
+      DEPLOYMENT_FILE: join(dataDir, "deployment.json"),
       ANCHOR_BATCH_MS: "100",
       WRITES_PER_MINUTE: "3",
     };
@@ -48,7 +55,7 @@ describe("the service on an external chain", function () {
     cleanUp(chainDir);
   });
 
-  it("deploys the ledger there with the relayer's key and says no development keys are in use", async () => {
+  it("starts on the deployment that npm run deploy made there, and says no development keys are in use", async () => {
     service = await startService(dataDir, env);
     expect(service.output()).not.to.include("DEVELOPMENT KEYS");
     const health = (await (await fetch(`${service.url}/api/health`)).json()) as Record<string, any>;
@@ -60,8 +67,8 @@ describe("the service on an external chain", function () {
   it("anchors for a municipality that the chain's own admins set up, and limits uploads per client", async () => {
     const deployment = JSON.parse(readFileSync(join(dataDir, "deployment.json"), "utf8"));
     const provider = rpcProvider(chain.url);
-    // The relayer deployed the Directory, so it is the national admin of this chain.
-    const national = new Contract(deployment.contracts.directory, DIRECTORY_ABI, new Wallet(relayer.privateKey, provider));
+    // The national admin deployed the ledger with its own key: it owns the Directory, the relayer holds nothing.
+    const national = new Contract(deployment.contracts.directory, DIRECTORY_ABI, new Wallet(nationalAdmin.privateKey, provider));
     // A bounded wait: a transaction that never lands fails here with its name, not at the suite's timeout.
     const landed = async (tx: Promise<{ hash: string }>) => expect(await provider.waitForTransaction((await tx).hash, 1, 60_000)).to.have.property("status", 1);
     await landed(national.addMunicipality("TH-50-SUTHEP", "Suthep", municipalityAdmin.address));
@@ -92,11 +99,10 @@ describe("the service on an external chain", function () {
     expect(verdict.issuer.address).to.equal(ISSUER.address);
   });
 
-  it("reuses the deployment named by DEPLOYMENT_FILE on the next start", async () => {
-    const deploymentFile = join(dataDir, "deployment.json");
-    const before = readFileSync(deploymentFile, "utf8");
+  it("uses the same deployment on the next start", async () => {
+    const before = readFileSync(env.DEPLOYMENT_FILE, "utf8");
     expect(await service!.stop()).to.equal(0);
-    service = await startService(dataDir, { ...env, DEPLOYMENT_FILE: deploymentFile });
+    service = await startService(dataDir, env);
     const health = (await (await fetch(`${service.url}/api/health`)).json()) as Record<string, any>;
     expect(health.chain.contracts).to.deep.equal(JSON.parse(before).contracts);
   });

@@ -141,8 +141,18 @@ describe("npm start (the embedded ledger)", function () {
       }
     });
 
-    it("when the chain to deploy on does not answer (the deployment's own process reports it)", async () => {
+    it("when the external chain's node does not answer", async () => {
       const dir = tempDataDir("ledger-nochain");
+      const deploymentFile = join(dir, "deployment.json");
+      const contract = Wallet.createRandom().address;
+      writeFileSync(
+        deploymentFile,
+        JSON.stringify({
+          chainId: 31337,
+          deploymentBlock: 1,
+          contracts: { directory: contract, permitRegistry: contract, complaintLedger: contract, civicFund: contract, batchAnchor: contract },
+        }),
+      );
       try {
         const run = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts"], {
           env: {
@@ -151,13 +161,14 @@ describe("npm start (the embedded ledger)", function () {
             PORT: String(await freePort()),
             CHAIN_RPC_URL: `http://127.0.0.1:${await freePort()}`,
             RELAYER_PRIVATE_KEY: accounts[2].privateKey,
+            DEPLOYMENT_FILE: deploymentFile,
           },
           encoding: "utf8",
           timeout: 120_000,
         });
         expect(run.status).to.equal(1);
         expect(oneLine(run.stderr)).to.have.length(1);
-        expect(oneLine(run.stderr)[0]).to.match(/^ledger: the chain failed to start: deploying the ledger contracts failed: \S/);
+        expect(oneLine(run.stderr)[0]).to.match(/^ledger: the chain failed to start: the chain node at http:\/\/127\.0\.0\.1:\d+ does not answer: \S/);
         expect(run.stderr).not.to.match(/\n\s+at /);
       } finally {
         cleanUp(dir);

@@ -15,7 +15,12 @@ export interface CliRun {
  * test runner's leaks into it but PATH, HOME and `env`.
  */
 export function runLedger(args: string[], options: { cwd?: string; env?: Record<string, string>; node?: string } = {}): Promise<CliRun> {
-  const child = spawn(options.node ?? process.execPath, [LEDGER, ...args], {
+  return runNodeCommand([LEDGER, ...args], options);
+}
+
+/** Runs `node <args>` (a script and its arguments) as {@link runLedger} runs `ledger`. */
+export function runNodeCommand(args: string[], options: { cwd?: string; env?: Record<string, string>; node?: string } = {}): Promise<CliRun> {
+  const child = spawn(options.node ?? process.execPath, args, {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? options.cwd ?? "/tmp", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
