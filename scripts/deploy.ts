@@ -135,9 +135,10 @@ function printResult(result: DeployResult, inputs: Inputs, deployer: string, reg
       `     CHAIN_RPC_URL=${inputs.rpcUrl} CHAIN_ID=${inputs.chainId} DEPLOYMENT_FILE=${result.outputFile} \\\n` +
       `     RELAYER_KEYSTORE=relayer.json RELAYER_KEYSTORE_PASSWORD=… npm start`,
     `Fund the relayer's address: it pays the gas of every anchor.`,
-    `The national admin adds each municipality and names its admin (Directory addMunicipality(code, name, admin)).`,
-    `Each municipality's admin grants ANCHOR_SERVICE to the relayer's address in that municipality\n` +
-      `     (Directory grantRole(municipalityId, keccak256("ANCHOR_SERVICE"), relayer)); until then nothing is anchored for it.`,
+    `The national admin adds each municipality and names its admin, with its own key:\n` +
+      `     npx ledger municipality add --code CODE --name TEXT --admin ADDRESS --keystore national-admin.json`,
+    `Each municipality's admin applies the town's file (docs/towns.md), listing the relayer's address with\n` +
+      `     ANCHOR_SERVICE (until then nothing is anchored for the town): npx ledger town apply FILE --keystore admin.json`,
   ];
   if (deployer !== inputs.nationalAdmin) out(`deploy: the deployer ${deployer} holds no role in the ledger.`);
   out();
