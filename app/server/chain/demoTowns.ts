@@ -26,7 +26,8 @@ export function demoTownProfiles(deployment: LedgerDeployment): TownProfile[] {
 
 /**
  * Each demo town's admin applies its town file, as `ledger town apply` would: the same plan, signed with
- * the admin's (public, development) key. Idempotent: on a restart the plans are empty.
+ * the admin's (public, development) key, until the town's profile is published: a crash halfway is
+ * finished on the next start, and what a demo user changed afterwards is kept.
  */
 export async function applyDemoTowns(rpcUrl: string, deployment: LedgerDeployment): Promise<void> {
   const provider = createProvider(rpcUrl, deployment.chainId);
@@ -34,6 +35,8 @@ export async function applyDemoTowns(rpcUrl: string, deployment: LedgerDeploymen
     const profiles = demoTownProfiles(deployment);
     for (const [index, [, , adminAccount]] of DEMO_TOWNS.entries()) {
       const plan = await planTown(provider, deployment.contracts, deployment.chainId, profiles[index]);
+      // Applied once: a town that published its profile is the demo user's to change (console, CLI) from then on.
+      if (plan.profile.publishedSha256 !== null) continue;
       if (plan.problems.length > 0) throw new Error(`the demo town ${plan.code} cannot be applied: ${plan.problems.join("; ")}`);
       const admin = new NonceManager(HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${adminAccount}`).connect(provider));
       const sent = [];
