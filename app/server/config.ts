@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { readAnchoringConfig, type AnchoringConfig } from "./anchoring/config.js";
 import { EngineError } from "./errors.js";
+import { readMonitoringConfig, type MonitoringConfig } from "./services/monitoringConfig.js";
 
 /**
  * The service's configuration, read once from the environment. With nothing set, everything runs
@@ -43,6 +44,8 @@ export interface LedgerConfig {
   ipfsApiUrl?: string;
   /** ANCHOR_BATCH_SIZE, ANCHOR_BATCH_MS, CONFIRMATIONS: see anchoring/config.ts. */
   anchoring: AnchoringConfig;
+  /** ANCHOR_STALL_SECONDS, RELAYER_LOW_FUNDS_DAYS: see services/monitoringConfig.ts. */
+  monitoring: MonitoringConfig;
   uploadLimitBytes: number;
   writesPerMinute: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
@@ -84,6 +87,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     deploymentFile: c.DEPLOYMENT_FILE === undefined ? undefined : resolve(c.DEPLOYMENT_FILE),
     ipfsApiUrl: c.IPFS_API_URL,
     anchoring: readAnchoringConfig(env, { embedded: c.CHAIN_RPC_URL === undefined }),
+    monitoring: readMonitoringConfig(env),
     uploadLimitBytes: Math.round(c.UPLOAD_LIMIT_MB * 1024 * 1024),
     writesPerMinute: c.WRITES_PER_MINUTE,
     logLevel: c.LOG_LEVEL,

@@ -88,6 +88,10 @@ export const ERRORS = {
   COMPLAINT_PHOTO_INVALID: { status: 400, message: "The photo must be a non-empty image (JPEG, PNG, WebP, GIF or HEIC)." },
   EVIDENCE_MISMATCH: { status: 400, message: "The evidence file's SHA-256 is not the evidenceHash of the transaction." },
   COMPLAINT_ATTACHMENT_NOT_FOUND: { status: 404, message: "The complaint has no attachment with that SHA-256." },
+  // Chain failures that are no refusal by the contracts (chain/chainErrors.ts, docs/monitoring.md).
+  CHAIN_UNREACHABLE: { status: 503, message: "The chain node is unreachable; nothing was recorded. Try again shortly." },
+  RELAYER_OUT_OF_FUNDS: { status: 503, message: "The relayer is out of funds: the service cannot pay for transactions until its operator tops up the relayer's account." },
+  OFFICER_OUT_OF_FUNDS: { status: 409, message: "The officer's account cannot pay for the transaction's gas; ask the municipality's admin to top it up." },
   ENGINE_UNAVAILABLE: { status: 503, message: "An engine of the ledger is not available." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; message: string }>;

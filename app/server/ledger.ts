@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { Wallet } from "ethers";
 import pino from "pino";
 import { startAnchoringEngine, type AnchoringEngine } from "./anchoring/engine.js";
-import { depthOf } from "./anchoring/queue.js";
 import { createRequestListener } from "./app.js";
 import { AnvilChain } from "./chain/anvil.js";
 import { deployLedger, readDeployment, type LedgerDeployment } from "./chain/deploy.js";
@@ -15,6 +14,7 @@ import { EngineError } from "./errors.js";
 import { openIpfsStore } from "./ipfs/index.js";
 import type { IpfsStore } from "./ipfs/types.js";
 import { DocumentService } from "./services/documents.js";
+import { ServiceHealth } from "./services/health.js";
 import { IssuanceAuthority } from "./services/issuance.js";
 import { MunicipalityGate } from "./services/municipalities.js";
 import { WorkerAnswerReader } from "./services/answerReader.js";
@@ -186,33 +186,18 @@ function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, an
     reader,
   );
   const gate = new MunicipalityGate(contracts.directory, anchoring.chain.provider);
-  const health = async () => {
-    const [latestBlock, ipfsStatus] = await Promise.all([chain.latestBlock().catch(() => null), ipfs.status()]);
-    const anchoringStatus = anchoring.status();
-    const chainOk = latestBlock !== null;
-    return {
-      ok: chainOk && ipfsStatus.ok,
-      version: VERSION,
-      engines: {
-        chain: { ok: chainOk, engine: config.chainRpcUrl ? "external" : "anvil (embedded)" },
-        ipfs: { ...ipfsStatus, engine: ipfs.engine },
-        store: { ok: true, engine: "sqlite", path: join(config.dataDir, "ledger.sqlite") },
-      },
-      chain: {
-        chainId: chain.deployment.chainId,
-        rpcUrl: config.publicRpcUrl ?? chain.rpcUrl,
-        latestBlock,
-        deploymentBlock: chain.deployment.deploymentBlock,
-        contracts,
-        ...(chain.deployment.demoToken ? { demoToken: chain.deployment.demoToken } : {}),
-        devKeys: chain.devAccounts !== null,
-        ...(chain.devAccounts ? { warning: "Development keys in use: anyone can sign as the demo officers." } : {}),
-      },
-      queue: { depth: depthOf(anchoringStatus.queue), ...anchoringStatus.queue },
-      worker: anchoringStatus.worker,
-      indexer: anchoringStatus.indexer,
-    };
-  };
+  const health = new ServiceHealth({
+    version: VERSION,
+    deployment: chain.deployment,
+    publicRpcUrl: config.publicRpcUrl ?? chain.rpcUrl,
+    external: config.chainRpcUrl !== undefined,
+    devKeys: chain.devAccounts !== null,
+    latestBlock: chain.latestBlock,
+    anchoring,
+    ipfs,
+    storePath: join(config.dataDir, "ledger.sqlite"),
+    monitoring: config.monitoring,
+  });
   return createRequestListener({
     documents: new DocumentService(
       ipfs,
@@ -228,7 +213,7 @@ function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, an
     verification,
     queue: anchoring.queue,
     ipfs,
-    health,
+    health: () => health.report(),
     logger: pino({ level: config.logLevel }),
     uploadLimitBytes: config.uploadLimitBytes,
     writesPerMinute: config.writesPerMinute,

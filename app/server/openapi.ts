@@ -248,7 +248,12 @@ export function openApiDocument(version: string) {
         "Documents on IPFS, their hashes anchored on-chain in Merkle batches; verdicts and proof bundles that anyone can check against the chain without this API.",
     },
     paths: {
-      "/api/health": { get: { summary: "Engines, chain and queue status", responses: { "200": json("Health", "All engines up"), "503": json("Health", "An engine is down") } } },
+      "/api/health": {
+        get: {
+          summary: "Engines, chain, queue, the relayer's balance and days left, and `problems` with stable codes (docs/monitoring.md)",
+          responses: { "200": json("Health", "No problem of severity error"), "503": json("Health", "A problem of severity error: the chain unreachable, the relayer out of funds, anchoring stalled, …") },
+        },
+      },
       "/api/documents": {
         post: {
           summary: "Store a document on IPFS and queue its hash for anchoring",

@@ -191,7 +191,7 @@ describe("anchoring worker", function () {
       await waitFor("the indexer past the anchor", () => (engine.indexer.status().lastIndexedBlock ?? 0) >= anchored.blockNumber!);
       const status = engine.status();
       expect(status.queue).to.deep.equal({ records: { pending: 0, submitted: 0, anchored: 0, final: 1 }, lastAnchoredBlock: anchored.blockNumber });
-      expect(status.worker).to.deep.equal({ running: true, reconciled: true, lastError: null });
+      expect(status.worker).to.deep.equal({ running: true, reconciled: true, lastError: null, failingSince: null });
       expect(status.indexer).to.deep.include({ running: true, lastError: null });
       expect(engine.indexer.counts().idx_batches).to.be.at.least(1);
     } finally {

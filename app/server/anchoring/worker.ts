@@ -51,6 +51,8 @@ export interface AnchorWorkerStatus {
   /** Whether the start-up reconciliation with the chain has run. */
   reconciled: boolean;
   lastError: string | null;
+  /** Since when (ms since epoch) every round has failed; null while rounds succeed. /api/health reads it. */
+  failingSince: number | null;
 }
 
 export class AnchorWorker {
@@ -64,6 +66,7 @@ export class AnchorWorker {
   #stop = new AbortController();
   #reconciled = false;
   #lastError: string | null = null;
+  #failingSince: number | null = null;
 
   constructor(options: AnchorWorkerOptions) {
     this.#batches = options.batches;
@@ -100,7 +103,7 @@ export class AnchorWorker {
   }
 
   status(): AnchorWorkerStatus {
-    return { running: this.#running !== undefined, reconciled: this.#reconciled, lastError: this.#lastError };
+    return { running: this.#running !== undefined, reconciled: this.#reconciled, lastError: this.#lastError, failingSince: this.#failingSince };
   }
 
   async #loop(): Promise<void> {
@@ -113,8 +116,10 @@ export class AnchorWorker {
         }
         busy = await this.#round();
         this.#lastError = null;
+        this.#failingSince = null;
       } catch (error) {
         this.#lastError = (error as Error).message.split("\n")[0];
+        this.#failingSince ??= this.#options.now();
         this.#log(`anchoring: ${this.#lastError}; trying again in ${this.#options.retryDelayMs} ms`);
         this.#chain.forgetNonce();
         await this.#pause(this.#options.retryDelayMs);

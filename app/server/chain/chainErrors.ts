@@ -67,11 +67,72 @@ function describe(error: ErrorDescription): string {
   return `${error.name}(${values.join(", ")})`;
 }
 
-/** The AppError for a reverted call; anything that is not a contract revert is rethrown as it is. */
+/**
+ * The node did not answer: Node's socket errors (the node is down, its address wrong, the network cut),
+ * and ethers' own for a timed-out request or a failed HTTP exchange (a proxy in front of the node
+ * answering 502).
+ */
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "TIMEOUT",
+  "NETWORK_ERROR",
+  "SERVER_ERROR",
+]);
+
+/** Every `code` along an error's chain of causes (ethers nests the node's answer in `error` and `info`). */
+function codesOf(error: unknown): string[] {
+  const codes: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (value: unknown) => {
+    if (!value || typeof value !== "object" || seen.has(value)) return;
+    seen.add(value);
+    const { code } = value as { code?: unknown };
+    if (typeof code === "string") codes.push(code);
+    for (const key of ["cause", "error", "info"]) walk((value as Record<string, unknown>)[key]);
+  };
+  walk(error);
+  return codes;
+}
+
+/**
+ * A chain failure that is no refusal by the contracts, as the API error that says what happened: the
+ * chain node is unreachable (CHAIN_UNREACHABLE), or whoever pays for the transaction cannot
+ * (RELAYER_OUT_OF_FUNDS for the service's relayer, OFFICER_OUT_OF_FUNDS for an officer's own
+ * transaction). Null for anything else.
+ */
+export function chainFailureOf(error: unknown, payer: "relayer" | "officer" = "relayer"): AppError | null {
+  const codes = codesOf(error);
+  if (codes.some((code) => UNREACHABLE_CODES.has(code))) return new AppError("CHAIN_UNREACHABLE");
+  // ethers names a node's "insufficient funds for gas * price + value" INSUFFICIENT_FUNDS; the words are
+  // matched too, for nodes whose answer ethers does not recognise.
+  if (codes.includes("INSUFFICIENT_FUNDS") || /insufficient funds/i.test(String((error as Error)?.message))) {
+    return new AppError(payer === "relayer" ? "RELAYER_OUT_OF_FUNDS" : "OFFICER_OUT_OF_FUNDS");
+  }
+  return null;
+}
+
+/**
+ * The AppError for a reverted call, or for a chain failure ({@link chainFailureOf}); anything else is
+ * rethrown as it is.
+ */
 export function toChainAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const decoded = decodeContractError(error);
-  if (!decoded) throw error;
+  if (!decoded) {
+    const failure = chainFailureOf(error);
+    if (failure) return failure;
+    throw error;
+  }
   const code =
     CODE_BY_NAME[decoded.name] ?? CODE_BY_SUFFIX.find(([suffix]) => decoded.name.endsWith(suffix))?.[1] ?? "CHAIN_REJECTED";
   return new AppError(code, `The ledger refused it: ${describe(decoded)}.`);

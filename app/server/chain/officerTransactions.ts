@@ -1,6 +1,6 @@
 import { Transaction, getAddress, type BaseContract } from "ethers";
 import { AppError } from "../errors.js";
-import { toChainAppError } from "./chainErrors.js";
+import { chainFailureOf, toChainAppError } from "./chainErrors.js";
 import type { ChainClient } from "./client.js";
 import { minedCall, type MinedCall } from "./serviceCalls.js";
 
@@ -41,7 +41,11 @@ export class OfficerTransactions {
         await this.#chain.provider.broadcastTransaction(input.signedTransaction);
       } catch (error) {
         if (!/already known|already imported/i.test(String((error as Error).message))) {
-          throw new AppError("TX_INVALID", `The chain did not take the transaction: ${(error as Error).message.split("\n")[0]}`);
+          // The officer pays for their own transaction: no funds is theirs to mend, not the relayer's.
+          throw (
+            chainFailureOf(error, "officer") ??
+            new AppError("TX_INVALID", `The chain did not take the transaction: ${(error as Error).message.split("\n")[0]}`)
+          );
         }
       }
       return { ...(await minedCall(this.#chain, expected.contract, tx.hash!)), args };

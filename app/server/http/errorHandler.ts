@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import multer from "multer";
 import type { Logger } from "pino";
+import { chainFailureOf } from "../chain/chainErrors.js";
 import { AppError } from "../errors.js";
 
 const MALFORMED = "Malformed upload: ";
@@ -10,8 +11,9 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new AppError(
 
 /**
  * The one place where errors become HTTP answers: `{ error: { code, message } }` with the status of
- * the registry. Errors from body parsers and multer are translated to their registry codes; anything
- * else is a 500 whose details go to the log, not to the client.
+ * the registry. Errors from body parsers and multer are translated to their registry codes, a chain node
+ * that does not answer or a relayer that cannot pay to theirs (chain/chainErrors.ts); anything else is
+ * a 500 whose details go to the log, not to the client.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
@@ -49,5 +51,5 @@ export function toAppError(error: unknown): AppError {
     return new AppError("BAD_MULTIPART", `${MALFORMED}${error.message}`);
   }
   if (status === 400) return new AppError("BAD_MULTIPART", (error as Error).message);
-  return new AppError("INTERNAL");
+  return chainFailureOf(error) ?? new AppError("INTERNAL");
 }

@@ -1,5 +1,6 @@
 import { Contract, type Provider, type TypedDataDomain } from "ethers";
 import { roleId } from "../../shared/roles.js";
+import { chainFailureOf } from "../chain/chainErrors.js";
 import {
   batchAnchorDomain,
   documentsTree,
@@ -187,7 +188,7 @@ export class IssuanceAuthority {
         ]);
         entry = { ok: holds && compromisedSince === 0n, at: this.#now() };
       } catch (error) {
-        if ((error as { code?: string }).code !== "CALL_EXCEPTION") throw new AppError("ENGINE_UNAVAILABLE");
+        if ((error as { code?: string }).code !== "CALL_EXCEPTION") throw chainFailureOf(error) ?? new AppError("ENGINE_UNAVAILABLE");
         entry = { ok: false, at: this.#now() };
       }
       this.#roles.set(key, entry);

@@ -1,5 +1,6 @@
 import { Contract, type Provider } from "ethers";
 import { DIRECTORY_ABI } from "../../shared/verifyBundle.js";
+import { chainFailureOf } from "../chain/chainErrors.js";
 import { AppError } from "../errors.js";
 
 const FRESH_MS = 10_000;
@@ -24,7 +25,7 @@ export class MunicipalityGate {
         const [, , , suspended] = await this.#directory.municipality(municipalityId);
         entry = { suspended: Boolean(suspended), at: Date.now() };
       } catch (error) {
-        if ((error as { code?: string }).code !== "CALL_EXCEPTION") throw new AppError("ENGINE_UNAVAILABLE");
+        if ((error as { code?: string }).code !== "CALL_EXCEPTION") throw chainFailureOf(error) ?? new AppError("ENGINE_UNAVAILABLE");
         entry = { unknown: true, at: Date.now() };
       }
       this.#known.set(municipalityId, entry);

@@ -1,0 +1,172 @@
+import { formatEther } from "ethers";
+import type { BatchTrouble, WaitingRecord } from "../anchoring/backlog.js";
+import type { AnchorWorkerStatus } from "../anchoring/worker.js";
+import type { MonitoringConfig } from "./monitoringConfig.js";
+
+/**
+ * The problems /api/health reports, each with a stable code that monitoring and the officers' console
+ * match on (docs/monitoring.md), a severity, and a message in English for the operator. A problem of
+ * severity "error" makes the service unhealthy (`ok: false`, a 503): something accepted cannot reach
+ * the chain. A "warning" asks for action before it becomes one.
+ */
+export const PROBLEM_CODES = [
+  "CHAIN_UNREACHABLE",
+  "RELAYER_OUT_OF_FUNDS",
+  "RELAYER_LOW_FUNDS",
+  "RELAYER_ROLE_MISSING",
+  "ANCHORING_STALLED",
+  "IPFS_UNAVAILABLE",
+] as const;
+
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+export interface Problem {
+  code: ProblemCode;
+  severity: "error" | "warning";
+  message: string;
+  /** When it began, where that is known (ISO 8601). */
+  since?: string;
+  municipalityId?: number;
+  municipalityCode?: string;
+  balanceWei?: string;
+  daysLeft?: number;
+  /** The underlying error, as the engine said it. */
+  detail?: string;
+}
+
+/** What the problems are judged from: one reading of each engine, taken by services/health.ts. */
+export interface HealthFacts {
+  now: number;
+  monitoring: MonitoringConfig;
+  relayer: string;
+  chain: { reachable: boolean; unreachableSince: number | null; error: string | null };
+  ipfs: { ok: boolean; detail: string };
+  /** Null while the balance is not known (the chain does not answer). */
+  funds: { balance: bigint; oneTransactionWei: bigint | null; daysLeft: number | null } | null;
+  missingRoles: { municipalityId: number; code: string }[];
+  waiting: { oldest: WaitingRecord | null; municipalities: number[]; troubles: BatchTrouble[] };
+  worker: AnchorWorkerStatus;
+  queueDepth: number;
+}
+
+/** Fewer transactions than this left at today's fees is low, whatever the recent pace. */
+const LOW_FUNDS_TRANSACTIONS = 100n;
+/** The worker's rounds failing for this long, with records waiting, is a stall. */
+const WORKER_FAILING_MS = 30_000;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const coin = (wei: bigint) => `${formatEther(wei)} of the chain's coin`;
+
+export function problemsOf(facts: HealthFacts): Problem[] {
+  return [...chainProblems(facts), ...fundsProblems(facts), ...roleProblems(facts), ...anchoringProblems(facts)];
+}
+
+function chainProblems({ chain, ipfs }: HealthFacts): Problem[] {
+  const problems: Problem[] = [];
+  if (!chain.reachable) {
+    problems.push({
+      code: "CHAIN_UNREACHABLE",
+      severity: "error",
+      message: "The chain node is unreachable: nothing can be recorded or anchored until it answers again.",
+      ...(chain.unreachableSince !== null ? { since: iso(chain.unreachableSince) } : {}),
+      ...(chain.error ? { detail: chain.error } : {}),
+    });
+  }
+  if (!ipfs.ok) {
+    problems.push({
+      code: "IPFS_UNAVAILABLE",
+      severity: "error",
+      message: "IPFS is not available: documents can be neither stored nor read.",
+      detail: ipfs.detail,
+    });
+  }
+  return problems;
+}
+
+function fundsProblems({ funds, relayer, waiting, monitoring }: HealthFacts): Problem[] {
+  if (!funds) return [];
+  const { balance, oneTransactionWei, daysLeft } = funds;
+  const refusedForFunds = waiting.troubles.find((trouble) => /insufficient funds/i.test(trouble.lastError));
+  const balanceWei = balance.toString();
+  if ((oneTransactionWei !== null && balance < oneTransactionWei) || refusedForFunds) {
+    return [
+      {
+        code: "RELAYER_OUT_OF_FUNDS",
+        severity: "error",
+        message:
+          `The relayer ${relayer} is out of funds: its balance of ${coin(balance)} ` +
+          (oneTransactionWei !== null ? `cannot pay for one more transaction at today's fees (about ${coin(oneTransactionWei)}); ` : "does not pay for its transactions; ") +
+          "relayed requests fail and nothing is anchored until it is topped up.",
+        balanceWei,
+        ...(refusedForFunds ? { detail: refusedForFunds.lastError } : {}),
+      },
+    ];
+  }
+  const fewTransactions = oneTransactionWei !== null && oneTransactionWei > 0n && balance < oneTransactionWei * LOW_FUNDS_TRANSACTIONS;
+  const fewDays = daysLeft !== null && daysLeft < monitoring.lowFundsDays;
+  if (!fewTransactions && !fewDays) return [];
+  return [
+    {
+      code: "RELAYER_LOW_FUNDS",
+      severity: "warning",
+      message:
+        `The relayer ${relayer} is low on funds: its balance of ${coin(balance)} ` +
+        (fewDays
+          ? `lasts about ${daysLeft} days at the pace of the last day (the alert is below ${monitoring.lowFundsDays}).`
+          : `pays for fewer than ${LOW_FUNDS_TRANSACTIONS} transactions at today's fees.`) +
+        " Top it up.",
+      balanceWei,
+      ...(daysLeft !== null ? { daysLeft } : {}),
+    },
+  ];
+}
+
+function roleProblems({ missingRoles, relayer, waiting }: HealthFacts): Problem[] {
+  return missingRoles.map(({ municipalityId, code }) => {
+    const blocked = waiting.municipalities.includes(municipalityId);
+    return {
+      code: "RELAYER_ROLE_MISSING",
+      // Records of it waiting now cannot be anchored: an error. Otherwise nothing is lost yet.
+      severity: blocked ? "error" : "warning",
+      message:
+        `The relayer ${relayer} does not hold ANCHOR_SERVICE in municipality ${municipalityId} (${code}): ` +
+        `its records cannot be anchored until the municipality's admin grants the role.` +
+        (blocked ? " Records of it are waiting now." : ""),
+      municipalityId,
+      municipalityCode: code,
+    };
+  });
+}
+
+function anchoringProblems({ now, waiting, worker, queueDepth, monitoring }: HealthFacts): Problem[] {
+  const { oldest } = waiting;
+  if (oldest && now - oldest.acceptedAt >= monitoring.stallAfterMs) {
+    const minutes = Math.floor((now - oldest.acceptedAt) / 60_000);
+    const why = oldest.lastError ?? worker.lastError;
+    return [
+      {
+        code: "ANCHORING_STALLED",
+        severity: "error",
+        message:
+          `Anchoring has stalled: a record of municipality ${oldest.municipalityId} accepted ${minutes} min ago is not anchored yet ` +
+          `(the alert is after ${Math.round(monitoring.stallAfterMs / 1000)} s)` +
+          (why ? `; the last attempt said: ${why}` : "."),
+        since: iso(oldest.acceptedAt),
+        municipalityId: oldest.municipalityId,
+        ...(why ? { detail: why } : {}),
+      },
+    ];
+  }
+  if (worker.failingSince !== null && now - worker.failingSince >= WORKER_FAILING_MS && queueDepth > 0) {
+    return [
+      {
+        code: "ANCHORING_STALLED",
+        severity: "error",
+        message: `Anchoring has stalled: every round of the anchoring worker has failed for ${Math.floor((now - worker.failingSince) / 1000)} s while records wait; the last error: ${worker.lastError}`,
+        since: iso(worker.failingSince),
+        ...(worker.lastError ? { detail: worker.lastError } : {}),
+      },
+    ];
+  }
+  return [];
+}
