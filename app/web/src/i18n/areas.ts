@@ -9,6 +9,7 @@ import * as funds from "./areas/funds.js";
 import * as issueDocuments from "./areas/issueDocuments.js";
 import * as officer from "./areas/officer.js";
 import * as officerComplaints from "./areas/officerComplaints.js";
+import * as operations from "./areas/operations.js";
 import * as treasury from "./areas/treasury.js";
 import * as verifier from "./areas/verifier.js";
 
@@ -25,6 +26,7 @@ export const thAreas = {
   ...issueDocuments.th,
   ...audit.th,
   ...verifier.th,
+  ...operations.th,
 };
 
 export const enAreas: AreaMessages<typeof thAreas> = {
@@ -37,4 +39,5 @@ export const enAreas: AreaMessages<typeof thAreas> = {
   ...issueDocuments.en,
   ...audit.en,
   ...verifier.en,
+  ...operations.en,
 };

@@ -4,6 +4,7 @@ import type { LedgerSigner } from "../wallet/types.js";
 import type { OfficerSession } from "./api.js";
 import { ComplaintsSection } from "./ComplaintsSection.js";
 import { IssueSection } from "./IssueSection.js";
+import { OperationsSection } from "./OperationsSection.js";
 import { PermitsSection } from "./PermitsSection.js";
 import { TreasurySection } from "../treasury/TreasurySection.js";
 import type { Report } from "./status.js";
@@ -25,4 +26,6 @@ export const SECTIONS: { id: string; label: MessageKey; area?: string; component
   { id: "issue", label: "issueDocuments.tab", area: "issueDocuments", component: IssueSection },
   { id: "complaints", label: "officerComplaints.tab", area: "officerComplaints", component: ComplaintsSection },
   { id: "treasury", label: "treasury.tab", area: "treasury", component: TreasurySection },
+  // Every signed-in officer sees how the service runs: its relayer's funds and the problems it reports.
+  { id: "operations", label: "operations.tab", area: "operations", component: OperationsSection },
 ];

@@ -100,6 +100,8 @@ export const th = {
   "complaints.error.BODY_INVALID": "ข้อมูลไม่ครบหรือยาวเกินไป",
   "complaints.error.CHAIN_REJECTED": "บล็อกเชนไม่รับคำสั่งนี้ในสถานะปัจจุบันของเรื่อง",
   "complaints.error.ENGINE_UNAVAILABLE": "ระบบบล็อกเชนหรือที่เก็บเอกสารไม่พร้อมใช้งาน โปรดลองอีกครั้งภายหลัง",
+  "complaints.error.CHAIN_UNREACHABLE": "ติดต่อระบบบล็อกเชนไม่ได้ ยังไม่มีการบันทึกใด ๆ โปรดลองอีกครั้งภายหลัง",
+  "complaints.error.RELAYER_OUT_OF_FUNDS": "ระบบไม่สามารถจ่ายค่าธรรมเนียมบล็อกเชนได้ในขณะนี้ ยังไม่มีการบันทึกใด ๆ โปรดลองอีกครั้งภายหลัง",
 };
 
 export const en: AreaMessages<typeof th> = {
@@ -201,4 +203,6 @@ export const en: AreaMessages<typeof th> = {
   "complaints.error.BODY_INVALID": "Something is missing or too long.",
   "complaints.error.CHAIN_REJECTED": "The blockchain refused this in the complaint's current status.",
   "complaints.error.ENGINE_UNAVAILABLE": "The blockchain or the document store is not available. Please try again later.",
+  "complaints.error.CHAIN_UNREACHABLE": "The blockchain cannot be reached; nothing was recorded. Please try again later.",
+  "complaints.error.RELAYER_OUT_OF_FUNDS": "The service cannot pay the blockchain's fees just now; nothing was recorded. Please try again later.",
 };

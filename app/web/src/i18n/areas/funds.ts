@@ -100,6 +100,8 @@ export const th = {
 
   "funds.errorGeneric": "เกิดข้อผิดพลาด (รหัส {code}) โปรดลองอีกครั้ง",
   "funds.error.NETWORK": "ติดต่อระบบไม่ได้ โปรดลองอีกครั้งภายหลัง",
+  "funds.error.CHAIN_UNREACHABLE": "ติดต่อระบบบล็อกเชนไม่ได้ ยังไม่มีการบันทึกใด ๆ โปรดลองอีกครั้งภายหลัง",
+  "funds.error.RELAYER_OUT_OF_FUNDS": "ระบบไม่สามารถจ่ายค่าธรรมเนียมบล็อกเชนได้ในขณะนี้ ยังไม่มีการบันทึกใด ๆ โปรดลองอีกครั้งภายหลัง",
   "funds.error.RPC": "อ่านบล็อกเชนไม่ได้ จึงยังให้ผลไม่ได้ โปรดลองอีกครั้งภายหลัง",
   "funds.error.FUNDS_RECEIPT_NOT_FOUND": "ไม่พบใบรับเงินรหัสนี้",
   "funds.error.FUNDS_CAMPAIGN_NOT_FOUND": "ไม่พบกองทุนนี้",
@@ -204,6 +206,8 @@ export const en: AreaMessages<typeof th> = {
 
   "funds.errorGeneric": "Something went wrong (code {code}). Please try again.",
   "funds.error.NETWORK": "The ledger service did not answer. Please try again later.",
+  "funds.error.CHAIN_UNREACHABLE": "The blockchain cannot be reached; nothing was recorded. Please try again later.",
+  "funds.error.RELAYER_OUT_OF_FUNDS": "The service cannot pay the blockchain's fees just now; nothing was recorded. Please try again later.",
   "funds.error.RPC": "The blockchain node did not answer, so there is no verdict yet. Please try again later.",
   "funds.error.FUNDS_RECEIPT_NOT_FOUND": "No receipt has that id.",
   "funds.error.FUNDS_CAMPAIGN_NOT_FOUND": "No such campaign.",

@@ -132,6 +132,9 @@ export const th = {
   "officer.error.PERMIT_WRONG_STATE": "สถานะของใบอนุญาตไม่เปิดให้ทำรายการนี้",
   "officer.error.PERMIT_STEP_NOT_CURRENT": "ขั้นนี้ไม่ใช่ขั้นที่รอการพิจารณา",
   "officer.error.NETWORK": "ติดต่อบริการไม่ได้",
+  "officer.error.CHAIN_UNREACHABLE": "ติดต่อโหนดบล็อกเชนไม่ได้ ยังไม่มีการบันทึกใด ๆ โปรดลองอีกครั้งภายหลัง",
+  "officer.error.RELAYER_OUT_OF_FUNDS": "บัญชีส่งธุรกรรมของระบบมีเงินไม่พอจ่ายค่าธรรมเนียม โปรดแจ้งผู้ดูแลระบบให้เติมเงิน",
+  "officer.error.OFFICER_OUT_OF_FUNDS": "บัญชีของคุณมีเงินไม่พอจ่ายค่าธรรมเนียมธุรกรรม โปรดขอให้ผู้ดูแลของเทศบาลเติมเงิน",
   "officer.errorOther": "บริการตอบว่าเกิดข้อผิดพลาด",
 
   "officer.role.PERMIT_OFFICER": "เจ้าหน้าที่ใบอนุญาต",
@@ -283,6 +286,9 @@ export const en: AreaMessages<typeof th> = {
   "officer.error.PERMIT_WRONG_STATE": "The permit's state does not allow this.",
   "officer.error.PERMIT_STEP_NOT_CURRENT": "That step is not the one awaiting a decision.",
   "officer.error.NETWORK": "The service cannot be reached.",
+  "officer.error.CHAIN_UNREACHABLE": "The chain node is unreachable; nothing was recorded. Try again later.",
+  "officer.error.RELAYER_OUT_OF_FUNDS": "The relayer is out of funds: ask the service's operator to top it up.",
+  "officer.error.OFFICER_OUT_OF_FUNDS": "Your account cannot pay for the transaction's gas: ask the municipality's admin to top it up.",
   "officer.errorOther": "The service reported an error.",
 
   "officer.role.PERMIT_OFFICER": "Permit officer",
