@@ -6,6 +6,7 @@ import { rebuildMunicipalityTrail } from "../shared/chainTrail.js";
 import { compareTrails, timeBound, TRAIL_CONTRACTS, type AuditEvent, type TrailContract, type TrailDifference } from "../shared/trailEvents.js";
 import { checkAnnotations } from "../shared/trailRecords.js";
 import { CliError } from "./bundleSource.js";
+import { getJson } from "./ledgerApi.js";
 import { DEFAULT_API_URL, DEFAULT_RPC_URL, type Output } from "./verify.js";
 
 export const AUDIT_HELP = `Usage: ledger audit <municipality> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--permit NUMBER] [--rpc URL] [--api URL] [--json]
@@ -64,28 +65,6 @@ interface ApiExport {
   contracts: Record<TrailContract, string>;
   indexedBlock: number;
   events: AuditEvent[];
-}
-
-async function getJson(url: string): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch (error) {
-    const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-    throw new CliError(`the API did not answer GET ${url} (${cause})`);
-  }
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new CliError(`the API answered GET ${url} with HTTP ${response.status} and no JSON`);
-  }
-  if (!response.ok) {
-    const message = (body as { error?: { code?: string; message?: string } }).error;
-    throw new CliError(`the API answered GET ${url} with HTTP ${response.status}${message ? `: ${message.code} ${message.message}` : ""}`);
-  }
-  return body;
 }
 
 const AUDIT_EXPORT_FORMAT = "public-service-ledger/audit-export@2";

@@ -1,7 +1,7 @@
 // `ledger compromise`: a municipality's admin marks an officer's key compromised from a time on.
 import { parseArgs } from "node:util";
 import { getAddress, isAddress } from "ethers";
-import { DIRECTORY_CALL_HELP, DIRECTORY_CALL_OPTIONS, DirectoryRefusal, sendDirectoryCall } from "./directoryCall.js";
+import { DIRECTORY_CALL_HELP, DIRECTORY_CALL_OPTIONS, ChainRefusal, sendDirectoryCall } from "./directoryCall.js";
 import type { Output } from "./verify.js";
 
 export const COMPROMISE_HELP = `Usage: ledger compromise --municipality N --account ADDRESS --since TIME --keystore FILE [--rpc URL] [--api URL]
@@ -103,6 +103,6 @@ async function runDirectoryCommand(
     return 0;
   } catch (error) {
     output.err(`ledger ${command}: ${(error as Error).message.split("\n")[0]}`);
-    return error instanceof DirectoryRefusal ? 1 : 2;
+    return error instanceof ChainRefusal ? 1 : 2;
   }
 }
