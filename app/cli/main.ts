@@ -3,6 +3,7 @@
 import { AUDIT_HELP, runAudit } from "./audit.js";
 import { COMPROMISE_HELP, NAME_OFFICER_HELP, runCompromise, runNameOfficer } from "./compromise.js";
 import { ISSUE_HELP, runIssue } from "./issue.js";
+import { KEY_NEW_HELP, runKeyNew } from "./keyNew.js";
 import { MUNICIPALITY_HELP, runMunicipality } from "./municipality.js";
 import { REVOKE_HELP, runRevoke } from "./revoke.js";
 import { runTown, TOWN_HELP } from "./town.js";
@@ -31,6 +32,8 @@ Commands:
          a town's published profile, and whether the chain matches it
   town key <create | revoke | list> <code | id> [--label TEXT] [--sha256 0x…]
          (a municipality's admin) the town's Open311 api keys
+  key new --out FILE
+         make a key in an encrypted keystore (relayer, admin, integration); prints its address
   audit <municipality> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--rpc URL] [--api URL] [--json]
          rebuild a municipality's audit trail from the chain alone and compare it with the API's
 
@@ -58,12 +61,18 @@ async function main(args: string[]): Promise<number> {
       return runNameOfficer(rest, output);
     case "municipality":
       return runMunicipality(rest, output);
+    case "key":
+      if (rest[0] !== "new") {
+        output.err(`ledger key: the only command is "key new"\n\n${KEY_NEW_HELP}`);
+        return 2;
+      }
+      return runKeyNew(rest.slice(1), output);
     case "town":
       return runTown(rest, output);
     case "audit":
       return runAudit(rest, output);
     case "help":
-      output.out({ verify: VERIFY_HELP, audit: AUDIT_HELP, issue: ISSUE_HELP, revoke: REVOKE_HELP, compromise: COMPROMISE_HELP, "name-officer": NAME_OFFICER_HELP, municipality: MUNICIPALITY_HELP, town: rest[1] === "key" ? TOWN_KEY_HELP : TOWN_HELP }[rest[0]] ?? HELP);
+      output.out({ verify: VERIFY_HELP, audit: AUDIT_HELP, issue: ISSUE_HELP, revoke: REVOKE_HELP, compromise: COMPROMISE_HELP, "name-officer": NAME_OFFICER_HELP, municipality: MUNICIPALITY_HELP, key: KEY_NEW_HELP, town: rest[1] === "key" ? TOWN_KEY_HELP : TOWN_HELP }[rest[0]] ?? HELP);
       return 0;
     case "--help":
     case "-h":

@@ -185,7 +185,7 @@ export async function planTown(provider: Provider, contracts: TownContracts, cha
     const slaSeconds = Math.round(category.slaDays * DAY_SECONDS);
     const current = await categories.category(municipalityId, categoryId);
     if (Number(current.slaSeconds) !== slaSeconds || Boolean(current.active) !== category.active) {
-      call("complaintLedger", "setCategory", [municipalityId, categoryId, slaSeconds, category.active], `set complaint category ${category.code}: ${category.slaDays} days${category.active ? "" : ", closed to new filings"}`);
+      call("complaintLedger", "setCategory", [municipalityId, categoryId, slaSeconds, category.active], `set complaint category ${category.code}: ${category.slaDays} day${category.slaDays === 1 ? "" : "s"}${category.active ? "" : ", closed to new filings"}`);
     }
   }
 
