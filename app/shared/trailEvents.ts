@@ -53,6 +53,7 @@ export const TRAIL_EVENT_ABI = {
     "event KeyCompromised(uint32 indexed municipalityId, address indexed account, uint64 since, address sender)",
     "event MunicipalityAdded(uint32 indexed municipalityId, string code, string name, address indexed admin)",
     "event MunicipalityAdminChanged(uint32 indexed municipalityId, address indexed previousAdmin, address indexed newAdmin)",
+    "event MunicipalityProfilePublished(uint32 indexed municipalityId, bytes32 sha256Digest, string cid, address sender)",
     "event MunicipalityReinstated(uint32 indexed municipalityId)",
     "event MunicipalitySuspended(uint32 indexed municipalityId, bytes32 reasonHash)",
     "event ObserverAdded(address indexed observer)",

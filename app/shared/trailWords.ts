@@ -181,6 +181,8 @@ function act(event: WordedEvent, facts: TrailFacts): Pick<TrailWords, "actor" | 
     }
     case "OfficerNamed":
       return { ...none, actor: event.sender, actorRole: "MUNICIPALITY_ADMIN" };
+    case "MunicipalityProfilePublished":
+      return { ...none, actor: String(args.sender), actorRole: "MUNICIPALITY_ADMIN" };
   }
   if (event.contract === "civicFund" && TREASURER_EVENTS.has(event.event)) return { ...none, actor: String(args.officer), actorRole: "TREASURER" };
   return none;

@@ -118,6 +118,7 @@ export const th = {
   "audit.event.OfficerRoleGranted": "มอบบทบาทเจ้าหน้าที่",
   "audit.event.OfficerRoleRevoked": "ถอนบทบาทเจ้าหน้าที่",
   "audit.event.KeyCompromised": "แจ้งว่ากุญแจรั่วไหล",
+  "audit.event.MunicipalityProfilePublished": "เผยแพร่ข้อมูลเทศบาล",
   "audit.event.OfficerNamed": "ประกาศชื่อเจ้าหน้าที่",
   "audit.event.EIP712DomainChanged": "เปลี่ยนโดเมนลายมือชื่อ",
 };
@@ -239,6 +240,7 @@ export const en: AreaMessages<typeof th> = {
   "audit.event.OfficerRoleGranted": "Officer role granted",
   "audit.event.OfficerRoleRevoked": "Officer role revoked",
   "audit.event.KeyCompromised": "Key marked compromised",
+  "audit.event.MunicipalityProfilePublished": "Town profile published",
   "audit.event.OfficerNamed": "Officer's name published",
   "audit.event.EIP712DomainChanged": "Signature domain changed",
 };
