@@ -153,7 +153,14 @@ function permitPaths() {
       post: {
         summary: "Apply for a permit: multipart `application` (JSON: municipalityId, type, parcel, description, applicant{name, nationalId, phone, address}) and one or more `file` documents; personal data and documents are sealed before IPFS",
         requestBody: { required: true, content: { "multipart/form-data": { schema: { type: "object", properties: { application: { type: "string" }, file: { type: "array", items: { type: "string", format: "binary" } } } } } } },
-        responses: { "201": ok("The permit number and the applicant's tracking code"), ...errors("BODY_INVALID", "FILE_MISSING", "PERMIT_TYPE_UNKNOWN", "MUNICIPALITY_UNKNOWN") },
+        responses: { "201": ok("The permit number and the applicant's tracking code"), ...errors("BODY_INVALID", "FILE_MISSING", "FILE_EMPTY", "PERMIT_TYPE_UNKNOWN", "MUNICIPALITY_UNKNOWN") },
+      },
+    },
+    "/api/permits/types": {
+      get: {
+        summary: "The permit types a municipality takes applications for now ({code, typeId, th, en, approvalRoles, validityDays, known}), from the chain's index",
+        parameters: [{ name: "municipality", in: "query", required: true, schema: { type: "integer", minimum: 1 } }],
+        responses: { "200": ok("{ types }"), ...errors("QUERY_INVALID") },
       },
     },
     "/api/permits/queue": { get: { summary: "Permits waiting for the signed-in officer", responses: { "200": ok("The queue"), ...errors("AUTH_REQUIRED") } } },
@@ -164,7 +171,7 @@ function permitPaths() {
       get: { summary: "The applicant's own view (with the tracking code), or an officer's who works on the permit (with a session and no code)", parameters: [number, { ...tracking, required: false }], responses: { "200": ok("The permit with the applicant's data"), ...errors("PERMIT_TRACKING_CODE_INVALID", "ROLE_REQUIRED", "PERMIT_NOT_FOUND") } },
     },
     "/api/permits/{number}/certificate.pdf": {
-      get: { summary: "The current certificate PDF, for the applicant", parameters: [number, tracking], responses: { "200": { description: "The PDF", content: { "application/pdf": {} } }, ...errors("PERMIT_TRACKING_CODE_INVALID", "PERMIT_WRONG_STATE") } },
+      get: { summary: "The current certificate PDF, for the applicant (with the tracking code) or an officer who works on the permit (with a session and no code)", parameters: [number, { ...tracking, required: false }], responses: { "200": { description: "The PDF", content: { "application/pdf": {} } }, ...errors("PERMIT_TRACKING_CODE_INVALID", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
     },
     "/api/permits/{number}/documents": {
       post: { summary: "Add documents before the application is complete (permit officer)", parameters: [number], requestBody: upload, responses: { "200": ok("The documents' hashes"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
@@ -396,14 +403,14 @@ export function openApiDocument(version: string) {
         get: {
           summary: "Officer: the {to, data} to sign for acknowledge, start, resolve (evidenceHash) or close (outcome, reasonCode, duplicateOf)",
           parameters: [complaintIdParam, actionParam],
-          responses: { "200": { description: "{ to, data, chainId, method, args }" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "QUERY_INVALID") },
+          responses: { "200": { description: "{ to, data, chainId, method, args }" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "QUERY_INVALID", "FILE_EMPTY") },
         },
       },
       "/api/complaints/{id}/{action}": {
         post: {
           summary: "Officer: relay their signed transaction (JSON { signedTransaction | txHash }; resolve: multipart with the evidence `file`)",
           parameters: [complaintIdParam, actionParam],
-          responses: { "200": { description: "{ txHash, details }" }, ...errors("ROLE_REQUIRED", "TX_SENDER_MISMATCH", "TX_INVALID", "TX_WRONG_COMPLAINT", "EVIDENCE_MISMATCH", "CHAIN_REJECTED") },
+          responses: { "200": { description: "{ txHash, details }" }, ...errors("ROLE_REQUIRED", "TX_SENDER_MISMATCH", "TX_INVALID", "TX_WRONG_COMPLAINT", "FILE_MISSING", "FILE_EMPTY", "EVIDENCE_MISMATCH", "CHAIN_REJECTED") },
         },
       },
       "/api/open311/keys": {

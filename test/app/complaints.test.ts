@@ -448,6 +448,14 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
       const resolveCall = await officer.get(`/api/complaints/${complaintId}/actions/resolve/call?evidenceHash=${"11".repeat(32)}`);
       const noFile = await officer.post(`/api/complaints/${complaintId}/resolve`, { signedTransaction: await officer.signTransaction({ to: resolveCall.body.to, data: resolveCall.body.data }) });
       expectError(noFile, 400, "FILE_MISSING");
+      // An empty evidence file shows nothing of the fix: refused when the call to sign is asked for, and
+      // when a signed transaction comes with one — before anything is broadcast.
+      expectError(await officer.get(`/api/complaints/${complaintId}/actions/resolve/call?evidenceHash=${sha256(new Uint8Array(0))}`), 400, "FILE_EMPTY");
+      const emptyEvidence = new FormData();
+      emptyEvidence.append("signedTransaction", await officer.signTransaction({ to: resolveCall.body.to, data: resolveCall.body.data }));
+      emptyEvidence.append("file", new Blob([], { type: "image/jpeg" }), "empty.jpg");
+      expectError(await officer.post(`/api/complaints/${complaintId}/resolve`, emptyEvidence), 400, "FILE_EMPTY");
+      expect((await officer.get(`/api/complaints/${complaintId}`)).body.complaint.detailedStatus).to.equal("in_progress");
       // Closing as a duplicate of another complaint.
       const closed = await act(officer, complaintId, "close", `?outcome=duplicate&reasonCode=2&duplicateOf=${other.service_request_id}`);
       expect(closed.status, JSON.stringify(closed.body)).to.equal(200);

@@ -123,6 +123,20 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     refused.append("application", JSON.stringify({ municipalityId: 1, type: "NO_SUCH_TYPE", parcel: "x", applicant: APPLICANT }));
     refused.append("file", new Blob(["x"]), "x.txt");
     expect(errorOf(await resident.post("/api/permits", refused))).to.deep.equal({ status: 400, code: "PERMIT_TYPE_UNKNOWN" });
+    // An empty document (a scan that failed at the counter) is refused by its code, and nothing is applied for.
+    const withEmpty = new FormData();
+    withEmpty.append("application", JSON.stringify({ municipalityId: 1, type: "BUILDING", parcel: "empty scan", applicant: APPLICANT }));
+    withEmpty.append("file", new Blob(["Plans"]), "plans.txt");
+    withEmpty.append("file", new Blob([]), "scan.pdf");
+    expect(errorOf(await resident.post("/api/permits", withEmpty))).to.deep.equal({ status: 400, code: "FILE_EMPTY" });
+    const anotherNumber = number.replace(/\d{6}$/, "000002");
+    expect(errorOf(await resident.get(permitPath(anotherNumber)))).to.deep.equal({ status: 404, code: "PERMIT_NOT_FOUND" });
+
+    // What a counter form offers: the types Mae Hia takes applications for, with their approval chains.
+    const types = (await resident.get("/api/permits/types?municipality=1")).body.types;
+    expect(types.find((type: any) => type.code === "BUILDING")).to.include({ typeId: id("BUILDING"), en: "Building permit", known: true });
+    expect(types.find((type: any) => type.code === "BUILDING").approvalRoles).to.deep.equal(["ENGINEER", "DIRECTOR", "MAYOR"]);
+    expect(errorOf(await resident.get("/api/permits/types"))).to.deep.equal({ status: 400, code: "QUERY_INVALID" });
 
     const queue = (await permitOfficer.get("/api/permits/queue")).body.permits;
     expect(queue).to.deep.include.members([{ ...queue.find((p: any) => p.number === number), action: "complete", state: "Applied" }]);
@@ -374,6 +388,19 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     expect(view.certificate).to.include({ version: 2, sha256: certificateV2 });
     const pdf = new Uint8Array(await (await fetch(`${service.url}${permitPath(number)}/certificate.pdf`, { headers: { "x-tracking-code": trackingCode } })).arrayBuffer());
     expect(readCertificateData(pdf)).to.include({ version: 2, parcel: "โฉนดที่ดิน 12346 / Title deed 12346, Mae Hia", previousCertificateSha256: certificateV1 });
+    // The permit's record states what version 2 states: the amended parcel, the description it kept.
+    expect(view).to.include({ parcel: "โฉนดที่ดิน 12346 / Title deed 12346, Mae Hia" });
+    expect(view.description).to.deep.equal({ th: "บ้านพักอาศัย 2 ชั้น", en: "Two-storey house" });
+    const own = (await resident.get(`${permitPath(number)}/private`, { "x-tracking-code": trackingCode })).body;
+    expect(own.parcel).to.equal("โฉนดที่ดิน 12346 / Title deed 12346, Mae Hia");
+
+    // An officer of the permit prints the current certificate with their session, no tracking code;
+    // an officer of another town may not.
+    const printed = await fetch(`${service.url}${permitPath(number)}/certificate.pdf`, { headers: { cookie: permitOfficer.cookie! } });
+    expect(printed.status).to.equal(200);
+    expect(sha256(new Uint8Array(await printed.arrayBuffer()))).to.equal(certificateV2);
+    const foreign = await fetch(`${service.url}${permitPath(number)}/certificate.pdf`, { headers: { cookie: outsider.cookie! } });
+    expect({ status: foreign.status, code: ((await foreign.json()) as any).error.code }).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
   });
 
   it("revokes with a reason code: every version verifies revoked", async () => {

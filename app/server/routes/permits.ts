@@ -28,6 +28,7 @@ import { decideStep, nextStepTypedData } from "../services/permits/decisions.js"
 import { readPermit } from "../services/permits/ledgerReads.js";
 import { PermitStore } from "../services/permits/store.js";
 import { officerQueue, privatePermitView, publicPermitView } from "../services/permits/views.js";
+import { openPermitTypes } from "../services/permits/openTypes.js";
 import type { WorkflowContext } from "../workflows/context.js";
 
 /**
@@ -102,6 +103,11 @@ export function permitRoutes(ctx: WorkflowContext): Router {
     res.status(201).json(await applyForPermit(ctx, store, application, documentsOf(req)));
   });
 
+  // Before /api/permits/:number, which would take "types" for a permit number.
+  router.get("/api/permits/types", async (req, res) => {
+    res.json({ types: await openPermitTypes(ctx, req.query) });
+  });
+
   router.get("/api/permits/queue", officer, (_req, res) => {
     res.json({ officer: officerOf(res).address, permits: officerQueue(ctx, officerOf(res).address) });
   });
@@ -127,8 +133,9 @@ export function permitRoutes(ctx: WorkflowContext): Router {
     sendPrivateFile(res, { bytes: await openPermitFile(ctx, file), filename: file.name, mediaType: file.mediaType, sha256 });
   });
 
+  // The applicant with their tracking code, or an officer of the permit who prints it at the counter.
   router.get("/api/permits/:number/certificate.pdf", async (req, res) => {
-    requireTrackingCode(store, number(req), req.get("x-tracking-code"));
+    await privateReader(req, await publicPermitView(ctx, store, number(req)));
     const permit = await readPermit(ctx, number(req));
     const pdf = await certificatePdf(ctx, permit.certificateHash);
     res

@@ -24,6 +24,7 @@ export const OFFICER_ACTIONS = {
 export type OfficerAction = keyof typeof OFFICER_ACTIONS;
 
 const CLOSE_OUTCOMES = ["rejected", "duplicate", "not_responsible"];
+const EMPTY_FILE_SHA256 = `0x${createHash("sha256").digest("hex")}`;
 
 export function officerAction(value: string): OfficerAction {
   if (!Object.hasOwn(OFFICER_ACTIONS, value)) throw new AppError("COMPLAINT_ACTION_UNKNOWN");
@@ -52,8 +53,12 @@ export function callArguments(action: OfficerAction, complaintId: string, query:
       return [complaintId];
     case "start":
       return [complaintId, query.noteHash === undefined ? ZeroHash : hex32(query.noteHash, "noteHash")];
-    case "resolve":
-      return [complaintId, hex32(query.evidenceHash, "evidenceHash")];
+    case "resolve": {
+      const evidenceHash = hex32(query.evidenceHash, "evidenceHash");
+      // Refused before the officer signs, not only when the file comes with the signed transaction.
+      if (evidenceHash === EMPTY_FILE_SHA256) throw new AppError("FILE_EMPTY", "evidenceHash is the SHA-256 of an empty file: the evidence shows nothing.");
+      return [complaintId, evidenceHash];
+    }
     case "close": {
       const outcome = String(query.outcome ?? "");
       if (!CLOSE_OUTCOMES.includes(outcome)) throw new AppError("QUERY_INVALID", `outcome must be one of ${CLOSE_OUTCOMES.join(", ")}.`);
@@ -101,6 +106,7 @@ export async function performAction(
   let sealedEvidence: { cid: string; sha256: string } | null = null;
   if (action === "resolve") {
     if (!evidence) throw new AppError("FILE_MISSING", "Resolving needs the evidence (a photo or document) in the field `file`.");
+    if (evidence.bytes.length === 0) throw new AppError("FILE_EMPTY", "The evidence file is empty: it shows nothing of the fix.");
     const sha256 = `0x${createHash("sha256").update(evidence.bytes).digest("hex")}`;
     if (args && String(args[1]).toLowerCase() !== sha256) throw new AppError("EVIDENCE_MISMATCH");
     sealedEvidence = { cid: await ctx.ipfs.add(ctx.vault.seal(evidence.bytes, SEAL_CONTEXTS.evidence)), sha256 };

@@ -9,7 +9,7 @@ import { SqliteOfficerNames } from "../../indexer/officerNames.js";
 import { REVOCATION_REASONS, permitTypeLabel } from "./catalog.js";
 import { readMunicipality, readPermit, requireState, sha256Hex, type ChainPermit } from "./ledgerReads.js";
 import { parseBody, requireFresh, requireSigner, signedSchema, typedDataFor } from "./signatures.js";
-import type { PermitStore } from "./store.js";
+import type { PermitStore, PublicPermitFields } from "./store.js";
 import { permitTrail } from "./trail.js";
 
 /**
@@ -27,6 +27,8 @@ interface AmendmentDraft {
   cid: string;
   dataHash: string;
   version: number;
+  /** What the new version states publicly (the permit's page shows it once the amendment is on the chain). */
+  publicFields: PublicPermitFields;
   reasonHash: string;
   reasonCid: string;
   reasonSize: number;
@@ -187,7 +189,14 @@ export async function draftAmendment(ctx: WorkflowContext, store: PermitStore, o
   const certificate = await render(ctx, store, permit, data, baseUrl);
   const reason = await sealedReason(ctx, input.reason);
   const { reasonHash } = reason;
-  const payload: AmendmentDraft = { certificateHash: certificate.sha256, cid: certificate.cid, dataHash: certificate.dataHash, version: data.version, ...reason };
+  const payload: AmendmentDraft = {
+    certificateHash: certificate.sha256,
+    cid: certificate.cid,
+    dataHash: certificate.dataHash,
+    version: data.version,
+    publicFields: { parcel: data.parcel, description: data.description },
+    ...reason,
+  };
   const draft = store.createDraft(permit.permitId, "amendment", payload, officer);
   return {
     draftId: draft.draftId,

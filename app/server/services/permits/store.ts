@@ -186,6 +186,20 @@ export class PermitStore {
     };
   }
 
+  /**
+   * The public fields stated by certificate `certificateHash` when an amendment relayed here made it; null
+   * for a version 1, and for an amendment drafted before drafts kept them.
+   */
+  amendedFields(permitId: string, certificateHash: string): PublicPermitFields | null {
+    const row = this.db
+      .prepare(
+        `SELECT json_extract(payload, '$.publicFields') AS fields FROM permit_drafts
+         WHERE permit_id = ? AND kind = 'amendment' AND used_tx_hash IS NOT NULL AND json_extract(payload, '$.certificateHash') = ?`,
+      )
+      .get(permitId, certificateHash.toLowerCase()) as { fields: string | null } | undefined;
+    return row?.fields ? (JSON.parse(row.fields) as PublicPermitFields) : null;
+  }
+
   markDraftUsed(draftId: string, txHash: string): void {
     this.db.prepare("UPDATE permit_drafts SET used_tx_hash = ? WHERE draft_id = ?").run(txHash, draftId);
   }

@@ -3,9 +3,11 @@ import { ZeroHash } from "ethers";
 import type { Verdict } from "../../../shared/proofBundle.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { SqliteOfficerNames } from "../../indexer/officerNames.js";
+import { readCertificateData } from "../../certificates/permitCertificate.js";
+import { certificatePdf } from "./certificates.js";
 import { permitTypeLabel } from "./catalog.js";
 import { chainNow, readMunicipality, readPermit, typeCodeOf, type ChainPermit } from "./ledgerReads.js";
-import type { ApplicationRow, PermitStore } from "./store.js";
+import type { ApplicationRow, PermitStore, PublicPermitFields } from "./store.js";
 import { legalClock, permitTrail } from "./trail.js";
 
 /**
@@ -24,16 +26,30 @@ async function verdictOf(ctx: WorkflowContext, permit: ChainPermit): Promise<{ v
   return { verdict: VERDICTS[Number(verdict)] ?? "revoked", expired: Number(verdict) === 4 };
 }
 
+/**
+ * The public fields the permit's current certificate states: an amendment's (version 2 on) replace the
+ * application's. An amendment this service relayed keeps them with its draft; an older one is read from
+ * its certificate.
+ */
+async function currentPublicFields(ctx: WorkflowContext, store: PermitStore, permit: ChainPermit, application: ApplicationRow | null): Promise<PublicPermitFields | null> {
+  if (permit.version <= 1) return application?.publicFields ?? null;
+  const amended = store.amendedFields(permit.permitId, permit.certificateHash);
+  if (amended) return amended;
+  const stated = readCertificateData(await certificatePdf(ctx, permit.certificateHash));
+  return stated ? { parcel: stated.parcel, description: stated.description } : (application?.publicFields ?? null);
+}
+
 export async function publicPermitView(ctx: WorkflowContext, store: PermitStore, number: string) {
   const permit = await readPermit(ctx, number);
   const application = store.application(permit.permitId);
   const names = new SqliteOfficerNames(ctx.db);
-  const [municipality, steps, documents, { verdict, expired }, now] = await Promise.all([
+  const [municipality, steps, documents, { verdict, expired }, now, fields] = await Promise.all([
     readMunicipality(ctx, permit.municipalityId),
     ctx.contracts.permitRegistry.steps(permit.permitId),
     ctx.contracts.permitRegistry.documents(permit.permitId),
     verdictOf(ctx, permit),
     chainNow(ctx),
+    currentPublicFields(ctx, store, permit, application),
   ]);
   const trail = permitTrail(ctx.db, permit.permitId, permit.municipalityId, names);
   const typeCode = application?.typeCode ?? typeCodeOf(permit.typeId);
@@ -43,8 +59,8 @@ export async function publicPermitView(ctx: WorkflowContext, store: PermitStore,
     permitId: permit.permitId,
     municipality: { id: municipality.id, code: municipality.code, th: municipality.th, en: municipality.en },
     type: { code: typeCode, th: label.th, en: label.en, typeId: permit.typeId },
-    parcel: application?.publicFields.parcel ?? null,
-    description: application?.publicFields.description ?? null,
+    parcel: fields?.parcel ?? null,
+    description: fields?.description ?? null,
     state: permit.state,
     verdict,
     ...(expired ? { expired } : {}),
