@@ -18,6 +18,11 @@ export const ERRORS = {
   QUERY_INVALID: { status: 400, message: "The query string is not valid." },
   MUNICIPALITY_UNKNOWN: { status: 400, message: "No such municipality on the ledger." },
   MUNICIPALITY_SUSPENDED: { status: 403, message: "The municipality is suspended: it can record nothing." },
+  // Towns (services/towns.ts): what a municipality's admin published, and what it implies.
+  TOWN_PROFILE_INVALID: { status: 400, message: "That is not a valid town profile (docs/towns.md)." },
+  TOWN_PROFILE_NOT_PUBLISHED: { status: 409, message: "The municipality's admin has not published a profile with these bytes." },
+  TOWN_ADMIN_CALL_INVALID: { status: 400, message: "The transaction is not one a town's admin signs (grant or revoke a role, name an officer, define a permit type or a category, publish the profile)." },
+  POINT_OUTSIDE_TOWN: { status: 422, message: "The point is outside the town's area." },
   // Issuing documents (services/issuance.ts): an upload is the signed act of a DOCUMENT_ISSUER.
   ISSUANCE_REQUIRED: { status: 401, message: "Documents are issued only with the signature of an officer who may issue them (the field `issuance`; see docs/trust-model.md)." },
   ISSUANCE_INVALID: { status: 400, message: "The field `issuance` is not a valid signed issuance." },
@@ -54,7 +59,7 @@ export const ERRORS = {
   AUDIT_TRAIL_NOT_FOUND: { status: 404, message: "The chain records no event of that permit, complaint or campaign." },
   // Civic funds (routes/funds.ts)
   FUNDS_CAMPAIGN_NOT_FOUND: { status: 404, message: "No campaign with that id on the ledger." },
-  FUNDS_TOKEN_REQUIRED: { status: 400, message: "Give the campaign's ERC-20 `token`: this chain has no demo token." },
+  FUNDS_TOKEN_REQUIRED: { status: 400, message: "Give the campaign's ERC-20 `token`: the town's profile names no fund token." },
   FUNDS_EVENT_NOT_FOUND: { status: 404, message: "The transaction holds no such event of this campaign." },
   FUNDS_OFFCHAIN_UNKNOWN: { status: 404, message: "No prepared off-chain pledge has that receipt hash; ask for its transaction first." },
   FUNDS_RECEIPT_NOT_FOUND: { status: 404, message: "No receipt with that id." },
@@ -71,7 +76,6 @@ export const ERRORS = {
   // Complaints and the Open311 server (services/complaints, routes/open311.ts, routes/complaints.ts).
   OPEN311_JURISDICTION_UNKNOWN: { status: 404, message: "No such jurisdiction_id on this Open311 server." },
   OPEN311_JURISDICTION_REQUIRED: { status: 400, message: "This server answers for several jurisdictions: give jurisdiction_id." },
-  OPEN311_JURISDICTION_TAKEN: { status: 409, message: "That jurisdiction_id belongs to another municipality." },
   OPEN311_API_KEY_INVALID: { status: 403, message: "Missing or invalid api_key for this jurisdiction." },
   OPEN311_FORMAT_UNKNOWN: { status: 404, message: "Only .json and .xml are served." },
   SERVICE_CODE_MISSING: { status: 400, message: "service_code is required." },

@@ -372,10 +372,10 @@ export function openApiDocument(version: string) {
           parameters: ["municipality", "status", "category", "area", "page", "pageSize"].map((name) => ({ name, in: "query", required: name === "municipality", schema: { type: "string" } })),
           responses: { "200": { description: "{ complaints, total, page, pageSize }" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "QUERY_INVALID") },
         },
-        post: { summary: "File a complaint from the web app (Open311 field names, municipalityId; multipart may add an image `photo`, sealed)", responses: { "201": { description: "{ complaintId, trackingCode, txHash, complaint }" }, ...errors("SERVICE_CODE_MISSING", "LOCATION_REQUIRED", "COMPLAINT_PHOTO_INVALID") } },
+        post: { summary: "File a complaint from the web app (Open311 field names, municipalityId; multipart may add an image `photo`, sealed)", responses: { "201": { description: "{ complaintId, trackingCode, txHash, complaint }" }, ...errors("SERVICE_CODE_MISSING", "LOCATION_REQUIRED", "POINT_OUTSIDE_TOWN", "COMPLAINT_PHOTO_INVALID") } },
       },
       "/api/complaints/form": {
-        get: { summary: "The web form of a municipality: active categories (Thai and English, SLA, attributes) and the map area", parameters: [{ name: "municipality", in: "query", required: true, schema: { type: "integer" } }], responses: { "200": { description: "{ municipalityId, area: {south, west, north, east} | null, categories }" }, ...errors("QUERY_INVALID") } },
+        get: { summary: "The web form of a municipality, from its town profile: its names, active categories (Thai and English, SLA, questions as attributes) and its map area", parameters: [{ name: "municipality", in: "query", required: true, schema: { type: "integer" } }], responses: { "200": { description: "{ municipalityId, municipality: {code, th, en} | null, area: {south, west, north, east} | null, boundary: GeoJSON Polygon | MultiPolygon | null, categories }" }, ...errors("QUERY_INVALID") } },
       },
       "/api/complaints/track": {
         get: { summary: "Resident: their complaint, history and unsealed text (x-tracking-code header)", parameters: [trackingHeader], responses: { "200": { description: "ComplaintDetails" }, ...errors("TRACKING_CODE_INVALID", "TRACKING_CODE_UNKNOWN") } },
@@ -412,9 +412,6 @@ export function openApiDocument(version: string) {
           parameters: [complaintIdParam, actionParam],
           responses: { "200": { description: "{ txHash, details }" }, ...errors("ROLE_REQUIRED", "TX_SENDER_MISMATCH", "TX_INVALID", "TX_WRONG_COMPLAINT", "FILE_MISSING", "FILE_EMPTY", "EVIDENCE_MISMATCH", "CHAIN_REJECTED") },
         },
-      },
-      "/api/open311/keys": {
-        post: { summary: "Municipality admin: a new Open311 api key (shown once) for its jurisdiction", responses: { "201": { description: "{ municipalityId, jurisdictionId, label, apiKey }" }, ...errors("ROLE_REQUIRED", "OPEN311_JURISDICTION_TAKEN") } },
       },
     },
     components: {

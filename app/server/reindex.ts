@@ -1,12 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AnvilChain } from "./chain/anvil.js";
+import type { DatabaseSync } from "node:sqlite";
 import { createProvider } from "./chain/client.js";
 import type { LedgerDeployment } from "./chain/deploy.js";
-import { readConfig } from "./config.js";
+import { demoTownProfiles } from "./chain/demoTowns.js";
+import { readConfig, type LedgerConfig } from "./config.js";
 import { EngineError } from "./errors.js";
 import { Indexer } from "./indexer/indexer.js";
+import { openIpfsStore } from "./ipfs/index.js";
+import { Towns } from "./services/towns.js";
 import { databasePath, openDatabase } from "./store/database.js";
+import { townProfileBytes } from "../shared/townProfile.js";
 
 /**
  * `npm run reindex`: drops the index tables of the data folder's database and rebuilds them from the
@@ -37,8 +42,7 @@ async function runningEmbeddedChain(stateDir: string): Promise<string | undefine
 
 async function main(): Promise<void> {
   const config = readConfig();
-  // On an external chain, the deployment.json of `npm run deploy` (DEPLOYMENT_FILE, required there).
-  const deploymentPath = config.deploymentFile ?? join(config.dataDir, "deployment.json");
+  const deploymentPath = join(config.dataDir, "deployment.json");
   if (!existsSync(deploymentPath)) {
     throw new EngineError("config", `no ${deploymentPath}: start the ledger once (npm start) so that its contracts are deployed`);
   }
@@ -61,10 +65,32 @@ async function main(): Promise<void> {
     const counts = await new Indexer({ db, provider, deployment, log }).reindex();
     for (const [table, count] of Object.entries(counts)) log(`  ${table.padEnd(20)} ${count}`);
     log("index: rebuilt from the chain");
+    await rebuildTowns(config, deployment, db);
   } finally {
     db.close();
     provider.destroy();
     await chain?.stop();
+  }
+}
+
+/**
+ * The towns' profiles, which the rebuilt index names by SHA-256 and CID: their bytes from IPFS (the data
+ * folder's Helia, or IPFS_API_URL's Kubo), checked against the hash and kept, as the service reads them.
+ */
+async function rebuildTowns(config: LedgerConfig, deployment: LedgerDeployment, db: DatabaseSync): Promise<void> {
+  const ipfs = await openIpfsStore({ dataDir: config.dataDir, kuboApiUrl: config.ipfsApiUrl });
+  try {
+    const towns = Towns.of(db);
+    // On the embedded chain the demo's town files are at hand, as the service has them (workflows/context.ts).
+    towns.useIpfs(ipfs, config.chainRpcUrl ? [] : demoTownProfiles(deployment).map(townProfileBytes));
+    await towns.resolve();
+    const all = towns.list();
+    log(`towns: ${all.filter((town) => town.profile).length} of ${all.length} municipalities with their published profile`);
+    for (const town of all) {
+      if (town.profileSha256 && !town.profile) log(`  ${town.code}: its profile ${town.profileCid} is not on IPFS (or not a valid profile)`);
+    }
+  } finally {
+    await ipfs.stop();
   }
 }
 

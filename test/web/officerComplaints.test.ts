@@ -12,8 +12,9 @@ import { signInWithKeystore } from "./keystoreSteps.js";
 /**
  * The complaints tab of the officer console in Debian's chromium, against the service as `npm start`
  * runs it. A resident files through the API; the demo complaint officer brings their key as an encrypted
- * keystore, signs in, and moves the complaint with transactions their own key signs in the browser; the
- * test then reads the API and the chain trail for who signed what.
+ * keystore, signs in, and moves the complaint with transactions their own key signs in the browser (each
+ * result shown under its button, an empty evidence file refused before anything is signed); the test
+ * then reads the API and the chain trail for who signed what.
  */
 const PASSPHRASE = "ร้องเรียน-demo-2026";
 const DESCRIPTION = "หลุมลึกหน้าวัด รถจักรยานยนต์ล้ม / Deep pothole by the temple";
@@ -32,6 +33,15 @@ describe("the officer console's complaints in a real browser", function () {
   let keystore: string;
 
   const status = () => page.getByTestId("officer-status");
+  /** The complaint's actions block, where each action's result shows under its buttons. */
+  const actions = () => review().locator("section.officer-decide");
+  /** The action's own status line once it says `kind`; the console's line at the top stays quiet. */
+  async function actionSays(kind: "ok" | "error"): Promise<string> {
+    const line = actions().locator(`[data-testid=action-status][data-kind="${kind}"]`);
+    await line.waitFor({ timeout: 120_000 });
+    expect(await status().getAttribute("data-kind")).to.equal("none");
+    return (await line.textContent()) ?? "";
+  }
   const row = (complaintId: string) => page.locator(`[data-testid=complaints-queue] tr[data-complaint-id="${complaintId}"]`);
   const review = () => page.getByTestId("complaint-review");
 
@@ -77,26 +87,49 @@ describe("the officer console's complaints in a real browser", function () {
     // The sealed text, opened for the municipality's complaint officer, and checked against the chain.
     expect(await page.getByTestId("complaint-content").textContent()).to.include(DESCRIPTION).and.include("0811112222");
     expect(await page.getByTestId("content-matches").textContent()).to.equal("Yes");
+    // The resident's answer to the category's question, in words: not the attribute's code and key.
+    expect(await review().locator('[data-question="hazard"]').textContent()).to.equal("How dangerous is it?");
+    expect(await review().locator('[data-answer="hazard"]').textContent()).to.equal("Dangerous for everyone");
 
     // In Thai: no English label left (ledger data and the resident's words are marked translate="no").
     await page.getByRole("button", { name: "ไทย" }).click();
     await page.getByRole("heading", { name: "ระบบงานเจ้าหน้าที่" }).waitFor();
     const english = (await visibleLabels(page)).filter((label) => /[A-Za-z]{2,}/.test(label.replace(LATIN_IN_THAI, "")));
     expect(english, english.join(" | ")).to.deep.equal([]);
+    // Question and answer in Thai too (the resident's own words stay as typed).
+    expect(await review().locator('[data-question="hazard"]').textContent()).to.equal("อันตรายมากน้อยเพียงใด");
+    expect(await review().locator('[data-answer="hazard"]').textContent()).to.equal("อันตรายต่อทุกคน");
+    expect(await page.locator("body").innerText()).to.not.match(/\bhazard\b|\bhigh\b|COMPLAINT_OFFICER/);
     await screenshot(page, "officer-complaints-review-th");
     await page.getByRole("button", { name: "English" }).click();
 
-    await page.getByRole("button", { name: "Acknowledge and sign" }).click();
+    // Where on the page (not in the window, which scrolls).
+    const pageY = (element: ReturnType<Page["locator"]>) => element.evaluate((e) => e.getBoundingClientRect().top + window.scrollY);
+    const acknowledge = page.getByRole("button", { name: "Acknowledge and sign" });
+    const pressed = await pageY(acknowledge);
+    await acknowledge.click();
     await page.locator('[data-testid=complaint-review][data-status="acknowledged"]').waitFor({ timeout: 120_000 });
-    expect(await status().textContent()).to.include("acknowledgement is recorded on the blockchain");
+    expect(await actionSays("ok")).to.include("acknowledgement is recorded on the blockchain");
+    // Right under the button pressed, not at the top of a long page.
+    const shown = await pageY(actions().locator('[data-testid=action-status][data-kind="ok"]'));
+    expect(shown - pressed).to.be.within(0, 200);
 
     await page.getByRole("button", { name: "Start work and sign" }).click();
     await page.locator('[data-testid=complaint-review][data-status="in_progress"]').waitFor({ timeout: 120_000 });
     const resolve = page.getByTestId("resolve-form");
+    // An empty evidence file: refused under the resolve button, in words and by its code, with nothing signed.
+    const historyBefore = await page.locator("[data-testid=complaint-history] li").count();
+    await resolve.getByLabel("Evidence file (photo or document)").setInputFiles({ name: "empty-photo.jpg", mimeType: "image/jpeg", buffer: Buffer.alloc(0) });
+    await resolve.getByRole("button", { name: "Resolve and sign" }).click();
+    expect(await actionSays("error")).to.include("The evidence file is empty").and.include("FILE_EMPTY");
+    expect(await review().getAttribute("data-status")).to.equal("in_progress");
+    expect(await page.locator("[data-testid=complaint-history] li").count()).to.equal(historyBefore);
+    await screenshot(page, "officer-complaints-empty-evidence");
+
     await resolve.getByLabel("Evidence file (photo or document)").setInputFiles({ name: "work-order-017.txt", mimeType: "text/plain", buffer: EVIDENCE });
     await resolve.getByRole("button", { name: "Resolve and sign" }).click();
     await page.locator('[data-testid=complaint-review][data-status="resolved"]').waitFor({ timeout: 120_000 });
-    expect(await status().textContent()).to.include("fix and its evidence are recorded");
+    expect(await actionSays("ok")).to.include("fix and its evidence are recorded");
     expect(await page.getByTestId("complaint-attachments").textContent()).to.include("work-order-017.txt");
     await screenshot(page, "officer-complaints-resolved");
 
@@ -168,8 +201,7 @@ describe("the officer console's complaints in a real browser", function () {
     const signedTransaction = await apiOfficer.signTransaction({ to: call.to, data: call.data });
     expect((await apiOfficer.post(`/api/complaints/${onTime}/acknowledge`, { signedTransaction })).status).to.equal(200);
     await page.getByRole("button", { name: "Acknowledge and sign" }).click();
-    await page.locator('[data-testid=officer-status][data-kind="error"]').waitFor({ timeout: 120_000 });
-    expect(await status().textContent()).to.include("Someone changed this complaint meanwhile").and.include("COMPLAINT_STATE_CHANGED");
+    expect(await actionSays("error")).to.include("Someone changed this complaint meanwhile").and.include("COMPLAINT_STATE_CHANGED");
     await page.locator('[data-testid=complaint-review][data-status="acknowledged"]').waitFor();
     await screenshot(page, "officer-complaints-moved-meanwhile");
     // A phone's width: nothing wider than the screen.

@@ -154,6 +154,13 @@ describe("a permit in a real browser: its page and its certificate", function ()
       () => actors.resident.get(`/api/verify?sha256=${permit.certificateSha256}`),
       (answer) => answer.body.verdict === "superseded",
     );
+    // The permit's page states what the current version states: the amended parcel, not the old one.
+    await page.goto(`${service.url}${permitPage()}?lang=en`);
+    expect(await verdict()).to.equal("valid");
+    const facts = (await page.locator(".permit .facts").first().textContent()) ?? "";
+    expect(facts).to.include("Parcel 1235, Mae Hia").and.include("Two-storey house");
+    expect(facts).to.not.include("Parcel 1234");
+    expect(facts).to.match(/Version2/);
     await drop(firstCertificate, fileName("-v1"));
     expect(await verdict()).to.equal("superseded");
     expect(await page.locator("[data-testid=verdict]").textContent()).to.include("Superseded");

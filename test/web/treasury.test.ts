@@ -31,7 +31,8 @@ describe("the treasury and a resident's pledge in a real browser", function () {
   let campaignId: number;
   const account = (role: "treasurer" | "resident") => devAccounts().find((a) => a.role === role)!;
   const api = () => new ApiClient(service.url);
-  const ok = () => page.locator('[data-testid=officer-status][data-kind="ok"]').waitFor({ timeout: 120_000 });
+  // An action's result shows next to its button (its own status line), not in the page's line at the top.
+  const ok = () => page.locator('[data-testid=action-status][data-kind="ok"]').waitFor({ timeout: 120_000 });
   const campaignView = async () => (await api().get(`/api/funds/campaigns/${campaignId}`)).body;
 
   async function expectNoEnglishIn(lang: "th") {
@@ -172,8 +173,8 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     // Too much for the resident's balance: said plainly, nothing sent.
     await form.getByLabel("Amount (THBT)").fill("99,000,000");
     await form.getByRole("button", { name: "Pledge and sign" }).click();
-    await page.locator('[data-testid=officer-status][data-kind="error"]').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId("officer-status").textContent()).to.include("BALANCE_LOW");
+    await form.locator('[data-testid=action-status][data-kind="error"]').waitFor({ timeout: 60_000 });
+    expect(await form.getByTestId("action-status").textContent()).to.include("BALANCE_LOW");
     expect((await campaignView()).pledged).to.equal(after.pledged);
 
     await expectNoEnglishIn("th");

@@ -1,14 +1,12 @@
 import { Router, type Request } from "express";
 import multer from "multer";
 import { officerOf, requireOfficer } from "../auth/middleware.js";
-import { toChainAppError } from "../chain/chainErrors.js";
 import { AppError } from "../errors.js";
 import { sendPrivateFile } from "../http/privateFile.js";
 import { categoryHashOf, statusNumber } from "../services/complaints/catalogue.js";
 import { complaintDetails, openAttachment } from "../services/complaints/details.js";
 import type { FiledPhoto } from "../services/complaints/filing.js";
 import { filingForm } from "../services/complaints/filingForm.js";
-import { Open311Jurisdictions } from "../services/complaints/jurisdictions.js";
 import { actionCall, complaintForOfficer, officerAction, performAction } from "../services/complaints/officer.js";
 import { chainNow, submitRequest } from "../services/complaints/open311.js";
 import { ComplaintQueries } from "../services/complaints/queries.js";
@@ -18,8 +16,8 @@ import type { WorkflowContext } from "../workflows/context.js";
 /**
  * Complaints beyond Open311: the web app's filing, the resident's tracking code (follow, confirm,
  * reopen — the code travels in the `x-tracking-code` header, never in a URL that logs would keep),
- * the public overdue list, the officers' listing and their signed status changes, and the municipality
- * admin's Open311 api keys.
+ * the public overdue list, the officers' listing and their signed status changes. (Open311 api keys are
+ * the town's own, in its profile: services/complaints/jurisdictions.ts.)
  */
 function municipalityParam(value: unknown): number {
   const id = Number(value);
@@ -83,7 +81,7 @@ export function complaintRoutes(ctx: WorkflowContext): Router {
       if (number === null) throw new AppError("QUERY_INVALID", `Unknown status "${name}".`);
       return number;
     }) : undefined;
-    const categories = typeof req.query.category === "string" ? req.query.category.split(",").map((code) => categoryHashOf(code) ?? code) : undefined;
+    const categories = typeof req.query.category === "string" ? req.query.category.split(",").map((code) => categoryHashOf(ctx.towns, municipalityId, code) ?? code) : undefined;
     const pageSize = Math.min(Math.max(Number(req.query.pageSize ?? 100) || 100, 1), 1000);
     const page = Math.max(Number(req.query.page ?? 1) || 1, 1);
     const result = queries.list({
@@ -125,23 +123,6 @@ export function complaintRoutes(ctx: WorkflowContext): Router {
     const file = (req as Request & { file?: Express.Multer.File }).file;
     const evidence = file ? { bytes: file.buffer, filename: file.originalname || null, mediaType: file.mimetype || null } : null;
     res.json(await performAction(ctx, officer, action, complaint, input, evidence));
-  });
-
-  // Open311 api keys: made by the municipality's admin (as the Directory says now), shown once.
-  router.post("/api/open311/keys", officerOnly, async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const municipalityId = municipalityParam(body.municipalityId);
-    const jurisdictionId = typeof body.jurisdictionId === "string" ? body.jurisdictionId.trim().toLowerCase() : "";
-    if (!/^[a-z0-9][a-z0-9.-]{1,252}$/.test(jurisdictionId)) throw new AppError("BODY_INVALID", "jurisdictionId must be a domain-like name, e.g. maehia.go.th.");
-    const admin = officerOf(res).address;
-    try {
-      await ctx.contracts.directory.checkAdmin(municipalityId, admin);
-    } catch (error) {
-      throw toChainAppError(error);
-    }
-    const label = typeof body.label === "string" && body.label.trim() ? body.label.trim().slice(0, 100) : "api key";
-    const apiKey = new Open311Jurisdictions(ctx.db).createKey(municipalityId, jurisdictionId, label, admin);
-    res.status(201).set("cache-control", "no-store").json({ municipalityId, jurisdictionId, label, apiKey });
   });
 
   return router;

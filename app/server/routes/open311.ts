@@ -40,13 +40,14 @@ function send(res: Response, format: Format, root: string, value: unknown, statu
 }
 
 export function open311Routes(ctx: WorkflowContext): Router {
-  const jurisdictions = new Open311Jurisdictions(ctx.db);
-  if (ctx.devAccounts) jurisdictions.ensureDemo();
+  const jurisdictions = new Open311Jurisdictions(ctx.towns);
   const queries = new ComplaintQueries(ctx.db);
   const api = Router();
   api.use(express.urlencoded({ extended: false, limit: "1mb" }));
   const params = (req: Request): Record<string, unknown> => ({ ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown>) ?? {}) });
-  const jurisdictionOf = (req: Request) => {
+  // The towns as the chain has them now: a town that has just published its profile answers at once.
+  const jurisdictionOf = async (req: Request) => {
+    await ctx.catchUpIndex();
     const value = params(req).jurisdiction_id;
     return jurisdictions.municipalityOf(typeof value === "string" ? value : undefined);
   };
@@ -68,15 +69,13 @@ export function open311Routes(ctx: WorkflowContext): Router {
       return;
     }
     if (resource === "services") {
-      const { municipalityId } = jurisdictionOf(req);
-      await ctx.catchUpIndex();
+      const { municipalityId } = await jurisdictionOf(req);
       send(res, format, "services", services(ctx, municipalityId));
       return;
     }
     if (resource === "requests") {
-      const { municipalityId } = jurisdictionOf(req);
-      await ctx.catchUpIndex();
-      const filter = requestFilter(params(req), municipalityId, await chainNow(ctx));
+      const { municipalityId } = await jurisdictionOf(req);
+      const filter = requestFilter(ctx, params(req), municipalityId, await chainNow(ctx));
       const { complaints, total } = queries.list(filter);
       const options = { extensions: params(req).extensions === "true", agency: agencyName(ctx, municipalityId) };
       res.set("x-total-count", String(total));
@@ -88,15 +87,13 @@ export function open311Routes(ctx: WorkflowContext): Router {
 
   api.get("/services/:file", async (req, res) => {
     const [code, format] = split(req.params.file);
-    const { municipalityId } = jurisdictionOf(req);
-    await ctx.catchUpIndex();
+    const { municipalityId } = await jurisdictionOf(req);
     send(res, format, "service_definition", serviceDefinition(ctx, municipalityId, code));
   });
 
   api.get("/requests/:file", async (req, res) => {
     const [id, format] = split(req.params.file);
-    const { municipalityId } = jurisdictionOf(req);
-    await ctx.catchUpIndex();
+    const { municipalityId } = await jurisdictionOf(req);
     const complaint = queries.get(id);
     if (!/^0x[0-9a-fA-F]{64}$/.test(id) || !complaint || complaint.municipalityId !== municipalityId) {
       throw new AppError("COMPLAINT_NOT_FOUND", `No service request "${id}" in this jurisdiction.`);
@@ -107,8 +104,7 @@ export function open311Routes(ctx: WorkflowContext): Router {
 
   api.get("/tokens/:file", async (req, res) => {
     const [token, format] = split(req.params.file);
-    const { municipalityId } = jurisdictionOf(req);
-    await ctx.catchUpIndex();
+    const { municipalityId } = await jurisdictionOf(req);
     const complaint = queries.byToken(token);
     if (!complaint || complaint.municipalityId !== municipalityId) throw new AppError("COMPLAINT_NOT_FOUND", `No token "${token}" in this jurisdiction.`);
     send(res, format, "service_requests", [{ service_request_id: complaint.complaintId, token }]);
@@ -118,8 +114,8 @@ export function open311Routes(ctx: WorkflowContext): Router {
     const [resource, format] = split(req.params.file);
     if (resource !== "requests") throw new AppError("ROUTE_NOT_FOUND");
     const body = params(req);
-    const { jurisdictionId, municipalityId } = jurisdictionOf(req);
-    jurisdictions.requireKey(jurisdictionId, body.api_key);
+    const { municipalityId } = await jurisdictionOf(req);
+    jurisdictions.requireKey(municipalityId, body.api_key);
     const filing = await submitRequest(ctx, municipalityId, body);
     send(res, format, "service_requests", [
       {

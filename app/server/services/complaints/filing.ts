@@ -4,7 +4,7 @@ import { AbiCoder, keccak256 } from "ethers";
 import { AppError } from "../../errors.js";
 import { newTrackingCode, randomSalt, saltedHash, trackingSecret } from "../../privacy/commitments.js";
 import type { WorkflowContext } from "../../workflows/context.js";
-import { categoryInfo } from "./catalogue.js";
+import type { CategoryInfo } from "./catalogue.js";
 import { saveAttachment, SEAL_CONTEXTS } from "./details.js";
 import { areaCode, ComplaintQueries, type ComplaintRecord } from "./queries.js";
 import type { ComplaintContent } from "../../../shared/complaintAnswers.js";
@@ -115,9 +115,8 @@ export async function readBundle(ctx: WorkflowContext, cid: string): Promise<Com
   return ctx.vault.openJson<ComplaintBundle>(await readAll(ctx.ipfs, cid), BUNDLE_CONTEXT);
 }
 
-/** Checks the attributes a client sent against the service definition of the category. */
-export function checkAttributes(category: string, attributes: Record<string, string | string[]>): void {
-  const info = categoryInfo(category);
+/** Checks the attributes a client sent against the service definition of the category (its town's questions). */
+export function checkAttributes(info: CategoryInfo, attributes: Record<string, string | string[]>): void {
   for (const attribute of info.attributes) {
     const value = attributes[attribute.code];
     const present = value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0);

@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { ZeroHash, decodeBytes32String, encodeBytes32String } from "ethers";
 import { trailOf, type TrailEvent } from "../../indexer/modules/trail.js";
+import { Towns } from "../towns.js";
 import { STATUS_NAMES, categoryInfo } from "./catalogue.js";
 import type { ComplaintRecord, DetailedStatus, StatusNote } from "../../../shared/complaintAnswers.js";
 
@@ -42,8 +43,9 @@ interface Row {
 const SELECT = `SELECT c.*, f.bundle_cid, f.token, f.lat, f.long FROM idx_complaints c LEFT JOIN complaint_filings f ON f.complaint_id = c.complaint_id`;
 const round = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
 
-function record(row: Row): ComplaintRecord {
-  const info = categoryInfo(row.category);
+/** A complaint's row as its record: its category named as its town's profile names it. */
+function record(towns: Towns, row: Row): ComplaintRecord {
+  const info = categoryInfo(towns, row.municipality_id, row.category);
   return {
     complaintId: row.complaint_id,
     municipalityId: row.municipality_id,
@@ -81,21 +83,27 @@ function areaName(code: string): string {
 }
 
 export class ComplaintQueries {
-  constructor(private readonly db: DatabaseSync) {}
+  readonly #towns: Towns;
+
+  constructor(private readonly db: DatabaseSync) {
+    this.#towns = Towns.of(db);
+  }
+
+  readonly #record = (row: Row) => record(this.#towns, row);
 
   get(complaintId: string): ComplaintRecord | null {
     const row = this.db.prepare(`${SELECT} WHERE c.complaint_id = ?`).get(complaintId.toLowerCase()) as Row | undefined;
-    return row ? record(row) : null;
+    return row ? this.#record(row) : null;
   }
 
   byCommitment(commitment: string): ComplaintRecord | null {
     const row = this.db.prepare(`${SELECT} WHERE c.reporter_commitment = ? ORDER BY c.filed_at DESC LIMIT 1`).get(commitment) as Row | undefined;
-    return row ? record(row) : null;
+    return row ? this.#record(row) : null;
   }
 
   byToken(token: string): ComplaintRecord | null {
     const row = this.db.prepare(`${SELECT} WHERE f.token = ?`).get(token) as Row | undefined;
-    return row ? record(row) : null;
+    return row ? this.#record(row) : null;
   }
 
   /** Complaints matching `filter`, newest filing first, and how many match without the page. */
@@ -127,7 +135,7 @@ export class ComplaintQueries {
     const rows = this.db
       .prepare(`${SELECT} WHERE ${clause} ORDER BY c.filed_at DESC, c.filed_block DESC, c.complaint_id LIMIT ? OFFSET ?`)
       .all(...params, filter.limit, filter.offset) as unknown as Row[];
-    return { complaints: rows.map(record), total };
+    return { complaints: rows.map(this.#record), total };
   }
 
   /** Complaints still awaiting the municipality past their SLA deadline at `now` (chain time), most late first. */
@@ -135,7 +143,7 @@ export class ComplaintQueries {
     const rows = this.db
       .prepare(`${SELECT} WHERE c.municipality_id = ? AND c.status IN (1, 2, 3, 6) AND c.due_at < ? ORDER BY c.due_at, c.complaint_id`)
       .all(municipalityId, now) as unknown as Row[];
-    return rows.map(record);
+    return rows.map(this.#record);
   }
 
   /** A municipality's categories as set on-chain, with their SLA. */

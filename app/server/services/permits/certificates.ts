@@ -89,7 +89,7 @@ export async function draftIssuance(ctx: WorkflowContext, store: PermitStore, of
     ctx.contracts.permitRegistry.permitType(permit.municipalityId, permit.typeId),
   ]);
   const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const label = permitTypeLabel(application.typeCode);
+  const label = permitTypeLabel(ctx.towns, permit.municipalityId, application.typeCode);
   const data: PermitCertificateData = {
     permitNumber: number,
     version: 1,

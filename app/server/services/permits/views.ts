@@ -1,12 +1,12 @@
-import { roleId, roleName } from "../../../shared/roles.js";
+import { roleId } from "../../../shared/roles.js";
 import { ZeroHash } from "ethers";
 import type { Verdict } from "../../../shared/proofBundle.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { SqliteOfficerNames } from "../../indexer/officerNames.js";
 import { readCertificateData } from "../../certificates/permitCertificate.js";
 import { certificatePdf } from "./certificates.js";
-import { permitTypeLabel } from "./catalog.js";
-import { chainNow, readMunicipality, readPermit, typeCodeOf, type ChainPermit } from "./ledgerReads.js";
+import { permitTypeCodeOf, permitTypeLabel } from "./catalog.js";
+import { chainNow, readMunicipality, readPermit, type ChainPermit } from "./ledgerReads.js";
 import type { ApplicationRow, PermitStore, PublicPermitFields } from "./store.js";
 import { legalClock, permitTrail } from "./trail.js";
 
@@ -52,8 +52,8 @@ export async function publicPermitView(ctx: WorkflowContext, store: PermitStore,
     currentPublicFields(ctx, store, permit, application),
   ]);
   const trail = permitTrail(ctx.db, permit.permitId, permit.municipalityId, names);
-  const typeCode = application?.typeCode ?? typeCodeOf(permit.typeId);
-  const label = permitTypeLabel(typeCode);
+  const typeCode = application?.typeCode ?? permitTypeCodeOf(ctx.towns, permit.municipalityId, permit.typeId);
+  const label = permitTypeLabel(ctx.towns, permit.municipalityId, typeCode);
   return {
     number: permit.number,
     permitId: permit.permitId,
@@ -71,7 +71,8 @@ export async function publicPermitView(ctx: WorkflowContext, store: PermitStore,
       const decided = Number(step.decision) !== 0;
       return {
         index,
-        role: roleName(step.role),
+        // The role by name (a town's own too, as its profile names it), by id, and the town's label for its own roles.
+        ...ctx.towns.role(permit.municipalityId, step.role),
         decision: decided ? (Number(step.decision) === 1 ? "approve" : "reject") : null,
         officer: decided ? step.officer : null,
         officerName: decided ? names.nameOf(permit.municipalityId, step.officer) : null,
@@ -135,11 +136,11 @@ export function officerQueue(ctx: WorkflowContext, officer: string) {
   return rows.map((row) => ({
     number: row.number,
     municipalityId: row.municipality_id,
-    type: typeCodeOf(row.type_id),
+    type: permitTypeCodeOf(ctx.towns, row.municipality_id, row.type_id),
     state: row.state,
     action: row.state === "Applied" ? "complete" : row.state === "Approved" ? "issue" : "decide",
     stepIndex: row.state === "UnderReview" ? row.current_step : null,
-    role: row.current_role ? roleName(row.current_role) : null,
+    ...(row.current_role ? ctx.towns.role(row.municipality_id, row.current_role) : { role: null, roleId: null, roleLabel: null }),
     appliedAt: new Date(row.applied_at * 1000).toISOString(),
     completedAt: row.completed_at ? new Date(row.completed_at * 1000).toISOString() : null,
   }));

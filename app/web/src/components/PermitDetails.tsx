@@ -4,19 +4,12 @@ import { useI18n, type MessageKey } from "../i18n/index.js";
 import type { PermitModel } from "../verify/permitModel.js";
 import { CertificateDownload } from "./CertificateDownload.js";
 import { Message, Value } from "./Message.js";
+import { RoleName } from "./RoleName.js";
 
 /** A value the API gives in both languages ({th, en}) or in one. */
 function localized(value: PermitModel["type"], lang: "th" | "en"): string | undefined {
   if (value === undefined || typeof value === "string") return value;
   return value[lang] ?? value.th ?? value.en;
-}
-
-/** A role id from the chain or a role name: the catalogue's word for it when it knows the role. */
-function RoleName(props: { role: string }) {
-  const { t } = useI18n();
-  const key = `role.${props.role.toUpperCase()}` as MessageKey;
-  const word = t(key);
-  return word === key ? <Value>{props.role}</Value> : <>{word}</>;
 }
 
 const shortHash = (hash: string) => `${hash.slice(0, 10)}…${hash.slice(-6)}`;
@@ -55,6 +48,7 @@ export function PermitDetails(props: { permit: PermitModel; headingLevel?: 2 | 3
     ["fieldVersion", permit.version?.toString()],
     ["fieldType", localized(permit.type, lang)],
     ["fieldParcel", permit.parcel],
+    ["fieldDescription", localized(permit.description, lang)],
     ["fieldMunicipality", localized(permit.municipality, lang)],
     ["fieldStatus", permit.status && (permit.status in STATE_LABELS ? t(STATE_LABELS[permit.status]) : permit.status), permit.status !== undefined && permit.status in STATE_LABELS],
     ["fieldIssuedAt", permit.issuedAt && date(permit.issuedAt), true],

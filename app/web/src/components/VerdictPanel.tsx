@@ -8,6 +8,7 @@ import { hrefFor } from "../links.js";
 import { ISSUER_CHECKS, unauthorisedReasonOf, type DocumentCheck, type DocumentRevocation, type Municipality, type UnauthorisedReason } from "../verify/checkDocument.js";
 import { Message, Value } from "./Message.js";
 import { PermitDetails } from "./PermitDetails.js";
+import { RoleName } from "./RoleName.js";
 
 /** Every verdict a page shows: the shared vocabulary, and a permit's "expired". */
 type ShownVerdict = CertificateVerdict;
@@ -85,7 +86,6 @@ export function MunicipalityName(props: { municipality?: Municipality; id: numbe
  * chain for that address (Directory.officerName, read by the chain check), always with the address.
  */
 export function Signer(props: { issuedBy: { address: string; name?: string; role: string } }) {
-  const { t } = useI18n();
   const { issuedBy } = props;
   return (
     <span class="signer" data-signer={issuedBy.address} data-role={issuedBy.role}>
@@ -94,7 +94,7 @@ export function Signer(props: { issuedBy: { address: string; name?: string; role
           <Value>{issuedBy.name}</Value>{" "}
         </>
       )}
-      <Value mono>{issuedBy.address}</Value> ({t(`role.${issuedBy.role}` as MessageKey)})
+      <Value mono>{issuedBy.address}</Value> (<RoleName role={issuedBy.role} />)
     </span>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { CampaignRules } from "../../../shared/campaignRules.js";
 import { Value } from "../components/Message.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
-import { inArea, StatusLine, type Status } from "../officer/status.js";
+import { ActionStatus, inArea, SectionArea, StatusLine, type Status } from "../officer/status.js";
 import { useAction } from "../officer/useAction.js";
 import { WalletPanel } from "../officer/WalletPanel.js";
 import { formatAmount, toUnits } from "../treasury/amounts.js";
@@ -46,13 +46,17 @@ export function PledgeWithWallet(props: { campaignId: number }) {
     load();
   }, [props.campaignId]);
 
-  const { busy, act } = useAction(report, load);
+  const { busy, act, statusAt } = useAction(load);
 
   const pledge = (typed: string) =>
-    act(async () => {
-      const amount = toUnits(typed, campaign!.token.decimals ?? 0);
-      setReceipt(await pledgeFromWallet(signer!, campaign!.campaignId, amount, (step) => setStatus({ kind: "busy", key: STEP_LABEL[step] })));
-    }, { kind: "ok", key: "treasury.donePledged" });
+    act(
+      "pledge",
+      async (progress) => {
+        const amount = toUnits(typed, campaign!.token.decimals ?? 0);
+        setReceipt(await pledgeFromWallet(signer!, campaign!.campaignId, amount, (step) => progress({ kind: "busy", key: STEP_LABEL[step] })));
+      },
+      { kind: "ok", key: "treasury.donePledged" },
+    );
 
   return (
     <div class="pledge-wallet" data-testid="pledge-wallet">
@@ -87,6 +91,10 @@ export function PledgeWithWallet(props: { campaignId: number }) {
             <button type="submit" disabled={busy || !signer}>
               {t("treasury.pledge")}
             </button>
+            {/* Errors in the treasury's words first (BALANCE_LOW, AMOUNT_INVALID, …), then the console's. */}
+            <SectionArea.Provider value="treasury">
+              <ActionStatus status={statusAt("pledge")} />
+            </SectionArea.Provider>
           </form>
         )}
       </div>

@@ -121,6 +121,7 @@ export const en: Messages = {
   fieldNumber: "Number",
   fieldType: "Type",
   fieldParcel: "Parcel or area",
+  fieldDescription: "Description",
   fieldStatus: "Status",
   fieldVersion: "Version",
   fieldMunicipality: "Municipality",
@@ -168,6 +169,7 @@ export const en: Messages = {
   "role.TREASURER": "Treasurer",
   "role.AUDITOR": "Auditor",
   "role.DOCUMENT_ISSUER": "Document issuer",
+  "role.ANCHOR_SERVICE": "Anchoring service",
 
   notFoundTitle: "Page not found",
   backHome: "Back to the home page",

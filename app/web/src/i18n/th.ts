@@ -122,6 +122,7 @@ export const th = {
   fieldNumber: "เลขที่",
   fieldType: "ประเภท",
   fieldParcel: "แปลงที่ดินหรือพื้นที่",
+  fieldDescription: "รายละเอียด",
   fieldStatus: "สถานะ",
   fieldVersion: "ฉบับที่",
   fieldMunicipality: "หน่วยงาน",
@@ -169,6 +170,7 @@ export const th = {
   "role.TREASURER": "เหรัญญิก",
   "role.AUDITOR": "ผู้ตรวจสอบ",
   "role.DOCUMENT_ISSUER": "ผู้ออกเอกสาร",
+  "role.ANCHOR_SERVICE": "ระบบบันทึกลงบล็อกเชน",
 
   notFoundTitle: "ไม่พบหน้านี้",
   backHome: "กลับหน้าแรก",

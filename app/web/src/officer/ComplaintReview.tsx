@@ -1,13 +1,16 @@
 import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { Value } from "../components/Message.js";
+import { formOf, type FormCategory } from "../complaints/complaintsApi.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { chainOf } from "../verify/ledgerApi.js";
 import { sha256OfFile } from "../verify/checkDocument.js";
+import { ApiError } from "./api.js";
 import { CLOSE_OUTCOMES, complaintsApi, type ComplaintAction, type ComplaintDetails } from "./complaintsApi.js";
-import { categoryText, isOpen, isOverdue, statusLabel } from "./complaintLabels.js";
+import { AnswerText, categoryText, isOpen, isOverdue, QuestionText, statusLabel } from "./complaintLabels.js";
 import type { SectionProps } from "./sections.js";
-import { codeOf } from "./status.js";
+import { ActionStatus, codeOf, type Report } from "./status.js";
+import { useAction } from "./useAction.js";
 
 // The reasons offered when closing without a fix; the chain keeps the number (reasonCode, non-zero).
 const CLOSE_REASONS = [1, 2, 3, 4, 9] as const;
@@ -24,18 +27,23 @@ const DONE: Record<ComplaintAction, MessageKey> = {
   close: "officerComplaints.doneClose",
 };
 
+/** Where each action's progress and result show: under its own buttons or form. */
+const SLOT: Record<ComplaintAction, string> = { acknowledge: "status", start: "status", resolve: "resolve", close: "close" };
+
 /**
  * One complaint as its municipality's complaint officer sees it: the public record, the resident's
- * sealed text and contact, the status history with each transaction, the sealed files, and the status
- * changes the contract allows now — each a transaction the officer's own key signs (the API prepares
- * the call, checks the signed transaction and relays it).
+ * sealed text, answers (in the reader's language, from the municipality's form) and contact, the status
+ * history with each transaction, the sealed files, and the status changes the contract allows now —
+ * each a transaction the officer's own key signs (the API prepares the call, checks the signed
+ * transaction and relays it).
  */
 export function ComplaintReview(props: SectionProps & { complaintId: string; now: number | null; onBack: () => void }) {
   const { t, date } = useI18n();
   const { signer, session, report, complaintId } = props;
   const [details, setDetails] = useState<ComplaintDetails | null>(null);
-  const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<string>(CLOSE_OUTCOMES[0]);
+  const [form, setForm] = useState<FormCategory | null>(null);
+  const { busy, act, show, statusAt } = useAction();
 
   useEffect(() => {
     complaintsApi.details(complaintId).then(setDetails, (error) => {
@@ -43,24 +51,29 @@ export function ComplaintReview(props: SectionProps & { complaintId: string; now
       props.onBack();
     });
   }, [complaintId]);
+  // The category's questions and answers in both languages, from the municipality's filing form.
+  const municipalityId = details?.complaint.municipalityId;
+  const serviceCode = details?.complaint.serviceCode;
+  useEffect(() => {
+    if (municipalityId === undefined) return;
+    formOf(municipalityId).then((filing) => setForm(filing.categories.find((c) => c.code === serviceCode) ?? null), () => setForm(null));
+  }, [municipalityId, serviceCode]);
 
   /** Prepared call → signed by the officer's key → checked and relayed by the API; then the new state. */
-  async function act(action: ComplaintAction, query: Record<string, string> = {}, evidence?: File) {
-    setBusy(true);
-    try {
-      const [call, chain] = await Promise.all([complaintsApi.call(complaintId, action, query), chainOf()]);
-      report({ kind: "busy", key: "officer.busySigning" });
-      const input = await signer!.submitTransaction(call, chain.rpcUrl).catch((error) => whenStale(action, error));
-      report({ kind: "busy", key: "officer.busySending" });
-      const done = await complaintsApi.perform(complaintId, action, input, evidence);
-      setDetails(done.details);
-      report({ kind: "ok", key: DONE[action], values: { tx: done.txHash } });
-    } catch (error) {
-      report({ kind: "error", error });
-    } finally {
-      setBusy(false);
-    }
-  }
+  const perform = (action: ComplaintAction, query: Record<string, string> = {}, evidence?: File) =>
+    act(
+      SLOT[action],
+      async (progress: Report) => {
+        const [call, chain] = await Promise.all([complaintsApi.call(complaintId, action, query), chainOf()]);
+        progress({ kind: "busy", key: "officer.busySigning" });
+        const input = await signer!.submitTransaction(call, chain.rpcUrl).catch((error) => whenStale(action, error));
+        progress({ kind: "busy", key: "officer.busySending" });
+        const done = await complaintsApi.perform(complaintId, action, input, evidence);
+        setDetails(done.details);
+        return done;
+      },
+      (done) => ({ kind: "ok", key: DONE[action], values: { tx: done.txHash } }),
+    );
 
   /**
    * The key could not prepare the transaction (the node refused its gas estimate): most often someone
@@ -140,11 +153,11 @@ export function ComplaintReview(props: SectionProps & { complaintId: string; now
           )}
           {Object.entries(content.attributes).map(([code, value]) => (
             <Fragment key={code}>
-              <dt>
-                <Value>{code}</Value>
+              <dt data-question={code}>
+                <QuestionText form={form} code={code} />
               </dt>
-              <dd>
-                <Value>{Array.isArray(value) ? value.join(", ") : value}</Value>
+              <dd data-answer={code}>
+                <AnswerText form={form} code={code} value={value} />
               </dd>
             </Fragment>
           ))}
@@ -195,18 +208,19 @@ export function ComplaintReview(props: SectionProps & { complaintId: string; now
             {!canSign && <p class="officer-warning">{t("officer.unlockToSign")}</p>}
             <div class="officer-actions">
               {allowed("acknowledge") && (
-                <button type="button" disabled={busy || !canSign} onClick={() => act("acknowledge")}>
+                <button type="button" disabled={busy || !canSign} onClick={() => perform("acknowledge")}>
                   {t("officerComplaints.acknowledge")}
                 </button>
               )}
               {allowed("start") && (
-                <button type="button" disabled={busy || !canSign} onClick={() => act("start")}>
+                <button type="button" disabled={busy || !canSign} onClick={() => perform("start")}>
                   {t("officerComplaints.start")}
                 </button>
               )}
             </div>
           </>
         )}
+        <ActionStatus status={statusAt("status")} />
         {allowed("resolve") && (
           <form
             class="complaints-form"
@@ -214,7 +228,10 @@ export function ComplaintReview(props: SectionProps & { complaintId: string; now
             onSubmit={async (event) => {
               event.preventDefault();
               const file = (event.currentTarget.elements.namedItem("evidence") as HTMLInputElement).files?.[0];
-              if (file) act("resolve", { evidenceHash: await sha256OfFile(file) }, file);
+              if (!file) return;
+              // An empty file is no evidence: refused before anything is signed (the API refuses it too).
+              if (file.size === 0) return show("resolve", { kind: "error", error: new ApiError("FILE_EMPTY", 0, file.name) });
+              perform("resolve", { evidenceHash: await sha256OfFile(file) }, file);
             }}
           >
             <h5>{t("officerComplaints.resolveTitle")}</h5>
@@ -228,6 +245,8 @@ export function ComplaintReview(props: SectionProps & { complaintId: string; now
             </button>
           </form>
         )}
+        {/* Outside its form, which is gone once the complaint is resolved. */}
+        <ActionStatus status={statusAt("resolve")} />
         {allowed("close") && (
           <form
             class="complaints-form"
@@ -237,7 +256,7 @@ export function ComplaintReview(props: SectionProps & { complaintId: string; now
               const form = new FormData(event.currentTarget);
               const query: Record<string, string> = { outcome, reasonCode: String(form.get("reasonCode")) };
               if (outcome === "duplicate") query.duplicateOf = String(form.get("duplicateOf") ?? "").trim();
-              act("close", query);
+              perform("close", query);
             }}
           >
             <h5>{t("officerComplaints.closeTitle")}</h5>
@@ -272,6 +291,7 @@ export function ComplaintReview(props: SectionProps & { complaintId: string; now
             </button>
           </form>
         )}
+        <ActionStatus status={statusAt("close")} />
       </section>
     </article>
   );

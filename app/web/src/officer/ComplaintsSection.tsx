@@ -4,6 +4,7 @@ import { useI18n, type MessageKey } from "../i18n/index.js";
 import { categoryText, isOpen, isOverdue, shortId, statusLabel } from "./complaintLabels.js";
 import { ComplaintReview } from "./ComplaintReview.js";
 import { ALL_STATUSES, CATEGORY_CODES, complaintsApi, OPEN_STATUSES, type ComplaintRecord } from "./complaintsApi.js";
+import { useMunicipalityNames } from "./municipalityNames.js";
 import type { SectionProps } from "./sections.js";
 
 /** The municipality's open complaints first, the most urgent deadline first; then the rest, latest change first. */
@@ -20,6 +21,7 @@ export function ComplaintsSection(props: SectionProps) {
   const { t, date } = useI18n();
   const municipalities = [...new Set(props.session.roles.filter((r) => r.role === "COMPLAINT_OFFICER").map((r) => r.municipalityId))];
   const [municipalityId, setMunicipalityId] = useState(municipalities[0] ?? null);
+  const names = useMunicipalityNames(municipalities);
   const [status, setStatus] = useState("open");
   const [category, setCategory] = useState("");
   const [queue, setQueue] = useState<ComplaintRecord[] | null>(null);
@@ -68,10 +70,10 @@ export function ComplaintsSection(props: SectionProps) {
         {municipalities.length > 1 && (
           <label>
             {t("officerComplaints.filterMunicipality")}
-            <select value={municipalityId} onChange={(e) => setMunicipalityId(Number(e.currentTarget.value))}>
+            <select value={municipalityId} onChange={(e) => setMunicipalityId(Number(e.currentTarget.value))} translate={false}>
               {municipalities.map((id) => (
                 <option key={id} value={id}>
-                  {t("officer.municipalityNumber", { id })}
+                  {names.get(id) || t("officer.municipalityNumber", { id })}
                 </option>
               ))}
             </select>

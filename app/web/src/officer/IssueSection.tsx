@@ -9,6 +9,8 @@ import { isAnchored, recordStatus, signDocuments, uploadIssued, type Issued } fr
 import { useMunicipalityNames } from "./municipalityNames.js";
 import { Revocation, RevokeDocumentForm } from "./RevokeDocument.js";
 import type { SectionProps } from "./sections.js";
+import { ActionStatus } from "./status.js";
+import { useAction } from "./useAction.js";
 
 /** A file chosen for issuing, with its SHA-256 once the browser has hashed it. */
 interface Chosen {
@@ -41,7 +43,7 @@ export function IssueSection(props: SectionProps) {
   const [municipalityId, setMunicipalityId] = useState<number | undefined>(municipalities[0]);
   const [chosen, setChosen] = useState<Chosen[]>([]);
   const [issued, setIssued] = useState<(Issued & { fileNames: Map<string, string> }) | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, act, show, statusAt } = useAction();
   const [dragging, setDragging] = useState(false);
   // The just-issued document whose revocation form is open, and the documents revoked from this tab.
   const [revoking, setRevoking] = useState<string | null>(null);
@@ -70,9 +72,10 @@ export function IssueSection(props: SectionProps) {
   }
 
   function add(files: Iterable<File>) {
+    show("files", null);
     for (const file of files) {
       if (file.size === 0) {
-        report({ kind: "error", error: new ApiError("FILE_EMPTY", 0, file.name) });
+        show("files", { kind: "error", error: new ApiError("FILE_EMPTY", 0, file.name) });
         continue;
       }
       const key = nextKey.current++;
@@ -83,7 +86,7 @@ export function IssueSection(props: SectionProps) {
           setChosen((list) => (list.some((c) => c.sha256 === sha256) ? list.filter((c) => c.key !== key) : list.map((c) => (c.key === key ? { ...c, sha256 } : c)))),
         (error) => {
           setChosen((list) => list.filter((c) => c.key !== key));
-          report({ kind: "error", error });
+          show("files", { kind: "error", error });
         },
       );
     }
@@ -93,20 +96,19 @@ export function IssueSection(props: SectionProps) {
     event.preventDefault();
     const ready = chosen.filter((c): c is Chosen & { sha256: string } => c.sha256 !== null);
     if (!signer || municipalityId === undefined || ready.length === 0 || ready.length !== chosen.length) return;
-    setBusy(true);
-    try {
-      report({ kind: "busy", key: "issueDocuments.busySigning", values: { count: ready.length } });
-      const statement = await signDocuments(signer, municipalityId, ready.map((c) => c.sha256));
-      report({ kind: "busy", key: "issueDocuments.busyUploading", values: { count: ready.length } });
-      const answer = await uploadIssued(ready.map((c) => c.file), statement);
-      setIssued({ ...answer, fileNames: new Map(ready.map((c) => [c.sha256, c.file.name])) });
-      setChosen([]);
-      report({ kind: "ok", key: "issueDocuments.done", values: { count: answer.documents.length } });
-    } catch (error) {
-      report({ kind: "error", error });
-    } finally {
-      setBusy(false);
-    }
+    await act(
+      "issue",
+      async (progress) => {
+        progress({ kind: "busy", key: "issueDocuments.busySigning", values: { count: ready.length } });
+        const statement = await signDocuments(signer, municipalityId, ready.map((c) => c.sha256));
+        progress({ kind: "busy", key: "issueDocuments.busyUploading", values: { count: ready.length } });
+        const answer = await uploadIssued(ready.map((c) => c.file), statement);
+        setIssued({ ...answer, fileNames: new Map(ready.map((c) => [c.sha256, c.file.name])) });
+        setChosen([]);
+        return answer;
+      },
+      (answer) => ({ kind: "ok", key: "issueDocuments.done", values: { count: answer.documents.length } }),
+    );
   }
 
   if (municipalities.length === 0) return <p data-testid="not-issuer">{t("issueDocuments.notIssuer")}</p>;
@@ -195,11 +197,13 @@ export function IssueSection(props: SectionProps) {
             ))}
           </ul>
         )}
+        <ActionStatus status={statusAt("files")} />
         <div class="officer-actions">
           <button type="submit" disabled={!signer || busy || hashing || chosen.length === 0 || municipalityId === undefined}>
             {t("issueDocuments.sign", { count: chosen.length })}
           </button>
         </div>
+        <ActionStatus status={statusAt("issue")} />
         {!signer && <p class="officer-hint">{t("officer.unlockToSign")}</p>}
         <p class="officer-hint">{t("issueDocuments.signHint")}</p>
       </form>
@@ -266,7 +270,6 @@ export function IssueSection(props: SectionProps) {
                           <RevokeDocumentForm
                             signer={signer}
                             issuerOf={municipalities}
-                            report={report}
                             document={{ sha256: d.sha256 }}
                             labelledBy={`${rowId}-revoke ${rowId}-name`}
                             onRevoked={onRevoked}
@@ -286,7 +289,7 @@ export function IssueSection(props: SectionProps) {
       <details class="officer-block" data-testid="revoke-document">
         <summary id="revoke-title">{t("issueDocuments.revokeTitle")}</summary>
         <p class="officer-hint">{t("issueDocuments.revokeIntro")}</p>
-        <RevokeDocumentForm signer={signer} issuerOf={municipalities} report={report} labelledBy="revoke-title" onRevoked={onRevoked} />
+        <RevokeDocumentForm signer={signer} issuerOf={municipalities} labelledBy="revoke-title" onRevoked={onRevoked} />
       </details>
     </div>
   );

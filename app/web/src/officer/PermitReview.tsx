@@ -1,11 +1,16 @@
 import { useEffect, useState } from "preact/hooks";
 import { Message, Value } from "../components/Message.js";
+import { RoleName } from "../components/RoleName.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { hrefFor } from "../links.js";
+import { sha256OfFile } from "../verify/checkDocument.js";
 import type { TypedDataPayload } from "../wallet/types.js";
-import { officerApi, type Decision } from "./api.js";
+import { AmendPermitForm } from "./AmendPermit.js";
+import { officerApi, type Decision, type PermitChanges } from "./api.js";
+import { RejectStep } from "./RejectStep.js";
 import type { SectionProps } from "./sections.js";
-import { roleLabel } from "./SessionPanel.js";
+import { signAndSend } from "./signTypedData.js";
+import { ActionStatus, type Report, type Status } from "./status.js";
 import { useAction } from "./useAction.js";
 
 const REVOCATION_REASONS = [1, 2, 3, 4, 9] as const;
@@ -14,7 +19,8 @@ const stateLabel = (state: string) => `officer.state.${state}` as MessageKey;
 /**
  * One permit as an officer of it sees it: public fields, the applicant's sealed data, documents, steps,
  * and the actions the signed-in officer's roles allow now. Every act — completing, deciding, issuing,
- * revoking — is signed here with the officer's key (EIP-712 data from the API); the service relays it.
+ * amending, revoking — is signed here with the officer's key (EIP-712 data from the API); the service
+ * relays it. Each act's progress and result show under its own button.
  */
 export function PermitReview(props: SectionProps & { number: string; onBack: () => void }) {
   const { t, lang } = useI18n();
@@ -33,26 +39,28 @@ export function PermitReview(props: SectionProps & { number: string; onBack: () 
     load();
   }, [number]);
 
-  const { busy, act } = useAction(report, load);
+  const { busy, act, show, statusAt } = useAction(load);
   /** Typed data from the API, signed with the officer's key, then submitted. */
-  const signAndSend = (typed: () => Promise<TypedDataPayload>, send: (typed: TypedDataPayload, signature: string) => Promise<unknown>) => async () => {
-    const data = await typed();
-    report({ kind: "busy", key: "officer.busySigning" });
-    const signature = await signer!.signTypedData(data);
-    report({ kind: "busy", key: "officer.busySending" });
-    await send(data, signature);
-  };
-  const decide = (decision: Decision) =>
-    act(
-      signAndSend(
-        () => officerApi.stepTypedData(number, decision),
-        (typed, signature) => officerApi.decide(number, decision, typed, signature),
+  const signed =
+    <T,>(typed: () => Promise<TypedDataPayload>, send: (typed: TypedDataPayload, signature: string) => Promise<T>) =>
+    (progress: Report) =>
+      signAndSend(signer!, progress, typed, send);
+  /** A decision; a rejection carries its reasons as a note, whose SHA-256 the officer signs with it. */
+  const decide = (decision: Decision, reason?: string) => {
+    const note = reason ? new File([reason], "reasons.txt", { type: "text/plain" }) : undefined;
+    return act(
+      "decide",
+      signed(
+        async () => officerApi.stepTypedData(number, decision, note && (await sha256OfFile(note))),
+        (typed, signature) => officerApi.decide(number, decision, typed, signature, note),
       ),
-      { kind: "ok", key: "officer.doneDecided" },
+      { kind: "ok", key: decision === "reject" ? "officer.doneRejected" : "officer.doneDecided" },
     );
+  };
   const complete = () =>
     act(
-      signAndSend(
+      "complete",
+      signed(
         () => officerApi.completionTypedData(number),
         (typed, signature) => officerApi.complete(number, typed, signature),
       ),
@@ -60,16 +68,54 @@ export function PermitReview(props: SectionProps & { number: string; onBack: () 
     );
   const issue = () =>
     act(
-      signAndSend(
+      "issue",
+      signed(
         async () => (await officerApi.issuanceDraft(number)).typedData,
         (typed, signature) => officerApi.issue(number, typed, signature),
       ),
       { kind: "ok", key: "officer.doneIssued" },
     );
+  /** A draft first (the next version rendered, or the reason sealed), then its typed data signed and relayed with its id. */
+  const drafted = <T,>(draft: () => Promise<{ draftId: string; typedData: TypedDataPayload }>, send: (draftId: string, typed: TypedDataPayload, signature: string) => Promise<T>) => {
+    let draftId = "";
+    return signed(
+      async () => {
+        const made = await draft();
+        draftId = made.draftId;
+        return made.typedData;
+      },
+      (typed, signature) => send(draftId, typed, signature),
+    );
+  };
+  const amend = (changes: PermitChanges) =>
+    act(
+      "amend",
+      drafted(
+        () => officerApi.amendmentDraft(number, changes),
+        (draftId, typed, signature) => officerApi.amend(number, draftId, typed, signature),
+      ),
+      (amended) => ({ kind: "ok", key: "officer.doneAmended", values: { version: amended.version } }),
+    );
+  const revoke = (reasonCode: number, reason: string) =>
+    act(
+      "revoke",
+      drafted(
+        () => officerApi.revocationDraft(number, reasonCode, reason),
+        (draftId, typed, signature) => officerApi.revoke(number, draftId, typed, signature),
+      ),
+      { kind: "ok", key: "officer.doneRevoked" },
+    );
+
+  /** The permit officer's acts of one button, each in the state that allows it. */
+  const permitOfficerActs = [
+    { at: "complete", state: "Applied", hint: "officer.completeHint", label: "officer.markComplete", press: complete },
+    { at: "issue", state: "Approved", hint: "officer.issueHint", label: "officer.issue", press: issue },
+  ] as const;
 
   if (!permit) return <p>{t("loading")}</p>;
 
-  const holds = (role: string) => session.roles.some((r) => r.role === role && r.municipalityId === permit.municipality?.id);
+  // By name or by id: a role the town defined itself may be known here by its id alone.
+  const holds = (role: string) => session.roles.some((r) => (r.role === role || r.roleId === role) && r.municipalityId === permit.municipality?.id);
   const steps: any[] = permit.steps ?? [];
   const awaiting = steps.find((s) => s.awaiting);
   const issuingRole = steps.at(-1)?.role;
@@ -146,7 +192,7 @@ export function PermitReview(props: SectionProps & { number: string; onBack: () 
       <ol class="officer-steps" data-testid="steps">
         {steps.map((s) => (
           <li key={s.index} data-role={s.role} data-decision={s.decision ?? (s.awaiting ? "awaiting" : "none")}>
-            {t(roleLabel(s.role))}:{" "}
+            <RoleName role={s.role} label={s.roleLabel} />:{" "}
             {s.decision === "approve"
               ? t("officer.stepApproved")
               : s.decision === "reject"
@@ -173,54 +219,58 @@ export function PermitReview(props: SectionProps & { number: string; onBack: () 
           <>
             <p class="officer-hint">{t("officer.decideHint")}</p>
             {!canSign && <p class="officer-warning">{t("officer.unlockToSign")}</p>}
-            <div class="officer-actions">
+            <div class="officer-actions" data-testid="decide-actions">
               <button type="button" disabled={busy || !canSign} onClick={() => decide("approve")}>
                 {t("officer.approve")}
               </button>
-              <button type="button" class="officer-danger" disabled={busy || !canSign} onClick={() => decide("reject")}>
-                {t("officer.reject")}
-              </button>
+              <RejectStep number={permit.number} disabled={busy || !canSign} onReject={(reason) => decide("reject", reason)} />
             </div>
           </>
         )}
-        {permit.state === "Applied" && holds("PERMIT_OFFICER") && (
-          <>
-            <p class="officer-hint">{t("officer.completeHint")}</p>
-            {!canSign && <p class="officer-warning">{t("officer.unlockToSign")}</p>}
-            <button type="button" disabled={busy || !canSign} onClick={complete}>
-              {t("officer.markComplete")}
-            </button>
-          </>
+        <ActionStatus status={statusAt("decide")} />
+        {holds("PERMIT_OFFICER") &&
+          permitOfficerActs.map((each) => (
+            <OneButtonAct
+              key={each.at}
+              testId={`${each.at}-action`}
+              open={permit.state === each.state}
+              hint={each.hint}
+              label={each.label}
+              canSign={canSign}
+              busy={busy}
+              onPress={each.press}
+              status={statusAt(each.at)}
+            />
+          ))}
+        {(permit.state === "Issued" || permit.state === "Revoked") && permit.certificate && (
+          <p>
+            {/* Opened for this signed-in officer of the permit (the session cookie goes with the link), to print. */}
+            <a class="button" href={officerApi.certificateUrl(permit.number)} download data-testid="certificate-print">
+              {t("officer.printCertificate", { version: permit.certificate.version })}
+            </a>
+          </p>
         )}
-        {permit.state === "Approved" && holds("PERMIT_OFFICER") && (
-          <>
-            <p class="officer-hint">{t("officer.issueHint")}</p>
-            {!canSign && <p class="officer-warning">{t("officer.unlockToSign")}</p>}
-            <button type="button" disabled={busy || !canSign} onClick={issue}>
-              {t("officer.issue")}
-            </button>
-          </>
+        {permit.state === "Issued" && issuingRole && holds(issuingRole) && (
+          <div class="officer-block" data-testid="amend-action">
+            <AmendPermitForm
+              key={permit.certificate?.sha256}
+              parcel={permit.parcel}
+              description={permit.description}
+              disabled={busy || !canSign}
+              onAmend={amend}
+              onRefused={(error) => show("amend", { kind: "error", error })}
+            />
+            <ActionStatus status={statusAt("amend")} />
+          </div>
         )}
         {permit.state === "Issued" && issuingRole && holds(issuingRole) && (
           <form
             class="officer-revoke"
+            data-testid="revoke-permit"
             onSubmit={(event) => {
               event.preventDefault();
               const form = new FormData(event.currentTarget);
-              const reasonCode = Number(form.get("reasonCode"));
-              const reason = String(form.get("reason") ?? "");
-              let draftId = "";
-              act(
-                signAndSend(
-                  async () => {
-                    const draft = await officerApi.revocationDraft(number, reasonCode, reason);
-                    draftId = draft.draftId;
-                    return draft.typedData;
-                  },
-                  (typed, signature) => officerApi.revoke(number, draftId, typed, signature),
-                ),
-                { kind: "ok", key: "officer.doneRevoked" },
-              );
+              revoke(Number(form.get("reasonCode")), String(form.get("reason") ?? ""));
             }}
           >
             <h5>{t("officer.revokeTitle")}</h5>
@@ -243,7 +293,31 @@ export function PermitReview(props: SectionProps & { number: string; onBack: () 
             </button>
           </form>
         )}
+        <ActionStatus status={statusAt("revoke")} />
       </section>
     </article>
+  );
+}
+
+/**
+ * A permit officer's act of one button (complete, issue), offered while the permit is in its state; its
+ * result stays in its place once the permit has moved on.
+ */
+function OneButtonAct(props: { testId: string; open: boolean; hint: MessageKey; label: MessageKey; canSign: boolean; busy: boolean; onPress: () => void; status: Status }) {
+  const { t } = useI18n();
+  if (!props.open && props.status === null) return null;
+  return (
+    <div data-testid={props.testId}>
+      {props.open && (
+        <>
+          <p class="officer-hint">{t(props.hint)}</p>
+          {!props.canSign && <p class="officer-warning">{t("officer.unlockToSign")}</p>}
+          <button type="button" disabled={props.busy || !props.canSign} onClick={props.onPress}>
+            {t(props.label)}
+          </button>
+        </>
+      )}
+      <ActionStatus status={props.status} />
+    </div>
   );
 }

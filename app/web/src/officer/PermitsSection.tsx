@@ -1,10 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
-import { Value } from "../components/Message.js";
+import { Message, Value } from "../components/Message.js";
+import { RoleName } from "../components/RoleName.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { officerApi, type QueueItem } from "./api.js";
+import { CounterIntake } from "./CounterIntake.js";
 import { PermitReview } from "./PermitReview.js";
 import type { SectionProps } from "./sections.js";
-import { roleLabel } from "./SessionPanel.js";
 
 const ACTION_LABEL: Record<QueueItem["action"], MessageKey> = {
   complete: "officer.actionComplete",
@@ -12,11 +13,16 @@ const ACTION_LABEL: Record<QueueItem["action"], MessageKey> = {
   issue: "officer.actionIssue",
 };
 
-/** Permits: the queue of what waits for my roles, a permit opened by number, and one permit's review. */
+/**
+ * Permits: the queue of what waits for my roles, a permit opened by number, one permit's review, and —
+ * for a permit officer — an application taken at the counter.
+ */
 export function PermitsSection(props: SectionProps) {
   const { t, date } = useI18n();
   const [queue, setQueue] = useState<QueueItem[] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const [intake, setIntake] = useState(false);
+  const intakeIn = [...new Set(props.session.roles.filter((r) => r.role === "PERMIT_OFFICER").map((r) => r.municipalityId))];
 
   async function load() {
     try {
@@ -44,6 +50,23 @@ export function PermitsSection(props: SectionProps) {
 
   return (
     <div class="officer-permits">
+      {intakeIn.length > 0 && (
+        <div class="officer-block">
+          <button type="button" aria-expanded={intake} onClick={() => setIntake((shown) => !shown)}>
+            {t("officer.intakeStart")}
+          </button>
+          {intake && (
+            <CounterIntake
+              {...props}
+              municipalities={intakeIn}
+              onOpen={(number) => {
+                setIntake(false);
+                setOpen(number);
+              }}
+            />
+          )}
+        </div>
+      )}
       <div class="officer-heading">
         <h3 id="queue-title">{t("officer.queueTitle")}</h3>
         <button type="button" onClick={load}>
@@ -74,7 +97,9 @@ export function PermitsSection(props: SectionProps) {
                   <td>
                     <Value>{item.type}</Value>
                   </td>
-                  <td>{t(ACTION_LABEL[item.action], { role: item.role ? t(roleLabel(item.role)) : "" })}</td>
+                  <td>
+                    <Message id={ACTION_LABEL[item.action]} values={{ role: item.role ? <RoleName role={item.role} /> : "" }} />
+                  </td>
                   <td>{date(item.completedAt ?? item.appliedAt)}</td>
                 </tr>
               ))}

@@ -7,7 +7,7 @@ import { normalizeSha256, sha256OfFile } from "../verify/checkDocument.js";
 import type { LedgerSigner } from "../wallet/types.js";
 import { ApiError } from "./api.js";
 import { REASON_MAX_LENGTH, REVOCATION_REASON_CODES, revokeIssuedDocument, type DocumentRevoked, type RevocationStep } from "./documentRevocation.js";
-import { codeOf, errorText, type Report } from "./status.js";
+import { ActionStatus, codeOf, errorText, type Status } from "./status.js";
 
 const BUSY: Record<RevocationStep, MessageKey> = {
   checking: "issueDocuments.busyRevokeChecking",
@@ -19,7 +19,6 @@ export interface RevokeFormProps {
   signer: LedgerSigner | null;
   /** The municipalities where the session holds DOCUMENT_ISSUER. */
   issuerOf: readonly number[];
-  report: Report;
   /** The document, when the form is a just-issued document's action; without it the officer picks a file or types a SHA-256. */
   document?: { sha256: string };
   /** The ids of what names the form (aria-labelledby). */
@@ -30,22 +29,26 @@ export interface RevokeFormProps {
 
 /**
  * The revocation of one issued document: its file (hashed here) or SHA-256, the reason's code and its
- * words (public), signed with the unlocked key and relayed by the service. The outcome is shown under
- * the form as well as in the console's status line, which a phone may have scrolled out of sight.
+ * words (public), signed with the unlocked key and relayed by the service. Its progress shows under
+ * the button, its outcome (the revocation, or why it failed) under the form.
  */
 export function RevokeDocumentForm(props: RevokeFormProps) {
   const { t, lang } = useI18n();
-  const { signer, report } = props;
+  const { signer } = props;
   const [sha256Text, setSha256Text] = useState("");
   const [fileName, setFileName] = useState<string | null>(null);
   const [hashing, setHashing] = useState(false);
   const [reasonCode, setReasonCode] = useState("");
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<Status>(null);
   const [outcome, setOutcome] = useState<{ revoked: DocumentRevoked } | { error: unknown } | null>(null);
 
   // An outcome speaks of what was sent: once the officer edits the form, it is gone.
-  const edited = () => setOutcome(null);
+  const edited = () => {
+    setOutcome(null);
+    setProgress(null);
+  };
 
   function pick(file: File | undefined) {
     if (!file) return;
@@ -69,9 +72,9 @@ export function RevokeDocumentForm(props: RevokeFormProps) {
       const sha256 = props.document?.sha256 ?? normalizeSha256(sha256Text);
       if (!sha256) throw new ApiError("SHA256_INVALID", 0, "not a SHA-256");
       const revoked = await revokeIssuedDocument(signer, { sha256, reasonCode: Number(reasonCode), reason, issuerOf: props.issuerOf }, (step) =>
-        report({ kind: "busy", key: BUSY[step] }),
+        setProgress({ kind: "busy", key: BUSY[step] }),
       );
-      report({ kind: "ok", key: "issueDocuments.revokedDone" });
+      setProgress({ kind: "ok", key: "issueDocuments.revokedDone" });
       setOutcome({ revoked });
       setSha256Text("");
       setFileName(null);
@@ -79,7 +82,7 @@ export function RevokeDocumentForm(props: RevokeFormProps) {
       setReason("");
       props.onRevoked?.(revoked);
     } catch (error) {
-      report({ kind: "error", error });
+      setProgress(null);
       setOutcome({ error });
     } finally {
       setBusy(false);
@@ -180,6 +183,7 @@ export function RevokeDocumentForm(props: RevokeFormProps) {
             </button>
           )}
         </div>
+        <ActionStatus status={progress} />
         {!signer && <p class="officer-hint">{t("officer.unlockToSign")}</p>}
         <p class="officer-hint">{t("issueDocuments.revokeHint")}</p>
       </form>

@@ -1,13 +1,12 @@
 import { useState } from "preact/hooks";
 import { Message, Value } from "../components/Message.js";
-import { useI18n, type MessageKey } from "../i18n/index.js";
+import { RoleName } from "../components/RoleName.js";
+import { useI18n } from "../i18n/index.js";
 import type { LedgerSigner } from "../wallet/types.js";
 import { officerApi, type OfficerSession } from "./api.js";
 import { useMunicipalityNames } from "./municipalityNames.js";
 import { signInWith } from "./signIn.js";
 import type { Report } from "./status.js";
-
-export const roleLabel = (role: string): MessageKey => `officer.role.${role}` as MessageKey;
 
 /** Who is signed in, in which municipalities and with which roles; sign in with the chosen key, sign out. */
 export function SessionPanel(props: { signer: LedgerSigner | null; session: OfficerSession | null; onSession: (session: OfficerSession | null) => void; report: Report }) {
@@ -75,7 +74,7 @@ export function SessionPanel(props: { signer: LedgerSigner | null; session: Offi
                   .filter((r) => r.municipalityId === id)
                   .map((r) => (
                     <li key={r.role} data-role={r.role}>
-                      {t(roleLabel(r.role))}
+                      <RoleName role={r.role} />
                     </li>
                   ))}
               </ul>

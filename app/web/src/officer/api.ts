@@ -1,4 +1,5 @@
 import { ApiError, apiRequest } from "../apiRequest.js";
+import type { OpenPermitType } from "../../../shared/openPermitTypes.js";
 import type { TypedDataPayload } from "../wallet/types.js";
 
 /**
@@ -20,7 +21,9 @@ export function api<T = any>(method: string, path: string, body?: unknown): Prom
 
 export interface OfficerRole {
   municipalityId: number;
+  /** Its name when the service knows it (the town's own too, as its profile names it), else its id. */
   role: string;
+  roleId?: string;
 }
 
 export interface OfficerSession {
@@ -44,6 +47,24 @@ export interface QueueItem {
 
 export type Decision = "approve" | "reject";
 
+export type { OpenPermitType };
+
+/** What POST /api/permits takes in its `application` field (app/server/services/permits/applications.ts). */
+export interface PermitApplication {
+  municipalityId: number;
+  type: string;
+  parcel: string;
+  description: { th?: string; en?: string };
+  applicant: { name: string; nationalId: string; phone: string; address: string };
+}
+
+/** The public fields an amendment changes; what it leaves out stays as the current version states it. */
+export interface PermitChanges {
+  parcel?: string;
+  description?: { th?: string; en?: string };
+  reason: string;
+}
+
 const permitPath = (number: string) => `/api/permits/${encodeURIComponent(number)}`;
 
 export const officerApi = {
@@ -61,11 +82,18 @@ export const officerApi = {
     const m = typed.message as Record<string, unknown>;
     return api("POST", `${permitPath(number)}/complete`, { documentCount: m.documentCount, nonce: m.nonce, deadline: m.deadline, signature });
   },
-  stepTypedData: (number: string, decision: Decision) =>
-    api<TypedDataPayload>("GET", `${permitPath(number)}/steps/next/typed-data?decision=${decision}`),
-  decide: (number: string, decision: Decision, typed: TypedDataPayload, signature: string) => {
+  /** The StepDecision to sign; `noteHash` is the SHA-256 of the note (a rejection's reasons) that goes with it. */
+  stepTypedData: (number: string, decision: Decision, noteHash?: string) =>
+    api<TypedDataPayload>("GET", `${permitPath(number)}/steps/next/typed-data?${new URLSearchParams({ decision, ...(noteHash ? { noteHash } : {}) })}`),
+  /** The signed decision; a note goes with it as a file (sealed by the service), the decision as the field `signed`. */
+  decide: (number: string, decision: Decision, typed: TypedDataPayload, signature: string, note?: File) => {
     const m = typed.message as Record<string, unknown>;
-    return api("POST", `${permitPath(number)}/steps/decisions`, { stepIndex: m.stepIndex, decision, noteHash: m.noteHash, nonce: m.nonce, deadline: m.deadline, signature });
+    const signed = { stepIndex: m.stepIndex, decision, noteHash: m.noteHash, nonce: m.nonce, deadline: m.deadline, signature };
+    if (!note) return api("POST", `${permitPath(number)}/steps/decisions`, signed);
+    const form = new FormData();
+    form.append("signed", JSON.stringify(signed));
+    form.append("file", note, note.name);
+    return api("POST", `${permitPath(number)}/steps/decisions`, form);
   },
   /** The service renders and stores the certificate; the Issuance to sign covers its SHA-256 and CID. */
   issuanceDraft: (number: string) =>
@@ -78,6 +106,24 @@ export const officerApi = {
       deadline: m.deadline,
       signature,
     });
+  },
+  /** The certificate PDF, for an officer of the permit (the session cookie goes with the link). */
+  certificateUrl: (number: string) => `${permitPath(number)}/certificate.pdf`,
+  /** The service renders the next version with the changes; the Amendment to sign covers it and the reason. */
+  amendmentDraft: (number: string, changes: PermitChanges) =>
+    api<{ draftId: string; version: number; typedData: TypedDataPayload }>("POST", `${permitPath(number)}/amendments/drafts`, changes),
+  amend: (number: string, draftId: string, typed: TypedDataPayload, signature: string) => {
+    const m = typed.message as Record<string, unknown>;
+    return api<{ version: number; certificateSha256: string }>("POST", `${permitPath(number)}/amendments`, { draftId, nonce: m.nonce, deadline: m.deadline, signature });
+  },
+  /** The types a municipality takes applications for now. */
+  permitTypes: (municipalityId: number) => api<{ types: OpenPermitType[] }>("GET", `/api/permits/types?municipality=${municipalityId}`),
+  /** An application taken at the counter: the same as a resident's POST /api/permits, with its documents. */
+  apply: (application: PermitApplication, documents: File[]) => {
+    const form = new FormData();
+    form.append("application", JSON.stringify(application));
+    for (const document of documents) form.append("file", document, document.name);
+    return api<{ number: string; trackingCode: string; txHash: string }>("POST", "/api/permits", form);
   },
   revocationDraft: (number: string, reasonCode: number, reason: string) =>
     api<{ draftId: string; typedData: TypedDataPayload }>("POST", `${permitPath(number)}/revocation/drafts`, { reasonCode, reason }),

@@ -1,8 +1,12 @@
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
 import { CATALOGUES, useI18n, type I18n, type MessageKey } from "../i18n/index.js";
 
 /**
- * The console's one status line (an aria-live region): what is being done, what was done, or what
- * failed, by the error's code (an API error or a wallet's) in the user's language.
+ * Status lines (aria-live regions): what is being done, what was done, or what failed, by the error's
+ * code (an API error or a wallet's) in the user's language. The console's line at the top speaks for
+ * the key and the session; an action's own line (ActionStatus, see useAction.ts) stands next to the
+ * button that started it.
  */
 export type Status =
   | { kind: "busy" | "ok"; key: MessageKey; values?: Record<string, string | number> }
@@ -22,26 +26,44 @@ export function errorText(t: I18n["t"], error: unknown, area?: string): string {
   return key ? t(key as MessageKey) : t("officer.errorOther");
 }
 
+/** The catalogue area of the console section being shown (sections.ts), for the errors of its actions. */
+export const SectionArea = createContext<string | undefined>(undefined);
+
 /** A report whose errors are worded by `area`'s catalogue first (a console section's, see sections.ts). */
 export function inArea(report: Report, area: string | undefined): Report {
   if (!area) return report;
   return (status) => report(status?.kind === "error" && !status.area ? { ...status, area } : status);
 }
 
-export function StatusLine(props: { status: Status }) {
+function StatusText(props: { status: Status }) {
   const { t } = useI18n();
+  const area = useContext(SectionArea);
   const status = props.status;
+  if (status?.kind === "error") {
+    return (
+      <p class="officer-status__error">
+        <strong>{t("officer.errorTitle")}:</strong> {errorText(t, status.error, status.area ?? area)}{" "}
+        <span class="officer-status__code">({t("officer.errorCode", { code: codeOf(status.error) })})</span>
+      </p>
+    );
+  }
+  return status ? <p class={`officer-status__${status.kind}`}>{t(status.key, status.values)}</p> : null;
+}
+
+/** The console's line at the top of the page. */
+export function StatusLine(props: { status: Status }) {
   return (
-    <div class="officer-status" role="status" aria-live="polite" data-testid="officer-status" data-kind={status?.kind ?? "none"}>
-      {status?.kind === "error" && (
-        <p class="officer-status__error">
-          <strong>{t("officer.errorTitle")}:</strong> {errorText(t, status.error, status.area)}{" "}
-          <span class="officer-status__code">
-            ({t("officer.errorCode", { code: codeOf(status.error) })})
-          </span>
-        </p>
-      )}
-      {status && status.kind !== "error" && <p class={`officer-status__${status.kind}`}>{t(status.key, status.values)}</p>}
+    <div class="officer-status" role="status" aria-live="polite" data-testid="officer-status" data-kind={props.status?.kind ?? "none"}>
+      <StatusText status={props.status} />
+    </div>
+  );
+}
+
+/** An action's progress and result, right under the button that started it. */
+export function ActionStatus(props: { status: Status }) {
+  return (
+    <div class="officer-status officer-status--action" role="status" aria-live="polite" data-testid="action-status" data-kind={props.status?.kind ?? "none"}>
+      <StatusText status={props.status} />
     </div>
   );
 }

@@ -2,22 +2,33 @@ import { useState } from "preact/hooks";
 import type { Report, Status } from "./status.js";
 
 /**
- * An action of a console view (sign, send, record): `busy` while it runs, then its done status or its
- * error in the status line, then `reload` so the view shows what the ledger now says.
+ * The actions of a console view (sign, send, record), each named by where its button is (`at`): `busy`
+ * while one runs; its progress, then its done status or its error, shown by `<ActionStatus
+ * status={statusAt(at)} />` next to that button (the console's line at the top of a long page is out of
+ * sight); then `reload` so the view shows what the ledger now says. `show` puts a status there without
+ * running anything (a file refused before it is sent).
  */
-export function useAction(report: Report, reload: () => Promise<void>) {
+export function useAction(reload: () => Promise<void> = async () => {}) {
   const [busy, setBusy] = useState(false);
-  async function act(action: () => Promise<unknown>, done: Status): Promise<void> {
+  const [shown, setShown] = useState<{ at: string; status: Status } | null>(null);
+
+  const show = (at: string, status: Status) => setShown({ at, status });
+
+  async function act<T>(at: string, action: (progress: Report) => Promise<T>, done: Status | ((result: T) => Status)): Promise<void> {
+    const progress: Report = (status) => show(at, status);
     setBusy(true);
+    progress(null);
     try {
-      await action();
-      report(done);
+      const result = await action(progress);
+      progress(typeof done === "function" ? done(result) : done);
       await reload();
     } catch (error) {
-      report({ kind: "error", error });
+      progress({ kind: "error", error });
     } finally {
       setBusy(false);
     }
   }
-  return { busy, act };
+
+  const statusAt = (at: string): Status => (shown?.at === at ? shown.status : null);
+  return { busy, act, show, statusAt };
 }

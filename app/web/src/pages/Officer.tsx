@@ -3,14 +3,15 @@ import { useI18n } from "../i18n/index.js";
 import { officerApi, type OfficerSession } from "../officer/api.js";
 import { SECTIONS } from "../officer/sections.js";
 import { SessionPanel } from "../officer/SessionPanel.js";
-import { inArea, StatusLine, type Status } from "../officer/status.js";
+import { inArea, SectionArea, StatusLine, type Status } from "../officer/status.js";
 import { WalletPanel } from "../officer/WalletPanel.js";
 import type { LedgerSigner } from "../wallet/types.js";
 
 /**
  * The officer console (/officer), loaded on demand: the key (browser wallet or in-browser keystore),
  * the SIWE session, and one tab per workflow section (./officer/sections.ts). The unlocked key lives
- * only in this component's state: leaving the page or reloading locks it again.
+ * only in this component's state: leaving the page or reloading locks it again. The status line at the
+ * top speaks for the key and the session; a section's actions show theirs next to their buttons.
  */
 export default function OfficerPage() {
   const { t } = useI18n();
@@ -57,7 +58,9 @@ export default function OfficerPage() {
             ))}
           </div>
           <div role="tabpanel" id={`panel-${section.id}`} aria-labelledby={`tab-${section.id}`}>
-            <section.component signer={signer} session={session} report={inArea(setStatus, section.area)} />
+            <SectionArea.Provider value={section.area}>
+              <section.component signer={signer} session={session} report={inArea(setStatus, section.area)} />
+            </SectionArea.Provider>
           </div>
         </section>
       )}

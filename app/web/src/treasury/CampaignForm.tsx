@@ -1,7 +1,10 @@
 import { useState } from "preact/hooks";
 import { campaignRulesText } from "../../../shared/campaignRules.js";
 import { useI18n } from "../i18n/index.js";
+import { useMunicipalityNames } from "../officer/municipalityNames.js";
 import type { SectionProps } from "../officer/sections.js";
+import { ActionStatus } from "../officer/status.js";
+import { useAction } from "../officer/useAction.js";
 import { chainOf } from "../verify/ledgerApi.js";
 import { fetchRpc } from "../verify/rpc.js";
 import { formatAmount, toUnits, tokenDecimals } from "./amounts.js";
@@ -21,9 +24,10 @@ interface MilestoneRow {
  */
 export function CampaignForm(props: SectionProps & { municipalities: number[]; onCreated: (campaignId: number) => void }) {
   const { t } = useI18n();
-  const { signer, report } = props;
+  const { signer } = props;
   const [rows, setRows] = useState<MilestoneRow[]>([{ key: 0, amount: "", description: "" }]);
-  const [busy, setBusy] = useState(false);
+  const { busy, act, statusAt } = useAction();
+  const names = useMunicipalityNames(props.municipalities);
   const canSign = signer !== null && signer.address.toLowerCase() === props.session.address.toLowerCase();
 
   const edit = (key: number, change: Partial<MilestoneRow>) => setRows(rows.map((row) => (row.key === key ? { ...row, ...change } : row)));
@@ -35,9 +39,10 @@ export function CampaignForm(props: SectionProps & { municipalities: number[]; o
     // an amount still being typed
   }
 
-  async function create(form: FormData) {
-    setBusy(true);
-    try {
+  const create = (form: FormData) =>
+    act(
+      "create",
+      async (progress) => {
       const chain = await chainOf();
       const rpc = fetchRpc(chain.rpcUrl);
       const typedToken = String(form.get("token") ?? "").trim();
@@ -57,15 +62,12 @@ export function CampaignForm(props: SectionProps & { municipalities: number[]; o
       upload.append("milestones", milestones.map((m) => m.amount).join(","));
       if (typedToken) upload.append("token", typedToken);
 
-      const { result } = await signAndSubmit(signer!, report, () => fundsApi.prepareCreate(upload), fundsApi.create);
-      report({ kind: "ok", key: "treasury.doneCreated", values: { id: result.campaignId } });
+      const { result } = await signAndSubmit(signer!, progress, () => fundsApi.prepareCreate(upload), fundsApi.create);
       props.onCreated(result.campaignId);
-    } catch (error) {
-      report({ kind: "error", error });
-    } finally {
-      setBusy(false);
-    }
-  }
+      return result;
+      },
+      (result) => ({ kind: "ok", key: "treasury.doneCreated", values: { id: result.campaignId } }),
+    );
 
   return (
     <form
@@ -79,10 +81,10 @@ export function CampaignForm(props: SectionProps & { municipalities: number[]; o
       {props.municipalities.length > 1 && (
         <label>
           {t("treasury.municipality")}
-          <select name="municipalityId">
+          <select name="municipalityId" translate={false}>
             {props.municipalities.map((id) => (
               <option key={id} value={id}>
-                {t("officer.municipalityNumber", { id })}
+                {names.get(id) ?? t("officer.municipalityNumber", { id })}
               </option>
             ))}
           </select>
@@ -147,6 +149,7 @@ export function CampaignForm(props: SectionProps & { municipalities: number[]; o
       <button type="submit" disabled={busy || !canSign}>
         {t("treasury.create")}
       </button>
+      <ActionStatus status={statusAt("create")} />
     </form>
   );
 }

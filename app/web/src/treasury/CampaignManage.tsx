@@ -4,6 +4,7 @@ import { Value } from "../components/Message.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { hrefFor } from "../links.js";
 import type { SectionProps } from "../officer/sections.js";
+import { ActionStatus } from "../officer/status.js";
 import { useAction } from "../officer/useAction.js";
 import { formatAmount, toUnits } from "./amounts.js";
 import { fundsApi, rulesOf, type CampaignDetail, type Receipt } from "./api.js";
@@ -40,7 +41,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
     load();
   }, [campaignId]);
 
-  const { busy, act } = useAction(report, load);
+  const { busy, act, statusAt } = useAction(load);
 
   if (!campaign) return <p>{t("loading")}</p>;
   const amount = (units: string) => <Value>{formatAmount(units, campaign.token)}</Value>;
@@ -125,7 +126,8 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
               disabled={busy || !canSign}
               onClick={() =>
                 act(
-                  () => signAndSubmit(signer!, report, () => fundsApi.prepareOpen(campaignId), (signed) => fundsApi.open(campaignId, signed)),
+                  "open",
+                  (progress) => signAndSubmit(signer!, progress, () => fundsApi.prepareOpen(campaignId), (signed) => fundsApi.open(campaignId, signed)),
                   { kind: "ok", key: "treasury.doneOpened" },
                 )
               }
@@ -134,6 +136,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
             </button>
           </div>
         )}
+        <ActionStatus status={statusAt("open")} />
 
         {phase === "Funding" && (
           <form
@@ -143,7 +146,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
               event.preventDefault();
               const form = new FormData(event.currentTarget);
               const formElement = event.currentTarget;
-              act(async () => {
+              act("offchain", async (progress) => {
                 const pledge = {
                   amount: toUnits(String(form.get("amount")), campaign.token.decimals ?? 0),
                   method: form.get("method") as "cash" | "bank-transfer",
@@ -152,7 +155,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
                 };
                 const { prepared, result } = await signAndSubmit(
                   signer!,
-                  report,
+                  progress,
                   () => fundsApi.prepareOffchain(campaignId, pledge),
                   (signed) => fundsApi.recordOffchain(campaignId, signed),
                 );
@@ -186,6 +189,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
             <button type="submit" disabled={busy || !canSign}>
               {t("treasury.recordOffchain")}
             </button>
+            <ActionStatus status={statusAt("offchain")} />
           </form>
         )}
         {handout && <ReceiptHandout receipt={handout.receipt} payerSalt={handout.payerSalt} token={campaign.token} report={report} />}
@@ -198,10 +202,11 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
               event.preventDefault();
               const upload = new FormData(event.currentTarget);
               act(
-                () =>
+                "release",
+                (progress) =>
                   signAndSubmit(
                     signer!,
-                    report,
+                    progress,
                     () => fundsApi.prepareRelease(campaignId, nextMilestone.index, upload),
                     (signed) => fundsApi.release(campaignId, nextMilestone.index, signed),
                   ),
@@ -220,6 +225,8 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
             </button>
           </form>
         )}
+        {/* After its block: the release that was the last leaves no form to stand under. */}
+        <ActionStatus status={statusAt("release")} />
 
         {(phase === "Draft" || phase === "Funding") && (
           <form
@@ -229,7 +236,8 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
               event.preventDefault();
               const reason = String(new FormData(event.currentTarget).get("reason") ?? "");
               act(
-                () => signAndSubmit(signer!, report, () => fundsApi.prepareCancel(campaignId, reason), (signed) => fundsApi.cancel(campaignId, signed)),
+                "cancel",
+                (progress) => signAndSubmit(signer!, progress, () => fundsApi.prepareCancel(campaignId, reason), (signed) => fundsApi.cancel(campaignId, signed)),
                 { kind: "ok", key: "treasury.doneCancelled" },
               );
             }}
@@ -245,6 +253,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
             </button>
           </form>
         )}
+        <ActionStatus status={statusAt("cancel")} />
       </section>
     </article>
   );

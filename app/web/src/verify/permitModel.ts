@@ -8,6 +8,8 @@ export interface PermitModel {
   number: string;
   type?: string | { th?: string; en?: string };
   parcel?: string;
+  /** What the permit is for, as its current version states it. */
+  description?: string | { th?: string; en?: string };
   status?: string;
   version?: number;
   municipality?: string | { th?: string; en?: string };
@@ -106,6 +108,7 @@ export function permitModelOf(answer: Record<string, any>, fallbackNumber: strin
     number: text(p.number) ?? text(p.permitNumber) ?? fallbackNumber,
     type: localized(p.permitType) ?? localized(p.type),
     parcel: text(p.parcel) ?? text(p.area),
+    description: localized(p.description),
     status: text(p.status) ?? text(p.state),
     version,
     municipality: localized(p.municipality?.name) ?? localized(p.municipality),

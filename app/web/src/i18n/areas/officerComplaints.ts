@@ -92,6 +92,7 @@ export const th = {
   "officerComplaints.error.CHAIN_REJECTED": "สัญญาบนบล็อกเชนไม่อนุญาตการเปลี่ยนสถานะนี้ในตอนนี้",
   "officerComplaints.error.EVIDENCE_MISMATCH": "ไฟล์หลักฐานไม่ตรงกับค่าแฮชในธุรกรรม",
   "officerComplaints.error.FILE_MISSING": "ต้องแนบไฟล์หลักฐาน",
+  "officerComplaints.error.FILE_EMPTY": "ไฟล์หลักฐานว่างเปล่า (0 ไบต์) เลือกรูปถ่ายหรือเอกสารที่แสดงการแก้ไข",
   "officerComplaints.error.QUERY_INVALID": "ข้อมูลที่กรอกไม่ถูกต้อง",
   "officerComplaints.error.COMPLAINT_STATE_CHANGED": "เรื่องนี้ถูกเปลี่ยนสถานะไปแล้วระหว่างนั้น หน้านี้แสดงสถานะปัจจุบันแล้ว",
 };
@@ -187,6 +188,7 @@ export const en: AreaMessages<typeof th> = {
   "officerComplaints.error.CHAIN_REJECTED": "The ledger's contract does not allow this status change now.",
   "officerComplaints.error.EVIDENCE_MISMATCH": "The evidence file does not match the hash in the transaction.",
   "officerComplaints.error.FILE_MISSING": "Attach the evidence file.",
+  "officerComplaints.error.FILE_EMPTY": "The evidence file is empty (0 bytes): choose the photo or document that shows the fix.",
   "officerComplaints.error.QUERY_INVALID": "A value you entered is not valid.",
   "officerComplaints.error.COMPLAINT_STATE_CHANGED": "Someone changed this complaint meanwhile; the page now shows its current state.",
 };
