@@ -1,3 +1,4 @@
+import { sha256, toUtf8Bytes } from "ethers";
 import { z } from "zod";
 
 /**
@@ -164,6 +165,11 @@ export function parseTownProfile(value: unknown): TownProfile {
  */
 export function townProfileBytes(profile: TownProfile): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(profile, null, 2)}\n`);
+}
+
+/** How a profile lists an Open311 api key (open311.apiKeys[].sha256): the SHA-256 of the key's text. */
+export function apiKeySha256(key: string): string {
+  return sha256(toUtf8Bytes(key));
 }
 
 /** The bounding box of the area: what the web app's map picker draws. */

@@ -458,7 +458,11 @@ describe("audit: trails, chain checks, exports and `ledger audit`", function () 
 
   it("lists the municipalities, limits an export to one permit and checks an export against the chain", async () => {
     const list = await api.get("/api/audit/municipalities");
-    expect(list.body.municipalities).to.deep.equal([{ id: 1, code: "TH-50-MAEHIA", suspended: false, th: "เทศบาลเมืองแม่เหียะ", en: "Mae Hia Town Municipality" }]);
+    // The demo's two towns, named as their profiles name them (scripts/towns/).
+    expect(list.body.municipalities).to.deep.equal([
+      { id: 1, code: "TH-50-MAEHIA", suspended: false, th: "เทศบาลเมืองแม่เหียะ", en: "Mae Hia Town Municipality" },
+      { id: 2, code: "TH-95-YALA", suspended: false, th: "เทศบาลนครยะลา", en: "Yala City Municipality" },
+    ]);
 
     const permit = await api.get(`/api/audit/export?municipality=1&permit=${encodeURIComponent(PERMIT_NUMBER)}&check=chain`);
     expect(permit.status).to.equal(200);

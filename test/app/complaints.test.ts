@@ -112,8 +112,9 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
       const definitionXml = xml.parse((await client.get(`${base}/services/ROAD.xml?jurisdiction_id=${JURISDICTION}`)).body).service_definition;
       expect(definitionXml.attributes.attribute.find((a: any) => a.code === "hazard").values.value.map((v: any) => v.key)).to.deep.equal(["low", "medium", "high"]);
 
-      // With a single jurisdiction on the server, jurisdiction_id may be left out.
-      expect((await client.get(`${base}/services.json`)).status).to.equal(200);
+      // The demo serves two towns (Mae Hia and Yala): jurisdiction_id is required (any case; test/app/towns.test.ts).
+      const without = await client.get(`${base}/services.json`);
+      expect([without.status, without.headers.get("x-error-code")]).to.deep.equal([400, "OPEN311_JURISDICTION_REQUIRED"]);
     });
 
     it("answers 404 for an unknown service code, jurisdiction, request, token or format, as the spec writes errors", async () => {
@@ -127,10 +128,10 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
       expectOpen311Error(unknownJurisdiction, 404, "json");
       expect(unknownJurisdiction.code).to.equal("OPEN311_JURISDICTION_UNKNOWN");
       expectOpen311Error(await get(`/requests.xml?jurisdiction_id=nowhere.go.th`), 404, "xml");
-      expectOpen311Error(await get(`/requests/0x${"ab".repeat(32)}.json`), 404, "json");
-      expectOpen311Error(await get(`/requests/not-an-id.xml`), 404, "xml");
-      expectOpen311Error(await get(`/tokens/nope.json`), 404, "json");
-      expectOpen311Error(await get(`/tokens/nope.xml`), 404, "xml");
+      expectOpen311Error(await get(`/requests/0x${"ab".repeat(32)}.json?jurisdiction_id=${JURISDICTION}`), 404, "json");
+      expectOpen311Error(await get(`/requests/not-an-id.xml?jurisdiction_id=${JURISDICTION}`), 404, "xml");
+      expectOpen311Error(await get(`/tokens/nope.json?jurisdiction_id=${JURISDICTION}`), 404, "json");
+      expectOpen311Error(await get(`/tokens/nope.xml?jurisdiction_id=${JURISDICTION}`), 404, "xml");
       expect((await get(`/services.csv`)).code).to.equal("OPEN311_FORMAT_UNKNOWN");
     });
 
@@ -181,12 +182,12 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
       const asXml = xml.parse((await client.get(`${base}/requests/${filed.service_request_id}.xml?jurisdiction_id=${JURISDICTION}`)).body);
       expect(asXml.service_requests.request[0].service_request_id).to.equal(filed.service_request_id);
 
-      expect((await client.get(`${base}/tokens/${filed.token}.json`)).body).to.deep.equal([{ service_request_id: filed.service_request_id, token: filed.token }]);
-      const tokenXml = xml.parse((await client.get(`${base}/tokens/${filed.token}.xml`)).body);
+      expect((await client.get(`${base}/tokens/${filed.token}.json?jurisdiction_id=${JURISDICTION}`)).body).to.deep.equal([{ service_request_id: filed.service_request_id, token: filed.token }]);
+      const tokenXml = xml.parse((await client.get(`${base}/tokens/${filed.token}.xml?jurisdiction_id=${JURISDICTION}`)).body);
       expect(tokenXml.service_requests.request[0].service_request_id).to.equal(filed.service_request_id);
 
       // JSON body, XML answer.
-      const answer = await client.post(`${base}/requests.xml`, { ...road(), attribute: { hazard: "low" }, "attribute[hazard]": undefined, service_code: "ROAD" });
+      const answer = await client.post(`${base}/requests.xml?jurisdiction_id=${JURISDICTION}`, { ...road(), attribute: { hazard: "low" }, "attribute[hazard]": undefined, service_code: "ROAD" });
       expect(answer.status, String(answer.body)).to.equal(200);
       expect(xml.parse(answer.body).service_requests.request[0].tracking_code).to.match(/^[0-9A-Z-]{19}$/);
 
@@ -255,44 +256,44 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
       const byIds = await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&service_request_id=${a.service_request_id},${lightId}&service_code=ROAD`);
       expect(ids(byIds.body)).to.have.members([a.service_request_id, lightId]); // the id list overrides the other filters
 
-      const roads = (await client.get(`${base}/requests.json?service_code=ROAD`)).body;
+      const roads = (await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&service_code=ROAD`)).body;
       expect(roads.every((r: any) => r.service_code === "ROAD")).to.equal(true);
       expect(ids(roads)).to.include.members([a.service_request_id, b.service_request_id]).and.not.include(lightId);
-      expect(ids((await client.get(`${base}/requests.json?service_code=STREET_LIGHT,WASTE`)).body)).to.include(lightId).and.not.include(a.service_request_id);
+      expect(ids((await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&service_code=STREET_LIGHT,WASTE`)).body)).to.include(lightId).and.not.include(a.service_request_id);
 
-      expect(ids((await client.get(`${base}/requests.json?status=open`)).body)).to.include(a.service_request_id);
-      expect(ids((await client.get(`${base}/requests.json?status=closed`)).body)).not.to.include(a.service_request_id);
+      expect(ids((await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&status=open`)).body)).to.include(a.service_request_id);
+      expect(ids((await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&status=closed`)).body)).not.to.include(a.service_request_id);
 
-      const future = (await client.get(`${base}/requests.json?start_date=2999-01-01T00:00:00Z`)).body;
+      const future = (await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&start_date=2999-01-01T00:00:00Z`)).body;
       expect(future).to.deep.equal([]);
-      const past = (await client.get(`${base}/requests.json?end_date=2001-01-01T00:00:00%2B07:00`)).body;
+      const past = (await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&end_date=2001-01-01T00:00:00%2B07:00`)).body;
       expect(past).to.deep.equal([]);
       const now = new Date(Date.now() + 3_600_000).toISOString();
-      expect(ids((await client.get(`${base}/requests.json?start_date=2020-01-01T00:00:00Z&end_date=${now}`)).body)).to.include(a.service_request_id);
+      expect(ids((await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&start_date=2020-01-01T00:00:00Z&end_date=${now}`)).body)).to.include(a.service_request_id);
       for (const bad of ["start_date=2024-01-01", "end_date=yesterday", "start_date=2024-01-01T00:00:00", "start_date=2024-02-01T00:00:00Z&end_date=2024-01-01T00:00:00Z"]) {
-        const response = await fetch(`${service.url}${base}/requests.json?${bad}`);
+        const response = await fetch(`${service.url}${base}/requests.json?jurisdiction_id=${JURISDICTION}&${bad}`);
         expectOpen311Error({ status: response.status, text: await response.text() }, 400, "json");
       }
-      const badXml = await fetch(`${service.url}${base}/requests.xml?status=lost`);
+      const badXml = await fetch(`${service.url}${base}/requests.xml?jurisdiction_id=${JURISDICTION}&status=lost`);
       expectOpen311Error({ status: badXml.status, text: await badXml.text() }, 400, "xml");
 
-      const all = await client.get(`${base}/requests.json`);
+      const all = await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}`);
       const total = Number(all.headers.get("x-total-count"));
       expect(total).to.equal(all.body.length).and.to.be.at.least(3);
-      const page1 = await client.get(`${base}/requests.json?page_size=2`);
-      const page2 = await client.get(`${base}/requests.json?page_size=2&page=2`);
+      const page1 = await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&page_size=2`);
+      const page2 = await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&page_size=2&page=2`);
       expect(page1.body).to.have.lengthOf(2);
       expect(page1.headers.get("x-total-count")).to.equal(String(total));
       expect(ids(page2.body)).to.deep.equal(ids(all.body).slice(2, 4));
-      const asXml = xml.parse((await client.get(`${base}/requests.xml?page_size=2`)).body);
+      const asXml = xml.parse((await client.get(`${base}/requests.xml?jurisdiction_id=${JURISDICTION}&page_size=2`)).body);
       expect(asXml.service_requests.request.map((r: any) => r.service_request_id)).to.deep.equal(ids(page1.body));
       expect(page1.body[0]).not.to.have.property("notes");
 
-      const extended = (await client.get(`${base}/requests/${a.service_request_id}.json?extensions=true`)).body[0];
+      const extended = (await client.get(`${base}/requests/${a.service_request_id}.json?jurisdiction_id=${JURISDICTION}&extensions=true`)).body[0];
       expect(extended.extended_attributes).to.include({ detailed_status: "filed", reopen_count: 0 });
       expect(extended.notes).to.have.lengthOf(1);
       expect(extended.notes[0]).to.include({ summary: "filed", tx_hash: a.tx_hash });
-      const extendedXml = xml.parse((await client.get(`${base}/requests.xml?service_request_id=${a.service_request_id}&extensions=true`)).body);
+      const extendedXml = xml.parse((await client.get(`${base}/requests.xml?jurisdiction_id=${JURISDICTION}&service_request_id=${a.service_request_id}&extensions=true`)).body);
       expect(extendedXml.service_requests.request[0].notes.note[0].tx_hash).to.equal(a.tx_hash);
       expect(extendedXml.service_requests.request[0].extended_attributes.detailed_status).to.equal("filed");
     });
@@ -366,7 +367,7 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
       expect(confirmed.status, JSON.stringify(confirmed.body)).to.equal(200);
       expect(confirmed.body.details.complaint.detailedStatus).to.equal("confirmed");
 
-      const [request] = (await client.get(`${base}/requests/${complaintId}.json?extensions=true`)).body;
+      const [request] = (await client.get(`${base}/requests/${complaintId}.json?jurisdiction_id=${JURISDICTION}&extensions=true`)).body;
       expect(request.status).to.equal("closed");
       expect(request.extended_attributes.detailed_status).to.equal("confirmed");
       expect(request.notes.map((n: any) => n.summary)).to.deep.equal([
@@ -380,7 +381,7 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
         "confirmed",
       ]);
       expect(request.notes.every((n: any) => /^0x[0-9a-f]{64}$/.test(n.tx_hash))).to.equal(true);
-      expect(ids((await client.get(`${base}/requests.json?status=closed`)).body)).to.include(complaintId);
+      expect(ids((await client.get(`${base}/requests.json?jurisdiction_id=${JURISDICTION}&status=closed`)).body)).to.include(complaintId);
     });
 
     it("files from the web app too, and lists for officers by category and area", async () => {
@@ -422,8 +423,9 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
       const provider = rpcProvider(service.rpcUrl);
       const [national, , , , , , , , , , , resident] = devAccounts().map((a) => new Wallet(a.privateKey, provider));
       const directory = Directory__factory.connect(contracts.directory, national);
-      await (await directory.addMunicipality("TH-50-OTHER", "Other Town Municipality", resident.address)).wait();
-      const otherId = 2;
+      const added = await (await directory.addMunicipality("TH-50-OTHER", "Other Town Municipality", resident.address)).wait();
+      // After the demo's Mae Hia (1) and Yala (2).
+      const otherId = Number(directory.interface.parseLog(added!.logs.find((log) => log.address === contracts.directory)!)!.args.municipalityId);
       const foreign = new OfficerClient(service.url, new Wallet(Wallet.createRandom().privateKey, provider));
       await (await directory.connect(resident).grantRole(otherId, id("COMPLAINT_OFFICER"), foreign.wallet.address)).wait();
       await foreign.signIn();
@@ -462,26 +464,20 @@ describe("complaints: Open311 GeoReport v2 and the resident's and officers' flow
       expect(closed.body.details.complaint.detailedStatus).to.equal("duplicate");
     });
 
-    it("lets a municipality's admin make Open311 api keys for its own jurisdiction only", async () => {
+    it("takes only the keys the town's profile lists: no key is made by this server", async () => {
+      // Keys are the town admin's (`ledger town key create` publishes them in the town's profile; see
+      // test/app/towns.test.ts); the server's own key route is gone.
       const admin = OfficerClient.demo(service.url, "municipalityAdmin");
       await admin.signIn();
-      const made = await admin.post("/api/open311/keys", { municipalityId: 1, jurisdictionId: JURISDICTION, label: "FixMyStreet TH" });
-      expect(made.status, JSON.stringify(made.body)).to.equal(201);
-      const answer = await form(`${base}/requests.json`, road({ api_key: made.body.apiKey }));
-      expect(answer.status, answer.text).to.equal(200);
-
-      expectError(await officer.post("/api/open311/keys", { municipalityId: 1, jurisdictionId: JURISDICTION }), 403, "ROLE_REQUIRED");
-      expectError(await admin.post("/api/open311/keys", { municipalityId: 1, jurisdictionId: "someone-else.go.th" }), 409, "OPEN311_JURISDICTION_TAKEN");
-      // Municipality 2's admin (added in the test before) gets a jurisdiction of its own; its key files nothing in Mae Hia.
-      const otherAdmin = OfficerClient.demo(service.url, "resident");
-      await otherAdmin.signIn();
-      const other = await otherAdmin.post("/api/open311/keys", { municipalityId: 2, jurisdictionId: "other.go.th" });
-      expect(other.status, JSON.stringify(other.body)).to.equal(201);
-      expectOpen311Error(await form(`${base}/requests.json`, road({ api_key: other.body.apiKey })), 403, "json");
-      expect((await client.get(`${base}/services.json?jurisdiction_id=other.go.th`)).body).to.deep.equal([]);
-      // Two jurisdictions now: jurisdiction_id is required.
-      const response = await fetch(`${service.url}${base}/services.json`);
-      expectOpen311Error({ status: response.status, text: await response.text() }, 400, "json");
+      expectError(await admin.post("/api/open311/keys", { municipalityId: 1, jurisdictionId: JURISDICTION, label: "FixMyStreet TH" }), 404, "ROUTE_NOT_FOUND");
+      // The demo key is Mae Hia's: it files nothing in Yala, and a guessed key nothing anywhere.
+      const inYala = await form(`${base}/requests.json`, { ...road(), jurisdiction_id: "yalacity.go.th", service_code: "FLOODING", lat: "6.545", long: "101.28" });
+      expectOpen311Error(inYala, 403, "json");
+      expect(inYala.code).to.equal("OPEN311_API_KEY_INVALID");
+      expectOpen311Error(await form(`${base}/requests.json`, road({ api_key: "o311_guessed" })), 403, "json");
+      // A town that has published no profile has no jurisdiction.
+      const response = await fetch(`${service.url}${base}/services.json?jurisdiction_id=other.go.th`);
+      expectOpen311Error({ status: response.status, text: await response.text() }, 404, "json");
     });
 
     it("lists complaints past their category's SLA as overdue (chain time)", async () => {

@@ -27,7 +27,9 @@ describe("the API behind the residents' pages", function () {
   it("answers the complaint form: active categories in Thai and English with their SLA and attributes, and the map area", async () => {
     const { status, body } = await api.get("/api/complaints/form?municipality=1");
     expect(status).to.equal(200);
+    expect(body.municipality).to.deep.equal({ code: "TH-50-MAEHIA", th: "เทศบาลเมืองแม่เหียะ", en: "Mae Hia Town Municipality" });
     expect(body.area).to.deep.equal({ south: 18.7, west: 98.92, north: 18.77, east: 98.99 });
+    expect(body.boundary.type).to.equal("Polygon");
     const road = body.categories.find((c: { code: string }) => c.code === "ROAD");
     expect(road).to.include({ name: "Road damage", nameTh: "ถนนชำรุด" });
     expect(road.slaSeconds).to.be.greaterThan(0);
@@ -35,10 +37,10 @@ describe("the API behind the residents' pages", function () {
     expect(hazard).to.include({ required: true, descriptionTh: "อันตรายมากน้อยเพียงใด" });
     expect(hazard.values[2]).to.deep.equal({ key: "high", name: "Dangerous for everyone", nameTh: "อันตรายต่อทุกคน" });
     // Open311 keeps the spec's shape: no Thai fields in its values.
-    const definition = (await api.get("/open311/v2/services/ROAD.json")).body;
+    const definition = (await api.get("/open311/v2/services/ROAD.json?jurisdiction_id=maehia.go.th")).body;
     expect(definition.attributes.find((a: { code: string }) => a.code === "hazard").values[2]).to.deep.equal({ key: "high", name: "Dangerous for everyone" });
     expect((await api.get("/api/complaints/form?municipality=0")).body.error.code).to.equal("QUERY_INVALID");
-    expect((await api.get("/api/complaints/form?municipality=77")).body).to.deep.include({ area: null, categories: [] });
+    expect((await api.get("/api/complaints/form?municipality=77")).body).to.deep.include({ municipality: null, area: null, boundary: null, categories: [] });
   });
 
   it("files a complaint with a photo from a form: sealed on IPFS, its SHA-256 inside the hashed content", async () => {

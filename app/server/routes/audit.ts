@@ -4,7 +4,7 @@ import { AppError } from "../errors.js";
 import { auditCsv } from "../services/audit/csv.js";
 import { AuditTrailService } from "../services/audit/auditTrail.js";
 import { AUDIT_KINDS, parseAuditSubject, parsePermitNumber, type AuditKind } from "../services/audit/subjects.js";
-import { municipalityLabel } from "../services/permits/catalog.js";
+import { townName } from "../services/towns.js";
 import type { WorkflowContext } from "../workflows/context.js";
 
 /**
@@ -50,15 +50,9 @@ export function auditRoutes(ctx: WorkflowContext): Router {
   });
   const limitChecks: RequestHandler = (req, res, next) => (req.query.check === undefined ? next() : costlyLimit(req, res, next));
 
-  // The municipalities an auditor may choose, with their names as the Directory holds them.
+  // The municipalities an auditor may choose, named in Thai and English as their profiles name them.
   router.get("/api/audit/municipalities", (_req, res) => {
-    const rows = ctx.db.prepare("SELECT municipality_id, code, name, suspended FROM idx_municipalities ORDER BY municipality_id").all() as Array<{
-      municipality_id: number;
-      code: string;
-      name: string;
-      suspended: number;
-    }>;
-    const municipalities = rows.map((row) => ({ id: row.municipality_id, code: row.code, suspended: row.suspended === 1, ...municipalityLabel(row.code, row.name) }));
+    const municipalities = ctx.towns.list().map((town) => ({ id: town.municipalityId, code: town.code, suspended: town.suspended, ...townName(town) }));
     res.set("cache-control", "no-store").json({ municipalities });
   });
 

@@ -44,8 +44,9 @@ export function authRoutes(ctx: WorkflowContext): Router {
 /**
  * The roles the index knows for `address`, once the index has read the chain's head: just after a
  * start (or a rebuild) it may still be behind. A chain that does not answer leaves the index as it is.
+ * Each is named as its town names it, with the town's Thai and English label for a role of its own.
  */
 async function rolesNow(ctx: WorkflowContext, address: string) {
   await ctx.catchUpIndex().catch(() => {});
-  return ctx.officers.rolesOf(address);
+  return ctx.officers.rolesOf(address).map((held) => ({ ...held, ...ctx.towns.role(held.municipalityId, held.roleId) }));
 }

@@ -4,6 +4,7 @@ import booleanPointInPolygon from "@turf/boolean-point-in-polygon";
 import { AppError } from "../errors.js";
 import { readAll } from "../ipfs/readAll.js";
 import type { IpfsStore } from "../ipfs/types.js";
+import { roleId, roleName, roleNamer } from "../../shared/roles.js";
 import { profileCid } from "../../shared/townPlan.js";
 import { TOWN_PROFILE_MAX_BYTES, TownProfileError, areaBounds, parseTownProfile, type TownProfile } from "../../shared/townProfile.js";
 
@@ -36,6 +37,31 @@ interface TownRow {
   sha256: string | null;
   cid: string | null;
   body: string | null;
+}
+
+/** A role as a town names it (Towns.role). */
+export interface TownRole {
+  /** Its name, the ledger's own or the town's (SAFETY_OFFICER); its id for a role nobody named. */
+  role: string;
+  roleId: string;
+  /** The town's Thai and English label for a role of its own; null for the ledger's roles (the web app names those). */
+  roleLabel: { th: string; en: string } | null;
+}
+
+/** Each profile's role names by id: every role it uses (labelled, held by an officer, in an approval chain). */
+const namers = new WeakMap<TownProfile, (roleIdHex: string) => string>();
+
+function namerOf(profile: TownProfile): (roleIdHex: string) => string {
+  let namer = namers.get(profile);
+  if (!namer) {
+    namer = roleNamer([
+      ...profile.roles.map((role) => role.code),
+      ...profile.officers.flatMap((officer) => officer.roles),
+      ...profile.permitTypes.flatMap((type) => type.approvalRoles),
+    ]);
+    namers.set(profile, namer);
+  }
+  return namer;
 }
 
 const TOWN_QUERY = `SELECT m.municipality_id, m.code, m.name, m.admin, m.suspended, p.sha256, p.cid, d.body
@@ -89,6 +115,22 @@ export class Towns {
   /** The profile of `municipalityId`, or null. */
   profile(municipalityId: number): TownProfile | null {
     return this.get(municipalityId)?.profile ?? null;
+  }
+
+  /** The names of `municipalityId` in Thai and English: its profile's, else `chainName` (the Directory's) in both. */
+  names(municipalityId: number, chainName: string): { th: string; en: string } {
+    return namesOf(this.profile(municipalityId), chainName);
+  }
+
+  /**
+   * A role as the town names it: by name (the ledger's own, or one the town's profile uses — SAFETY_OFFICER
+   * — else its id), by id, and with the Thai and English label the profile gives its own roles.
+   */
+  role(municipalityId: number, nameOrId: string): TownRole {
+    const profile = this.profile(municipalityId);
+    const name = (profile ? namerOf(profile) : roleName)(roleId(nameOrId));
+    const label = profile?.roles.find((role) => role.code === name)?.label ?? null;
+    return { role: name, roleId: roleId(nameOrId), roleLabel: label ? { th: label.th, en: label.en } : null };
   }
 
   byCode(code: string): Town | null {
@@ -217,17 +259,25 @@ export class Towns {
   }
 }
 
-/** What the web app shows of a town: names, where it is, how Open311 knows it. */
+/** A town's names: its profile's, else the (English) name the Directory holds, in both languages. */
+function namesOf(profile: TownProfile | null, chainName: string): { th: string; en: string } {
+  return profile ? { th: profile.name.th, en: profile.name.en } : { th: chainName, en: chainName };
+}
+
+export const townName = (town: Town) => namesOf(town.profile, town.chainName);
+
+/** What the web app shows of a town: names, where it is, how Open311 knows it, its campaigns' token. */
 export function townSummary(town: Town) {
   const profile = town.profile;
   return {
     id: town.municipalityId,
     code: town.code,
-    name: profile ? profile.name : { th: town.chainName, en: town.chainName },
+    name: townName(town),
     suspended: town.suspended,
     admin: town.admin,
     jurisdictionId: profile?.open311.jurisdictionId ?? null,
     bounds: profile ? areaBounds(profile.area) : null,
+    fund: profile?.fund ?? null,
     profileSha256: town.profileSha256,
     profileCid: town.profileCid,
   };

@@ -1,13 +1,15 @@
 import { id } from "ethers";
 import { STATUS_NAMES, type DetailedStatus } from "../../../shared/complaintAnswers.js";
+import type { TownCategory, TownProfile } from "../../../shared/townProfile.js";
+import type { Towns } from "../towns.js";
 
 /**
  * What the chain cannot say about a complaint category: the chain knows a category as the keccak256 of
- * its code (e.g. id("ROAD")) with its SLA; names, descriptions and the Open311 attribute metadata of
- * the known codes live here. A category set up on-chain with a code this table does not know is still
- * served, under its hash as service_code.
+ * its code (e.g. id("ROAD")) with its SLA; its names, description and questions (the Open311 attributes)
+ * are the municipality's own, in the profile its admin published (services/towns.ts). A category on the
+ * chain that the profile does not describe is still served, under its hash as service_code.
  */
-export type AttributeDatatype = "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+export type AttributeDatatype = TownCategory["questions"][number]["datatype"];
 
 export interface ServiceAttribute {
   code: string;
@@ -17,6 +19,7 @@ export interface ServiceAttribute {
   /** The description in Thai, for the web app's form (Open311 answers carry the English one). */
   descriptionTh: string;
   datatype_description: string;
+  /** Its place among the category's questions, from 1 (the profile's order). */
   order: number;
   values?: Array<{ key: string; name: string; nameTh: string }>;
 }
@@ -30,122 +33,70 @@ export interface CategoryInfo {
   group: string;
   keywords: string[];
   attributes: ServiceAttribute[];
+  /** Its place in the town's list (the profile's order); a category the profile does not describe comes last. */
+  order: number;
 }
 
-/** A single-choice attribute: one of `values` (key → [English name, Thai name]). */
-function choice(code: string, [description, descriptionTh]: [string, string], required: boolean, order: number, values: Record<string, [string, string]>): ServiceAttribute {
-  const list = Object.entries(values).map(([key, [name, nameTh]]) => ({ key, name, nameTh }));
-  return { code, datatype: "singlevaluelist", required, description, descriptionTh, datatype_description: "", order, values: list };
+function described(category: TownCategory, index: number): CategoryInfo {
+  return {
+    code: category.code,
+    name: category.name.en,
+    nameTh: category.name.th,
+    description: category.description?.en ?? "",
+    descriptionTh: category.description?.th ?? "",
+    group: category.group,
+    keywords: category.keywords,
+    attributes: category.questions.map((question, position) => ({
+      code: question.code,
+      datatype: question.datatype,
+      required: question.required,
+      description: question.label.en,
+      descriptionTh: question.label.th,
+      datatype_description: question.hint,
+      order: position + 1,
+      ...(question.values ? { values: question.values.map(({ key, label }) => ({ key, name: label.en, nameTh: label.th })) } : {}),
+    })),
+    order: index,
+  };
 }
 
-// Every category asks which village (หมู่) the problem is in: Mae Hia has ten.
-const village = choice(
-  "village",
-  ["Village (Moo) where the problem is", "หมู่บ้าน (หมู่ที่) ที่พบปัญหา"],
-  false,
-  1,
-  Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(i + 1), [`Moo ${i + 1}`, `หมู่ ${i + 1}`]])),
-);
+/** Each profile's categories by their on-chain hash: a profile never changes, so this is built once. */
+const catalogues = new WeakMap<TownProfile, Map<string, CategoryInfo>>();
 
-const CATEGORIES: CategoryInfo[] = [
-  {
-    code: "ROAD",
-    name: "Road damage",
-    nameTh: "ถนนชำรุด",
-    description: "Potholes, broken pavement or road surface, damaged footpaths.",
-    descriptionTh: "หลุมบ่อ ผิวถนนหรือทางเท้าแตกร้าว ชำรุด",
-    group: "streets",
-    keywords: ["pothole", "road", "pavement"],
-    attributes: [
-      village,
-      choice("hazard", ["How dangerous is it?", "อันตรายมากน้อยเพียงใด"], true, 2, {
-        low: ["Inconvenient", "ไม่สะดวก"],
-        medium: ["Risky for bikes", "เสี่ยงสำหรับรถจักรยานยนต์และจักรยาน"],
-        high: ["Dangerous for everyone", "อันตรายต่อทุกคน"],
-      }),
-    ],
-  },
-  {
-    code: "STREET_LIGHT",
-    name: "Street light out",
-    nameTh: "ไฟถนนดับ",
-    description: "A street light that is out, flickering or damaged.",
-    descriptionTh: "ไฟถนนดับ กะพริบ หรือชำรุด",
-    group: "streets",
-    keywords: ["light", "lamp", "dark"],
-    attributes: [
-      village,
-      { code: "pole_number", datatype: "string", required: false, description: "Number painted on the pole", descriptionTh: "หมายเลขที่เขียนบนเสาไฟ", datatype_description: "", order: 2 },
-    ],
-  },
-  {
-    code: "WASTE",
-    name: "Waste not collected",
-    nameTh: "ขยะไม่ได้เก็บ",
-    description: "Household waste not collected, overflowing bins, illegal dumping.",
-    descriptionTh: "ขยะบ้านเรือนไม่ได้เก็บ ถังขยะล้น การลักลอบทิ้งขยะ",
-    group: "sanitation",
-    keywords: ["garbage", "rubbish", "bin"],
-    attributes: [
-      village,
-      choice("waste_type", ["What kind of waste?", "ขยะประเภทใด"], false, 2, {
-        household: ["Household", "ขยะบ้านเรือน"],
-        bulky: ["Bulky items", "ขยะชิ้นใหญ่"],
-        hazardous: ["Hazardous", "ขยะอันตราย"],
-      }),
-    ],
-  },
-  {
-    code: "DRAINAGE",
-    name: "Blocked drain or flooding",
-    nameTh: "ท่อระบายน้ำอุดตัน",
-    description: "Blocked drains, standing water, flooding of a road.",
-    descriptionTh: "ท่อระบายน้ำอุดตัน น้ำขัง น้ำท่วมถนน",
-    group: "water",
-    keywords: ["drain", "flood", "water"],
-    attributes: [village],
-  },
-  {
-    code: "NOISE",
-    name: "Noise nuisance",
-    nameTh: "เสียงรบกวน",
-    description: "Noise from construction, business or events.",
-    descriptionTh: "เสียงดังจากการก่อสร้าง สถานประกอบการ หรืองานกิจกรรม",
-    group: "environment",
-    keywords: ["noise", "loud"],
-    attributes: [
-      village,
-      { code: "hours", datatype: "string", required: false, description: "When does it happen?", descriptionTh: "เกิดขึ้นช่วงเวลาใด", datatype_description: "e.g. 22:00-02:00", order: 2 },
-    ],
-  },
-];
+function catalogueOf(profile: TownProfile | null): Map<string, CategoryInfo> {
+  if (!profile) return new Map();
+  let catalogue = catalogues.get(profile);
+  if (!catalogue) {
+    catalogue = new Map(profile.complaintCategories.map((category, index) => [id(category.code), described(category, index)]));
+    catalogues.set(profile, catalogue);
+  }
+  return catalogue;
+}
 
-const BY_HASH = new Map(CATEGORIES.map((info) => [id(info.code), info]));
-const BY_CODE = new Map(CATEGORIES.map((info) => [info.code, info]));
-
-/** The catalogue entry of an on-chain category hash, or a bare entry named by its hash. */
-export function categoryInfo(categoryHash: string): CategoryInfo {
+/** The category `categoryHash` of `municipalityId` as its profile describes it, or a bare entry named by its hash. */
+export function categoryInfo(towns: Towns, municipalityId: number, categoryHash: string): CategoryInfo {
+  const hash = categoryHash.toLowerCase();
   return (
-    BY_HASH.get(categoryHash.toLowerCase()) ?? {
-      code: categoryHash.toLowerCase(),
-      name: categoryHash.toLowerCase(),
-      nameTh: categoryHash.toLowerCase(),
+    catalogueOf(towns.profile(municipalityId)).get(hash) ?? {
+      code: hash,
+      name: hash,
+      nameTh: hash,
       description: "",
       descriptionTh: "",
       group: "",
       keywords: [],
       attributes: [],
+      order: Number.MAX_SAFE_INTEGER,
     }
   );
 }
 
-/** The on-chain category hash of a service_code: a known code, or a category hash given as such. */
-export function categoryHashOf(serviceCode: string): string | null {
-  if (BY_CODE.has(serviceCode)) return id(serviceCode);
+/** The on-chain category hash of a service_code in `municipalityId`: a code its profile names, or a category hash given as such. */
+export function categoryHashOf(towns: Towns, municipalityId: number, serviceCode: string): string | null {
   if (/^0x[0-9a-fA-F]{64}$/.test(serviceCode)) return serviceCode.toLowerCase();
-  return null;
+  const hash = id(serviceCode);
+  return catalogueOf(towns.profile(municipalityId)).has(hash) ? hash : null;
 }
-
 
 /** The statuses in which the municipality still owes work (the contract's _OPEN mask): the SLA clock runs. */
 export const OPEN_STATUSES = [1, 2, 3, 6] as const;

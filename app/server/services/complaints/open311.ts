@@ -1,5 +1,6 @@
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
+import { townName } from "../towns.js";
 import { categoryHashOf, categoryInfo, open311Status, statusNumber, OPEN_STATUSES } from "./catalogue.js";
 import { checkAttributes, fileComplaint, type ComplaintContent, type FiledPhoto, type Filing } from "./filing.js";
 import { ComplaintQueries, type ComplaintFilter, type ComplaintRecord } from "./queries.js";
@@ -18,36 +19,44 @@ const NINETY_DAYS = 90 * 24 * 60 * 60;
 
 export const w3c = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-/** A municipality's active categories as Open311 services. */
-export function services(ctx: WorkflowContext, municipalityId: number) {
+/**
+ * A municipality's active categories on the chain, each with its SLA and as its profile describes it,
+ * in the profile's order: what both the Open311 services list and the web app's form offer.
+ */
+export function activeCategories(ctx: WorkflowContext, municipalityId: number) {
   return new ComplaintQueries(ctx.db)
     .categories(municipalityId)
     .filter((category) => category.active)
-    .map(({ category, slaSeconds }) => {
-      const info = categoryInfo(category);
-      const days = Math.round((slaSeconds / 86_400) * 10) / 10;
-      return {
-        service_code: info.code,
-        service_name: info.name,
-        description: `${info.description}${info.description ? " " : ""}Answered within ${days} day${days === 1 ? "" : "s"} (${info.nameTh}).`.trim(),
-        metadata: info.attributes.length > 0,
-        type: "realtime",
-        keywords: info.keywords.join(","),
-        group: info.group,
-      };
-    });
+    .map(({ category, slaSeconds }) => ({ info: categoryInfo(ctx.towns, municipalityId, category), slaSeconds }))
+    .sort((a, b) => a.info.order - b.info.order || a.info.code.localeCompare(b.info.code));
+}
+
+/** A municipality's active categories as Open311 services. */
+export function services(ctx: WorkflowContext, municipalityId: number) {
+  return activeCategories(ctx, municipalityId).map(({ info, slaSeconds }) => {
+    const days = Math.round((slaSeconds / 86_400) * 10) / 10;
+    return {
+      service_code: info.code,
+      service_name: info.name,
+      description: `${info.description}${info.description ? " " : ""}Answered within ${days} day${days === 1 ? "" : "s"} (${info.nameTh}).`.trim(),
+      metadata: info.attributes.length > 0,
+      type: "realtime",
+      keywords: info.keywords.join(","),
+      group: info.group,
+    };
+  });
 }
 
 /** The category hash of a service_code that is active in the municipality; 404 otherwise. */
 export function activeCategory(ctx: WorkflowContext, municipalityId: number, serviceCode: string): string {
-  const hash = categoryHashOf(serviceCode);
+  const hash = categoryHashOf(ctx.towns, municipalityId, serviceCode);
   const found = hash && new ComplaintQueries(ctx.db).categories(municipalityId).find((c) => c.category === hash && c.active);
   if (!found) throw new AppError("SERVICE_CODE_UNKNOWN", `No service_code "${serviceCode}" in this jurisdiction.`);
   return found.category;
 }
 
 export function serviceDefinition(ctx: WorkflowContext, municipalityId: number, serviceCode: string) {
-  const info = categoryInfo(activeCategory(ctx, municipalityId, serviceCode));
+  const info = categoryInfo(ctx.towns, municipalityId, activeCategory(ctx, municipalityId, serviceCode));
   return {
     service_code: info.code,
     attributes: info.attributes.map((attribute) => ({
@@ -88,7 +97,11 @@ function coordinate(value: unknown, limit: number): number {
   return number;
 }
 
-/** POST requests (and the web app's filing): checks the fields as the spec asks, seals what is personal, files on-chain. */
+/**
+ * POST requests (and the web app's filing): checks the fields as the spec asks — the category active in
+ * the town, its questions answered, the point inside the town's area — seals what is personal, files
+ * on-chain. The one validation both paths share.
+ */
 export async function submitRequest(
   ctx: WorkflowContext,
   municipalityId: number,
@@ -107,10 +120,11 @@ export async function submitRequest(
   if (hasLat !== hasLong) throw new AppError("LOCATION_INVALID", "Give both lat and long.");
   const lat = hasLat ? coordinate(body.lat, 90) : null;
   const long = hasLong ? coordinate(body.long, 180) : null;
+  if (lat !== null && long !== null) ctx.towns.requireInArea(municipalityId, lat, long);
   const description = typeof body.description === "string" ? body.description : "";
   if (description.length > 4000) throw new AppError("BODY_INVALID", "description is longer than 4,000 characters.");
   const attributes = attributesOf(body);
-  checkAttributes(category, attributes);
+  checkAttributes(categoryInfo(ctx.towns, municipalityId, category), attributes);
   const content: ComplaintContent = {
     description,
     addressString: addressString ?? text(body.address_id),
@@ -149,7 +163,7 @@ const list = (value: unknown): string[] | undefined =>
  * every other filter), service_code, start_date, end_date, status (open, closed — or, as an extension,
  * the detailed statuses); by default the last 90 days, at most 1,000 requests; page and page_size.
  */
-export function requestFilter(query: Record<string, unknown>, municipalityId: number, now: number): ComplaintFilter {
+export function requestFilter(ctx: WorkflowContext, query: Record<string, unknown>, municipalityId: number, now: number): ComplaintFilter {
   const pageSize = Math.min(positiveInt(query.page_size, "page_size", MAX_PAGE_SIZE), MAX_PAGE_SIZE);
   const page = positiveInt(query.page, "page", 1);
   const base = { municipalityId, limit: pageSize, offset: (page - 1) * pageSize };
@@ -165,7 +179,7 @@ export function requestFilter(query: Record<string, unknown>, municipalityId: nu
     if (number === null) throw new AppError("QUERY_INVALID", `status must be open or closed (or a detailed status), not "${name}".`);
     return [number];
   });
-  const categories = list(query.service_code)?.map((code) => categoryHashOf(code) ?? code);
+  const categories = list(query.service_code)?.map((code) => categoryHashOf(ctx.towns, municipalityId, code) ?? code);
   return {
     ...base,
     statuses,
@@ -217,10 +231,10 @@ export function serviceRequest(ctx: WorkflowContext, complaint: ComplaintRecord,
   return request;
 }
 
-/** The display name of a municipality, as the Directory's events gave it. */
+/** The name of a municipality in English: its profile's, else the Directory's. */
 export function agencyName(ctx: WorkflowContext, municipalityId: number): string {
-  const row = ctx.db.prepare("SELECT name FROM idx_municipalities WHERE municipality_id = ?").get(municipalityId) as { name: string } | undefined;
-  return row?.name ?? `municipality ${municipalityId}`;
+  const town = ctx.towns.get(municipalityId);
+  return town ? townName(town).en : `municipality ${municipalityId}`;
 }
 
 /** Chain time: the SLA clock and the 90-day window run on the chain's clock, like the contract's isOverdue. */

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { OPEN_STATUSES, STATUS_NAMES, categoryInfo } from "../complaints/catalogue.js";
+import { Towns } from "../towns.js";
 import { durationSummary } from "./statistics.js";
 
 /**
@@ -21,8 +22,9 @@ const RESOLVED = 4;
 const CONFIRMED = 5;
 const isOpen = (status: number) => (OPEN_STATUSES as readonly number[]).includes(status);
 
-function categoryOf(hash: string) {
-  const info = categoryInfo(hash);
+/** A category as the town's profile names it. */
+function categoryOf(towns: Towns, municipalityId: number, hash: string) {
+  const info = categoryInfo(towns, municipalityId, hash);
   return { code: info.code, th: info.nameTh, en: info.name };
 }
 
@@ -62,13 +64,14 @@ export function complaintFigures(db: DatabaseSync, municipalityId: number, now: 
        FROM idx_complaints c WHERE c.municipality_id = ?`,
     )
     .all(municipalityId) as unknown as ComplaintRow[];
+  const towns = Towns.of(db);
   const byCategory = new Map<string, ComplaintRow[]>();
   for (const row of rows) byCategory.set(row.category, [...(byCategory.get(row.category) ?? []), row]);
   return {
     ...summary(rows, now),
     byStatus: STATUS_NAMES.slice(1).map((status, index) => ({ status, count: rows.filter((row) => row.status === index + 1).length })),
     byCategory: [...byCategory]
-      .map(([hash, group]) => ({ category: categoryOf(hash), ...summary(group, now) }))
+      .map(([hash, group]) => ({ category: categoryOf(towns, municipalityId, hash), ...summary(group, now) }))
       .sort((a, b) => b.total - a.total || a.category.code.localeCompare(b.category.code)),
   };
 }

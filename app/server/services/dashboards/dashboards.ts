@@ -2,7 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { CampaignReader } from "../funds/campaigns.js";
-import { municipalityLabel } from "../permits/catalog.js";
+import { Towns } from "../towns.js";
 import { chainNow } from "../permits/ledgerReads.js";
 import { complaintFigures } from "./complaintFigures.js";
 import { fundFigures } from "./fundFigures.js";
@@ -22,7 +22,7 @@ function municipalityOf(db: DatabaseSync, municipalityId: number) {
     | { code: string; name: string }
     | undefined;
   if (!row) throw new AppError("MUNICIPALITY_UNKNOWN");
-  const { th, en } = municipalityLabel(row.code, row.name);
+  const { th, en } = Towns.of(db).names(municipalityId, row.name);
   return { id: municipalityId, code: row.code, th, en };
 }
 

@@ -1,7 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
-import { roleName } from "../../../shared/roles.js";
-import { permitTypeLabel } from "../permits/catalog.js";
-import { typeCodeOf } from "../permits/ledgerReads.js";
+import { permitTypeCodeOf, permitTypeLabel } from "../permits/catalog.js";
+import { Towns } from "../towns.js";
 import { STATUTE_DAYS } from "../permits/trail.js";
 import { DAY_SECONDS, bangkokMonth, durationSummary, shareOf, toDays } from "./statistics.js";
 
@@ -25,9 +24,17 @@ interface PermitRow {
 
 const STATUTE_SECONDS = STATUTE_DAYS * DAY_SECONDS;
 
-function typeOf(typeId: string) {
-  const { code, th, en } = permitTypeLabel(typeCodeOf(typeId));
+/** A permit type as the town's profile names it. */
+function typeOf(towns: Towns, municipalityId: number, typeId: string) {
+  const { code, th, en } = permitTypeLabel(towns, municipalityId, permitTypeCodeOf(towns, municipalityId, typeId));
   return { code, th, en };
+}
+
+/** The role a running clock waits for, as the town names it (its label for a role of its own). */
+function awaitingRoleOf(towns: Towns, municipalityId: number, role: string | null) {
+  if (!role) return { awaitingRole: null, awaitingRoleLabel: null };
+  const named = towns.role(municipalityId, role);
+  return { awaitingRole: named.role, awaitingRoleLabel: named.roleLabel };
 }
 
 /** Count, median, p90 and the share within the statute of a set of decision times (s). */
@@ -43,6 +50,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 }
 
 export function permitFigures(db: DatabaseSync, municipalityId: number, now: number) {
+  const towns = Towns.of(db);
   const rows = db
     .prepare("SELECT number, type_id, state, current_role, completed_at, decided_at FROM idx_permits WHERE municipality_id = ? ORDER BY number")
     .all(municipalityId) as unknown as PermitRow[];
@@ -59,7 +67,7 @@ export function permitFigures(db: DatabaseSync, municipalityId: number, now: num
       approved: decided.filter((d) => d.state !== "Rejected").length,
       rejected: decided.filter((d) => d.state === "Rejected").length,
     },
-    byType: [...groupBy(decided, (d) => d.type_id)].map(([typeId, group]) => ({ type: typeOf(typeId), ...decisionSummary(group.map((d) => d.seconds)) })),
+    byType: [...groupBy(decided, (d) => d.type_id)].map(([typeId, group]) => ({ type: typeOf(towns, municipalityId, typeId), ...decisionSummary(group.map((d) => d.seconds)) })),
     byMonth: [...groupBy(decided, (d) => bangkokMonth(d.decided_at!))]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([month, group]) => ({ month, ...decisionSummary(group.map((d) => d.seconds)) })),
@@ -77,8 +85,8 @@ export function permitFigures(db: DatabaseSync, municipalityId: number, now: num
     clocks: running
       .map((row) => ({
         number: row.number,
-        type: typeOf(row.type_id),
-        awaitingRole: row.current_role ? roleName(row.current_role) : null,
+        type: typeOf(towns, municipalityId, row.type_id),
+        ...awaitingRoleOf(towns, municipalityId, row.current_role),
         completedAt: new Date(row.completed_at! * 1000).toISOString(),
         deadline: new Date((row.completed_at! + STATUTE_SECONDS) * 1000).toISOString(),
         daysElapsed: toDays(elapsedOf(row)),
@@ -107,8 +115,12 @@ export function stepTimes(db: DatabaseSync, municipalityId: number) {
     const since = previous.get(event.subject);
     previous.set(event.subject, event.timestamp);
     if (event.event !== "PermitStepDecided" || since === undefined) continue;
-    const role = roleName(String(JSON.parse(event.args).role));
+    const role = String(JSON.parse(event.args).role).toLowerCase();
     byRole.set(role, [...(byRole.get(role) ?? []), event.timestamp - since]);
   }
-  return [...byRole].map(([role, seconds]) => ({ role, ...durationSummary(seconds) }));
+  const towns = Towns.of(db);
+  return [...byRole].map(([role, seconds]) => {
+    const { role: name, roleLabel } = towns.role(municipalityId, role);
+    return { role: name, roleLabel, ...durationSummary(seconds) };
+  });
 }

@@ -111,7 +111,7 @@ export async function applyForPermit(ctx: WorkflowContext, store: PermitStore, i
   // in the table first (two applications at once take two numbers) and skipped when the chain already
   // knows it (numbered outside this service).
   const year = new Date().toLocaleString("en-US", { timeZone: "Asia/Bangkok", year: "numeric" });
-  const prefix = `${municipality.code}/${permitTypeLabel(input.type).abbreviation}/${year}`;
+  const prefix = `${municipality.code}/${permitTypeLabel(ctx.towns, input.municipalityId, input.type).abbreviation}/${year}`;
   let sequence = store.nextSequence(prefix);
   for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++, sequence++) {
     const number = `${prefix}/${String(sequence).padStart(6, "0")}`;

@@ -1,8 +1,11 @@
+import { id } from "ethers";
+import type { Towns } from "../towns.js";
+
 /**
- * Off-chain labels of the permit workflow: what a permit type and a municipality are called in Thai and
- * English, the permit types' short codes in readable permit numbers, and the display names of the demo
- * officers. None of it is personal data of residents; officers' names are shown only for the embedded
- * chain's demo accounts (a real deployment shows addresses, or names from its own configuration).
+ * Off-chain labels of the permit workflow, as each town's profile gives them (services/towns.ts): what a
+ * permit type is called in Thai and English and its short code in readable permit numbers. The chain
+ * knows a permit type by the keccak256 of its code only; a type the profile does not describe is shown
+ * under its code (or its id) and numbered with a short code made from it.
  */
 export interface PermitTypeLabel {
   code: string;
@@ -12,32 +15,16 @@ export interface PermitTypeLabel {
   en: string;
 }
 
-const PERMIT_TYPES: Record<string, PermitTypeLabel> = {
-  BUILDING: { code: "BUILDING", abbreviation: "BLD", th: "อนุญาตก่อสร้างอาคาร", en: "Building permit" },
-  HEALTH_HAZARD_BUSINESS: {
-    code: "HEALTH_HAZARD_BUSINESS",
-    abbreviation: "HHB",
-    th: "ใบอนุญาตประกอบกิจการที่เป็นอันตรายต่อสุขภาพ",
-    en: "Licence for a business that may harm health",
-  },
-};
-
-/** Known municipalities by their Directory code: the Thai name (the English name is on-chain). */
-const MUNICIPALITIES: Record<string, { th: string }> = {
-  "TH-50-MAEHIA": { th: "เทศบาลเมืองแม่เหียะ" },
-};
-
-export function permitTypeLabel(code: string): PermitTypeLabel {
-  return PERMIT_TYPES[code] ?? { code, abbreviation: code.replace(/[^A-Z0-9]/g, "").slice(0, 3) || "PMT", th: code, en: code };
+export function permitTypeLabel(towns: Towns, municipalityId: number, code: string): PermitTypeLabel {
+  const type = towns.profile(municipalityId)?.permitTypes.find((candidate) => candidate.code === code);
+  if (type) return { code, abbreviation: type.abbreviation, th: type.label.th, en: type.label.en };
+  return { code, abbreviation: code.replace(/[^A-Z0-9]/g, "").slice(0, 3) || "PMT", th: code, en: code };
 }
 
-/** The permit type codes this service knows a label for (a typeId is keccak256 of its code). */
-export function knownPermitTypeCodes(): string[] {
-  return Object.keys(PERMIT_TYPES);
-}
-
-export function municipalityLabel(code: string, name: string): { th: string; en: string } {
-  return { th: MUNICIPALITIES[code]?.th ?? name, en: name };
+/** The code of a permit type id (keccak256 of the code) as the town's profile names it; else the id itself. */
+export function permitTypeCodeOf(towns: Towns, municipalityId: number, typeId: string): string {
+  const wanted = typeId.toLowerCase();
+  return towns.profile(municipalityId)?.permitTypes.find((type) => id(type.code) === wanted)?.code ?? typeId;
 }
 
 /** Reason codes of a revocation (the code is public on-chain; the reasoned text is sealed). */

@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
-import { id } from "ethers";
 import { toChainAppError } from "../../chain/chainErrors.js";
 import { AppError } from "../../errors.js";
 import { PERMIT_STATES, type PermitStateName } from "../../indexer/modules/permits.js";
 import type { WorkflowContext } from "../../workflows/context.js";
-import { knownPermitTypeCodes, municipalityLabel } from "./catalog.js";
 import { permitIdOf } from "../../../shared/verifyCertificate.js";
 
 /** What PermitRegistry.permit answers, in plain values. */
@@ -30,11 +28,6 @@ export { permitIdOf };
 
 export function sha256Hex(bytes: Uint8Array | string): string {
   return `0x${createHash("sha256").update(bytes).digest("hex")}`;
-}
-
-/** The code of a permit type id, for the types this service knows by name; else the id itself. */
-export function typeCodeOf(typeId: string): string {
-  return knownPermitTypeCodes().find((code) => id(code) === typeId.toLowerCase()) ?? typeId;
 }
 
 /** The permit numbered `number`, read from the chain now; 404 PERMIT_NOT_FOUND if there is none. */
@@ -71,7 +64,7 @@ export function requireState(permit: ChainPermit, ...states: PermitStateName[]):
 export async function readMunicipality(ctx: WorkflowContext, municipalityId: number) {
   try {
     const m = await ctx.contracts.directory.municipality(municipalityId);
-    return { id: municipalityId, code: m.code, suspended: m.suspended, ...municipalityLabel(m.code, m.name) };
+    return { id: municipalityId, code: m.code, suspended: m.suspended, ...ctx.towns.names(municipalityId, m.name) };
   } catch (error) {
     throw toChainAppError(error);
   }
