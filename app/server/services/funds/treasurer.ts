@@ -76,7 +76,8 @@ export class TreasurerActions {
 
   async createTransaction(officer: string, terms: CampaignTerms, rulesBytes: Uint8Array, mediaType: string) {
     await this.requireTreasurer(officer, terms.municipalityId);
-    const token = terms.token ?? this.ctx.deployment.demoToken;
+    // By default the town's own token, as its profile names it (the demo token for the demo's Mae Hia).
+    const token = terms.token ?? this.ctx.towns.profile(terms.municipalityId)?.fund?.token;
     if (!token) throw new AppError("FUNDS_TOKEN_REQUIRED");
     const sum = terms.milestones.reduce((total, amount) => total + BigInt(amount), 0n);
     if (terms.milestones.length === 0 || sum !== BigInt(terms.goal)) {
