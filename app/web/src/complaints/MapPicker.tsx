@@ -1,3 +1,4 @@
+import type { TownArea } from "../../../shared/townProfile.js";
 import { useI18n } from "../i18n/index.js";
 import type { MapArea } from "./complaintsApi.js";
 
@@ -19,11 +20,12 @@ const clamp = (value: number, low: number, high: number) => Math.min(high, Math.
 export const round5 = (value: number) => Math.round(value * 1e5) / 1e5;
 
 /**
- * A click-to-place picker over the municipality's bounding box, drawn here (a grid and a marker in SVG):
- * no tile server, so it works in a town hall that is offline. Keyboard: the arrow keys move the marker
- * (Shift for bigger steps); the chosen point is read out in the live region under the map.
+ * A click-to-place picker over the municipality's bounding box, drawn here (a grid, the town's own
+ * boundary when its profile has one, and a marker in SVG): no tile server, so it works in a town hall
+ * that is offline. Keyboard: the arrow keys move the marker (Shift for bigger steps); the chosen point
+ * is read out in the live region under the map.
  */
-export function MapPicker(props: { area: MapArea; value: Point | null; onChange: (point: Point) => void }) {
+export function MapPicker(props: { area: MapArea; outline?: TownArea | null; value: Point | null; onChange: (point: Point) => void }) {
   const { t } = useI18n();
   const { area, value } = props;
   const height = heightOf(area);
@@ -53,6 +55,12 @@ export function MapPicker(props: { area: MapArea; value: Point | null; onChange:
   }
 
   const lines = Array.from({ length: GRID - 1 }, (_, i) => i + 1);
+  // GeoJSON rings, longitude first; a MultiPolygon is several polygons, each with its holes (even-odd fill).
+  const polygons = !props.outline ? [] : props.outline.type === "Polygon" ? [props.outline.coordinates] : props.outline.coordinates;
+  const outlinePath = polygons
+    .flat()
+    .map((ring) => `M ${ring.map(([long, lat]) => `${toX(long).toFixed(1)} ${toY(lat).toFixed(1)}`).join(" L ")} Z`)
+    .join(" ");
   return (
     <div class="map-picker">
       <svg
@@ -67,6 +75,7 @@ export function MapPicker(props: { area: MapArea; value: Point | null; onChange:
         onKeyDown={move}
       >
         <rect class="map-picker__area" x="0" y="0" width={WIDTH} height={height} />
+        {outlinePath && <path class="map-picker__town" d={outlinePath} fill-rule="evenodd" data-testid="map-town" />}
         {lines.map((i) => (
           <line key={`v${i}`} class="map-picker__grid" x1={(WIDTH * i) / GRID} y1="0" x2={(WIDTH * i) / GRID} y2={height} />
         ))}

@@ -37,6 +37,8 @@ export interface FilingForm {
 export interface TrackedComplaint {
   complaint: {
     complaintId: string;
+    /** The town the complaint was filed with. */
+    municipalityId?: number;
     serviceCode: string;
     serviceName: string;
     status: number;
@@ -51,10 +53,8 @@ export interface TrackedComplaint {
   attachments: Array<{ kind: string; txHash: string; sha256: string }>;
 }
 
-/** The demo municipality; a deployment serving several will choose it from the URL or a picker. */
-export const MUNICIPALITY_ID = 1;
-
-export const formOf = (municipalityId = MUNICIPALITY_ID) => apiRequest<FilingForm>(`/api/complaints/form?municipality=${municipalityId}`);
+/** The filing form of a municipality: the resident's page asks for the town they chose (towns/chosenTown.ts). */
+export const formOf = (municipalityId: number) => apiRequest<FilingForm>(`/api/complaints/form?municipality=${municipalityId}`);
 
 /** Files the complaint (multipart, so a photo can go with it); answers the tracking code, shown once. */
 export function fileComplaint(fields: Record<string, string>, photo: File | null): Promise<{ complaintId: string; trackingCode: string }> {

@@ -91,9 +91,6 @@ export async function loadDashboard(municipalityId: string, mayor: boolean): Pro
   }
 }
 
-/** The municipality of the page: ?municipality=<id>, Mae Hia (1) by default. */
-export const municipalityOfUrl = (url: URL) => url.searchParams.get("municipality") ?? "1";
-
 export const localized = (value: { th: string; en: string }, lang: "th" | "en") => value[lang] || value.th;
 
 export function numberFormat(lang: "th" | "en", fractionDigits = 1) {

@@ -1,17 +1,20 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { TownPicker } from "../components/TownPicker.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { hrefFor } from "../links.js";
+import { useChosenTown } from "../towns/chosenTown.js";
 import { BarChart, Figures, ProgressBar } from "./Charts.js";
-import { loadDashboard, localized, monthName, municipalityOfUrl, numberFormat, tokenAmount, type DashboardFigures, type DashboardLoad } from "./figures.js";
+import { loadDashboard, localized, monthName, numberFormat, tokenAmount, type DashboardFigures, type DashboardLoad } from "./figures.js";
 
-/** The dashboards' figures for the page's municipality, reloaded when it changes. */
-function useDashboard(municipalityId: string, mayor: boolean): DashboardLoad | null {
+/** The dashboards' figures for the page's municipality, reloaded when it changes (none while it is not known). */
+function useDashboard(municipalityId: number | null, mayor: boolean): DashboardLoad | null {
   const [load, setLoad] = useState<DashboardLoad | null>(null);
   useEffect(() => {
     let current = true;
     setLoad(null);
-    loadDashboard(municipalityId, mayor).then((answer) => current && setLoad(answer));
+    if (municipalityId === null) return;
+    loadDashboard(String(municipalityId), mayor).then((answer) => current && setLoad(answer));
     return () => {
       current = false;
     };
@@ -20,13 +23,16 @@ function useDashboard(municipalityId: string, mayor: boolean): DashboardLoad | n
 }
 
 /**
- * The frame of both dashboards: the title with the municipality's name, the loading or error state in a
- * live region, the sections once the figures are in, and a link to the other dashboard.
+ * The frame of both dashboards: the title with the municipality's name, the town picker (?town=), the
+ * loading or error state in a live region, the sections once the figures are in, and a link to the
+ * other dashboard of the same town.
  */
 export function DashboardFrame(props: { url: URL; mayor: boolean; children: (figures: DashboardFigures) => ComponentChildren }) {
   const { t, lang } = useI18n();
-  const municipalityId = municipalityOfUrl(props.url);
-  const load = useDashboard(municipalityId, props.mayor);
+  const choice = useChosenTown(props.url);
+  const municipalityId = choice.townId;
+  const loaded = useDashboard(municipalityId, props.mayor);
+  const load: DashboardLoad | null = municipalityId === null && choice.failed ? { error: "errorApi" } : loaded;
   const figures = load && "figures" in load ? load.figures : null;
   return (
     <>
@@ -40,12 +46,13 @@ export function DashboardFrame(props: { url: URL; mayor: boolean; children: (fig
         )}
       </h1>
       <p class="lead">{t("dashboards.lead")}</p>
+      <TownPicker choice={choice} />
       <DashboardStatus load={load} />
       {figures && (
         <>
           {props.children(figures)}
           <p>
-            <a href={hrefFor(props.mayor ? "/dashboard" : "/dashboard/mayor", lang, { municipality: municipalityId })}>
+            <a href={hrefFor(props.mayor ? "/dashboard" : "/dashboard/mayor", lang, { town: String(municipalityId) })}>
               {t(props.mayor ? "dashboards.toResident" : "dashboards.toMayor")}
             </a>
           </p>

@@ -10,6 +10,7 @@ import * as issueDocuments from "./areas/issueDocuments.js";
 import * as officer from "./areas/officer.js";
 import * as officerComplaints from "./areas/officerComplaints.js";
 import * as operations from "./areas/operations.js";
+import * as towns from "./areas/towns.js";
 import * as treasury from "./areas/treasury.js";
 import * as verifier from "./areas/verifier.js";
 
@@ -27,6 +28,7 @@ export const thAreas = {
   ...audit.th,
   ...verifier.th,
   ...operations.th,
+  ...towns.th,
 };
 
 export const enAreas: AreaMessages<typeof thAreas> = {
@@ -40,4 +42,5 @@ export const enAreas: AreaMessages<typeof thAreas> = {
   ...audit.en,
   ...verifier.en,
   ...operations.en,
+  ...towns.en,
 };

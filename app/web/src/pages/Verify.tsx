@@ -3,12 +3,15 @@ import { ProofBundleError } from "../../../shared/proofBundleFormat.js";
 import { RpcFailedError } from "../../../shared/verifyBundle.js";
 import { normalizeComplaintId } from "../../../shared/verifyComplaint.js";
 import { packBundle, parseVerifyLink, unpackBundle, type VerifyLinkTarget } from "../../../shared/verifyLink.js";
-import { Value } from "../components/Message.js";
+import { Message, Value } from "../components/Message.js";
 import { PermitDetails } from "../components/PermitDetails.js";
+import { TownPicker } from "../components/TownPicker.js";
 import { DocumentDetails, VerdictHeadline } from "../components/VerdictPanel.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { hrefFor } from "../links.js";
 import { navigate } from "../router.js";
+import { useChosenTown } from "../towns/chosenTown.js";
+import { townName } from "../towns/townsApi.js";
 import { CertificateResult, CERTIFICATE_TEXT } from "../verify/CertificateResult.js";
 import type { CertificateCheck } from "../verify/checkCertificate.js";
 import { checkBundle, checkHash, normalizeSha256, sha256OfFile, type CheckStep, type DocumentCheck, type HashOutcome } from "../verify/checkDocument.js";
@@ -41,6 +44,9 @@ const COMPLAINT_TEXT: Record<string, MessageKey> = {
   unauthorised: "verifier.complaintUnauthorisedText",
   unknown: "verifier.complaintUnknownText",
 };
+
+/** The part of a permit number after its town's code: BLD/2026/000001 (the whole is TH-50-MAEHIA/BLD/2026/000001). */
+const NUMBER_IN_TOWN = /^[A-Z0-9]{1,6}\/[0-9]{4}\/[0-9]{1,10}$/i;
 
 // Bundles, receipts and records are a few kB; a larger .json is a document.
 const MAX_JSON_BYTES = 1 << 20;
@@ -91,6 +97,8 @@ export function VerifyPage(props: { url: URL }) {
   const [complaintText, setComplaintText] = useState("");
   const [complaintError, setComplaintError] = useState(false);
   const [dragging, setDragging] = useState(false);
+  // The chosen town completes a permit number typed without its town's code.
+  const choice = useChosenTown(props.url);
   // Only the latest request may set the state: a slow answer to an older one is dropped.
   const run = useRef(0);
 
@@ -217,7 +225,8 @@ export function VerifyPage(props: { url: URL }) {
     } catch {
       target = null;
     }
-    navigate(target ? addressOf(target, lang) : hrefFor("/verify", lang, { permit: text }));
+    const number = choice.town && NUMBER_IN_TOWN.test(text) ? `${choice.town.code}/${text.toUpperCase()}` : text;
+    navigate(target ? addressOf(target, lang) : hrefFor("/verify", lang, { permit: number }));
   }
 
   function submitComplaint(event: Event) {
@@ -321,6 +330,7 @@ export function VerifyPage(props: { url: URL }) {
 
         <section class="panel" aria-labelledby="permit-input-title">
           <h2 id="permit-input-title">{t("permitSectionTitle")}</h2>
+          <TownPicker choice={choice} />
           <form onSubmit={submitPermit}>
             <label for="permit-input">{t("permitNumberLabel")}</label>
             <div class="field-row">
@@ -338,6 +348,11 @@ export function VerifyPage(props: { url: URL }) {
           <p id="permit-hint" class="hint">
             {t("verifier.permitOrLink")}. {t("qrHint")}
           </p>
+          {choice.town && (
+            <p class="hint" data-testid="permit-town-hint">
+              <Message id="towns.permitHint" values={{ town: <Value>{townName(choice.town, lang)}</Value>, code: <Value mono>{`${choice.town.code}/`}</Value> }} />
+            </p>
+          )}
         </section>
 
         <section class="panel" aria-labelledby="complaint-input-title">

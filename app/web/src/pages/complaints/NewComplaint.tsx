@@ -1,19 +1,29 @@
 import { useEffect, useState } from "preact/hooks";
 import { errorText } from "../../apiRequest.js";
 import { Value } from "../../components/Message.js";
+import { TownPicker } from "../../components/TownPicker.js";
 import { fileComplaint, formOf, type FilingForm, type FormCategory } from "../../complaints/complaintsApi.js";
 import { MapPicker, round5, type Point } from "../../complaints/MapPicker.js";
 import { TrackingCode } from "../../complaints/TrackingCode.js";
 import { useI18n } from "../../i18n/index.js";
 import { hrefFor } from "../../links.js";
+import { useChosenTown } from "../../towns/chosenTown.js";
+import { townDetail } from "../../towns/townsApi.js";
+import type { TownArea } from "../../../../shared/townProfile.js";
 
 type Status = { kind: "idle" } | { kind: "sending" } | { kind: "error"; text: string } | { kind: "locating" };
 
-/** /complaints/new — file a complaint: category, place (map, my location, or an address), text, photo. */
-export function NewComplaintPage() {
+/**
+ * /complaints/new — file a complaint with the town the resident chose (?town=, or the one this browser
+ * remembers): category, place (the town's map, my location, or an address), text, photo.
+ */
+export function NewComplaintPage(props: { url: URL }) {
   const i18n = useI18n();
   const { t, lang } = i18n;
+  const choice = useChosenTown(props.url);
+  const townId = choice.townId;
   const [form, setForm] = useState<FilingForm | null>(null);
+  const [outline, setOutline] = useState<TownArea | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [category, setCategory] = useState("");
   const [attributes, setAttributes] = useState<Record<string, string>>({});
@@ -27,11 +37,35 @@ export function NewComplaintPage() {
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const [filed, setFiled] = useState<string | null>(null);
 
+  // Another town, another form: its categories, its questions, its map.
   useEffect(() => {
-    formOf().then(setForm, (error) => setFormError(errorText(i18n, "complaints", error)));
-  }, []);
+    setForm(null);
+    setFormError(null);
+    setOutline(null);
+    setCategory("");
+    setAttributes({});
+    setPoint(null);
+    if (townId === null) return;
+    let current = true;
+    formOf(townId).then(
+      (answer) => current && setForm(answer),
+      (error) => current && setFormError(errorText(i18n, "complaints", error)),
+    );
+    townDetail(townId).then(
+      (detail) => current && setOutline(detail.profile?.area ?? null),
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, [townId]);
+  useEffect(() => {
+    if (choice.failed && townId === null) setFormError(t("towns.unavailable"));
+  }, [choice.failed, townId]);
 
   const chosen: FormCategory | undefined = form?.categories.find((c) => c.code === category);
+  // The town's own box when the service knows it from the town's profile, else the form's.
+  const mapArea = (choice.town?.id === form?.municipalityId ? choice.town?.bounds : null) ?? form?.area ?? null;
   const canLocate = typeof navigator !== "undefined" && "geolocation" in navigator;
 
   function locate() {
@@ -112,6 +146,7 @@ export function NewComplaintPage() {
       <p>
         <a href={hrefFor("/complaints/track", lang)}>{t("complaints.trackLink")}</a>
       </p>
+      <TownPicker choice={choice} />
       {!form && !formError && <p role="status">{t("complaints.loadingForm")}</p>}
       {formError && (
         <p role="alert" class="error">
@@ -168,7 +203,7 @@ export function NewComplaintPage() {
           <fieldset class="panel">
             <legend>{t("complaints.placeTitle")}</legend>
             <p class="hint">{t("complaints.placeHint")}</p>
-            {form.area ? <MapPicker area={form.area} value={point} onChange={setPoint} /> : <p>{t("complaints.noMap")}</p>}
+            {mapArea ? <MapPicker area={mapArea} outline={outline} value={point} onChange={setPoint} /> : <p>{t("complaints.noMap")}</p>}
             <p aria-live="polite" data-testid="map-point">
               {point ? (
                 t("complaints.pointChosen", { lat: point.lat.toFixed(5), long: point.long.toFixed(5) })

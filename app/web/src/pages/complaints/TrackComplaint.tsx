@@ -1,9 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
 import { errorText } from "../../apiRequest.js";
 import { Value } from "../../components/Message.js";
+import { TownPicker } from "../../components/TownPicker.js";
 import { OPEN_STATUSES, confirmFix, formOf, reopenComplaint, track, type TrackedComplaint } from "../../complaints/complaintsApi.js";
 import { TrackingCode } from "../../complaints/TrackingCode.js";
 import { useI18n, type MessageKey } from "../../i18n/index.js";
+import { hrefFor } from "../../links.js";
+import { useChosenTown } from "../../towns/chosenTown.js";
+import { townName } from "../../towns/townsApi.js";
 
 type Action = { kind: "idle" } | { kind: "working" } | { kind: "confirmed" } | { kind: "reopened"; code: string } | { kind: "error"; text: string };
 
@@ -23,11 +27,15 @@ export function TrackComplaintPage(props: { url: URL }) {
   const [lookupError, setLookupError] = useState<string | null>(null);
   const [action, setAction] = useState<Action>({ kind: "idle" });
   const [reason, setReason] = useState("");
-  // Category names in the reader's language come from the municipality's form catalogue.
+  const choice = useChosenTown(props.url);
+  // Category names in the reader's language come from the form catalogue of the complaint's town (of
+  // the chosen town until a complaint is shown).
+  const formTown = details?.complaint.municipalityId ?? choice.townId;
   const [categoryNames, setCategoryNames] = useState<Record<string, { name: string; nameTh: string }>>({});
   useEffect(() => {
-    formOf().then((form) => setCategoryNames(Object.fromEntries(form.categories.map((c) => [c.code, c]))), () => {});
-  }, []);
+    if (formTown === null) return;
+    formOf(formTown).then((form) => setCategoryNames(Object.fromEntries(form.categories.map((c) => [c.code, c]))), () => {});
+  }, [formTown]);
 
   async function show(which: string) {
     setLoading(true);
@@ -67,6 +75,7 @@ export function TrackComplaintPage(props: { url: URL }) {
   }
 
   const complaint = details?.complaint;
+  const complaintTown = choice.towns?.find((town) => town.id === complaint?.municipalityId);
   const categoryName = (code: string, fallback: string) => {
     const known = categoryNames[code];
     return known ? (i18n.lang === "th" ? known.nameTh : known.name) : <Value>{fallback}</Value>;
@@ -76,6 +85,12 @@ export function TrackComplaintPage(props: { url: URL }) {
     <>
       <h1>{t("complaints.trackTitle")}</h1>
       <p class="lead">{t("complaints.trackIntro")}</p>
+      <TownPicker choice={choice} />
+      {choice.townId !== null && (
+        <p>
+          <a href={hrefFor("/complaints/new", i18n.lang, { town: String(choice.townId) })}>{t("towns.fileHere")}</a>
+        </p>
+      )}
       <form
         class="panel"
         onSubmit={(event) => {
@@ -122,6 +137,14 @@ export function TrackComplaintPage(props: { url: URL }) {
               {t("complaints.statusLabel")}
             </h2>
             <dl class="facts">
+              {complaintTown && (
+                <>
+                  <dt>{t("towns.label")}</dt>
+                  <dd data-testid="complaint-town">
+                    <Value>{townName(complaintTown, i18n.lang)}</Value>
+                  </dd>
+                </>
+              )}
               <dt>{t("complaints.category")}</dt>
               <dd>{categoryName(complaint.serviceCode, complaint.serviceName)}</dd>
               <dt>{t("complaints.filedAt")}</dt>

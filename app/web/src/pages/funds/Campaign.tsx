@@ -6,6 +6,7 @@ import { campaign as fetchCampaign, formatAmount, publicText, type CampaignDetai
 import { CampaignProgress } from "../../funds/ProgressBar.js";
 import { useI18n } from "../../i18n/index.js";
 import { hrefFor } from "../../links.js";
+import { townList, townName, type TownSummary } from "../../towns/townsApi.js";
 import { chainOf } from "../../verify/ledgerApi.js";
 import { phaseKey } from "./Campaigns.js";
 
@@ -20,6 +21,10 @@ export function CampaignPage(props: { id: number }) {
   const [error, setError] = useState<string | null>(null);
   const [rules, setRules] = useState<string | null>(null);
   const [fundAddress, setFundAddress] = useState<string | null>(null);
+  const [towns, setTowns] = useState<TownSummary[]>([]);
+  useEffect(() => {
+    townList().then(setTowns, () => {});
+  }, []);
 
   useEffect(() => {
     setDetail(null);
@@ -38,10 +43,11 @@ export function CampaignPage(props: { id: number }) {
   // Campaigns made in the officer console carry their title in the rules document (app/shared/campaignRules.ts).
   const title = rules === null ? null : (parseCampaignRules(rules)?.title ?? null);
   const money = (units: string) => <Value>{formatAmount(units, detail?.token, lang)}</Value>;
+  const town = towns.find((each) => each.id === detail?.municipalityId);
   return (
     <>
       <p>
-        <a href={hrefFor("/funds", lang)}>← {t("funds.backToList")}</a>
+        <a href={hrefFor("/funds", lang, town ? { town: String(town.id) } : {})}>← {t("funds.backToList")}</a>
       </p>
       <h1>{title ? <span translate={false}>{title}</span> : t("funds.campaignName", { id: props.id })}</h1>
       <div role="status" aria-live="polite">
@@ -53,6 +59,14 @@ export function CampaignPage(props: { id: number }) {
           <section class="panel">
             <CampaignProgress campaign={detail} />
             <dl class="facts">
+              {town && (
+                <>
+                  <dt>{t("towns.label")}</dt>
+                  <dd data-testid="campaign-town">
+                    <Value>{townName(town, lang)}</Value>
+                  </dd>
+                </>
+              )}
               <dt>{t("funds.statusLabel")}</dt>
               <dd data-phase={detail.phase}>{t(phaseKey(detail.phase))}</dd>
               <dt>{t("funds.goal")}</dt>

@@ -1,17 +1,21 @@
 import { useEffect, useState } from "preact/hooks";
 import { errorText } from "../../apiRequest.js";
+import { TownPicker } from "../../components/TownPicker.js";
 import { campaigns, type CampaignSummary } from "../../funds/fundsApi.js";
 import { CampaignProgress } from "../../funds/ProgressBar.js";
 import { useI18n, type MessageKey } from "../../i18n/index.js";
 import { hrefFor } from "../../links.js";
+import { useChosenTown } from "../../towns/chosenTown.js";
 
 export const phaseKey = (phase: string) => `funds.phase.${phase}` as MessageKey;
 
-/** /funds — the campaigns, newest first, each with its progress, deadline and phase. */
-export function CampaignsPage() {
+/** /funds — the chosen town's campaigns, newest first, each with its progress, deadline and phase. */
+export function CampaignsPage(props: { url: URL }) {
   const i18n = useI18n();
   const { t, lang, date } = i18n;
-  const [list, setList] = useState<CampaignSummary[] | null>(null);
+  const choice = useChosenTown(props.url);
+  const [all, setList] = useState<CampaignSummary[] | null>(null);
+  const list = all && choice.townId !== null ? all.filter((c) => c.municipalityId === choice.townId) : all;
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     campaigns().then(setList, (e) => setError(errorText(i18n, "funds", e)));
@@ -23,6 +27,7 @@ export function CampaignsPage() {
       <p>
         <a href={hrefFor("/funds/receipts", lang)}>{t("funds.receiptsLink")}</a>
       </p>
+      <TownPicker choice={choice} />
       <div role="status" aria-live="polite">
         {!list && !error && <p>{t("funds.loading")}</p>}
         {error && <p class="error">{error}</p>}

@@ -8,5 +8,5 @@ export default function FundPages(props: { route: Route; url: URL }) {
   const { route } = props;
   if (route.page === "campaign") return <CampaignPage id={route.id} />;
   if (route.page === "receipts") return <ReceiptsPage url={props.url} />;
-  return <CampaignsPage />;
+  return <CampaignsPage url={props.url} />;
 }
