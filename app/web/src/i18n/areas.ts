@@ -2,6 +2,7 @@
 // `th` (which defines the keys) and `en` (typed by `AreaMessages<typeof th>`, so a missing key fails the
 // build). Keys start with the area's name (`officer.…`, `complaints.…`) so areas never clash.
 // One line per area here; the Thai and English catalogues (../th.ts, ../en.ts) spread these in.
+import * as admin from "./areas/admin.js";
 import * as audit from "./areas/audit.js";
 import * as complaints from "./areas/complaints.js";
 import * as dashboards from "./areas/dashboards.js";
@@ -29,6 +30,7 @@ export const thAreas = {
   ...verifier.th,
   ...operations.th,
   ...towns.th,
+  ...admin.th,
 };
 
 export const enAreas: AreaMessages<typeof thAreas> = {
@@ -43,4 +45,5 @@ export const enAreas: AreaMessages<typeof thAreas> = {
   ...verifier.en,
   ...operations.en,
   ...towns.en,
+  ...admin.en,
 };

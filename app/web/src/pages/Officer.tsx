@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { useAdminRights } from "../admin/adminRights.js";
 import { useI18n } from "../i18n/index.js";
 import { officerApi, type OfficerSession } from "../officer/api.js";
 import { SECTIONS } from "../officer/sections.js";
@@ -27,8 +28,11 @@ export default function OfficerPage() {
     });
   }, []);
 
-  const section = SECTIONS.find((s) => s.id === tab) ?? SECTIONS[0];
-  const canAct = session && session.roles.length > 0;
+  // Officers see the sections of their work; admins (who may hold no role) the administration.
+  const admin = useAdminRights(session?.address);
+  const shown = session ? SECTIONS.filter((s) => (s.forAdmins ? admin.any : session.roles.length > 0)) : [];
+  const section = shown.find((s) => s.id === tab) ?? shown[0];
+  const canAct = session && section;
 
   return (
     <div class="officer">
@@ -42,7 +46,7 @@ export default function OfficerPage() {
       {canAct && (
         <section class="officer-card officer-console" aria-label={t("officer.sections")}>
           <div role="tablist" class="officer-tabs" aria-label={t("officer.sections")}>
-            {SECTIONS.map((s) => (
+            {shown.map((s) => (
               <button
                 key={s.id}
                 type="button"
