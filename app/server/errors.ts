@@ -51,6 +51,7 @@ export const ERRORS = {
   TX_NOT_FOUND: { status: 404, message: "No transaction with that hash is known to the chain." },
   TX_PENDING: { status: 409, message: "The transaction is not mined yet." },
   TX_REVERTED: { status: 409, message: "The transaction reverted on the chain." },
+  INDEX_BEHIND: { status: 503, message: "The service has not read the chain's latest confirmed blocks yet; try again shortly." },
   CHAIN_REJECTED: { status: 409, message: "The ledger's contracts refused the action." },
   // Audit (routes/audit.ts): trails by subject, chain checks and exports.
   AUDIT_ID_INVALID: { status: 400, message: "That is not a valid permit number or id, complaint id or campaign id." },

@@ -21,7 +21,7 @@ import { WorkerAnswerReader } from "./services/answerReader.js";
 import type { AnswerSource } from "./services/verification.js";
 import { singleFileUpload } from "./routes/documents.js";
 import { verificationOn } from "./services/verificationOn.js";
-import { createWorkflowContext } from "./workflows/context.js";
+import { createWorkflowContext, type WorkflowContext } from "./workflows/context.js";
 
 const VERSION = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version as string;
 const WEB_ROOTS = [new URL("../web/dist", import.meta.url).pathname, new URL("../web/shell", import.meta.url).pathname];
@@ -73,7 +73,11 @@ export async function startLedger(config: LedgerConfig, log: (message: string) =
       log,
     );
     stops.push(() => reader.close());
-    const server = await listen(config, buildApp(config, chain, ipfs, anchoring, reader));
+    const workflows = workflowContext(config, chain, ipfs, anchoring, log);
+    // Complaints accepted before a crash and not mined yet are sent again from here on.
+    workflows.complaintFilings.start();
+    stops.push(() => workflows.complaintFilings.stop());
+    const server = await listen(config, buildApp(config, chain, ipfs, anchoring, reader, workflows));
     stops.push(() => closeServer(server));
     return {
       url: `http://localhost:${(server.address() as { port: number }).port}`,
@@ -177,7 +181,31 @@ async function openIpfs(config: LedgerConfig): Promise<IpfsStore> {
   }
 }
 
-function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, anchoring: AnchoringEngine, reader: AnswerSource) {
+/** What the permit, complaint, fund and audit workflows are built from (workflows/context.ts). */
+function workflowContext(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, anchoring: AnchoringEngine, log: (message: string) => void): WorkflowContext {
+  return createWorkflowContext({
+    db: anchoring.db,
+    chain: anchoring.chain,
+    ipfs,
+    queue: anchoring.queue,
+    catchUpIndex: () => anchoring.indexer.catchUp(),
+    dataDir: config.dataDir,
+    publicUrl: config.publicUrl ?? null,
+    devAccounts: chain.devAccounts,
+    upload: singleFileUpload(config.uploadLimitBytes),
+    uploadLimitBytes: config.uploadLimitBytes,
+    log,
+  });
+}
+
+function buildApp(
+  config: LedgerConfig,
+  chain: StartedChain,
+  ipfs: IpfsStore,
+  anchoring: AnchoringEngine,
+  reader: AnswerSource,
+  workflows: WorkflowContext,
+) {
   const contracts = chain.deployment.contracts;
   const verification = verificationOn(
     anchoring.db,
@@ -219,18 +247,7 @@ function buildApp(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, an
     writesPerMinute: config.writesPerMinute,
     webRoot: WEB_ROOTS.find((root) => existsSync(root))!,
     version: VERSION,
-    workflows: createWorkflowContext({
-      db: anchoring.db,
-      chain: anchoring.chain,
-      ipfs,
-      queue: anchoring.queue,
-      catchUpIndex: () => anchoring.indexer.catchUp(),
-      dataDir: config.dataDir,
-      publicUrl: config.publicUrl ?? null,
-      devAccounts: chain.devAccounts,
-      upload: singleFileUpload(config.uploadLimitBytes),
-      uploadLimitBytes: config.uploadLimitBytes,
-    }),
+    workflows,
   });
 }
 

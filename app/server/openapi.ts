@@ -210,7 +210,7 @@ function permitPaths() {
       post: {
         summary: "Render the certificate PDF of an approved permit, store it, and serve the Issuance typed data over its SHA-256 and CID (permit officer)",
         parameters: [number],
-        responses: { "201": ok("The certificate's SHA-256, data hash, CID and typed data"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") },
+        responses: { "201": ok("The certificate's SHA-256, data hash, CID and typed data"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE", "INDEX_BEHIND") },
       },
     },
     "/api/permits/{number}/certificate": {
@@ -372,19 +372,19 @@ export function openApiDocument(version: string) {
           parameters: ["municipality", "status", "category", "area", "page", "pageSize"].map((name) => ({ name, in: "query", required: name === "municipality", schema: { type: "string" } })),
           responses: { "200": { description: "{ complaints, total, page, pageSize }" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "QUERY_INVALID") },
         },
-        post: { summary: "File a complaint from the web app (Open311 field names, municipalityId; multipart may add an image `photo`, sealed)", responses: { "201": { description: "{ complaintId, trackingCode, txHash, complaint }" }, ...errors("SERVICE_CODE_MISSING", "LOCATION_REQUIRED", "POINT_OUTSIDE_TOWN", "COMPLAINT_PHOTO_INVALID") } },
+        post: { summary: "File a complaint from the web app (Open311 field names, municipalityId; multipart may add an image `photo`, sealed)", responses: { "201": { description: "Answered once accepted, before it is mined: { complaintId, trackingCode, txHash, confirmed: false, filing: { state, txHash, blockNumber, confirmations }, complaint }" }, ...errors("SERVICE_CODE_MISSING", "LOCATION_REQUIRED", "POINT_OUTSIDE_TOWN", "COMPLAINT_PHOTO_INVALID") } },
       },
       "/api/complaints/form": {
         get: { summary: "The web form of a municipality, from its town profile: its names, active categories (Thai and English, SLA, questions as attributes) and its map area", parameters: [{ name: "municipality", in: "query", required: true, schema: { type: "integer" } }], responses: { "200": { description: "{ municipalityId, municipality: {code, th, en} | null, area: {south, west, north, east} | null, boundary: GeoJSON Polygon | MultiPolygon | null, categories }" }, ...errors("QUERY_INVALID") } },
       },
       "/api/complaints/track": {
-        get: { summary: "Resident: their complaint, history and unsealed text (x-tracking-code header)", parameters: [trackingHeader], responses: { "200": { description: "ComplaintDetails" }, ...errors("TRACKING_CODE_INVALID", "TRACKING_CODE_UNKNOWN") } },
+        get: { summary: "Resident: their complaint, history and unsealed text (x-tracking-code header)", parameters: [trackingHeader], responses: { "200": { description: "ComplaintDetails; confirmed: false (and filing: how far it got) until the filing is CONFIRMATIONS blocks deep" }, ...errors("TRACKING_CODE_INVALID", "TRACKING_CODE_UNKNOWN") } },
       },
       "/api/complaints/track/confirm": {
-        post: { summary: "Resident: confirm the fix (relayed confirmBySecret)", parameters: [trackingHeader], responses: { "200": { description: "{ txHash, details }" }, ...errors("TRACKING_CODE_UNKNOWN", "CHAIN_REJECTED") } },
+        post: { summary: "Resident: confirm the fix (relayed confirmBySecret)", parameters: [trackingHeader], responses: { "200": { description: "{ txHash, confirmed, details }" }, ...errors("TRACKING_CODE_UNKNOWN", "CHAIN_REJECTED") } },
       },
       "/api/complaints/track/reopen": {
-        post: { summary: "Resident: reopen ('closed, not fixed'); answers a NEW tracking code", parameters: [trackingHeader], responses: { "200": { description: "{ txHash, trackingCode, details }" }, ...errors("TRACKING_CODE_UNKNOWN", "CHAIN_REJECTED") } },
+        post: { summary: "Resident: reopen ('closed, not fixed'); answers a NEW tracking code", parameters: [trackingHeader], responses: { "200": { description: "{ txHash, trackingCode, confirmed, details }" }, ...errors("TRACKING_CODE_UNKNOWN", "CHAIN_REJECTED") } },
       },
       "/api/complaints/overdue": {
         get: { summary: "Complaints past their category's SLA (public)", parameters: [{ name: "municipality", in: "query", required: true, schema: { type: "integer" } }], responses: { "200": { description: "{ municipalityId, now, complaints }" }, ...errors("QUERY_INVALID") } },
@@ -410,7 +410,7 @@ export function openApiDocument(version: string) {
         post: {
           summary: "Officer: relay their signed transaction (JSON { signedTransaction | txHash }; resolve: multipart with the evidence `file`)",
           parameters: [complaintIdParam, actionParam],
-          responses: { "200": { description: "{ txHash, details }" }, ...errors("ROLE_REQUIRED", "TX_SENDER_MISMATCH", "TX_INVALID", "TX_WRONG_COMPLAINT", "FILE_MISSING", "FILE_EMPTY", "EVIDENCE_MISMATCH", "CHAIN_REJECTED") },
+          responses: { "200": { description: "{ txHash, confirmed, details }: confirmed once the index read the transaction (a bounded wait), else the details predate it" }, ...errors("ROLE_REQUIRED", "TX_SENDER_MISMATCH", "TX_INVALID", "TX_WRONG_COMPLAINT", "FILE_MISSING", "FILE_EMPTY", "EVIDENCE_MISMATCH", "CHAIN_REJECTED") },
         },
       },
     },

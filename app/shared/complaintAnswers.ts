@@ -75,9 +75,28 @@ export interface ComplaintDetails {
   complaint: ComplaintRecord;
   history: StatusNote[];
   content: ComplaintContent | null;
-  /** keccak256(abi.encode(salt, content)) equals the on-chain contentHash. */
+  /** keccak256(abi.encode(salt, content)) equals the on-chain contentHash; null while it is not on the chain. */
   contentMatchesChain: boolean | null;
   attachments: Attachment[];
+  /**
+   * The filing is on the chain under the service's CONFIRMATIONS blocks (its index holds it). A filing
+   * is answered as soon as it is accepted; until then `complaint` is what the filing says (its status
+   * "filed", its due date reckoned from the category's SLA) and `filing` how far it got.
+   */
+  confirmed: boolean;
+  filing?: FilingProgress;
+}
+
+/** A filing on its way to the chain, before the index (CONFIRMATIONS blocks deep) holds it. */
+export interface FilingProgress {
+  /** sent: accepted, its transaction sent (again after a crash if need be); mined: in a block; refused: the chain reverted it. */
+  state: "sent" | "mined" | "refused";
+  txHash: string | null;
+  blockNumber: number | null;
+  /** Blocks from the filing's own on (1 once mined, 0 before). */
+  confirmations: number;
+  /** Why the chain refused it. */
+  error: string | null;
 }
 
 export interface Attachment {

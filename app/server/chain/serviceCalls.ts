@@ -1,7 +1,7 @@
 import type { BaseContract, LogDescription, TransactionReceipt } from "ethers";
 import { AppError } from "../errors.js";
 import { toChainAppError } from "./chainErrors.js";
-import type { ChainClient } from "./client.js";
+import type { ChainClient, SentTransaction } from "./client.js";
 
 /** A mined call: its receipt and the events of the called contract that it emitted. */
 export interface MinedCall {
@@ -29,6 +29,21 @@ export class ServiceCalls {
   }
 
   async send(contract: BaseContract, method: string, args: readonly unknown[]): Promise<MinedCall> {
+    const sent = await this.submit(contract, method, args);
+    return minedCall(this.#chain, contract, sent.hash);
+  }
+
+  /**
+   * Simulates the call (a revert is its API error, and nothing is sent), then signs and broadcasts it
+   * without waiting for the receipt. `beforeBroadcast` gets the signed transaction's hash before the
+   * node does: the caller records it durably there, to find the transaction again after a crash.
+   */
+  async submit(
+    contract: BaseContract,
+    method: string,
+    args: readonly unknown[],
+    beforeBroadcast?: (sent: SentTransaction) => void | Promise<void>,
+  ): Promise<SentTransaction> {
     const to = await contract.getAddress();
     const data = contract.interface.encodeFunctionData(method, args);
     const from = this.#chain.relayerAddress;
@@ -38,8 +53,7 @@ export class ServiceCalls {
     } catch (error) {
       throw toChainAppError(error);
     }
-    const sent = await this.#chain.send({ to, data, gasLimit: (gas * 12n) / 10n + 10_000n });
-    return minedCall(this.#chain, contract, sent.hash);
+    return this.#chain.send({ to, data, gasLimit: (gas * 12n) / 10n + 10_000n }, beforeBroadcast);
   }
 }
 

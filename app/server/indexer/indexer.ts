@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
-import { setTimeout as sleep } from "node:timers/promises";
+import { PollingLoop } from "../pollingLoop.js";
 import type { JsonRpcProvider, Log } from "ethers";
 import type { LedgerDeployment } from "../chain/deploy.js";
 import { inTransaction } from "../store/database.js";
@@ -65,8 +65,7 @@ export class Indexer {
   readonly #log: (message: string) => void;
   readonly #topics = followedTopics();
   readonly #modules = moduleSignature();
-  #running?: Promise<void>;
-  #stop = new AbortController();
+  readonly #loop: PollingLoop;
   #lastError: string | null = null;
 
   constructor(options: IndexerOptions) {
@@ -78,35 +77,28 @@ export class Indexer {
     this.#confirmations = options.confirmations ?? 0;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.#log = options.log ?? (() => {});
+    const round = async () => {
+      await this.catchUp();
+      this.#lastError = null;
+    };
+    this.#loop = new PollingLoop(round, this.#pollIntervalMs, (error) => {
+      this.#lastError = error.message.split("\n")[0];
+      this.#log(`indexer: ${this.#lastError}`);
+    });
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#stop = new AbortController();
-    this.#running = (async () => {
-      while (!this.#stop.signal.aborted) {
-        try {
-          await this.catchUp();
-          this.#lastError = null;
-        } catch (error) {
-          this.#lastError = (error as Error).message.split("\n")[0];
-          this.#log(`indexer: ${this.#lastError}`);
-        }
-        await sleep(this.#pollIntervalMs, undefined, { signal: this.#stop.signal }).catch(() => {});
-      }
-    })();
+    this.#loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.#stop.abort();
-    await this.#running;
-    this.#running = undefined;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   status(): IndexerStatus {
     const cursor = this.#cursor();
     const lastIndexedBlock = cursor.next_block > this.#deployment.deploymentBlock ? cursor.next_block - 1 : null;
-    return { running: this.#running !== undefined, nextBlock: cursor.next_block, lastIndexedBlock, lastError: this.#lastError };
+    return { running: this.#loop.running, nextBlock: cursor.next_block, lastIndexedBlock, lastError: this.#lastError };
   }
 
   counts(): Record<IndexTable, number> {

@@ -45,11 +45,19 @@ export function complaintRoutes(ctx: WorkflowContext): Router {
     res.json(await filingForm(ctx, municipalityParam(req.query.municipality)));
   });
 
-  // JSON, or multipart with an optional `photo` (an image, sealed before it is stored).
+  // JSON, or multipart with an optional `photo` (an image, sealed before it is stored). Answered once the
+  // filing is accepted, before it is mined: `confirmed: false`, and the tracking view shows it confirm.
   router.post("/api/complaints", photoUpload, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const filing = await submitRequest(ctx, municipalityParam(body.municipalityId), body, "web", photoOf(req.file));
-    res.status(201).json({ complaintId: filing.complaint.complaintId, trackingCode: filing.trackingCode, txHash: filing.txHash, complaint: filing.complaint });
+    res.status(201).set("cache-control", "no-store").json({
+      complaintId: filing.complaint.complaintId,
+      trackingCode: filing.trackingCode,
+      txHash: filing.txHash,
+      confirmed: filing.confirmed,
+      filing: filing.filing,
+      complaint: filing.complaint,
+    });
   });
 
   router.get("/api/complaints/track", async (req, res) => {

@@ -11,6 +11,7 @@ import {
   services,
   submitRequest,
 } from "../services/complaints/open311.js";
+import { filingView } from "../services/complaints/filing.js";
 import { ComplaintQueries } from "../services/complaints/queries.js";
 import type { WorkflowContext } from "../workflows/context.js";
 import { toOpen311Xml } from "./open311Xml.js";
@@ -91,21 +92,27 @@ export function open311Routes(ctx: WorkflowContext): Router {
     send(res, format, "service_definition", serviceDefinition(ctx, municipalityId, code));
   });
 
+  // One request, confirmed or not yet: a client asks for the request it just posted.
   api.get("/requests/:file", async (req, res) => {
     const [id, format] = split(req.params.file);
     const { municipalityId } = await jurisdictionOf(req);
-    const complaint = queries.get(id);
-    if (!/^0x[0-9a-fA-F]{64}$/.test(id) || !complaint || complaint.municipalityId !== municipalityId) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(id)) throw new AppError("COMPLAINT_NOT_FOUND", `No service request "${id}" in this jurisdiction.`);
+    const pending = queries.get(id) ? null : ctx.complaintFilings.open({ complaintId: id });
+    const complaint = pending ? (await filingView(ctx, pending)).complaint : queries.get(id);
+    if (!complaint || complaint.municipalityId !== municipalityId) {
       throw new AppError("COMPLAINT_NOT_FOUND", `No service request "${id}" in this jurisdiction.`);
     }
     const options = { extensions: params(req).extensions === "true", agency: agencyName(ctx, municipalityId) };
-    send(res, format, "service_requests", [serviceRequest(ctx, complaint, options)]);
+    const request = serviceRequest(ctx, complaint, options);
+    if (options.extensions) (request.extended_attributes as Record<string, unknown>).confirmed = pending === null;
+    send(res, format, "service_requests", [request]);
   });
 
+  // A token names its request from the moment the filing is accepted, before it is on the chain.
   api.get("/tokens/:file", async (req, res) => {
     const [token, format] = split(req.params.file);
     const { municipalityId } = await jurisdictionOf(req);
-    const complaint = queries.byToken(token);
+    const complaint = queries.byToken(token) ?? ctx.complaintFilings.open({ token });
     if (!complaint || complaint.municipalityId !== municipalityId) throw new AppError("COMPLAINT_NOT_FOUND", `No token "${token}" in this jurisdiction.`);
     send(res, format, "service_requests", [{ service_request_id: complaint.complaintId, token }]);
   });
@@ -116,6 +123,8 @@ export function open311Routes(ctx: WorkflowContext): Router {
     const body = params(req);
     const { municipalityId } = await jurisdictionOf(req);
     jurisdictions.requireKey(municipalityId, body.api_key);
+    // Answered once accepted, before it is on the chain (`confirmed: false`); GET requests/:id and the
+    // tracking code show it confirm.
     const filing = await submitRequest(ctx, municipalityId, body);
     send(res, format, "service_requests", [
       {
@@ -124,7 +133,8 @@ export function open311Routes(ctx: WorkflowContext): Router {
         service_notice: `Keep your tracking code: it is the only way to follow, confirm or reopen this request. Expected by ${new Date(filing.complaint.dueAt * 1000).toISOString()}.`,
         account_id: "",
         tracking_code: filing.trackingCode,
-        tx_hash: filing.txHash,
+        tx_hash: filing.txHash ?? "",
+        confirmed: filing.confirmed,
       },
     ]);
   });

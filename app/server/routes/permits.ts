@@ -1,7 +1,7 @@
 import { Router, type Request } from "express";
 import multer from "multer";
 import { officerOf, requireOfficer, sessionToken } from "../auth/middleware.js";
-import { ROLE_NAMES, type RoleName } from "../../shared/roles.js";
+import { roleId } from "../../shared/roles.js";
 import { AppError } from "../errors.js";
 import { sendPrivateFile } from "../http/privateFile.js";
 import {
@@ -62,8 +62,6 @@ function jsonBody(req: Request, field: string): unknown {
   }
 }
 
-const isRoleName = (name: string): name is RoleName => (ROLE_NAMES as readonly string[]).includes(name);
-
 const origin = (req: Request) => `${req.protocol}://${req.get("host")}`;
 
 export function permitRoutes(ctx: WorkflowContext): Router {
@@ -85,12 +83,13 @@ export function permitRoutes(ctx: WorkflowContext): Router {
    * Who may read the applicant's sealed data: the applicant with their tracking code, or a signed-in
    * officer who works on this permit (a permit officer or one of its steps' roles, in its municipality).
    */
-  const privateReader = async (req: Request, view: { number: string; permitId: string; municipality: { id: number }; steps: { role: string }[] }) => {
+  const privateReader = async (req: Request, view: { number: string; permitId: string; municipality: { id: number }; steps: { roleId: string }[] }) => {
     const code = req.get("x-tracking-code");
     const token = sessionToken(req);
     const session = code === undefined && token ? ctx.sessions.find(token) : null;
     if (!session) return requireTrackingCode(store, view.number, code);
-    const roles = [...new Set(["PERMIT_OFFICER", ...view.steps.map((step) => step.role)])].filter(isRoleName);
+    // By id: a step's role may be one the town defined itself, which has no name here.
+    const roles = [...new Set([roleId("PERMIT_OFFICER"), ...view.steps.map((step) => roleId(step.roleId))])];
     await ctx.officers.requireRole(session.address, view.municipality.id, roles);
     const application = store.application(view.permitId);
     // A permit on the chain that this service did not take holds no sealed data here.

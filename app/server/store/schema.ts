@@ -538,7 +538,8 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE complaint_filings ADD COLUMN area_code TEXT;
       ALTER TABLE complaint_filings ADD COLUMN content_hash TEXT;
       ALTER TABLE complaint_filings ADD COLUMN reporter_commitment TEXT;
-      -- The sealed photo filed with it (JSON: cid, sha256, filename, mediaType), attached once confirmed.
+      -- The sealed photo filed with it (JSON: cid, sha256, filename, mediaType), attached again to the
+      -- filing transaction sent last (complaint_attachments), should it be sent again.
       ALTER TABLE complaint_filings ADD COLUMN photo TEXT;
       ALTER TABLE complaint_filings ADD COLUMN tx_hash TEXT;
       ALTER TABLE complaint_filings ADD COLUMN sent_at INTEGER;

@@ -20,6 +20,10 @@ import { OfficerTransactions } from "../chain/officerTransactions.js";
 import { ServiceCalls } from "../chain/serviceCalls.js";
 import type { IpfsStore } from "../ipfs/types.js";
 import { PersonalDataVault } from "../privacy/vault.js";
+import { ComplaintFilings } from "../services/complaints/filingQueue.js";
+import { Towns } from "../services/towns.js";
+import { demoTownProfiles } from "../chain/demoTowns.js";
+import { townProfileBytes } from "../../shared/townProfile.js";
 
 /** The ledger's contracts, read through the service's provider (sends go through ServiceCalls). */
 export interface LedgerContracts {
@@ -50,8 +54,16 @@ export interface WorkflowContext {
   ipfs: IpfsStore;
   /** The durable anchoring queue, for records anchored in Merkle batches (receipts, updates). */
   queue: AnchorQueue;
-  /** Brings the index up to the chain's head now (after a transaction, before answering from the index). */
-  catchUpIndex: () => Promise<unknown>;
+  /** Residents' complaint filings, accepted before they are mined; its rounds run from start() to stop(). */
+  complaintFilings: ComplaintFilings;
+  /**
+   * Brings the index up to the chain's confirmed head now; answers the last block indexed. A block is
+   * read once CONFIRMATIONS more are built on it: to read a transaction just mined, see indexCatchUp.ts.
+   * Any town profile the index newly names is read before it answers.
+   */
+  catchUpIndex: () => Promise<number>;
+  /** The towns: each municipality with the profile its admin published. */
+  towns: Towns;
   /** The public address of the web app (QR codes, links), or null to use the request's own host. */
   publicUrl: string | null;
   /** The embedded chain's demo accounts, or null on a real chain. */
@@ -66,12 +78,13 @@ export interface WorkflowContextParts {
   chain: ChainClient;
   ipfs: IpfsStore;
   queue: AnchorQueue;
-  catchUpIndex: () => Promise<unknown>;
+  catchUpIndex: () => Promise<number>;
   dataDir: string;
   publicUrl: string | null;
   devAccounts: DevAccount[] | null;
   upload: RequestHandler;
   uploadLimitBytes: number;
+  log?: (message: string) => void;
 }
 
 export function createWorkflowContext(parts: WorkflowContextParts): WorkflowContext {
@@ -84,20 +97,30 @@ export function createWorkflowContext(parts: WorkflowContextParts): WorkflowCont
     civicFund: CivicFund__factory.connect(addresses.civicFund, chain.provider),
     batchAnchor: BatchAnchor__factory.connect(addresses.batchAnchor, chain.provider),
   };
+  const towns = Towns.of(db);
+  // On the embedded chain the demo's town files are at hand: their profiles need no IPFS node to come from.
+  towns.useIpfs(parts.ipfs, parts.devAccounts ? demoTownProfiles(chain.deployment).map(townProfileBytes) : []);
+  const serviceCalls = new ServiceCalls(chain);
   return {
     db,
     chainId: chain.chainId,
     deployment: chain.deployment,
     chain,
     contracts,
-    serviceCalls: new ServiceCalls(chain),
+    serviceCalls,
     officerTransactions: new OfficerTransactions(chain),
     sessions: new SessionStore(db),
     officers: new OfficerDirectory(contracts.directory, db),
     vault: PersonalDataVault.open(parts.dataDir),
     ipfs: parts.ipfs,
     queue: parts.queue,
-    catchUpIndex: parts.catchUpIndex,
+    complaintFilings: new ComplaintFilings({ db, chain, complaintLedger: contracts.complaintLedger, serviceCalls, log: parts.log }),
+    catchUpIndex: async () => {
+      const indexed = await parts.catchUpIndex();
+      await towns.resolve();
+      return indexed;
+    },
+    towns,
     publicUrl: parts.publicUrl,
     devAccounts: parts.devAccounts,
     upload: parts.upload,

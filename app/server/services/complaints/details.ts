@@ -23,10 +23,12 @@ export async function complaintDetails(ctx: WorkflowContext, complaint: Complain
     content,
     contentMatchesChain,
     attachments: rows.map((row) => ({ kind: row.kind, txHash: row.tx_hash, sha256: row.sha256, cid: row.cid, filename: row.filename, mediaType: row.media_type })),
+    // Read from the index, which holds only what is CONFIRMATIONS blocks deep.
+    confirmed: true,
   };
 }
 
-export function saveAttachment(ctx: WorkflowContext, complaintId: string, txHash: string, attachment: Omit<Attachment, "txHash">): void {
+export function saveAttachment(ctx: Pick<WorkflowContext, "db">, complaintId: string, txHash: string, attachment: Omit<Attachment, "txHash">): void {
   ctx.db
     .prepare(
       "INSERT OR REPLACE INTO complaint_attachments (complaint_id, tx_hash, kind, sha256, cid, filename, media_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -4,10 +4,11 @@ import { AbiCoder, keccak256 } from "ethers";
 import { AppError } from "../../errors.js";
 import { newTrackingCode, randomSalt, saltedHash, trackingSecret } from "../../privacy/commitments.js";
 import type { WorkflowContext } from "../../workflows/context.js";
-import type { CategoryInfo } from "./catalogue.js";
-import { saveAttachment, SEAL_CONTEXTS } from "./details.js";
-import { areaCode, ComplaintQueries, type ComplaintRecord } from "./queries.js";
-import type { ComplaintContent } from "../../../shared/complaintAnswers.js";
+import { categoryInfo, type CategoryInfo } from "./catalogue.js";
+import { SEAL_CONTEXTS } from "./details.js";
+import type { FilingRow, SealedPhoto } from "./filingQueue.js";
+import { areaCode, areaName, ComplaintQueries, publicCoordinate, type ComplaintRecord } from "./queries.js";
+import { STATUS_NAMES, type ComplaintContent, type FilingProgress } from "../../../shared/complaintAnswers.js";
 
 /**
  * Filing a complaint. Everything the resident wrote (text, address, contact, attributes, media links)
@@ -19,7 +20,7 @@ import type { ComplaintContent } from "../../../shared/complaintAnswers.js";
  *  - the category, and an area code (a ~5 km geohash cell) that is public.
  * The complaint's id is not ours to choose: ComplaintLedger derives it from the municipality, the sender
  * (our relayer) and a random filing id, so nobody who copies a pending filing can take its id first. We
- * compute it before sending, to key the filing's row, and check it against the mined event.
+ * compute it before sending, to key the filing's row in the durable queue (filingQueue.ts).
  */
 
 export interface ComplaintBundle {
@@ -29,11 +30,18 @@ export interface ComplaintBundle {
   content: ComplaintContent;
 }
 
+/**
+ * A filing as answered to the resident: accepted, not yet on the chain as deep as the service's
+ * CONFIRMATIONS. `complaint` is the filing's own record until the index holds it (see filingView).
+ */
 export interface Filing {
   complaint: ComplaintRecord;
   trackingCode: string;
   token: string;
-  txHash: string;
+  /** The filing transaction, sent but not mined yet. */
+  txHash: string | null;
+  confirmed: boolean;
+  filing?: FilingProgress;
 }
 
 export const BUNDLE_CONTEXT = "complaint";
@@ -59,16 +67,27 @@ export interface FiledPhoto {
   mediaType: string;
 }
 
+/**
+ * Accepts a filing: the sealed bundle on IPFS, the filing in the durable queue with its transaction
+ * signed and sent (filingQueue.ts), and answers then — not once it is mined and confirmed, which on a
+ * real chain takes blocks. The tracking code is handed out here, once; the resident follows the
+ * confirmation with it.
+ */
 export async function fileComplaint(
   ctx: WorkflowContext,
   input: { municipalityId: number; category: string; content: ComplaintContent; channel: string; photo?: FiledPhoto },
 ): Promise<Filing> {
   const filingId = `0x${randomBytes(32).toString("hex")}`;
   const complaintId = complaintIdOf(input.municipalityId, ctx.chain.relayerAddress, filingId);
-  let sealedPhoto: { cid: string; sha256: string } | null = null;
+  let photo: SealedPhoto | null = null;
   if (input.photo) {
-    sealedPhoto = { cid: await ctx.ipfs.add(ctx.vault.seal(input.photo.bytes, SEAL_CONTEXTS.photo)), sha256: `0x${createHash("sha256").update(input.photo.bytes).digest("hex")}` };
-    input.content.photoSha256 = sealedPhoto.sha256;
+    photo = {
+      cid: await ctx.ipfs.add(ctx.vault.seal(input.photo.bytes, SEAL_CONTEXTS.photo)),
+      sha256: `0x${createHash("sha256").update(input.photo.bytes).digest("hex")}`,
+      filename: input.photo.filename,
+      mediaType: input.photo.mediaType,
+    };
+    input.content.photoSha256 = photo.sha256;
   }
   const salt = randomSalt();
   const bundle: ComplaintBundle = { version: 1, complaintId, salt, content: input.content };
@@ -77,37 +96,69 @@ export async function fileComplaint(
   const token = randomBytes(16).toString("hex");
   const { lat, long } = input.content;
   const area = lat !== null && long !== null ? geohash(lat, long, 5) : "";
+  const filing = await ctx.complaintFilings.accept({
+    complaintId,
+    filingId,
+    municipalityId: input.municipalityId,
+    category: input.category,
+    areaCode: areaCode(area),
+    contentHash: contentHashOf(salt, input.content),
+    reporterCommitment: trackingCommitment(trackingCode),
+    bundleCid: cid,
+    token,
+    lat,
+    long,
+    channel: input.channel,
+    photo,
+  });
+  return { ...(await filingView(ctx, filing)), trackingCode, token, txHash: filing.txHash };
+}
 
-  // The row is written first: were the service to stop after the transaction, the complaint's bundle
-  // would still be found. A refused filing takes it back.
-  ctx.db
-    .prepare(
-      "INSERT INTO complaint_filings (complaint_id, municipality_id, bundle_cid, token, lat, long, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .run(complaintId, input.municipalityId, cid, token, lat, long, input.channel, Date.now());
-  let txHash: string;
-  let filedId: string;
-  try {
-    const mined = await ctx.serviceCalls.send(ctx.contracts.complaintLedger, "file", [
-      filingId,
-      input.municipalityId,
-      input.category,
-      areaCode(area),
-      contentHashOf(salt, input.content),
-      trackingCommitment(trackingCode),
-    ]);
-    txHash = mined.txHash;
-    filedId = String(mined.events.find((event) => event.name === "ComplaintFiled")?.args.complaintId).toLowerCase();
-  } catch (error) {
-    ctx.db.prepare("DELETE FROM complaint_filings WHERE complaint_id = ?").run(complaintId);
-    throw error;
-  }
-  if (filedId !== complaintId) throw new AppError("INTERNAL", `Transaction ${txHash} filed complaint ${filedId}, not ${complaintId}.`);
-  if (sealedPhoto) saveAttachment(ctx, complaintId, txHash, { kind: "photo", ...sealedPhoto, filename: input.photo!.filename, mediaType: input.photo!.mediaType });
-  await ctx.catchUpIndex();
-  const complaint = new ComplaintQueries(ctx.db).get(complaintId);
-  if (!complaint) throw new AppError("INTERNAL", "The filed complaint is not in the index yet.");
-  return { complaint, trackingCode, token, txHash };
+/**
+ * A filing the index does not hold yet, as far as it got: once mined, the chain's record of it (the
+ * index reads it CONFIRMATIONS blocks later); before, what the filing says — status filed, due after the
+ * category's SLA from its acceptance.
+ */
+export async function filingView(ctx: WorkflowContext, filing: FilingRow): Promise<{ complaint: ComplaintRecord; confirmed: false; filing: FilingProgress }> {
+  // Read now: a reorganisation may have taken it off the chain again (the queue then sends it again).
+  const onChain = filing.state === "mined" ? await ctx.contracts.complaintLedger.complaint(filing.complaintId).catch(() => null) : null;
+  const acceptedAt = Math.floor(filing.createdAt / 1000);
+  const slaSeconds = new ComplaintQueries(ctx.db).categories(filing.municipalityId).find((c) => c.category === filing.category)?.slaSeconds ?? 0;
+  const status = onChain ? Number(onChain.status) : 1;
+  const info = categoryInfo(ctx.towns, filing.municipalityId, filing.category);
+  const complaint: ComplaintRecord = {
+    complaintId: filing.complaintId,
+    municipalityId: filing.municipalityId,
+    category: filing.category,
+    serviceCode: info.code,
+    serviceName: info.name,
+    area: areaName(filing.areaCode),
+    status,
+    detailedStatus: STATUS_NAMES[status],
+    contentHash: onChain?.contentHash ?? filing.contentHash,
+    reporterCommitment: onChain?.reporterCommitment ?? filing.reporterCommitment,
+    filedAt: onChain ? Number(onChain.filedAt) : acceptedAt,
+    dueAt: onChain ? Number(onChain.dueAt) : acceptedAt + slaSeconds,
+    updatedAt: onChain ? Number(onChain.updatedAt) : acceptedAt,
+    reopenCount: onChain ? Number(onChain.reopenCount) : 0,
+    filedTx: filing.txHash ?? "",
+    bundleCid: filing.bundleCid,
+    token: filing.token,
+    lat: publicCoordinate(filing.lat),
+    long: publicCoordinate(filing.long),
+  };
+  const head = filing.minedBlock !== null ? await ctx.chain.blockNumber() : null;
+  return {
+    complaint,
+    confirmed: false,
+    filing: {
+      state: filing.state === "confirmed" ? "mined" : filing.state,
+      txHash: filing.txHash,
+      blockNumber: filing.minedBlock,
+      confirmations: head !== null && filing.minedBlock !== null ? Math.max(1, head - filing.minedBlock + 1) : filing.state === "mined" ? 1 : 0,
+      error: filing.state === "refused" ? filing.lastError : null,
+    },
+  };
 }
 
 /** Opens a complaint's sealed bundle. */

@@ -3,6 +3,7 @@ import { Transaction, ZeroHash, type Interface } from "ethers";
 import type { OfficerTransactionInput } from "../../chain/officerTransactions.js";
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
+import { indexReaches } from "../../workflows/indexCatchUp.js";
 import { complaintDetails, saveAttachment, SEAL_CONTEXTS, type ComplaintDetails } from "./details.js";
 import { statusNumber } from "./catalogue.js";
 import { ComplaintQueries, type ComplaintRecord } from "./queries.js";
@@ -96,7 +97,7 @@ export async function performAction(
   complaint: ComplaintRecord,
   input: OfficerTransactionInput,
   evidence: Evidence | null,
-): Promise<{ txHash: string; details: ComplaintDetails }> {
+): Promise<{ txHash: string; confirmed: boolean; details: ComplaintDetails }> {
   const ledger = ctx.contracts.complaintLedger;
   const method = OFFICER_ACTIONS[action];
   const args = await decodedArguments(ctx, input, method);
@@ -123,8 +124,10 @@ export async function performAction(
       mediaType: evidence!.mediaType,
     });
   }
-  await ctx.catchUpIndex();
-  return { txHash: mined.txHash, details: await complaintDetails(ctx, new ComplaintQueries(ctx.db).get(complaint.complaintId)!) };
+  // Confirmed when the index read its block, CONFIRMATIONS blocks later: waited for a bounded time,
+  // then the details are the index's as they are, and `confirmed: false` says they predate the change.
+  const confirmed = await indexReaches(ctx, mined.blockNumber);
+  return { txHash: mined.txHash, confirmed, details: await complaintDetails(ctx, new ComplaintQueries(ctx.db).get(complaint.complaintId)!) };
 }
 
 /** The arguments of a signed (not yet broadcast) transaction, or null for one given by hash. */

@@ -41,7 +41,8 @@ interface Row {
 }
 
 const SELECT = `SELECT c.*, f.bundle_cid, f.token, f.lat, f.long FROM idx_complaints c LEFT JOIN complaint_filings f ON f.complaint_id = c.complaint_id`;
-const round = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
+/** A complaint's public location: rounded to about 100 m, so that it points at a street, not at a house. */
+export const publicCoordinate = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
 
 /** A complaint's row as its record: its category named as its town's profile names it. */
 function record(towns: Towns, row: Row): ComplaintRecord {
@@ -64,8 +65,8 @@ function record(towns: Towns, row: Row): ComplaintRecord {
     filedTx: row.filed_tx,
     bundleCid: row.bundle_cid,
     token: row.token,
-    lat: round(row.lat),
-    long: round(row.long),
+    lat: publicCoordinate(row.lat),
+    long: publicCoordinate(row.long),
   };
 }
 
@@ -74,7 +75,7 @@ export function areaCode(area: string): string {
   return area ? encodeBytes32String(area) : ZeroHash;
 }
 
-function areaName(code: string): string {
+export function areaName(code: string): string {
   try {
     return code === ZeroHash ? "" : decodeBytes32String(code);
   } catch {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { OfficerTransactionInput } from "../../chain/officerTransactions.js";
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
+import { indexReaches } from "../../workflows/indexCatchUp.js";
 import type { CampaignReader } from "./campaigns.js";
 
 /** A transaction for the officer's wallet to sign: the API never signs for an officer. */
@@ -109,7 +110,8 @@ export class TreasurerActions {
     if (early) expect(early);
     const mined = await this.ctx.officerTransactions.submit(officer, input, { contract: this.ctx.contracts.civicFund, method });
     if (!early) expect(mined.args);
-    await this.ctx.catchUpIndex();
+    // The answer is read from the index, which reads the block CONFIRMATIONS blocks later: a bounded wait.
+    await indexReaches(this.ctx, mined.blockNumber);
     return mined;
   }
 }

@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { readAll } from "../../ipfs/readAll.js";
-import { roleName, type RoleName } from "../../../shared/roles.js";
+import { roleId } from "../../../shared/roles.js";
 import { readCertificateData, renderPermitCertificate, type PermitCertificateData } from "../../certificates/permitCertificate.js";
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
+import { indexCatchesUp } from "../../workflows/indexCatchUp.js";
 import { VAULT_CONTEXT, openApplicant } from "./applications.js";
 import { SqliteOfficerNames } from "../../indexer/officerNames.js";
 import { REVOCATION_REASONS, permitTypeLabel } from "./catalog.js";
 import { readMunicipality, readPermit, requireState, sha256Hex, type ChainPermit } from "./ledgerReads.js";
 import { parseBody, requireFresh, requireSigner, signedSchema, typedDataFor } from "./signatures.js";
-import type { PermitStore, PublicPermitFields } from "./store.js";
+import { PermitStore, type PublicPermitFields } from "./store.js";
 import { permitTrail } from "./trail.js";
 
 /**
@@ -55,22 +56,47 @@ async function render(ctx: WorkflowContext, store: PermitStore, permit: ChainPer
   return { ...rendered, cid };
 }
 
-/** The plain PDF of the permit's certificate `certificateHash` (sealed on IPFS). */
+/**
+ * The plain PDF of the permit's certificate `certificateHash` (sealed on IPFS): where the index says it
+ * is, or, for one this service rendered, where it stored it — the index reads an issuance only
+ * CONFIRMATIONS blocks after the chain has it, and the chain is what the caller read the hash from.
+ */
 export async function certificatePdf(ctx: WorkflowContext, certificateHash: string): Promise<Uint8Array> {
-  const row = ctx.db.prepare("SELECT cid FROM idx_permit_certificates WHERE certificate_hash = ?").get(certificateHash.toLowerCase()) as
-    | { cid: string }
-    | undefined;
-  if (!row) throw new AppError("PERMIT_WRONG_STATE", "No certificate has been issued for this permit.");
-  return ctx.vault.open(await readAll(ctx.ipfs, row.cid), VAULT_CONTEXT.certificate);
+  const hash = certificateHash.toLowerCase();
+  const row = ctx.db.prepare("SELECT cid FROM idx_permit_certificates WHERE certificate_hash = ?").get(hash) as { cid: string } | undefined;
+  const cid = row?.cid ?? new PermitStore(ctx.db).certificateData(hash)?.cid;
+  if (!cid) throw new AppError("PERMIT_WRONG_STATE", "No certificate has been issued for this permit.");
+  return ctx.vault.open(await readAll(ctx.ipfs, cid), VAULT_CONTEXT.certificate);
 }
 
+/** 403 ROLE_REQUIRED unless `officer` holds the type's last approval role (by id: it may be the town's own). */
 async function requireIssuingAuthority(ctx: WorkflowContext, permit: ChainPermit, officer: string): Promise<void> {
   const steps = await ctx.contracts.permitRegistry.steps(permit.permitId);
-  await ctx.officers.requireRole(officer, permit.municipalityId, [roleName(steps[steps.length - 1].role) as RoleName]);
+  await ctx.officers.requireRole(officer, permit.municipalityId, [roleId(steps[steps.length - 1].role)]);
 }
 
 async function requirePermitOfficer(ctx: WorkflowContext, permit: ChainPermit, officer: string): Promise<void> {
   await ctx.officers.requireRole(officer, permit.municipalityId, ["PERMIT_OFFICER"]);
+}
+
+/**
+ * The approvals a certificate lists, each with its transaction, from the permit's trail in the index —
+ * once the index holds every decision the chain has. It reads them CONFIRMATIONS blocks late, so right
+ * after the last step it waits for them (a bounded wait), then answers 503 INDEX_BEHIND rather than
+ * render a certificate that leaves out an approval.
+ */
+async function approvalsOf(ctx: WorkflowContext, permit: ChainPermit): Promise<PermitCertificateData["approvals"]> {
+  const decided = (await ctx.contracts.permitRegistry.steps(permit.permitId)).filter((step) => Number(step.decision) !== 0).length;
+  const names = new SqliteOfficerNames(ctx.db);
+  let approvals: PermitCertificateData["approvals"] = [];
+  const complete = await indexCatchesUp(ctx, () => {
+    approvals = permitTrail(ctx.db, permit.permitId, permit.municipalityId, names)
+      .filter((step) => step.step === "decided")
+      .map((step) => ({ role: step.role!, officer: step.officer!, officerName: step.officerName, decidedAt: step.at, txHash: step.txHash }));
+    return approvals.length >= decided;
+  });
+  if (!complete) throw new AppError("INDEX_BEHIND", `The index holds ${approvals.length} of the ${decided} decisions on ${permit.number} so far; try again shortly.`);
+  return approvals;
 }
 
 /**
@@ -101,9 +127,7 @@ export async function draftIssuance(ctx: WorkflowContext, store: PermitStore, of
     issuedAt: issuedAt.toISOString(),
     // The contract counts validity from the issuing block; the page shows the same day.
     validUntil: validityDays === 0n ? FOREVER : new Date(issuedAt.getTime() + Number(validityDays) * 86_400_000).toISOString(),
-    approvals: permitTrail(ctx.db, permit.permitId, permit.municipalityId, new SqliteOfficerNames(ctx.db))
-      .filter((step) => step.step === "decided")
-      .map((step) => ({ role: step.role!, officer: step.officer!, officerName: step.officerName, decidedAt: step.at, txHash: step.txHash })),
+    approvals: await approvalsOf(ctx, permit),
   };
   const certificate = await render(ctx, store, permit, data, baseUrl);
   return {

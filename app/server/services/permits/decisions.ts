@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZeroHash } from "ethers";
-import { roleName, type RoleName } from "../../../shared/roles.js";
+import { roleId } from "../../../shared/roles.js";
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { VAULT_CONTEXT } from "./applications.js";
@@ -25,15 +25,16 @@ export const decisionSchema = signedSchema.extend({
   noteHash: hash32.default(ZeroHash),
 });
 
-/** The step's role as a name the Directory checks, and 403 ROLE_REQUIRED unless `officer` holds it. */
+/**
+ * The step's role id, once `officer` holds it (403 ROLE_REQUIRED otherwise). Asked by id: a role the
+ * town defined itself (SAFETY_OFFICER) is an id on the chain, which must not be hashed again.
+ */
 async function requireStepRole(ctx: WorkflowContext, permit: ChainPermit, stepIndex: number, officer: string) {
   if (stepIndex >= permit.stepCount) {
     throw new AppError("PERMIT_STEP_NOT_CURRENT", `Permit ${permit.number} has ${permit.stepCount} steps; there is no step ${stepIndex}.`);
   }
   const steps = await ctx.contracts.permitRegistry.steps(permit.permitId);
-  const roleId = steps[stepIndex].role;
-  await ctx.officers.requireRole(officer, permit.municipalityId, [roleName(roleId) as RoleName]);
-  return roleId;
+  return ctx.officers.requireRole(officer, permit.municipalityId, [roleId(steps[stepIndex].role)]);
 }
 
 export async function nextStepTypedData(
@@ -53,7 +54,7 @@ export async function nextStepTypedData(
   return {
     number,
     stepIndex,
-    role: roleName(role),
+    role: ctx.towns.role(permit.municipalityId, role).role,
     ...(await typedDataFor(ctx, officer, "StepDecision", {
       permitId: permit.permitId,
       stepIndex,
@@ -105,5 +106,5 @@ export async function decideStep(
   if (noteFile) store.addFile(permit.permitId, noteFile);
   await ctx.catchUpIndex();
   const state = mined.events.find((e) => e.name === "PermitApproved") ? "Approved" : mined.events.find((e) => e.name === "PermitRejected") ? "Rejected" : "UnderReview";
-  return { number, stepIndex: input.stepIndex, role: roleName(role), decision: input.decision, state, txHash: mined.txHash };
+  return { number, stepIndex: input.stepIndex, role: ctx.towns.role(permit.municipalityId, role).role, decision: input.decision, state, txHash: mined.txHash };
 }

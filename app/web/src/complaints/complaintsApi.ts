@@ -51,6 +51,9 @@ export interface TrackedComplaint {
   content: { description: string; addressString: string | null; lat: number | null; long: number | null; photoSha256?: string } | null;
   contentMatchesChain: boolean | null;
   attachments: Array<{ kind: string; txHash: string; sha256: string }>;
+  /** False while the filing is not yet on the chain as deep as the service waits for; `filing` says how far it got. */
+  confirmed?: boolean;
+  filing?: { state: "sent" | "mined" | "refused"; confirmations: number };
 }
 
 /** The filing form of a municipality: the resident's page asks for the town they chose (towns/chosenTown.ts). */

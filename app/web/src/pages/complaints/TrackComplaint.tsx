@@ -126,6 +126,12 @@ export function TrackComplaintPage(props: { url: URL }) {
             {t("complaints.statusLabel")}: <strong>{t(statusKey(complaint.detailedStatus))}</strong>
           </p>
         )}
+        {/* A filing is answered once accepted; the chain confirms it blocks later (seconds on a real chain). */}
+        {details?.confirmed === false && (
+          <p class={details.filing?.state === "refused" ? "error" : "hint"} data-testid="filing-confirmation" data-state={details.filing?.state}>
+            {t(details.filing?.state === "refused" ? "complaints.filingRefused" : "complaints.awaitingConfirmation")}
+          </p>
+        )}
       </div>
 
       {action.kind === "reopened" && <TrackingCode code={action.code} title={t("complaints.newCodeTitle")} text={t("complaints.newCodeText")} />}
