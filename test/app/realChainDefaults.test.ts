@@ -87,14 +87,7 @@ describe("the product on a real chain's defaults: 2-second blocks, CONFIRMATIONS
   before(async () => {
     node = await startTownNode();
     const provider = createProvider(node.url, CHAIN_ID, 200);
-    const deployed: LedgerDeployment | { deployment: LedgerDeployment } = await deployLedger({
-      rpcUrl: node.url,
-      chainId: CHAIN_ID,
-      dataDir,
-      privateKeys: [national.privateKey],
-      seedDemo: false,
-    });
-    deployment = "deployment" in deployed ? deployed.deployment : deployed;
+    ({ deployment } = await deployLedger({ rpcUrl: node.url, chainId: CHAIN_ID, dataDir, privateKeys: [national.privateKey], seedDemo: false }));
     const { contracts } = deployment;
 
     // The national admin adds the town; its admin grants the roles, defines the permit type whose
