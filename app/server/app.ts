@@ -1,3 +1,4 @@
+import { TOWN_PROFILE_MAX_BYTES } from "../shared/townProfile.js";
 import { existsSync } from "node:fs";
 import type { RequestListener } from "node:http";
 import { join, sep } from "node:path";
@@ -77,6 +78,9 @@ export function createApp(
   app.get("/openapi.json", (_req, res) => {
     res.json(openapi);
   });
+  // A town's profile is kept byte for byte (its SHA-256 is what the admin signed): read raw, before the JSON parser.
+  app.put("/api/municipalities/:id/profile", writeLimit, express.raw({ type: () => true, limit: TOWN_PROFILE_MAX_BYTES }));
+  app.post(["/api/municipalities/plan", "/api/municipalities/admin-transactions"], writeLimit);
   app.use(express.json({ limit: "1mb" }));
   app.use(documentRoutes({ ...deps, upload, bulkUpload, writeLimit }));
   app.use(verifyRoutes({ ...deps, upload, writeLimit }));

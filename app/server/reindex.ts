@@ -42,7 +42,8 @@ async function runningEmbeddedChain(stateDir: string): Promise<string | undefine
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const deploymentPath = join(config.dataDir, "deployment.json");
+  // On an external chain, the deployment.json of `npm run deploy` (DEPLOYMENT_FILE, required there).
+  const deploymentPath = config.deploymentFile ?? join(config.dataDir, "deployment.json");
   if (!existsSync(deploymentPath)) {
     throw new EngineError("config", `no ${deploymentPath}: start the ledger once (npm start) so that its contracts are deployed`);
   }

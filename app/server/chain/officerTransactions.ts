@@ -29,9 +29,47 @@ export class OfficerTransactions {
   }
 
   async submit(officer: string, input: OfficerTransactionInput, expected: ExpectedCall): Promise<MinedCall & { args: unknown[] }> {
+    return this.#relay(input, (tx) => this.#check(officer, tx, expected), expected.contract);
+  }
+
+  /**
+   * An admin's own transaction to one of `contracts`, calling one of `methods` of it: the contract itself
+   * decides whether the sender may (Directory.checkAdmin, onlyOwner); the simulation says so before
+   * anything is broadcast. Answers the call's name and arguments with the receipt.
+   */
+  async relayAdminCall(input: OfficerTransactionInput, allowed: Array<{ contract: BaseContract; methods: readonly string[] }>) {
+    let name = "";
+    let target: BaseContract | null = null;
+    const mined = await this.#relay(
+      input,
+      async (tx) => {
+        if (tx.chainId !== BigInt(this.#chain.chainId)) {
+          throw new AppError("TX_INVALID", `The transaction is for chain ${tx.chainId}, this ledger is on chain ${this.#chain.chainId}.`);
+        }
+        for (const { contract, methods } of allowed) {
+          if (!tx.to || getAddress(tx.to) !== getAddress(await contract.getAddress())) continue;
+          const call = contract.interface.parseTransaction({ data: tx.data, value: tx.value });
+          if (!call || !methods.includes(call.name)) break;
+          name = call.name;
+          target = contract;
+          return [...call.args];
+        }
+        throw new AppError("TOWN_ADMIN_CALL_INVALID");
+      },
+      () => target!,
+    );
+    return { ...mined, method: name };
+  }
+
+  async #relay(
+    input: OfficerTransactionInput,
+    check: (tx: SentFields) => Promise<unknown[]>,
+    contractOf: BaseContract | (() => BaseContract),
+  ): Promise<MinedCall & { args: unknown[] }> {
+    const contract = () => (typeof contractOf === "function" ? contractOf() : contractOf);
     if ("signedTransaction" in input && typeof input.signedTransaction === "string") {
       const tx = parseSigned(input.signedTransaction);
-      const args = await this.#check(officer, tx, expected);
+      const args = await check(tx);
       try {
         await this.#chain.provider.call({ from: tx.from!, to: tx.to!, data: tx.data, value: tx.value });
       } catch (error) {
@@ -48,13 +86,13 @@ export class OfficerTransactions {
           );
         }
       }
-      return { ...(await minedCall(this.#chain, expected.contract, tx.hash!)), args };
+      return { ...(await minedCall(this.#chain, contract(), tx.hash!)), args };
     }
     if ("txHash" in input && typeof input.txHash === "string" && /^0x[0-9a-fA-F]{64}$/.test(input.txHash)) {
       const sent = await this.#chain.provider.getTransaction(input.txHash);
       if (!sent) throw new AppError("TX_NOT_FOUND");
-      const args = await this.#check(officer, sent, expected);
-      return { ...(await minedCall(this.#chain, expected.contract, input.txHash)), args };
+      const args = await check(sent);
+      return { ...(await minedCall(this.#chain, contract(), input.txHash)), args };
     }
     throw new AppError("TX_INVALID", "Give the officer's transaction as `signedTransaction` (0x…) or `txHash`.");
   }

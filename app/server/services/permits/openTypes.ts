@@ -1,10 +1,8 @@
 import { z } from "zod";
 import type { OpenPermitType } from "../../../shared/openPermitTypes.js";
-import { roleName } from "../../../shared/roles.js";
 import { AppError } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
-import { permitTypeLabel } from "./catalog.js";
-import { typeCodeOf } from "./ledgerReads.js";
+import { permitTypeCodeOf, permitTypeLabel } from "./catalog.js";
 
 const municipalityQuery = z.object({ municipality: z.string().regex(/^[1-9][0-9]{0,9}$/).transform(Number).pipe(z.number().max(4_294_967_295)) });
 
@@ -24,14 +22,14 @@ export async function openPermitTypes(ctx: WorkflowContext, query: unknown): Pro
     .all(municipalityId) as Array<{ type_id: string; approval_roles: string; validity_days: number }>;
   return rows
     .map((row) => {
-      const code = typeCodeOf(row.type_id);
-      const label = permitTypeLabel(code);
+      const code = permitTypeCodeOf(ctx.towns, municipalityId, row.type_id);
+      const label = permitTypeLabel(ctx.towns, municipalityId, code);
       return {
         code,
         typeId: row.type_id,
         th: label.th,
         en: label.en,
-        approvalRoles: (JSON.parse(row.approval_roles) as string[]).map((role) => roleName(role)),
+        approvalRoles: (JSON.parse(row.approval_roles) as string[]).map((role) => ctx.towns.role(municipalityId, role).role),
         validityDays: row.validity_days,
         known: code !== row.type_id,
       };

@@ -1,8 +1,8 @@
 import type { DatabaseSync } from "node:sqlite";
-import { roleName } from "../../../shared/roles.js";
 import { trailOf } from "../../indexer/modules/trail.js";
 import { REVOCATION_REASONS } from "./catalog.js";
 import type { OfficerNames } from "../../indexer/officerNames.js";
+import { Towns } from "../towns.js";
 
 /**
  * A permit's trail as people read it, from the indexed PermitRegistry events (idx_events): each step
@@ -50,6 +50,8 @@ const ZERO = `0x${"0".repeat(64)}`;
 /** The permit's steps from the index of its events, officers named as their municipality published them. */
 export function permitTrail(db: DatabaseSync, permitId: string, municipalityId: number, names: OfficerNames): PermitTrailStep[] {
   const steps: PermitTrailStep[] = [];
+  // A town's own roles (SAFETY_OFFICER) by the names its profile gives them, as the permit's steps are.
+  const towns = Towns.of(db);
   for (const event of trailOf(db, "permitRegistry", permitId.toLowerCase())) {
     const step = STEP_OF_EVENT[event.event];
     if (!step) continue;
@@ -63,7 +65,7 @@ export function permitTrail(db: DatabaseSync, permitId: string, municipalityId: 
     };
     const officer = (a.officer as string | undefined) ?? undefined;
     if (officer) Object.assign(entry, { officer, officerName: names.nameOf(municipalityId, officer) ?? undefined });
-    if (a.role) entry.role = roleName(String(a.role));
+    if (a.role) entry.role = towns.role(municipalityId, String(a.role)).role;
     if (a.stepIndex !== undefined) entry.stepIndex = Number(a.stepIndex);
     if (event.event === "PermitStepDecided") entry.decision = Number(a.decision) === 1 ? "approve" : "reject";
     if (a.noteHash && a.noteHash !== ZERO) entry.noteHash = String(a.noteHash);
