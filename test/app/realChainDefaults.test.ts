@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet, id, type ContractTransactionResponse } from "ethers";
-import { anvilBinaryPath, freeLoopbackPort } from "../../app/server/chain/anvil.js";
 import { createProvider } from "../../app/server/chain/client.js";
 import { deployLedger, type LedgerDeployment } from "../../app/server/chain/deploy.js";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
@@ -14,6 +12,7 @@ import { Directory__factory } from "../../types/ethers-contracts/factories/Direc
 import { PermitRegistry__factory } from "../../types/ethers-contracts/factories/PermitRegistry__factory.js";
 import { ApiClient, OfficerClient, type ApiAnswer } from "./support/officerClient.js";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "./support/service.js";
+import { startTownNode, type TownNode } from "./support/townNode.js";
 
 /**
  * The product on a chain as a town hall runs one: its own node (chain id 7001) making a block every
@@ -44,28 +43,11 @@ function expectAnswer(answer: ApiAnswer, status: number): ApiAnswer {
   return answer;
 }
 
-/** anvil as a town's own node: its own chain id and a block every 2 seconds, automine off. */
-async function startTownNode(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freeLoopbackPort();
-  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID), "--block-time", "2", "--accounts", "20"];
-  const child = spawn(anvilBinaryPath(), args, { stdio: "ignore" });
-  const url = `http://127.0.0.1:${port}`;
-  await eventually(
-    () =>
-      fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) })
-        .then((response) => response.json() as Promise<{ result?: string }>)
-        .catch(() => ({ result: undefined })),
-    (answer) => answer.result !== undefined,
-    20_000,
-  );
-  return { url, child };
-}
-
 describe("the product on a real chain's defaults: 2-second blocks, CONFIRMATIONS=2, a town's own approval role", function () {
   this.timeout(420_000);
   const dataDir = tempDataDir("ledger-real-chain");
   const [national, admin, relayer, permitOfficerAccount, safetyOfficerAccount, , , , complaintOfficerAccount] = devAccounts();
-  let node: { url: string; child: ChildProcess };
+  let node: TownNode;
   let service: RunningService;
   let resident: ApiClient;
   let permitOfficer: OfficerClient;
@@ -85,7 +67,7 @@ describe("the product on a real chain's defaults: 2-second blocks, CONFIRMATIONS
   };
 
   before(async () => {
-    node = await startTownNode();
+    node = await startTownNode(CHAIN_ID, 2);
     const provider = createProvider(node.url, CHAIN_ID, 200);
     ({ deployment } = await deployLedger({ rpcUrl: node.url, chainId: CHAIN_ID, dataDir, privateKeys: [national.privateKey], seedDemo: false }));
     const { contracts } = deployment;
@@ -157,7 +139,7 @@ describe("the product on a real chain's defaults: 2-second blocks, CONFIRMATIONS
 
   after(async () => {
     await service?.stop();
-    node?.child.kill();
+    await node?.stop();
     cleanUp(dataDir);
   });
 
