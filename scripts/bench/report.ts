@@ -310,6 +310,8 @@ export function renderReport(r: BenchResults): string {
     "### End to end",
     "",
     `- **Uploads**: ${int(e.upload.documents)} distinct documents of ${r.settings.documentBytes} bytes, POST /api/documents (multipart),`,
+    "  each with the issuer's statement over all of them and its own proof into their list (one signature, as a clerk signs a day's",
+    "  list), the requests signed and built before any clock of the phase starts;",
     `  ${r.settings.concurrency} in flight over keep-alive connections: ${int(e.upload.accepted)} answered 201 in ${dec(e.upload.seconds)} s`,
     `  (${int(e.upload.perSecond)}/s); an upload took ${ms(e.upload.p50Ms)} at the median, ${ms(e.upload.p99Ms)} at p99.` +
       (e.upload.errors.length ? ` Other answers: ${JSON.stringify(e.upload.statuses)}, e.g. ${e.upload.errors[0]}.` : ""),

@@ -33,7 +33,7 @@ import { summarizeProfile } from "./profile.js";
 import { goalRows, machineFacts, renderGoalTable, renderReport, type BenchResults } from "./report.js";
 import { anchoredOf, anvilPid, followAnchoring, health, residentMemory, startBenchService, type ProgressSample } from "./service.js";
 import { ipfsAddBenchmark, stageTimings } from "./stages.js";
-import { makeDocuments, quantile, uploadAll, type Document, type UploadResult } from "./upload.js";
+import { makeDocuments, prepareUploads, quantile, sendUploads, type Document, type UploadResult } from "./upload.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 process.chdir(ROOT); // startService runs app/server/main.ts relative to the repository
@@ -104,12 +104,13 @@ async function uploadAndAnchor(
   documents: Document[],
   transfer = { concurrency: SETTINGS.concurrency, filesPerRequest: 1 },
 ) {
+  const prepared = await prepareUploads(service.url, documents, transfer.filesPerRequest);
   const before = await health(service);
   const names = pidNames(service);
   const cpu0 = cpuSnapshot(Object.keys(names).map(Number));
   let cpuAtUploadEnd = cpu0;
   const t0 = performance.now();
-  const uploading = uploadAll(service.url, documents, transfer.concurrency, transfer.filesPerRequest).then((result) => {
+  const uploading = sendUploads(prepared, transfer.concurrency).then((result) => {
     cpuAtUploadEnd = cpuSnapshot(Object.keys(names).map(Number));
     return result;
   });
@@ -261,9 +262,10 @@ async function profilePass(): Promise<BenchResults["profiles"]> {
 
     log(`profile: ${documents.length} uploads with the service's CPU profiled`);
     const uploadFile = join(profileDir, "upload.cpuprofile");
+    const prepared = await prepareUploads(service.url, documents);
     let cpu0 = cpuSnapshot(pids);
     await inspector.startProfile();
-    const upload = await uploadAll(service.url, documents, SETTINGS.concurrency);
+    const upload = await sendUploads(prepared, SETTINGS.concurrency);
     await inspector.stopProfile(uploadFile);
     const uploadCpu = cpuUse(cpu0, cpuSnapshot(pids), names);
     await followAnchoring(service, documents.length, performance.now());
