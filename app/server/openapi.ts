@@ -457,7 +457,7 @@ export function openApiDocument(version: string) {
         },
         Verification: {
           type: "object",
-          required: ["verdict", "record", "trail", "proof"],
+          required: ["verdict", "record", "trail"],
           properties: {
             verdict: { type: "string", enum: ["valid", "revoked", "superseded", "pending", "unauthorised", "attached", "unknown"] },
             attachment: {
@@ -487,7 +487,14 @@ export function openApiDocument(version: string) {
             },
             record: { oneOf: [{ $ref: "#/components/schemas/Record" }, { type: "null" }] },
             trail: { type: "array", items: { type: "object" } },
-            proof: { oneOf: [{ $ref: "#/components/schemas/ProofBundle" }, { type: "null" }] },
+            proofUrl: {
+              type: ["string", "null"],
+              description: "for a record: where its proof bundle is served (`/api/proofs/<sha256>`) once it is anchored, null before; the verdict does not carry the bundle (docs/proof-bundle.md)",
+            },
+            proof: {
+              description: "a permit certificate's proof (docs/certificates.md); null for a file attached or unknown; absent for a record (see proofUrl)",
+              oneOf: [{ $ref: "#/components/schemas/PermitCertificateProof" }, { type: "null" }],
+            },
           },
         },
         ProofBundle: {

@@ -109,7 +109,7 @@ describe("the ledger API", function () {
       expect(body.recordId).to.equal(accepted.recordId);
     });
 
-    it("verifies it by hash and by file, with its trail and proof bundle", async () => {
+    it("verifies it by hash and by file, with its trail and where its proof bundle is", async () => {
       // Valid once the index has read the anchor's block too (it asks who held DOCUMENT_ISSUER then).
       const byHash = await eventually(
         () => json(`/api/verify?sha256=${sha256.slice(2).toUpperCase()}`),
@@ -119,7 +119,9 @@ describe("the ledger API", function () {
       expect(byHash.body.verdict).to.equal("valid");
       expect(byHash.body.issuer).to.deep.include({ municipalityId: 1, address: issuer.address, role: "DOCUMENT_ISSUER", heldRole: true, compromisedSince: null });
       expect(byHash.body.trail.map((step: { step: string }) => step.step)).to.include.members(["accepted", "anchored"]);
-      expect(byHash.body.proof.txHash).to.equal(byHash.body.record.txHash);
+      // The proof bundle is not in the verdict: it names where it is (GET /api/proofs, next).
+      expect(byHash.body.proofUrl).to.equal(`/api/proofs/${sha256}`);
+      expect(byHash.body).to.not.have.property("proof");
       const byFile = await json("/api/verify", { method: "POST", body: uploadForm([bytes]) });
       expect(byFile.body.verdict).to.equal("valid");
       expect(byFile.body.record.recordId).to.equal(accepted.recordId);

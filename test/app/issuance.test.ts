@@ -59,6 +59,11 @@ describe("issuing documents: only a DOCUMENT_ISSUER's signature puts a document 
   };
   const upload = (route: Route, body: FormData) => json(route.path, { method: "POST", body });
   const verdictOf = async (bytes: Uint8Array) => (await json(`/api/verify?sha256=${sha256Of(bytes)}`)).body;
+  /** The proof bundle a verdict names (GET /api/proofs/<sha256>): the verdict itself does not carry it. */
+  const bundleOf = async (answer: Record<string, any>) => {
+    expect(answer.proofUrl).to.equal(`/api/proofs/${answer.record.sha256}`);
+    return (await json(answer.proofUrl)).body;
+  };
   // Every record the service holds, in whatever state.
   const recordCount = async () =>
     Object.values((await json("/api/health")).body.queue.records as Record<string, number>).reduce((sum, n) => sum + n, 0);
@@ -219,14 +224,13 @@ describe("issuing documents: only a DOCUMENT_ISSUER's signature puts a document 
         for (const file of files) {
           const answer = await eventuallyVerdict(file, "valid");
           expect(answer.issuer).to.deep.include({ municipalityId: 1, address: issuer.address, role: "DOCUMENT_ISSUER", heldRole: true, compromisedSince: null });
-          expect(answer.issuer.signedAt).to.equal(isoTime(answer.proof.issuance.anchor.anchoredAt));
           // The bundle carries what any verifier needs: the statement, the file's place in its list and the signature's anchor.
-          const issuance = answer.proof.issuance as IssuanceStatement & { documentProof: string[] };
+          const bundle = await bundleOf(answer);
+          expect(answer.issuer.signedAt).to.equal(isoTime(bundle.issuance.anchor.anchoredAt));
+          const issuance = bundle.issuance as IssuanceStatement & { documentProof: string[] };
           expect(issuance).to.deep.include({ municipalityId: 1, documentsRoot: tree.root, count: files.length, nonce: statement.nonce, signer: issuer.address });
           expect(recoverIssuer(issuanceDigest(issuance, batchAnchorDomain(issuer.chain.chainId, issuer.chain.batchAnchor)), issuance.signature)).to.equal(issuer.address);
           expect(inDocumentsTree(issuance.documentsRoot, sha256Of(file), issuance.documentProof)).to.equal(true);
-          const bundle = await json(`/api/proofs/${sha256Of(file)}`);
-          expect(bundle.body.issuance).to.deep.equal(answer.proof.issuance);
         }
       });
 
@@ -276,7 +280,7 @@ describe("issuing documents: only a DOCUMENT_ISSUER's signature puts a document 
       for (const file of list) {
         const answer = await eventuallyVerdict(file, "valid");
         expect(answer.issuer.address).to.equal(issuer.address);
-        expect(answer.proof.issuance).to.deep.include({ documentsRoot: documentsTree(list.map(sha256Of)).root, count: list.length, nonce: statement.nonce });
+        expect((await bundleOf(answer)).issuance).to.deep.include({ documentsRoot: documentsTree(list.map(sha256Of)).root, count: list.length, nonce: statement.nonce });
       }
 
       // The same file under the same signature again is a replay; a file not in the list is not covered.
@@ -343,7 +347,7 @@ describe("issuing documents: only a DOCUMENT_ISSUER's signature puts a document 
         const seen = new Set<string>();
         const answer = await eventually(() => verdictOf(bytes), (a) => (seen.add(a.verdict), a.verdict === "valid"));
         expect([...seen]).to.not.include("unauthorised");
-        return answer.proof.issuance.anchor.anchoredAt as number;
+        return (await bundleOf(answer)).issuance.anchor.anchoredAt as number;
       };
       const earlier = randomBytes(500);
       const earlierAt = await issue(earlier);
@@ -359,7 +363,7 @@ describe("issuing documents: only a DOCUMENT_ISSUER's signature puts a document 
       expect(answer.reason).to.be.a("string").and.not.equal("");
       expect(answer.issuer).to.deep.include({ address: officer.address, role: "DOCUMENT_ISSUER", heldRole: true, compromisedSince: isoTime(laterAt) });
       // Still anchored and provable: the verdict is about who signed, not whether it was recorded.
-      expect(answer.proof.issuance.signer).to.equal(officer.address);
+      expect((await bundleOf(answer)).issuance.signer).to.equal(officer.address);
       const kept = await eventually(() => verdictOf(earlier), (a) => a.issuer.compromisedSince !== null);
       expect(kept.verdict).to.equal("valid");
       expect(kept.issuer.compromisedSince).to.equal(isoTime(laterAt));

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { DatabaseSync } from "node:sqlite";
+import { setTimeout as sleep } from "node:timers/promises";
 import { hexlify, randomBytes } from "ethers";
 import { AnchorBatchStore } from "../../app/server/anchoring/batchStore.js";
 import { SqliteAnchorQueue } from "../../app/server/anchoring/queue.js";
@@ -7,6 +8,7 @@ import { SqliteIssuerHistory } from "../../app/server/indexer/issuers.js";
 import { SqliteRevocations } from "../../app/server/indexer/revocations.js";
 import { VerificationService, type AnchoredVerification } from "../../app/server/services/verification.js";
 import { openDatabase } from "../../app/server/store/database.js";
+import type { ProofBundle } from "../../app/shared/proofBundle.js";
 import { roleId } from "../../app/shared/roles.js";
 import { DocumentIssuer, issuedRecords } from "./support/issuer.js";
 import { cleanUp, tempDataDir } from "./support/service.js";
@@ -80,7 +82,8 @@ describe("verdicts of issued documents (app/server/services/verification.ts, ind
   it("is valid when the signer held DOCUMENT_ISSUER at the signature's anchor time, naming who and when", async () => {
     roleChange(issuer.address, true, 5, ANCHORED_AT - 100);
     indexedThrough(ANCHOR_BLOCK);
-    const answer = verdict(await issuedDocument());
+    const sha256 = await issuedDocument();
+    const answer = verdict(sha256);
     expect(answer.verdict).to.equal("valid");
     expect(answer.issuer).to.deep.include({
       municipalityId: 1,
@@ -90,7 +93,9 @@ describe("verdicts of issued documents (app/server/services/verification.ts, ind
       heldRole: true,
       compromisedSince: null,
     });
-    expect(answer.proof!.issuance).to.deep.include({ signer: issuer.address, documentProof: [] });
+    // The bundle the verdict names (GET /api/proofs) carries the signed issuance it rests on.
+    expect(answer.proofUrl).to.equal(`/api/proofs/${sha256}`);
+    expect((verification.proofFor(sha256) as ProofBundle).issuance).to.deep.include({ signer: issuer.address, documentProof: [] });
   });
 
   it("waits (pending) while the index has not read the anchor's block: an unseen grant is no answer, not a no", async () => {
@@ -102,6 +107,7 @@ describe("verdicts of issued documents (app/server/services/verification.ts, ind
     // The grant was in the anchor's own block, just before it; the index reads it.
     roleChange(issuer.address, true, ANCHOR_BLOCK, ANCHORED_AT);
     indexedThrough(ANCHOR_BLOCK);
+    await sleep(2); // the change mark is read again after a millisecond
     expect(verdict(sha256).verdict).to.equal("valid");
   });
 
@@ -135,6 +141,9 @@ describe("verdicts of issued documents (app/server/services/verification.ts, ind
     expect(verdict(sha256)).to.deep.include({ verdict: "valid" });
     expect(verdict(sha256).issuer!.compromisedSince).to.equal(iso(ANCHORED_AT + 1));
     compromised(issuer.address, ANCHORED_AT);
+    // The store's change mark is read again after a millisecond (verification.ts): a verdict as fast as
+    // the last one could still see the facts read before this write.
+    await sleep(2);
     const answer = verdict(sha256);
     expect(answer.verdict).to.equal("unauthorised");
     expect(answer.issuer).to.deep.include({ heldRole: true, compromisedSince: iso(ANCHORED_AT) });

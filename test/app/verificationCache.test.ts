@@ -69,6 +69,31 @@ describe("kept answers follow the store (app/server/services/verification.ts)", 
     expect(JSON.parse(kept(verification.proofBody(sha256))).blockNumber).to.equal(12);
   });
 
+  it("keeps answers up to its bound in bytes, the oldest making room, whatever their number", () => {
+    const hashes = ["kept-1", "kept-2", "kept-3"].map((name) => sha256Of(name));
+    for (const hash of hashes) queue.enqueue({ sha256: hash, cid: null, municipalityId: 1, kind: "document", meta: null });
+    for (const { batchId: id } of batches.closeBatches({ batchSize: 10, windowMs: 0, maxBatches: 1, now: Date.now() })) batches.markAnchored(id, landing(14));
+    // Room for any two of the three proofs, not for all three.
+    const bytes = hashes.map((hash) => verification.readAnswer("proof", hash).body.length);
+    const bounded = new VerificationService(
+      queue,
+      new SqliteRevocations(db),
+      new SqliteIssuerHistory(db),
+      { chainId: 31337, batchAnchor: "0x5FbDB2315678afecb367f032d93F642f64180aa3" },
+      undefined,
+      undefined,
+      undefined,
+      bytes[0] + bytes[1] + bytes[2] - 1,
+    );
+    const [first, second, third] = hashes.map((hash) => bounded.proofBody(hash) as Buffer);
+    expect(bounded.proofBody(hashes[1])).to.equal(second);
+    expect(bounded.proofBody(hashes[2])).to.equal(third);
+    // The first was the oldest: read again, a new answer (equal, not the same bytes).
+    const again = bounded.proofBody(hashes[0]) as Buffer;
+    expect(again).to.not.equal(first);
+    expect(again.equals(first)).to.equal(true);
+  });
+
   it("keeps no answer of a record that is not settled", () => {
     const pending = sha256Of("pending");
     expect(JSON.parse(kept(verification.verifySha256Body(pending))).verdict).to.equal("unknown");

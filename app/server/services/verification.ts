@@ -63,7 +63,7 @@ export interface TrailStep {
 }
 
 /** An anchored record's verdict, or a permit certificate's (permits/certificateVerification.ts). */
-export type VerificationResult = AnchoredVerification | PermitCertificateVerification | AttachedFileVerification;
+export type VerificationResult = AnchoredVerification | PermitCertificateVerification | AttachedFileVerification | UnknownVerification;
 
 /**
  * A file that came in through a workflow (a resident's complaint photo, a permit application's document,
@@ -77,6 +77,13 @@ export interface AttachedFileVerification {
   proof: null;
 }
 
+/**
+ * The verdict on a record of the anchoring queue. Its proof bundle is not in it: `proofUrl` names where it
+ * is (GET /api/proofs/<sha256>). With the issuer's signed statement, the document's path into the signed
+ * list and the signature's own anchor, a bundle is three times the size of the verdict, and verdicts are
+ * what QR scans and bulk checks read by the thousand; the verifiers that check a bundle (the web app, the
+ * CLI) fetch it from /api/proofs.
+ */
 export interface AnchoredVerification {
   verdict: Verdict;
   /** Why a document is `unauthorised`, in words. */
@@ -85,9 +92,18 @@ export interface AnchoredVerification {
   issuer?: IssuerFacts;
   /** Why, when and by whom it was revoked. */
   revocation?: Revocation;
-  record: PublicRecord | null;
+  record: PublicRecord;
   trail: TrailStep[];
-  proof: ProofBundle | null;
+  /** Where the record's proof bundle is served once it is anchored (`/api/proofs/<sha256>`); null before. */
+  proofUrl: string | null;
+}
+
+/** A hash nothing here knows of. */
+export interface UnknownVerification {
+  verdict: "unknown";
+  record: null;
+  trail: [];
+  proof: null;
 }
 
 export type PublicRecord = Omit<AnchorRecord, "leaf" | "root" | "proof">;
@@ -109,7 +125,12 @@ interface Issued {
  * millisecond, which the next request after it sees.
  */
 const MARK_TTL_MS = 1;
-const CACHE_MAX = 50_000;
+/**
+ * Kept answers take at most this many bytes (their JSON), the oldest making room: a bound on memory
+ * whatever the answers' sizes (a proof bundle with its issuance is 3–4 KB, a verdict about 1.3 KB), well
+ * above what a day's QR scans and a bulk check of 10,000 documents read again.
+ */
+const CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
 interface CachedAnswer {
   /** The answer's JSON as UTF-8 bytes: outside the JS heap, so the collector neither copies nor marks them. */
@@ -135,12 +156,15 @@ export interface AnswerSource {
 
 /**
  * Verdicts from what this service knows: its queue and the index of chain events. Answering needs no
- * chain call, so verification stays fast under load; the proof bundle in every answer lets anyone
- * repeat the check against the chain itself (the CLI and the web verifier do).
+ * chain call, so verification stays fast under load; the proof bundle of every anchored record
+ * (`proofFor`, GET /api/proofs/<sha256>, which each verdict names) lets anyone repeat the check against
+ * the chain itself (the CLI and the web verifier do).
  */
 export class VerificationService {
-  /** Encoded answers of settled verdicts (valid, revoked) and of proofs, by kind and SHA-256. */
+  /** Encoded answers of settled verdicts (valid, revoked) and of proofs, by kind and SHA-256, oldest first. */
   readonly #answers = new Map<string, CachedAnswer>();
+  /** The bytes of the answers kept (at most `keptBytes`). */
+  #answerBytes = 0;
   /** Issuances read, by municipality and SHA-256, with the change mark they were read under. */
   readonly #issuances = new Map<string, { mark: string; value: Omit<Issued, "proof"> }>();
   /** First reads on their way from `reader`, by key, with the change mark they were asked under. */
@@ -157,6 +181,8 @@ export class VerificationService {
     private readonly reader?: AnswerSource,
     /** Files residents and officers attached in the workflows (services/attachedFiles.ts). */
     private readonly attachments?: { find(sha256: string): AttachedFile | undefined },
+    /** The most bytes of kept answers (tests set it low). */
+    private readonly keptBytes = CACHE_MAX_BYTES,
   ) {}
 
   /**
@@ -200,11 +226,7 @@ export class VerificationService {
     // Only a verdict has the grace period: a proof is served only while the store is unchanged.
     if (cached && (cached.mark === mark || (kind === "verify" && cached.until > now))) return cached.body;
     const keep = ({ body, keep }: ReadAnswer) => {
-      if (keep) {
-        // Set again as the newest; when the map is full, the oldest makes room.
-        if (!this.#answers.delete(key) && this.#answers.size >= CACHE_MAX) this.#answers.delete(this.#answers.keys().next().value!);
-        this.#answers.set(key, { body, mark, until: now + SETTLED_TTL_MS });
-      }
+      if (keep) this.#keep(key, { body, mark, until: now + SETTLED_TTL_MS });
       return body;
     };
     if (!this.reader?.available) return keep(this.readAnswer(kind, sha256));
@@ -221,6 +243,22 @@ export class VerificationService {
     return body;
   }
 
+  /** Keeps `answer` as the newest; the oldest make room while the kept bytes would pass `keptBytes`. */
+  #keep(key: string, answer: CachedAnswer): void {
+    const old = this.#answers.get(key);
+    if (old) {
+      this.#answers.delete(key);
+      this.#answerBytes -= old.body.length;
+    }
+    for (const [oldestKey, oldest] of this.#answers) {
+      if (this.#answerBytes + answer.body.length <= this.keptBytes) break;
+      this.#answers.delete(oldestKey);
+      this.#answerBytes -= oldest.body.length;
+    }
+    this.#answers.set(key, answer);
+    this.#answerBytes += answer.body.length;
+  }
+
   verifySha256(sha256: string): VerificationResult {
     const record = this.#pick(this.queue.findBySha256(sha256));
     if (!record) {
@@ -233,7 +271,7 @@ export class VerificationService {
     const revocation = record.root ? this.revocations.revocationOf(record.municipalityId, record.root, record.leaf) : undefined;
     const anchored = record.status === "anchored" || record.status === "final";
     const issued = record.kind === "document" ? this.#issuanceOf(record) : undefined;
-    const base = { record: publicRecord(record), trail: trailOf(record, revocation), proof: anchored ? this.bundleOf(record, issued) : null };
+    const base = { record: publicRecord(record), trail: trailOf(record, revocation), proofUrl: anchored ? `/api/proofs/${record.sha256}` : null };
     if (!anchored) return { verdict: "pending", ...base };
     if (revocation) return { verdict: "revoked", revocation, ...(issued ? { issuer: issued.facts } : {}), ...base };
     if (!issued) {
