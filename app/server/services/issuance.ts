@@ -20,7 +20,10 @@ const ROLE_FRESH_MS = 5_000;
 /** Checked statements kept: a statement signed once covers many uploads (a day's scans, one per request). */
 const STATEMENTS_KEPT = 10_000;
 const MAX_PROOF_LENGTH = 64;
-/** Lists whose proven nodes are kept, and at most this many nodes for one list. */
+/**
+ * Lists whose proven nodes are kept, and at most this many nodes of all lists together (a node is its hash,
+ * its sibling's and its parent's: a list of 10,000 documents keeps 20,000, about 5 MB).
+ */
 const LISTS_KEPT = 100;
 const NODES_KEPT = 200_000;
 
@@ -52,8 +55,10 @@ export class IssuanceAuthority {
   readonly #statements = new Map<string, { signer: string; recordSha256: string }>();
   /** Statements validated, by their text as sent. */
   readonly #parsed = new Map<string, IssuanceStatement>();
-  /** Nodes shown to lead to a list's root, with the rest of the proof that does, by that root (see #inList). */
-  readonly #onPath = new Map<string, Map<string, string>>();
+  /** Nodes shown to lead to a list's root, each with the step up it was shown with, by that root (see #inList). */
+  readonly #onPath = new Map<string, Map<string, StepUp>>();
+  /** Nodes kept in #onPath, all lists together. */
+  #nodesKept = 0;
   readonly #roles = new Map<string, { ok: boolean; at: number }>();
 
   constructor(chain: { chainId: number; batchAnchor: string; directory: string; provider: Provider }, options: { now?: () => number } = {}) {
@@ -116,27 +121,60 @@ export class IssuanceAuthority {
 
   /**
    * Whether `proof` leads from the document to `documentsRoot`. The files of one list, sent a request each,
-   * share the upper part of their paths: a node already shown to lead to the root with the same rest of
-   * the proof ends the walk there (keccak is collision-resistant, so the rest of the way is the one already
-   * hashed). A dozen hashes per file become two or three, and the proof kept is the one checked in full.
+   * share the upper part of their paths: once a node is shown to lead to the root, it is kept with the
+   * sibling and the parent of its step up, and a later proof that reaches it is followed from there by
+   * comparing siblings, not by hashing (keccak is collision-resistant, so the way up from a node is the
+   * one already hashed). A dozen hashes per file become two or three, and the proof kept is the one sent,
+   * checked in full.
    */
   #inList(documentsRoot: string, sha256: string, proof: readonly string[]): boolean {
-    let known = this.#onPath.get(documentsRoot);
-    if (!known) {
-      if (this.#onPath.size >= LISTS_KEPT) this.#onPath.delete(this.#onPath.keys().next().value!);
-      known = new Map([[documentsRoot, ""]]);
-      this.#onPath.set(documentsRoot, known);
-    }
-    const rest = (i: number) => proof.slice(i).join(",");
+    const known = this.#knownOf(documentsRoot);
+    // Hashed up from the document's leaf to the first node known to lead to the root…
     const path = [leafOf(sha256)];
-    for (let i = 0; known.get(path[i]) !== rest(i); i++) {
+    let i = 0;
+    for (; !known.has(path[i]); i++) {
       if (i === proof.length) return false;
       path.push(hashPair(path[i], proof[i]));
     }
-    if (known.size + path.length <= NODES_KEPT) path.forEach((node, j) => known.set(node, rest(j)));
+    // …and from there the rest of the proof must be the known way up, sibling for sibling, to its end.
+    for (let node = path[i], j = i; ; j++) {
+      if (node === documentsRoot) {
+        if (j !== proof.length) return false;
+        break;
+      }
+      const step = known.get(node)!;
+      if (proof[j] !== step.sibling) return false;
+      node = step.parent;
+    }
+    this.#keep(documentsRoot, known, path.slice(0, i).map((node, j) => [node, { sibling: proof[j], parent: path[j + 1] }]));
     return true;
   }
 
+  /** The nodes known to lead to `documentsRoot` (at first the root alone). */
+  #knownOf(documentsRoot: string): Map<string, StepUp> {
+    let known = this.#onPath.get(documentsRoot);
+    if (!known) {
+      if (this.#onPath.size >= LISTS_KEPT) this.#forgetOldestList();
+      known = new Map([[documentsRoot, ROOT]]);
+      this.#onPath.set(documentsRoot, known);
+      this.#nodesKept += 1;
+    }
+    return known;
+  }
+
+  /** Keeps the nodes just shown to lead to `documentsRoot`; older lists make room, else they are not kept. */
+  #keep(documentsRoot: string, known: Map<string, StepUp>, steps: Array<[string, StepUp]>): void {
+    while (this.#nodesKept + steps.length > NODES_KEPT && this.#onPath.keys().next().value !== documentsRoot) this.#forgetOldestList();
+    if (this.#nodesKept + steps.length > NODES_KEPT) return;
+    for (const [node, step] of steps) known.set(node, step);
+    this.#nodesKept += steps.length;
+  }
+
+  #forgetOldestList(): void {
+    const [root, nodes] = this.#onPath.entries().next().value!;
+    this.#onPath.delete(root);
+    this.#nodesKept -= nodes.size;
+  }
 
   /**
    * The statement, validated. One statement comes with every upload of its list (one file a request):
@@ -196,6 +234,14 @@ export class IssuanceAuthority {
     if (!entry.ok) throw new AppError("ISSUER_NOT_AUTHORISED");
   }
 }
+
+/** A node's step up in a signed list: the sibling it is hashed with, and the parent that hash is. */
+interface StepUp {
+  sibling: string;
+  parent: string;
+}
+/** The root's entry: the way up ends there. */
+const ROOT: StepUp = { sibling: "", parent: "" };
 
 const invalid = (path: string, message: string) => new AppError("ISSUANCE_INVALID", `The field \`issuance\` is not valid: ${path}: ${message}`);
 
