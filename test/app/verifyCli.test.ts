@@ -382,7 +382,7 @@ describe("ledger verify: certificates, receipts and complaints (against a real s
     expect(lines(byId.stdout).map((line) => line.trim().split(/ +/)[1])).to.deep.equal(["chain-id", "ledger-deployed", "complaint-filed", "status-history", "officer-roles"]);
     expect(byId.stdout.split("\n")).to.include("VALID: every check passed");
 
-    const record = (await actors.resident.get(`/open311/v2/requests/${complaintId}.json?extensions=true`)).body;
+    const record = (await actors.resident.get(`/open311/v2/requests/${complaintId}.json?extensions=true&jurisdiction_id=maehia.go.th`)).body;
     const byFile = await cli(["verify", write("complaint.json", JSON.stringify(record)), "--rpc", service.rpcUrl, "--api", service.url]);
     expect(byFile.code, byFile.stdout + byFile.stderr).to.equal(0);
     expect(byFile.stdout).to.match(/✓ record-matches-chain +the file tells what the chain tells \(id, status, content hash, reopen count, filed at, due at, filing transaction, 2 notes\)/);
