@@ -128,8 +128,9 @@ function printResult(result: DeployResult, inputs: Inputs, deployer: string, reg
     ...(registered
       ? []
       : [
-          `The national admin ${inputs.nationalAdmin} registers the BatchAnchor as the Directory's observer, with its own key:\n` +
-            `     Directory ${directory} addObserver(${batchAnchor}). Until then anchoring works, at about 6,800 more gas a batch.`,
+          `The national admin ${inputs.nationalAdmin} registers the BatchAnchor ${batchAnchor} as the Directory ${directory}'s\n` +
+            `     observer with its own key, once the service runs (next step): npx ledger municipality observe --keystore national-admin.json\n` +
+            `     Until then anchoring works, at about 6,800 more gas a batch.`,
         ]),
     `Start the service on this chain with a relayer key of its own (never the national admin's: the service refuses it):\n` +
       `     CHAIN_RPC_URL=${inputs.rpcUrl} CHAIN_ID=${inputs.chainId} DEPLOYMENT_FILE=${result.outputFile} \\\n` +

@@ -37,7 +37,7 @@ export class ChainRefusal extends Error {}
 export interface LedgerChain {
   apiUrl: string;
   chainId: number;
-  contracts: { directory: string; permitRegistry: string; complaintLedger: string };
+  contracts: { directory: string; permitRegistry: string; complaintLedger: string; batchAnchor: string };
   provider: JsonRpcProvider;
   /** Stops the provider's polling; the command's process then exits by itself. */
   close(): void;
@@ -49,7 +49,7 @@ export async function connectLedger(options: { rpc?: string; api?: string }, env
   const health = (await getJson(`${apiUrl}/api/health`, [503])) as { chain?: { chainId?: unknown; rpcUrl?: unknown; contracts?: Record<string, unknown> } };
   const chain = health.chain;
   const contracts = chain?.contracts ?? {};
-  if (!chain || !Number.isSafeInteger(chain.chainId) || !["directory", "permitRegistry", "complaintLedger"].every((name) => isAddress(contracts[name]))) {
+  if (!chain || !Number.isSafeInteger(chain.chainId) || !["directory", "permitRegistry", "complaintLedger", "batchAnchor"].every((name) => isAddress(contracts[name]))) {
     throw new CliError(`the API's ${apiUrl}/api/health names no chain id and contracts`);
   }
   const rpcUrl = options.rpc ?? env.LEDGER_RPC_URL ?? (typeof chain.rpcUrl === "string" ? chain.rpcUrl : DEFAULT_RPC_URL);
@@ -60,7 +60,12 @@ export async function connectLedger(options: { rpc?: string; api?: string }, env
   return {
     apiUrl,
     chainId: chain.chainId as number,
-    contracts: { directory: contracts.directory as string, permitRegistry: contracts.permitRegistry as string, complaintLedger: contracts.complaintLedger as string },
+    contracts: {
+      directory: contracts.directory as string,
+      permitRegistry: contracts.permitRegistry as string,
+      complaintLedger: contracts.complaintLedger as string,
+      batchAnchor: contracts.batchAnchor as string,
+    },
     provider,
     close: () => provider.destroy(),
   };

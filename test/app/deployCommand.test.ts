@@ -95,7 +95,7 @@ describe("npm run deploy (the ledger's contracts on an external chain)", functio
     // Only the owner may register the BatchAnchor as the Directory's observer: the national admin's next step.
     expect(await directory.isObserver(deployment.contracts.batchAnchor)).to.equal(false);
     expect(run.stdout).to.include(`registers the BatchAnchor`);
-    expect(run.stdout).to.include(`addObserver(${deployment.contracts.batchAnchor})`);
+    expect(run.stdout).to.include(`BatchAnchor ${deployment.contracts.batchAnchor}`).and.include("npx ledger municipality observe");
     expect(run.stdout).to.include("ANCHOR_SERVICE");
     expect(run.stdout).to.include(`DEPLOYMENT_FILE=${join(dataDir, "deployment.json")}`);
     expect(existsSync(join(dataDir, "ignition", "deployments", "ledger", "journal.jsonl"))).to.equal(true);

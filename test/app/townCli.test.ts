@@ -142,6 +142,12 @@ describe("a town with the CLI: ledger municipality and ledger town", function ()
     expect((await cli(["municipality", "list"])).stdout).to.match(/1 +TH-95-YALA +0x\w{40} +active +Yala City Municipality/);
   });
 
+  it("registers the BatchAnchor as the Directory's observer only when it is not yet (the national admin deployed with its own key here)", async () => {
+    const observed = await cli(["municipality", "observe"], nationalAdmin);
+    expect(observed.code, observed.stderr).to.equal(0);
+    expect(observed.stdout).to.match(/already observes the Directory: nothing to do/);
+  });
+
   it("plans without sending on --dry-run, and sends nothing with a key that is not the town admin's", async () => {
     const before = await nonceOf(yalaAdmin.address);
     const dry = await cli(["town", "apply", "yala.json", "--dry-run"]);
