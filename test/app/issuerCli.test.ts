@@ -109,7 +109,9 @@ describe("issuing, revoking and disowning with the CLI (officers' and admins' ow
     const order = file("order.txt", "Order TH-50-MAEHIA/2026/0500");
     expect((await cli(["issue", order.name, "--municipality", "1"], keyOf(issuer.wallet))).code).to.equal(0);
     await settled(order.sha256, "valid");
-    const { proof } = await verdictOf(order.sha256);
+    // The verdict names its proof bundle (proofUrl); the bundle holds where the record is anchored.
+    const { proofUrl } = await verdictOf(order.sha256);
+    const proof = (await (await fetch(`${service.url}${proofUrl}`)).json()) as { municipalityId: number; root: string; leaf: string };
     const post = async (body: unknown, sha256 = order.sha256) => {
       const response = await fetch(`${service.url}/api/documents/${sha256}/revocation`, {
         method: "POST",
