@@ -1,4 +1,3 @@
-import { TOWN_PROFILE_MAX_BYTES } from "../shared/townProfile.js";
 import { existsSync } from "node:fs";
 import type { RequestListener } from "node:http";
 import { join, sep } from "node:path";
@@ -21,6 +20,7 @@ import type { DocumentService } from "./services/documents.js";
 import type { VerificationService } from "./services/verification.js";
 import type { WorkflowContext } from "./workflows/context.js";
 import { WORKFLOW_ROUTES } from "./workflows/routes.js";
+import { TOWN_PROFILE_MAX_BYTES } from "../shared/townProfile.js";
 
 export interface AppDeps {
   documents: DocumentService;

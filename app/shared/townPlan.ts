@@ -1,8 +1,7 @@
-import { Contract, Interface, getAddress, id, type Provider } from "ethers";
+import { Contract, Interface, getAddress, getBytes, id, sha256, type Provider } from "ethers";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { create as createDigest } from "multiformats/hashes/digest";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { ROLE_NAMES } from "./roles.js";
 import { townProfileBytes, type TownProfile } from "./townProfile.js";
 
@@ -83,10 +82,6 @@ const DAY_SECONDS = 24 * 60 * 60;
 const DEMO_API_KEY_SHA256 = "0xcbc66b32c79719d2595eae66119877109389227b068abc448b1c1d62984a1dab";
 const EMBEDDED_CHAIN_ID = 31337;
 
-export function hexOf(bytes: Uint8Array): string {
-  return `0x${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
-}
-
 /**
  * The CID of a profile's bytes under the unixfs-v1-2025 profile: a file of one chunk (≤ 1 MiB) is its
  * raw leaf, so the CID follows from the SHA-256 alone and the admin can sign it before any IPFS node has
@@ -100,7 +95,7 @@ export function profileCid(sha256Digest: Uint8Array): string {
 export function profileDigest(profile: TownProfile): { bytes: Uint8Array; sha256: string; cid: string } {
   const bytes = townProfileBytes(profile);
   const digest = sha256(bytes);
-  return { bytes, sha256: hexOf(digest), cid: profileCid(digest) };
+  return { bytes, sha256: digest, cid: profileCid(getBytes(digest)) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { HDNodeWallet, Interface, Mnemonic, Wallet, id } from "ethers";
-import { DEV_MNEMONIC, devAccounts } from "../../app/server/chain/devAccounts.js";
+import { Interface, Wallet, id } from "ethers";
+import { devAccounts, devWalletAt } from "../../app/server/chain/devAccounts.js";
 import { saltedHash } from "../../app/server/privacy/commitments.js";
 import { parsePledgeReceipt } from "../../app/shared/pledgeReceipt.js";
 import { CIVIC_FUND_ABI, verifyPledgeReceipt } from "../../app/shared/verifyReceipt.js";
@@ -11,7 +11,7 @@ import { ApiClient, OfficerClient } from "./support/officerClient.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "./support/service.js";
 
 const GAS = 1_000_000n;
-const devWallet = (index: number) => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${index}`);
+const devWallet = devWalletAt;
 
 /**
  * Civic funds end to end through HTTP, with the treasurer's own signed transactions, the resident's own

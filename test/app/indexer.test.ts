@@ -10,7 +10,7 @@ import { Indexer } from "../../app/server/indexer/indexer.js";
 import { openDatabase } from "../../app/server/store/database.js";
 import { signRecordRevocation } from "./support/issuer.js";
 import { TestLedger, runScript, sha256Of, waitFor, type TestStore } from "./support/testLedger.js";
-import { mnemonicAccount } from "./support/townNode.js";
+import { devWalletAt } from "../../app/server/chain/devAccounts.js";
 
 /**
  * The index is a cache of the chain: after a history of anchors, a revocation and Directory changes,
@@ -132,7 +132,7 @@ describe("indexer", function () {
     expect(store.db.prepare("SELECT code, admin, suspended FROM idx_municipalities ORDER BY municipality_id").all()).to.deep.equal([
       { code: "TH-50-MAEHIA", admin: ledger.account("municipalityAdmin").address, suspended: 0 },
       // The demo's second town (scripts/towns/yala.json), administered by account 15 of the mnemonic.
-      { code: "TH-95-YALA", admin: mnemonicAccount(15).address, suspended: 0 },
+      { code: "TH-95-YALA", admin: devWalletAt(15).address, suspended: 0 },
       { code: "TH-98-INDEX", admin: ledger.account("resident").address, suspended: 0 },
     ]);
     // Who holds a role now is what the Directory itself answers.

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { HDNodeWallet, Mnemonic, Wallet } from "ethers";
-import { DEV_MNEMONIC } from "../../app/server/chain/devAccounts.js";
+import { Wallet } from "ethers";
+import { devWalletAt } from "../../app/server/chain/devAccounts.js";
 import { Towns } from "../../app/server/services/towns.js";
 import { apiKeySha256 } from "../../app/shared/townProfile.js";
 import { databasePath, openDatabase } from "../../app/server/store/database.js";
@@ -21,7 +21,7 @@ const yalaFile = JSON.parse(readFileSync(new URL("../../scripts/towns/yala.json"
 const IN_MAE_HIA = { lat: "18.7465", long: "98.9650" };
 const IN_YALA = { lat: "6.545", long: "101.28" };
 const DEMO_KEY = "maehia-demo-open311-key";
-const devWallet = (index: number) => new Wallet(HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${index}`).privateKey);
+const devWallet = (index: number) => new Wallet(devWalletAt(index).privateKey);
 /** Yala's admin (devAccounts.ts: DEMO_TOWNS) and its building safety officer (yala.json): anvil's accounts 15 and 18. */
 const YALA_ADMIN = 15;
 const YALA_SAFETY_OFFICER = 18;

@@ -5,7 +5,8 @@ import { runDeploy } from "../app/support/deployCommand.js";
 import { runLedger, type CliRun } from "../app/support/ledgerCli.js";
 import { ApiClient } from "../app/support/officerClient.js";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "../app/support/service.js";
-import { mnemonicAccount, startTownNode, type TownNode } from "../app/support/townNode.js";
+import { startTownNode, type TownNode } from "../app/support/townNode.js";
+import { devWalletAt } from "../../app/server/chain/devAccounts.js";
 import { permitPath } from "../app/support/workflowData.js";
 import { buildWebApp, launchChromium, screenshot } from "./browser.js";
 import { signInWithKeystore } from "./keystoreSteps.js";
@@ -21,14 +22,14 @@ import { signInWithKeystore } from "./keystoreSteps.js";
  * call is written here: only the CLI and the console act.
  */
 const PASSPHRASE = "yala-officer-passphrase";
-const NATIONAL_ADMIN = mnemonicAccount(0);
-const SUTHEP_ADMIN = mnemonicAccount(1);
-const RELAYER = mnemonicAccount(2);
+const NATIONAL_ADMIN = devWalletAt(0);
+const SUTHEP_ADMIN = devWalletAt(1);
+const RELAYER = devWalletAt(2);
 // scripts/towns/yala.json names these accounts: its admin is whoever the national admin names.
-const YALA_ADMIN = mnemonicAccount(15);
-const PERMIT_OFFICER = mnemonicAccount(16);
-const SAFETY_OFFICER = mnemonicAccount(18);
-const MAYOR = mnemonicAccount(19);
+const YALA_ADMIN = devWalletAt(15);
+const PERMIT_OFFICER = devWalletAt(16);
+const SAFETY_OFFICER = devWalletAt(18);
+const MAYOR = devWalletAt(19);
 
 describe("a real town goes live: deploy, add, apply, then a permit and a complaint in the browser", function () {
   this.timeout(900_000);

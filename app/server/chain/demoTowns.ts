@@ -1,24 +1,18 @@
 import { readFileSync } from "node:fs";
-import { HDNodeWallet, Mnemonic, NonceManager } from "ethers";
+import { NonceManager } from "ethers";
 import { planTown } from "../../shared/townPlan.js";
 import { parseTownProfile, type TownProfile } from "../../shared/townProfile.js";
 import { createProvider } from "./client.js";
 import type { LedgerDeployment } from "./deploy.js";
-import { DEMO_TOWNS, DEV_MNEMONIC } from "./devAccounts.js";
-
-/** The demo's town files, shipped as examples of the format (docs/towns.md), by Directory code. */
-const TOWN_FILES: Record<string, string> = {
-  "TH-50-MAEHIA": "maehia.json",
-  "TH-95-YALA": "yala.json",
-};
+import { DEMO_TOWNS, devWalletAt } from "./devAccounts.js";
 
 /**
  * The demo towns' profiles as the embedded chain publishes them: the example files, with Mae Hia's
  * campaigns taking the demo token the seed deployed (its address is known only after deploying).
  */
 export function demoTownProfiles(deployment: LedgerDeployment): TownProfile[] {
-  return DEMO_TOWNS.map(([code]) => {
-    const file = JSON.parse(readFileSync(new URL(`../../../scripts/towns/${TOWN_FILES[code]}`, import.meta.url), "utf8"));
+  return DEMO_TOWNS.map(([code, , , townFile]) => {
+    const file = JSON.parse(readFileSync(new URL(`../../../scripts/towns/${townFile}`, import.meta.url), "utf8"));
     if (code === "TH-50-MAEHIA" && deployment.demoToken) file.fund = { token: deployment.demoToken, symbol: "THBT", decimals: 2 };
     return parseTownProfile(file);
   });
@@ -38,7 +32,7 @@ export async function applyDemoTowns(rpcUrl: string, deployment: LedgerDeploymen
       // Applied once: a town that published its profile is the demo user's to change (console, CLI) from then on.
       if (plan.profile.publishedSha256 !== null) continue;
       if (plan.problems.length > 0) throw new Error(`the demo town ${plan.code} cannot be applied: ${plan.problems.join("; ")}`);
-      const admin = new NonceManager(HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${adminAccount}`).connect(provider));
+      const admin = new NonceManager(devWalletAt(adminAccount).connect(provider));
       const sent = [];
       for (const call of plan.calls) sent.push(await admin.sendTransaction({ to: call.to, data: call.data }));
       for (const tx of sent) await tx.wait(1, 60_000);

@@ -25,11 +25,11 @@ export const DEV_ROLES = [
 
 /**
  * The demo's towns, in the order the seed adds them (so Mae Hia is 1 and Yala 2), each with the account
- * that administers it. Their officers are in their town files (scripts/towns/).
+ * that administers it, and its town file (in scripts/towns/), which holds its officers.
  */
-export const DEMO_TOWNS: Array<[code: string, name: string, adminAccount: number]> = [
-  ["TH-50-MAEHIA", "Mae Hia Town Municipality", 1],
-  ["TH-95-YALA", "Yala City Municipality", 15],
+export const DEMO_TOWNS: Array<[code: string, name: string, adminAccount: number, townFile: string]> = [
+  ["TH-50-MAEHIA", "Mae Hia Town Municipality", 1, "maehia.json"],
+  ["TH-95-YALA", "Yala City Municipality", 15, "yala.json"],
 ];
 
 export type DevRole = (typeof DEV_ROLES)[number];
@@ -41,10 +41,14 @@ export interface DevAccount {
   privateKey: string;
 }
 
+/** Account `index` of the development mnemonic (anvil funds 0–19): the demo's officers and spares. */
+export function devWalletAt(index: number): HDNodeWallet {
+  return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${index}`);
+}
+
 export function devAccounts(): DevAccount[] {
-  const mnemonic = Mnemonic.fromPhrase(DEV_MNEMONIC);
   return DEV_ROLES.map((role, index) => {
-    const wallet = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${index}`);
+    const wallet = devWalletAt(index);
     return { role, index, address: wallet.address, privateKey: wallet.privateKey };
   });
 }

@@ -43,9 +43,7 @@ export class OfficerTransactions {
     const mined = await this.#relay(
       input,
       async (tx) => {
-        if (tx.chainId !== BigInt(this.#chain.chainId)) {
-          throw new AppError("TX_INVALID", `The transaction is for chain ${tx.chainId}, this ledger is on chain ${this.#chain.chainId}.`);
-        }
+        this.#requireChain(tx);
         for (const { contract, methods } of allowed) {
           if (!tx.to || getAddress(tx.to) !== getAddress(await contract.getAddress())) continue;
           const call = contract.interface.parseTransaction({ data: tx.data, value: tx.value });
@@ -97,15 +95,19 @@ export class OfficerTransactions {
     throw new AppError("TX_INVALID", "Give the officer's transaction as `signedTransaction` (0x…) or `txHash`.");
   }
 
+  #requireChain(tx: SentFields): void {
+    if (tx.chainId !== BigInt(this.#chain.chainId)) {
+      throw new AppError("TX_INVALID", `The transaction is for chain ${tx.chainId}, this ledger is on chain ${this.#chain.chainId}.`);
+    }
+  }
+
   /** The decoded arguments of the call, once the transaction is the officer's, to the right function. */
   async #check(officer: string, tx: SentFields, expected: ExpectedCall): Promise<unknown[]> {
     const { from } = tx;
     if (!from || getAddress(from) !== getAddress(officer)) {
       throw new AppError("TX_SENDER_MISMATCH", `The transaction is signed by ${from ?? "nobody"}, not by the signed-in officer ${officer}.`);
     }
-    if (tx.chainId !== BigInt(this.#chain.chainId)) {
-      throw new AppError("TX_INVALID", `The transaction is for chain ${tx.chainId}, this ledger is on chain ${this.#chain.chainId}.`);
-    }
+    this.#requireChain(tx);
     const address = await expected.contract.getAddress();
     if (!tx.to || getAddress(tx.to) !== getAddress(address)) {
       throw new AppError("TX_INVALID", `The transaction must go to ${address}.`);

@@ -2,6 +2,15 @@ import { z } from "zod";
 import { AppError } from "../errors.js";
 import { parseCid as parseProfileCid } from "../ipfs/profile.js";
 
+/**
+ * A municipality's id as a path or query text ("1" to "4294967295", a Directory id is a uint32) → the
+ * number; `error` is what the route answers otherwise (each route says how to name one).
+ */
+export function parseMunicipalityId(value: unknown, error: () => AppError): number {
+  if (typeof value !== "string" || !/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > 4_294_967_295) throw error();
+  return Number(value);
+}
+
 /** A SHA-256 as clients may write it (any case, 0x optional) → the canonical 0x-lowercase form. */
 export function parseSha256(value: unknown): string {
   if (typeof value !== "string" || !/^(0x)?[0-9a-fA-F]{64}$/.test(value)) throw new AppError("SHA256_INVALID");

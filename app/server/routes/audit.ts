@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import { AppError } from "../errors.js";
+import { parseMunicipalityId } from "../http/validation.js";
 import { auditCsv } from "../services/audit/csv.js";
 import { AuditTrailService } from "../services/audit/auditTrail.js";
 import { AUDIT_KINDS, parseAuditSubject, parsePermitNumber, type AuditKind } from "../services/audit/subjects.js";
@@ -19,12 +20,8 @@ function optionalText(value: unknown, name: string): string | undefined {
   return value;
 }
 
-function parseMunicipality(value: unknown): number {
-  if (typeof value !== "string" || !/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > 4_294_967_295) {
-    throw new AppError("QUERY_INVALID", "Give the municipality as ?municipality=<its id on the ledger>.");
-  }
-  return Number(value);
-}
+const parseMunicipality = (value: unknown) =>
+  parseMunicipalityId(value, () => new AppError("QUERY_INVALID", "Give the municipality as ?municipality=<its id on the ledger>."));
 
 function parseCheck(value: unknown): boolean {
   const check = optionalText(value, "check");

@@ -1,14 +1,11 @@
 import { Router, type Request } from "express";
 import { AppError } from "../errors.js";
+import { parseMunicipalityId } from "../http/validation.js";
 import { DashboardService } from "../services/dashboards/dashboards.js";
 import type { WorkflowContext } from "../workflows/context.js";
 
 function municipalityIdOf(req: Request): number {
-  const raw = String(req.params.municipalityId);
-  if (!/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > 4_294_967_295) {
-    throw new AppError("QUERY_INVALID", "Give the municipality by its id on the ledger: /api/dashboards/<id>.");
-  }
-  return Number(raw);
+  return parseMunicipalityId(String(req.params.municipalityId), () => new AppError("QUERY_INVALID", "Give the municipality by its id on the ledger: /api/dashboards/<id>."));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { AppError } from "../errors.js";
+import { parseMunicipalityId } from "../http/validation.js";
 import { townSummary } from "../services/towns.js";
 import { planTown, TOWN_ADMIN_METHODS } from "../../shared/townPlan.js";
 import { TownProfileError, parseTownProfile } from "../../shared/townProfile.js";
@@ -9,10 +10,7 @@ import type { WorkflowContext } from "../workflows/context.js";
 /** What the national admin signs in the console: the Directory's owner-only calls and the hand-over. */
 export const NATIONAL_ADMIN_METHODS = ["addMunicipality", "suspendMunicipality", "reinstateMunicipality", "setMunicipalityAdmin"] as const;
 
-function municipalityIdOf(value: string): number {
-  if (!/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > 4_294_967_295) throw new AppError("MUNICIPALITY_UNKNOWN");
-  return Number(value);
-}
+const municipalityIdOf = (value: string) => parseMunicipalityId(value, () => new AppError("MUNICIPALITY_UNKNOWN"));
 
 /**
  * The towns this ledger serves (services/towns.ts) and the admins' part in them. Reads are public, as

@@ -1,6 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { HDNodeWallet, Mnemonic } from "ethers";
-import { DEMO_TOWNS, DEV_MNEMONIC } from "../../../app/server/chain/devAccounts.js";
+import { DEMO_TOWNS, devWalletAt } from "../../../app/server/chain/devAccounts.js";
 import LedgerModule from "./Ledger.js";
 
 /**
@@ -13,7 +12,7 @@ const DEMO_BAHT_HOLDERS: Array<[account: number, satang: bigint]> = [
   [13, 100_000_00n],
   [14, 100_000_00n],
 ];
-const devAddress = (index: number) => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${index}`).address;
+const devAddress = (index: number) => devWalletAt(index).address;
 /**
  * The demo of the embedded chain: its two towns, Mae Hia (admin: account 1) and Yala City (admin:
  * account 15), added by the national admin (account 0), and the demo token. What each town is — its

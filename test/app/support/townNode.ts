@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { HDNodeWallet, Mnemonic } from "ethers";
 import { anvilBinaryPath, freeLoopbackPort } from "../../../app/server/chain/anvil.js";
-import { DEV_MNEMONIC } from "../../../app/server/chain/devAccounts.js";
 import { eventually } from "./service.js";
 
 /**
@@ -37,9 +35,4 @@ export async function startTownNode(chainId = 7001, blockSeconds = 2): Promise<T
       await exited;
     },
   };
-}
-
-/** Account `index` of the development mnemonic (anvil funds 0–19). */
-export function mnemonicAccount(index: number): HDNodeWallet {
-  return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), `m/44'/60'/0'/0/${index}`);
 }
