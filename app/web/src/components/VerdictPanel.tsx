@@ -265,20 +265,27 @@ export function RawChecks(props: { checks: Check[]; rpcUrl?: string; chainId?: n
 export const jsonDownload = (value: unknown) => `data:application/json;charset=utf-8,${encodeURIComponent(JSON.stringify(value, null, 2))}`;
 
 /** What was checked, in plain sentences, then every technical check for those who want to repeat it. */
+/** The checked file's name, first of a result's facts (none for a hash or a link). */
+export function FileNameFact(props: { name?: string }) {
+  const { t } = useI18n();
+  if (!props.name) return null;
+  return (
+    <>
+      <dt>{t("documentLabel")}</dt>
+      <dd>
+        <Value>{props.name}</Value>
+      </dd>
+    </>
+  );
+}
+
 export function DocumentDetails(props: { result: DocumentCheck; fileName?: string }) {
   const { t, lang, date } = useI18n();
   const { result } = props;
   return (
     <section class="panel" aria-labelledby="checks-title" data-testid="document-result">
       <dl class="facts">
-        {props.fileName && (
-          <>
-            <dt>{t("documentLabel")}</dt>
-            <dd>
-              <Value>{props.fileName}</Value>
-            </dd>
-          </>
-        )}
+        <FileNameFact name={props.fileName} />
         <dt>{t("sha256Label")}</dt>
         <dd>
           <Value mono>{result.sha256}</Value>

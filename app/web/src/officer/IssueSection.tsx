@@ -11,6 +11,7 @@ import { Revocation, RevokeDocumentForm } from "./RevokeDocument.js";
 import type { SectionProps } from "./sections.js";
 import { ActionStatus } from "./status.js";
 import { useAction } from "./useAction.js";
+import { FileDropZone } from "../components/FileDropZone.js";
 
 /** A file chosen for issuing, with its SHA-256 once the browser has hashed it. */
 interface Chosen {
@@ -44,7 +45,6 @@ export function IssueSection(props: SectionProps) {
   const [chosen, setChosen] = useState<Chosen[]>([]);
   const [issued, setIssued] = useState<(Issued & { fileNames: Map<string, string> }) | null>(null);
   const { busy, act, show, statusAt } = useAction();
-  const [dragging, setDragging] = useState(false);
   // The just-issued document whose revocation form is open, and the documents revoked from this tab.
   const [revoking, setRevoking] = useState<string | null>(null);
   const [revoked, setRevoked] = useState<ReadonlyMap<string, DocumentRevoked>>(new Map());
@@ -139,36 +139,13 @@ export function IssueSection(props: SectionProps) {
             ))}
           </select>
         </label>
-        <div
-          class={dragging ? "drop-zone drop-zone--active" : "drop-zone"}
-          data-testid="issue-drop-zone"
-          onDragOver={(event) => {
-            event.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={(event) => {
-            event.preventDefault();
-            setDragging(false);
-            add(event.dataTransfer?.files ?? []);
-          }}
-        >
-          <span>{t("issueDocuments.dropZone")}</span>{" "}
-          <label class="button">
-            {t("issueDocuments.pickFiles")}
-            <input
-              type="file"
-              multiple
-              class="visually-hidden"
-              data-testid="issue-files-input"
-              onChange={(event) => {
-                const input = event.currentTarget;
-                add([...(input.files ?? [])]);
-                input.value = "";
-              }}
-            />
-          </label>
-        </div>
+        <FileDropZone
+          prompt={t("issueDocuments.dropZone")}
+          pickLabel={t("issueDocuments.pickFiles")}
+          testId="issue-drop-zone"
+          inputTestId="issue-files-input"
+          onFiles={add}
+        />
         {chosen.length > 0 && (
           <ul class="issue-files" data-testid="issue-files" aria-label={t("issueDocuments.chosenTitle")}>
             {chosen.map((c) => (

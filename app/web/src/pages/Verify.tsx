@@ -19,6 +19,7 @@ import { checkPermit, type PermitCheck } from "../verify/checkPermit.js";
 import { checkComplaint, checkReceipt, readJsonFile, type ComplaintCheck, type ReceiptCheck } from "../verify/checkRecords.js";
 import { NoChainConfigError, ServiceUnavailableError } from "../verify/ledgerApi.js";
 import { ComplaintResult, ReceiptResult } from "../verify/RecordResults.js";
+import { FileDropZone } from "../components/FileDropZone.js";
 
 type State =
   | { kind: "idle" }
@@ -96,7 +97,6 @@ export function VerifyPage(props: { url: URL }) {
   const [permitText, setPermitText] = useState("");
   const [complaintText, setComplaintText] = useState("");
   const [complaintError, setComplaintError] = useState(false);
-  const [dragging, setDragging] = useState(false);
   // The chosen town completes a permit number typed without its town's code.
   const choice = useChosenTown(props.url);
   // Only the latest request may set the state: a slow answer to an older one is dropped.
@@ -154,8 +154,7 @@ export function VerifyPage(props: { url: URL }) {
   }, [linkedSha, linkedPermit, linkedVersion, linkedDataHash, linkedComplaint, fragment]);
 
   /** Several files at once: a document with its proof bundle beside it, or a receipt, or a complaint record. */
-  function checkFiles(list: FileList | null | undefined) {
-    const files = Array.from(list ?? []);
+  function checkFiles(files: File[]) {
     if (files.length === 0) return;
     void perform(async (step) => {
       step("hashing");
@@ -267,36 +266,13 @@ export function VerifyPage(props: { url: URL }) {
       <div class="verify-inputs">
         <section class="panel" aria-labelledby="file-title">
           <h2 id="file-title">{t("fileSectionTitle")}</h2>
-          <div
-            class={dragging ? "drop-zone drop-zone--active" : "drop-zone"}
-            data-testid="drop-zone"
-            onDragOver={(event) => {
-              event.preventDefault();
-              setDragging(true);
-            }}
-            onDragLeave={() => setDragging(false)}
-            onDrop={(event) => {
-              event.preventDefault();
-              setDragging(false);
-              checkFiles(event.dataTransfer?.files);
-            }}
-          >
-            <span>{t("verifier.dropZone")}</span>{" "}
-            <label class="button">
-              {t("verifier.pickFiles")}
-              <input
-                type="file"
-                class="visually-hidden"
-                multiple
-                accept="application/pdf,.pdf,application/json,.json"
-                onChange={(event) => {
-                  const input = event.currentTarget;
-                  checkFiles(input.files);
-                  input.value = "";
-                }}
-              />
-            </label>
-          </div>
+          <FileDropZone
+            prompt={t("verifier.dropZone")}
+            pickLabel={t("verifier.pickFiles")}
+            accept="application/pdf,.pdf,application/json,.json"
+            testId="drop-zone"
+            onFiles={checkFiles}
+          />
         </section>
 
         <section class="panel" aria-labelledby="hash-title">

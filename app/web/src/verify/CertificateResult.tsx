@@ -1,6 +1,6 @@
 import { Message, Value } from "../components/Message.js";
 import { PermitDetails } from "../components/PermitDetails.js";
-import { CheckList, jsonDownload, MunicipalityName, RawChecks, Revoked, Signer, type PlainCheck } from "../components/VerdictPanel.js";
+import { CheckList, FileNameFact, jsonDownload, MunicipalityName, RawChecks, Revoked, Signer, type PlainCheck } from "../components/VerdictPanel.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { hrefFor } from "../links.js";
 import { PERMIT_REVOCATION_REASONS, type CertificateVerdict } from "../../../shared/verifyCertificate.js";
@@ -97,14 +97,7 @@ export function CertificateResult(props: { result: CertificateCheck; fileName?: 
   return (
     <section class="panel" aria-labelledby="checks-title" data-testid="certificate-result">
       <dl class="facts">
-        {props.fileName && (
-          <>
-            <dt>{t("documentLabel")}</dt>
-            <dd>
-              <Value>{props.fileName}</Value>
-            </dd>
-          </>
-        )}
+        <FileNameFact name={props.fileName} />
         {(result.sha256 ?? facts?.certificateHash) && facts?.version !== 0 && (
           <>
             <dt>{t("sha256Label")}</dt>
