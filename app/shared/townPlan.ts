@@ -1,8 +1,7 @@
-import { Contract, Interface, getAddress, getBytes, id, sha256, type Provider } from "ethers";
-import { CID } from "multiformats/cid";
-import * as raw from "multiformats/codecs/raw";
-import { create as createDigest } from "multiformats/hashes/digest";
+import { Contract, Interface, getAddress, id, sha256, type Provider } from "ethers";
+import { planReasonText, type PlanReason } from "./planReason.js";
 import { ROLE_NAMES } from "./roles.js";
+import { singleBlockCid } from "./singleBlockCid.js";
 import { townProfileBytes, type TownProfile } from "./townProfile.js";
 
 /**
@@ -24,6 +23,7 @@ export const TOWN_ADMIN_ABI = [
   "function revokeRole(uint32 municipalityId, bytes32 role, address account)",
   "function setOfficerName(uint32 municipalityId, address account, string name)",
   "function publishProfile(uint32 municipalityId, bytes32 sha256Digest, string cid)",
+  "function markKeyCompromised(uint32 municipalityId, address account, uint64 since)",
 ];
 export const PERMIT_TYPES_ABI = [
   "function permitType(uint32 municipalityId, bytes32 typeId) view returns (bytes32[] approvalRoles, uint32 validityDays, bool retired)",
@@ -42,9 +42,12 @@ export const TOWN_INTERFACES: Record<TownContract, Interface> = {
   permitRegistry: new Interface(PERMIT_TYPES_ABI),
   complaintLedger: new Interface(CATEGORIES_ABI),
 };
-/** The functions a town's admin may be asked to sign: the API relays nothing else for the console. */
+/**
+ * The functions a town's admin may be asked to sign: the API relays nothing else for the console. Plans
+ * call all but markKeyCompromised, which the console's officers part sends by itself (a lost key).
+ */
 export const TOWN_ADMIN_METHODS: Record<TownContract, readonly string[]> = {
-  directory: ["grantRole", "revokeRole", "setOfficerName", "publishProfile"],
+  directory: ["grantRole", "revokeRole", "setOfficerName", "publishProfile", "markKeyCompromised"],
   permitRegistry: ["definePermitType", "retirePermitType"],
   complaintLedger: ["setCategory"],
 };
@@ -56,8 +59,10 @@ export interface PlannedCall {
   args: unknown[];
   /** The calldata, for a wallet. */
   data: string;
-  /** What it does, in words, e.g. "grant ENGINEER to 0x… (วิศวกร สมศักดิ์)". */
+  /** What it does, in English words, e.g. "grant ENGINEER to 0x… (วิศวกร สมศักดิ์)": planReasonText(reason). */
   why: string;
+  /** What it does, as data, for a reader in another language. */
+  reason: PlanReason;
 }
 
 export interface TownPlan {
@@ -83,19 +88,14 @@ const DEMO_API_KEY_SHA256 = "0xcbc66b32c79719d2595eae66119877109389227b068abc448
 const EMBEDDED_CHAIN_ID = 31337;
 
 /**
- * The CID of a profile's bytes under the unixfs-v1-2025 profile: a file of one chunk (≤ 1 MiB) is its
- * raw leaf, so the CID follows from the SHA-256 alone and the admin can sign it before any IPFS node has
- * seen the bytes.
+ * The SHA-256 (0x…) and CID of the bytes a profile is published as: one block (a profile is at most
+ * TOWN_PROFILE_MAX_BYTES, 1 MiB), so the CID follows from the SHA-256 and the admin signs it before any
+ * IPFS node has the bytes.
  */
-export function profileCid(sha256Digest: Uint8Array): string {
-  return CID.createV1(raw.code, createDigest(0x12, sha256Digest)).toString();
-}
-
-/** The SHA-256 (0x…) and CID of the bytes a profile is published as. */
 export function profileDigest(profile: TownProfile): { bytes: Uint8Array; sha256: string; cid: string } {
   const bytes = townProfileBytes(profile);
   const digest = sha256(bytes);
-  return { bytes, sha256: digest, cid: profileCid(getBytes(digest)) };
+  return { bytes, sha256: digest, cid: singleBlockCid(digest) };
 }
 
 /**
@@ -120,9 +120,9 @@ export async function planTown(provider: Provider, contracts: TownContracts, cha
   if (chainId !== EMBEDDED_CHAIN_ID && profile.open311.apiKeys.some((key) => key.sha256 === DEMO_API_KEY_SHA256)) {
     problems.push("open311.apiKeys holds the demo's public key (maehia-demo-open311-key): remove it, then make the town's own keys");
   }
-  const call = (contract: TownContract, method: string, args: unknown[], why: string) => {
+  const call = (contract: TownContract, method: string, args: unknown[], reason: PlanReason) => {
     const to = contracts[contract];
-    calls.push({ contract, to, method, args, data: TOWN_INTERFACES[contract].encodeFunctionData(method, args), why });
+    calls.push({ contract, to, method, args, data: TOWN_INTERFACES[contract].encodeFunctionData(method, args), why: planReasonText(reason), reason });
   };
   const nameOf = new Map(profile.officers.map((officer) => [getAddress(officer.address), officer.name]));
 
@@ -139,19 +139,19 @@ export async function planTown(provider: Provider, contracts: TownContracts, cha
     const held = new Set<string>((await directory.roleMembers(municipalityId, id(role))).map((account: string) => getAddress(account)));
     const wanted = new Set(profile.officers.filter((officer) => officer.roles.includes(role)).map((officer) => getAddress(officer.address)));
     for (const account of wanted) {
-      if (!held.has(account)) call("directory", "grantRole", [municipalityId, id(role), account], `grant ${role} to ${account} (${nameOf.get(account)})`);
+      if (!held.has(account)) call("directory", "grantRole", [municipalityId, id(role), account], { kind: "grantRole", role, account, name: nameOf.get(account)! });
     }
     for (const account of held) {
       if (wanted.has(account)) continue;
       if (!nameOf.has(account)) leaving.add(account);
       // Revocations go after the grants, so that a rotated key's successor holds the role first.
-      revocations.push(() => call("directory", "revokeRole", [municipalityId, id(role), account], `revoke ${role} from ${account}`));
+      revocations.push(() => call("directory", "revokeRole", [municipalityId, id(role), account], { kind: "revokeRole", role, account }));
     }
   }
   for (const officer of profile.officers) {
     const account = getAddress(officer.address);
     if ((await directory.officerName(municipalityId, account)) !== officer.name) {
-      call("directory", "setOfficerName", [municipalityId, account, officer.name], `publish the name of ${account}: ${officer.name}`);
+      call("directory", "setOfficerName", [municipalityId, account, officer.name], { kind: "publishName", account, name: officer.name });
     }
   }
 
@@ -161,7 +161,12 @@ export async function planTown(provider: Provider, contracts: TownContracts, cha
     const wantedRoles = type.approvalRoles.map((role) => id(role));
     if (onChainRoles.length === 0) {
       if (!type.retired) {
-        call("permitRegistry", "definePermitType", [municipalityId, typeId, wantedRoles, type.validityDays], `define permit type ${type.code}: ${type.approvalRoles.join(" → ")}, valid ${type.validityDays} days`);
+        call("permitRegistry", "definePermitType", [municipalityId, typeId, wantedRoles, type.validityDays], {
+          kind: "definePermitType",
+          code: type.code,
+          approvalRoles: type.approvalRoles,
+          validityDays: type.validityDays,
+        });
       }
       continue;
     }
@@ -171,7 +176,7 @@ export async function planTown(provider: Provider, contracts: TownContracts, cha
         `permit type ${type.code} is already defined with another approval chain or validity; a type never changes (so no permit's chain changes under it): give the new one another code and retire ${type.code}`,
       );
     }
-    if (type.retired && !retired) call("permitRegistry", "retirePermitType", [municipalityId, typeId], `retire permit type ${type.code}`);
+    if (type.retired && !retired) call("permitRegistry", "retirePermitType", [municipalityId, typeId], { kind: "retirePermitType", code: type.code });
     if (!type.retired && retired) problems.push(`permit type ${type.code} is retired on the chain and cannot come back: give it another code`);
   }
 
@@ -180,21 +185,26 @@ export async function planTown(provider: Provider, contracts: TownContracts, cha
     const slaSeconds = Math.round(category.slaDays * DAY_SECONDS);
     const current = await categories.category(municipalityId, categoryId);
     if (Number(current.slaSeconds) !== slaSeconds || Boolean(current.active) !== category.active) {
-      call("complaintLedger", "setCategory", [municipalityId, categoryId, slaSeconds, category.active], `set complaint category ${category.code}: ${category.slaDays} day${category.slaDays === 1 ? "" : "s"}${category.active ? "" : ", closed to new filings"}`);
+      call("complaintLedger", "setCategory", [municipalityId, categoryId, slaSeconds, category.active], {
+        kind: "setCategory",
+        code: category.code,
+        slaDays: category.slaDays,
+        active: category.active,
+      });
     }
   }
 
   for (const revoke of revocations) revoke();
   for (const account of leaving) {
     if ((await directory.officerName(municipalityId, account)) !== "") {
-      call("directory", "setOfficerName", [municipalityId, account, ""], `withdraw the name of ${account}`);
+      call("directory", "setOfficerName", [municipalityId, account, ""], { kind: "withdrawName", account });
     }
   }
 
   const [publishedSha256] = await directory.profileOf(municipalityId);
   const current = publishedSha256 === `0x${"0".repeat(64)}` ? null : String(publishedSha256).toLowerCase();
   if (current !== published.sha256) {
-    call("directory", "publishProfile", [municipalityId, published.sha256, published.cid], `publish the town's profile ${published.cid}`);
+    call("directory", "publishProfile", [municipalityId, published.sha256, published.cid], { kind: "publishProfile", cid: published.cid });
   }
   return { municipalityId, code: profile.code, admin: getAddress(admin), suspended, calls, problems, profile: { ...published, publishedSha256: current } };
 }

@@ -1,5 +1,6 @@
 import { sha256, toUtf8Bytes } from "ethers";
 import { z } from "zod";
+import { SINGLE_BLOCK_MAX_BYTES } from "./singleBlockCid.js";
 
 /**
  * A town as one document: everything a municipality is, in one JSON file its admin applies
@@ -13,7 +14,7 @@ import { z } from "zod";
  */
 export const TOWN_PROFILE_VERSION = 1;
 /** A profile is one IPFS block (1 MiB, the unixfs-v1-2025 chunk): its CID follows from its SHA-256 alone. */
-export const TOWN_PROFILE_MAX_BYTES = 1024 * 1024;
+export const TOWN_PROFILE_MAX_BYTES = SINGLE_BLOCK_MAX_BYTES;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const bilingual = (max = 200) => z.object({ th: text(max), en: text(max) }).strict();

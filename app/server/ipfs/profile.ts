@@ -2,6 +2,7 @@ import { importFile, type ImporterOptions } from "ipfs-unixfs-importer";
 import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
 import { CID } from "multiformats/cid";
+import { SINGLE_BLOCK_MAX_BYTES } from "../../shared/singleBlockCid.js";
 import { IpfsInvalidCidError } from "./types.js";
 
 /**
@@ -27,7 +28,8 @@ export const UNIXFS_V1_2025 = {
   cidVersion: 1,
   hash: "sha2-256",
   chunker: "fixed-size",
-  chunkSize: 1_048_576,
+  // 1 MiB, kept in app/shared: a file of one chunk is CIDv1-raw of its SHA-256 (singleBlockCid).
+  chunkSize: SINGLE_BLOCK_MAX_BYTES,
   layout: "balanced",
   maxChildrenPerNode: 1024,
   rawLeaves: true,

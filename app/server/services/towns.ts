@@ -5,7 +5,7 @@ import { AppError } from "../errors.js";
 import { readAll } from "../ipfs/readAll.js";
 import type { IpfsStore } from "../ipfs/types.js";
 import { roleId, roleName, roleNamer } from "../../shared/roles.js";
-import { profileCid } from "../../shared/townPlan.js";
+import { singleBlockCid } from "../../shared/singleBlockCid.js";
 import { TOWN_PROFILE_MAX_BYTES, TownProfileError, areaBounds, parseTownProfile, type TownProfile } from "../../shared/townProfile.js";
 
 /**
@@ -198,7 +198,7 @@ export class Towns {
     for (const { sha256, cid } of missing) {
       // Only a CID that is the raw leaf of this hash is asked for: an admin's typo cannot make us fetch
       // something else, and what IPFS answers is checked against the hash all the same.
-      if (profileCid(Buffer.from(sha256.slice(2), "hex")) !== cid) continue;
+      if (singleBlockCid(sha256) !== cid) continue;
       const shipped = this.#shipped.get(sha256);
       if (shipped) await ipfs.add(shipped);
       if (!(await ipfs.has(cid).catch(() => false))) continue;
