@@ -195,7 +195,7 @@ function permitPaths() {
       get: {
         summary: "The EIP-712 StepDecision of the step awaiting a decision, with the officer's nonce and a deadline",
         parameters: [number, { name: "decision", in: "query", schema: { enum: ["approve", "reject"] } }, { name: "noteHash", in: "query", schema: hex32 }],
-        responses: { "200": ok("{domain, types, primaryType, message}"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") },
+        responses: { "200": ok("{domain, types, primaryType, message}"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE", "REJECTION_REASON_REQUIRED") },
       },
     },
     "/api/permits/{number}/steps/decisions": {
@@ -203,7 +203,7 @@ function permitPaths() {
         summary: "Relay the officer's signed decision (JSON {stepIndex, decision, noteHash, nonce, deadline, signature}, or multipart with a note `file` and that JSON as `signed`)",
         parameters: [number],
         requestBody: signed,
-        responses: { "200": ok("Decided"), ...errors(...signatureErrors, "PERMIT_STEP_NOT_CURRENT", "NOTE_HASH_MISMATCH") },
+        responses: { "200": ok("Decided"), ...errors(...signatureErrors, "PERMIT_STEP_NOT_CURRENT", "NOTE_HASH_MISMATCH", "REJECTION_REASON_REQUIRED") },
       },
     },
     "/api/permits/{number}/certificate/drafts": {
@@ -222,7 +222,7 @@ function permitPaths() {
       },
     },
     "/api/permits/{number}/amendments/drafts": {
-      post: { summary: "Render the next certificate version and serve the Amendment typed data (issuing authority)", parameters: [number], responses: { "201": ok("Draft and typed data"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE") } },
+      post: { summary: "Render the next certificate version and serve the Amendment typed data (issuing authority)", parameters: [number], responses: { "201": ok("Draft and typed data"), ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "PERMIT_WRONG_STATE", "AMENDMENT_UNCHANGED") } },
     },
     "/api/permits/{number}/amendments": {
       post: { summary: "Relay the signed amendment", parameters: [number], requestBody: signed, responses: { "201": ok("Amended"), ...errors(...signatureErrors, "DRAFT_NOT_FOUND") } },

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
-import { Wallet, hexlify, id, toUtf8Bytes } from "ethers";
+import { Wallet, ZeroHash, hexlify, id, toUtf8Bytes } from "ethers";
 import { readCertificateData } from "../../app/server/certificates/permitCertificate.js";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
 import { Directory__factory } from "../../types/ethers-contracts/factories/Directory__factory.js";
@@ -263,6 +263,26 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
     });
     expect(errorOf(await resident.post(`${permitPath(number)}/steps/decisions`, {}))).to.deep.equal({ status: 401, code: "AUTH_REQUIRED" });
 
+    // A rejection carries its reasons, whatever a client does: no typed data for one without them, and
+    // none relayed without its note, or with a blank one. Nothing is sent: the approval below still
+    // takes this nonce.
+    const reasonsRequired = { status: 400, code: "REJECTION_REASON_REQUIRED" };
+    expect(errorOf(await engineer.get(`${path}?decision=reject`))).to.deep.equal(reasonsRequired);
+    const reasons = "The plans do not meet the setback rules.";
+    expect((await engineer.get(`${path}?decision=reject&noteHash=${sha256(reasons)}`)).body.message).to.include({ decision: 2, noteHash: sha256(reasons) });
+    const rejectWith = async (noteHash: string, note?: string) => {
+      const message = { ...typed.message, decision: 2, noteHash };
+      const signed = { stepIndex: 0, decision: "reject", noteHash, nonce: message.nonce, deadline: message.deadline, signature: await sign(engineer, typed, message) };
+      if (note === undefined) return engineer.post(`${permitPath(number)}/steps/decisions`, signed);
+      const form = new FormData();
+      form.append("signed", JSON.stringify(signed));
+      form.append("file", new Blob([note]), "reasons.txt");
+      return engineer.post(`${permitPath(number)}/steps/decisions`, form);
+    };
+    expect(errorOf(await rejectWith(ZeroHash)), "the zero noteHash").to.deep.equal(reasonsRequired);
+    expect(errorOf(await rejectWith(sha256(reasons))), "no note").to.deep.equal(reasonsRequired);
+    expect(errorOf(await rejectWith(sha256(" \n\t "), " \n\t ")), "a blank note").to.deep.equal(reasonsRequired);
+
     const signature = await sign(engineer, typed);
     const decided = await submitDecision(engineer, typed, signature);
     expect(decided.status, JSON.stringify(decided.body)).to.equal(200);
@@ -363,6 +383,12 @@ describe("permits: apply, decide with officers' own signatures, issue, amend, re
   it("amends with the issuing authority's signature: a new version, the old one superseded", async () => {
     const path = `${permitPath(number)}/amendments`;
     expect(errorOf(await permitOfficer.post(`${path}/drafts`, { reason: "typo" }))).to.deep.equal({ status: 403, code: "ROLE_REQUIRED" });
+    // An amendment changes something: nothing given, or what version 1 states already, is refused
+    // before a version 2 is rendered or signed.
+    const issued = (await resident.get(`${permitPath(number)}`)).body;
+    const unchanged = { status: 422, code: "AMENDMENT_UNCHANGED" };
+    expect(errorOf(await mayor.post(`${path}/drafts`, { reason: "Nothing to change" }))).to.deep.equal(unchanged);
+    expect(errorOf(await mayor.post(`${path}/drafts`, { parcel: issued.parcel, description: issued.description, reason: "The same again" }))).to.deep.equal(unchanged);
     const draft = await mayor.post(`${path}/drafts`, { parcel: "โฉนดที่ดิน 12346 / Title deed 12346, Mae Hia", reason: "Parcel number corrected" });
     expect(draft.status, JSON.stringify(draft.body)).to.equal(201);
     const typed = draft.body.typedData;

@@ -23,6 +23,14 @@ function expectStatus(answer: ApiAnswer, status: number, what: string): ApiAnswe
   return answer;
 }
 
+/** A signed decision as a multipart form, with its note as the file (sealed by the service). */
+function withNote(signed: object, note: string): FormData {
+  const form = new FormData();
+  form.append("signed", JSON.stringify(signed));
+  form.append("file", new Blob([note]), "reasons.txt");
+  return form;
+}
+
 export class WorkflowActors {
   readonly resident: ApiClient;
   readonly permitOfficer: OfficerClient;
@@ -79,13 +87,18 @@ export class WorkflowActors {
     expectStatus(await officer.post(`${permitPath(number)}/complete`, body), 200, "complete");
   }
 
-  /** The officer whose step is next signs it with their own key; the service relays it. */
+  /**
+   * The officer whose step is next signs it with their own key; the service relays it. A rejection
+   * carries its reasons: a note whose SHA-256 is signed with it, sent as a file with the decision.
+   */
   async decideStep(officer: OfficerClient, number: string, decision: "approve" | "reject" = "approve"): Promise<ApiAnswer> {
-    const typed = expectStatus(await officer.get(`${permitPath(number)}/steps/next/typed-data?decision=${decision}`), 200, "typed data").body;
+    const note = decision === "reject" ? `The plans of ${number} do not meet the setback rules.` : null;
+    const query = new URLSearchParams({ decision, ...(note ? { noteHash: sha256(note) } : {}) });
+    const typed = expectStatus(await officer.get(`${permitPath(number)}/steps/next/typed-data?${query}`), 200, "typed data").body;
     const m = typed.message;
     const signature = await officer.wallet.signTypedData(typed.domain, typed.types, m);
     const body = { stepIndex: m.stepIndex, decision, noteHash: m.noteHash, nonce: m.nonce, deadline: m.deadline, signature };
-    return expectStatus(await officer.post(`${permitPath(number)}/steps/decisions`, body), 200, `${decision} step ${m.stepIndex}`);
+    return expectStatus(await officer.post(`${permitPath(number)}/steps/decisions`, note ? withNote(body, note) : body), 200, `${decision} step ${m.stepIndex}`);
   }
 
   /** ENGINEER → DIRECTOR → MAYOR approve a BUILDING permit. */

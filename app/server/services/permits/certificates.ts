@@ -194,7 +194,15 @@ async function sealedReason(ctx: WorkflowContext, reason: string) {
   return { reasonHash: sha256Hex(bytes), reasonCid: await ctx.ipfs.add(ctx.vault.seal(bytes, VAULT_CONTEXT.reason)), reasonSize: bytes.length };
 }
 
-/** Renders the next version with the changes and serves the Amendment typed data to sign. */
+/** Whether two descriptions state the same: a language left out reads as an empty one, spaces around as none. */
+function sameDescription(a: PublicPermitFields["description"], b: PublicPermitFields["description"]): boolean {
+  return (a.th ?? "").trim() === (b.th ?? "").trim() && (a.en ?? "").trim() === (b.en ?? "").trim();
+}
+
+/**
+ * Renders the next version with the changes and serves the Amendment typed data to sign; 422
+ * AMENDMENT_UNCHANGED for changes that leave the parcel and the description as they are.
+ */
 export async function draftAmendment(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown, baseUrl: string) {
   const input = parseBody(amendmentSchema, body);
   const permit = await readPermit(ctx, number);
@@ -202,11 +210,18 @@ export async function draftAmendment(ctx: WorkflowContext, store: PermitStore, o
   await requireIssuingAuthority(ctx, permit, officer);
   const current = readCertificateData(await certificatePdf(ctx, permit.certificateHash));
   if (!current) throw new AppError("PERMIT_WRONG_STATE", "The current certificate is not one this service can amend.");
+  const parcel = input.parcel ?? current.parcel;
+  const description = input.description ?? current.description;
+  // Before anything is rendered, stored or signed: a new version that states what the current one states
+  // would supersede a valid certificate with its copy.
+  if (parcel === current.parcel && sameDescription(description, current.description)) {
+    throw new AppError("AMENDMENT_UNCHANGED", `Version ${permit.version} of ${number} already states this parcel and description.`);
+  }
   const data: PermitCertificateData = {
     ...current,
     version: permit.version + 1,
-    parcel: input.parcel ?? current.parcel,
-    description: input.description ?? current.description,
+    parcel,
+    description,
     issuedAt: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(),
     previousCertificateSha256: permit.certificateHash,
   };

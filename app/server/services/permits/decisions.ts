@@ -26,6 +26,23 @@ export const decisionSchema = signedSchema.extend({
 });
 
 /**
+ * A rejection ends the application for good, so it carries its reasons: a note whose SHA-256 the
+ * officer signs with the decision (`noteHash`) and, when the signed decision is relayed, the note
+ * itself, not blank, which the service seals and files with the permit. Checked before the typed data
+ * is served (`note` undefined: the note comes with the signed decision) and again before the decision is
+ * relayed, so no rejection without reasons is signed through this service or sent by it.
+ */
+function requireRejectionReasons(signed: { decision: DecisionName; noteHash: string }, note?: Uint8Array | null): void {
+  if (signed.decision !== "reject") return;
+  if (signed.noteHash === ZeroHash) {
+    throw new AppError("REJECTION_REASON_REQUIRED", "A rejection needs the SHA-256 of its reasons as noteHash; the zero hash says there are none.");
+  }
+  if (note === undefined) return;
+  if (note === null) throw new AppError("REJECTION_REASON_REQUIRED", "Send the rejection's reasons as the file whose SHA-256 is the signed noteHash.");
+  if (new TextDecoder().decode(note).trim() === "") throw new AppError("REJECTION_REASON_REQUIRED", "The rejection's reasons are blank.");
+}
+
+/**
  * The step's role id, once `officer` holds it (403 ROLE_REQUIRED otherwise). Asked by id: a role the
  * town defined itself (SAFETY_OFFICER) is an id on the chain, which must not be hashed again.
  */
@@ -49,6 +66,7 @@ export async function nextStepTypedData(
     z.object({ decision: z.enum(["approve", "reject"]).default("approve"), noteHash: hash32.default(ZeroHash) }),
     query,
   );
+  requireRejectionReasons({ decision, noteHash });
   const stepIndex = permit.currentStep;
   const role = await requireStepRole(ctx, permit, stepIndex, officer);
   return {
@@ -76,6 +94,7 @@ export async function decideStep(
   const input = parseBody(decisionSchema, body);
   const permit = await readPermit(ctx, number);
   if (note && sha256Hex(note) !== input.noteHash) throw new AppError("NOTE_HASH_MISMATCH");
+  requireRejectionReasons(input, note);
   const role = await requireStepRole(ctx, permit, input.stepIndex, officer);
   const decision = DECISIONS[input.decision];
   requireSigner(
