@@ -63,7 +63,7 @@ export function municipalityRoutes(ctx: WorkflowContext): Router {
       admin: plan.admin,
       suspended: plan.suspended,
       problems: plan.problems,
-      calls: plan.calls.map(({ to, data, method, why }) => ({ to, data, method, why, chainId: ctx.chainId })),
+      calls: plan.calls.map(({ to, data, method, why, reason }) => ({ to, data, method, why, reason, chainId: ctx.chainId })),
       profile: { sha256: plan.profile.sha256, cid: plan.profile.cid, publishedSha256: plan.profile.publishedSha256, body: new TextDecoder().decode(plan.profile.bytes) },
     });
   });

@@ -6,6 +6,7 @@ import { useAction } from "../officer/useAction.js";
 import type { LedgerSigner } from "../wallet/types.js";
 import { adminApi, type TownPlan } from "./adminApi.js";
 import { sendAdminCall } from "./adminCall.js";
+import { planWords } from "./planWords.js";
 import { checkDraft, type TownDraft } from "./townDraft.js";
 
 const coded = (code: string) => Object.assign(new Error(code), { code });
@@ -18,7 +19,8 @@ const coded = (code: string) => Object.assign(new Error(code), { code });
  * applying again goes on from there, and reviewing again plans what is still missing.
  */
 export function ApplyPanel(props: { draft: TownDraft; signer: LedgerSigner | null; onApplied: () => Promise<void> }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { signer } = props;
   const [problems, setProblems] = useState<string[]>([]);
   const [plan, setPlan] = useState<TownPlan | null>(null);
@@ -107,7 +109,7 @@ export function ApplyPanel(props: { draft: TownDraft; signer: LedgerSigner | nul
                   <li key={index} data-method={call.method} data-done={String(index < sent)}>
                     <span aria-hidden="true">{index < sent ? "✓ " : ""}</span>
                     {index < sent && <span class="visually-hidden">{t("admin.callDone")} </span>}
-                    <Value>{call.why}</Value>
+                    <Value>{planWords(i18n, props.draft, call.reason)}</Value>
                   </li>
                 ))}
               </ol>

@@ -1,4 +1,5 @@
 import { apiRequest, postJson } from "../apiRequest.js";
+import type { PlanReason } from "../../../shared/planReason.js";
 import type { TownProfile } from "../../../shared/townProfile.js";
 import type { OfficerTransactionInput } from "../wallet/types.js";
 
@@ -9,6 +10,8 @@ export interface PlannedCall {
   method: string;
   /** What it does, in the service's words (English), e.g. "grant ENGINEER to 0x… (วิศวกร สมศักดิ์)". */
   why: string;
+  /** What it does, as data: the console words it in the reader's language (planWords.ts). */
+  reason: PlanReason;
   chainId: number;
 }
 

@@ -172,6 +172,21 @@ export const th = {
   "admin.storing": "กำลังเผยแพร่ข้อมูลเทศบาล…",
   "admin.applied": "บันทึกแล้ว บล็อกเชนและข้อมูลที่เผยแพร่ตรงกับไฟล์นี้",
 
+  // What each planned call does (app/shared/planReason.ts), with the town's own names for its codes
+  "admin.why.grantRole": "มอบบทบาท{roleName} ให้ {account} ({name})",
+  "admin.why.revokeRole": "ถอนบทบาท{roleName} จาก {account}",
+  "admin.why.publishName": "เผยแพร่ชื่อของ {account}: {name}",
+  "admin.why.withdrawName": "ถอนชื่อที่เผยแพร่ของ {account}",
+  "admin.why.definePermitType": "กำหนดประเภทใบอนุญาต {permitType}: อนุมัติตามลำดับ {roleNames} {validity}",
+  "admin.why.validDays": "อายุ {days} วัน",
+  "admin.why.noExpiry": "ไม่หมดอายุ",
+  "admin.why.retirePermitType": "เลิกรับคำขอใบอนุญาตประเภท {permitType}",
+  "admin.why.setCategory": "ตั้งหมวดเรื่องร้องเรียน {category}: กำหนดแก้ไข {sla}",
+  "admin.why.setCategoryClosed": "ตั้งหมวดเรื่องร้องเรียน {category}: กำหนดแก้ไข {sla} และปิดรับเรื่องใหม่",
+  "admin.why.oneDay": "1 วัน",
+  "admin.why.days": "{days} วัน",
+  "admin.why.publishProfile": "เผยแพร่ข้อมูลเทศบาล {cid}",
+
   "admin.error.TOWN_PROFILE_INVALID": "ข้อมูลเทศบาลยังไม่ถูกต้อง ดูรายการปัญหาด้านบน",
   "admin.error.PLAN_PROBLEMS": "มีปัญหาที่ต้องแก้ก่อนบันทึก ดูรายการด้านบน",
   "admin.error.ADMIN_CALL_REFUSED": "บล็อกเชนไม่รับธุรกรรมนี้ (บัญชีนี้ไม่มีสิทธิ์ เทศบาลถูกระงับ หรือข้อมูลซ้ำกับที่มีอยู่)",
@@ -348,6 +363,21 @@ export const en: AreaMessages<typeof th> = {
   "admin.sending": "Signing and sending transaction {n} of {total}…",
   "admin.storing": "Publishing the town file…",
   "admin.applied": "Applied: the chain and the published file match this file.",
+
+  // What each planned call does: the CLI's words (app/shared/planReason.ts, planReasonText)
+  "admin.why.grantRole": "grant {role} to {account} ({name})",
+  "admin.why.revokeRole": "revoke {role} from {account}",
+  "admin.why.publishName": "publish the name of {account}: {name}",
+  "admin.why.withdrawName": "withdraw the name of {account}",
+  "admin.why.definePermitType": "define permit type {code}: {roles}, {validity}",
+  "admin.why.validDays": "valid {days} days",
+  "admin.why.noExpiry": "never expires",
+  "admin.why.retirePermitType": "retire permit type {code}",
+  "admin.why.setCategory": "set complaint category {code}: {sla}",
+  "admin.why.setCategoryClosed": "set complaint category {code}: {sla}, closed to new filings",
+  "admin.why.oneDay": "1 day",
+  "admin.why.days": "{days} days",
+  "admin.why.publishProfile": "publish the town's profile {cid}",
 
   "admin.error.TOWN_PROFILE_INVALID": "The town file is not valid yet: see the problems above.",
   "admin.error.PLAN_PROBLEMS": "Some problems must be fixed first: see above.",
