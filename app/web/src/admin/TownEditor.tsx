@@ -6,6 +6,7 @@ import { townDetail, townName, type TownSummary } from "../towns/townsApi.js";
 import type { LedgerSigner } from "../wallet/types.js";
 import { ApplyPanel } from "./ApplyPanel.js";
 import { CategoriesEditor } from "./CategoriesEditor.js";
+import { CompromiseKey } from "./CompromiseKey.js";
 import { OfficersEditor } from "./OfficersEditor.js";
 import { Open311Keys } from "./Open311Keys.js";
 import { PermitTypesEditor } from "./PermitTypesEditor.js";
@@ -72,6 +73,7 @@ export function TownEditor(props: { town: TownSummary; signer: LedgerSigner | nu
       </Part>
       <Part id="officers" title="admin.partOfficers" count={draft.officers.length}>
         <OfficersEditor draft={draft} onChange={onChange} />
+        <CompromiseKey municipalityId={town.id} officers={draft.officers} signer={props.signer} />
       </Part>
       <Part id="roles" title="admin.partRoles" count={draft.roles.length}>
         <RolesEditor draft={draft} onChange={onChange} />

@@ -82,6 +82,22 @@ export const th = {
   "admin.gasLow": "ใกล้หมด โปรดเติมเงินให้บัญชีนี้",
   "admin.gasUnknown": "อ่านยอดเงินค่าธรรมเนียมไม่ได้",
 
+  "admin.compromiseTitle": "แจ้งว่ากุญแจรั่วไหล",
+  "admin.compromiseHint":
+    "ใช้เมื่อกุญแจของเจ้าหน้าที่สูญหายหรือถูกขโมย ตั้งแต่เวลาที่ระบุ (ค่าเริ่มต้นคือเวลานี้) จะไม่มีผู้ใดเชื่อถือกุญแจนี้: เอกสาร การอนุมัติ และการเปลี่ยนสถานะเรื่องร้องเรียนที่กุญแจนี้ลงนามตั้งแต่เวลานั้นจะตรวจสอบแล้วไม่ถูกต้อง ระบุเวลาย้อนหลังได้ แต่ระบุเวลาในอนาคตไม่ได้ บทบาทของกุญแจยังคงอยู่จนกว่าจะเปลี่ยนกุญแจหรือลบเจ้าหน้าที่ด้านบนแล้วบันทึก",
+  "admin.compromiseKey": "กุญแจ (บัญชีของเจ้าหน้าที่)",
+  "admin.compromiseChoose": "เลือกเจ้าหน้าที่",
+  "admin.compromiseOther": "บัญชีอื่น (พิมพ์ที่อยู่ เช่น กุญแจที่เปลี่ยนไปแล้ว)",
+  "admin.compromiseSince": "ไม่เชื่อถือตั้งแต่ (เวลาประเทศไทย)",
+  "admin.compromiseTimeInvalid": "ระบุวันและเวลาให้ครบ",
+  "admin.compromiseFuture": "ระบุเวลาในอนาคตไม่ได้",
+  "admin.compromiseCurrent": "บล็อกเชนบันทึกว่ากุญแจนี้รั่วไหลตั้งแต่ {time} แล้ว แจ้งใหม่ได้เฉพาะเวลาที่เร็วกว่านั้น",
+  "admin.compromise": "แจ้งว่ากุญแจรั่วไหล…",
+  "admin.compromiseConfirm":
+    "ยืนยันว่ากุญแจ {who} รั่วไหลตั้งแต่ {time} หรือไม่ ทุกสิ่งที่กุญแจนี้ลงนามตั้งแต่เวลานั้นจะตรวจสอบแล้วไม่ถูกต้องในทุกระบบตรวจสอบ และยกเลิกการแจ้งไม่ได้ (เลื่อนให้เร็วขึ้นได้เท่านั้น)",
+  "admin.compromiseSign": "ยืนยันและลงนาม",
+  "admin.compromiseMarked": "บันทึกแล้ว: กุญแจ {account} ไม่น่าเชื่อถือตั้งแต่ {time}",
+
   "admin.noRoles": "ยังไม่มีบทบาทของเทศบาลเอง",
   "admin.roleCode": "รหัสบทบาท",
   "admin.roleName": "ชื่อบทบาท",
@@ -196,6 +212,7 @@ export const th = {
   "admin.error.TX_INVALID": "ระบบไม่รับธุรกรรมนี้",
   "admin.error.TX_REVERTED": "ธุรกรรมถูกยกเลิกบนบล็อกเชน",
   "admin.error.MUNICIPALITY_UNKNOWN": "ไม่พบเทศบาลนี้ในทะเบียน",
+  "admin.error.KEY_MARK_NOT_EARLIER": "บล็อกเชนบันทึกว่ากุญแจนี้รั่วไหลตั้งแต่เวลาเดียวกันหรือเร็วกว่านั้นแล้ว แจ้งใหม่ได้เฉพาะเวลาที่เร็วกว่าเดิม",
 };
 
 export const en: AreaMessages<typeof th> = {
@@ -274,6 +291,22 @@ export const en: AreaMessages<typeof th> = {
   "admin.gas": "Gas balance",
   "admin.gasLow": "running low: top up this account",
   "admin.gasUnknown": "The gas balance cannot be read.",
+
+  "admin.compromiseTitle": "Mark a key compromised",
+  "admin.compromiseHint":
+    "For an officer's lost or stolen key. From the time you give (now, unless you change it) the key is not trusted: documents, approvals and complaint status changes it signed since then verify as not valid. The time may lie in the past, not in the future. The key keeps its roles until you replace it or remove the officer above and apply.",
+  "admin.compromiseKey": "Key (the officer's account)",
+  "admin.compromiseChoose": "Choose an officer",
+  "admin.compromiseOther": "Another account (type its address, e.g. a key already replaced)",
+  "admin.compromiseSince": "Not trusted from (Thailand time)",
+  "admin.compromiseTimeInvalid": "Give a whole date and time.",
+  "admin.compromiseFuture": "The time cannot lie in the future.",
+  "admin.compromiseCurrent": "The chain already marks this key compromised from {time}; a new mark must be earlier.",
+  "admin.compromise": "Mark compromised…",
+  "admin.compromiseConfirm":
+    "Mark the key {who} compromised from {time}? Whatever it signed since then will verify as not valid, in every verifier. The mark cannot be lifted, only moved earlier.",
+  "admin.compromiseSign": "Confirm and sign",
+  "admin.compromiseMarked": "Marked: the key {account} is not trusted from {time}.",
 
   "admin.noRoles": "No roles of the town's own yet.",
   "admin.roleCode": "Role code",
@@ -388,4 +421,5 @@ export const en: AreaMessages<typeof th> = {
   "admin.error.TX_INVALID": "The service does not take that transaction.",
   "admin.error.TX_REVERTED": "The transaction reverted on the chain.",
   "admin.error.MUNICIPALITY_UNKNOWN": "No such municipality in the register.",
+  "admin.error.KEY_MARK_NOT_EARLIER": "The chain already marks this key compromised from that time or earlier; a new mark can only be earlier.",
 };
