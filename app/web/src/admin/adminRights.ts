@@ -23,6 +23,8 @@ export interface AdminRights {
   /** Every town of the ledger. */
   all: TownSummary[];
   any: boolean;
+  /** The chain has answered for this account (until then, `any` is false for want of an answer). */
+  known: boolean;
   /** Reads again (after a change: a new town, a town handed over). */
   reload: () => Promise<void>;
 }
@@ -32,18 +34,20 @@ export interface AdminRights {
  * their admin. The contracts decide every admin call; this only chooses what the console offers.
  */
 export function useAdminRights(address: string | null | undefined): AdminRights {
-  const [state, setState] = useState<{ national: boolean; all: TownSummary[] }>({ national: false, all: [] });
+  const [state, setState] = useState<{ address: string | null; national: boolean; all: TownSummary[] }>({ address: null, national: false, all: [] });
 
   async function load(fresh: boolean) {
-    if (!address) return setState({ national: false, all: [] });
+    if (!address) return setState({ address: null, national: false, all: [] });
     const [owner, all] = await Promise.all([directoryOwner().catch(() => null), townList(fresh).catch(() => [] as TownSummary[])]);
-    setState({ national: owner !== null && owner === getAddress(address), all });
+    setState({ address, national: owner !== null && owner === getAddress(address), all });
   }
 
   useEffect(() => {
     void load(false);
   }, [address]);
 
-  const mine = address ? state.all.filter((town) => town.admin.toLowerCase() === address.toLowerCase()) : [];
-  return { national: state.national, towns: mine, all: state.all, any: state.national || mine.length > 0, reload: () => load(true) };
+  const known = Boolean(address) && state.address === address;
+  const mine = known ? state.all.filter((town) => town.admin.toLowerCase() === address!.toLowerCase()) : [];
+  const national = known && state.national;
+  return { national, towns: mine, all: state.all, any: national || mine.length > 0, known, reload: () => load(true) };
 }

@@ -8,8 +8,17 @@ import { useMunicipalityNames } from "./municipalityNames.js";
 import { signInWith } from "./signIn.js";
 import type { Report } from "./status.js";
 
-/** Who is signed in, in which municipalities and with which roles; sign in with the chosen key, sign out. */
-export function SessionPanel(props: { signer: LedgerSigner | null; session: OfficerSession | null; onSession: (session: OfficerSession | null) => void; report: Report }) {
+/**
+ * Who is signed in, in which municipalities and with which roles; sign in with the chosen key, sign out.
+ * `administers`: whether the account is an admin (its Administration tab), undefined until the chain says.
+ */
+export function SessionPanel(props: {
+  signer: LedgerSigner | null;
+  session: OfficerSession | null;
+  administers: boolean | undefined;
+  onSession: (session: OfficerSession | null) => void;
+  report: Report;
+}) {
   const { t } = useI18n();
   const { session, signer, report } = props;
   const [busy, setBusy] = useState(false);
@@ -56,9 +65,9 @@ export function SessionPanel(props: { signer: LedgerSigner | null; session: Offi
           <p>
             <Message id="officer.signedInAs" values={{ address: <Value mono>{session.address}</Value> }} />
           </p>
-          {session.roles.length === 0 && (
-            <p class="officer-warning" data-testid="no-role">
-              {t("officer.noRole")}
+          {session.roles.length === 0 && props.administers !== undefined && (
+            <p class={props.administers ? "officer-hint" : "officer-warning"} data-testid="no-role" data-admin={String(props.administers)}>
+              {props.administers ? t("officer.noRoleAdmin", { tab: t("admin.tab") }) : t("officer.noRole")}
             </p>
           )}
           {municipalities.map((id) => (

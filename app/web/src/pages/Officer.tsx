@@ -41,7 +41,7 @@ export default function OfficerPage() {
       <StatusLine status={status} />
       <div class="officer-grid">
         <WalletPanel signer={signer} onSigner={setSigner} report={setStatus} />
-        {session !== undefined && <SessionPanel signer={signer} session={session} onSession={setSession} report={setStatus} />}
+        {session !== undefined && <SessionPanel signer={signer} session={session} administers={admin.known ? admin.any : undefined} onSession={setSession} report={setStatus} />}
       </div>
       {canAct && (
         <section class="officer-card officer-console" aria-label={t("officer.sections")}>

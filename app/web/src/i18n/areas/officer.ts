@@ -40,6 +40,8 @@ export const th = {
   "officer.rolesIn": "บทบาทใน {municipality}",
   "officer.municipalityNumber": "เทศบาลหมายเลข {id}",
   "officer.noRole": "บัญชีนี้ไม่มีบทบาทเจ้าหน้าที่ในเทศบาลใดตามทะเบียนบนบล็อกเชน จึงทำรายการใด ๆ ไม่ได้",
+  "officer.noRoleAdmin":
+    "บัญชีนี้ไม่มีบทบาทเจ้าหน้าที่ จึงไม่ได้ดำเนินการเรื่องใบอนุญาต เรื่องร้องเรียน หรือกองทุน แต่เป็นผู้ดูแลระบบ จึงทำรายการในแท็บ “{tab}” ได้: เจ้าหน้าที่ บทบาท กุญแจ ประเภทใบอนุญาต และหมวดเรื่องร้องเรียนของเทศบาลที่ดูแล หรือทะเบียนเทศบาลสำหรับผู้ดูแลระดับประเทศ",
   "officer.unlockToSign": "เปิดกุญแจของบัญชีนี้เพื่อลงนาม",
   "officer.otherAccount": "กุญแจที่เปิดอยู่ไม่ใช่บัญชีที่เข้าสู่ระบบ ออกจากระบบแล้วเข้าใหม่",
   "officer.needWallet": "เลือกหรือเปิดกุญแจก่อนเข้าสู่ระบบ",
@@ -220,6 +222,8 @@ export const en: AreaMessages<typeof th> = {
   "officer.rolesIn": "Roles in {municipality}",
   "officer.municipalityNumber": "municipality number {id}",
   "officer.noRole": "This account holds no officer role in any municipality according to the on-chain Directory, so it cannot act.",
+  "officer.noRoleAdmin":
+    "This account holds no officer role, so it takes no part in permits, complaints or funds. It is an admin and acts in the {tab} tab: the officers, roles, keys, permit types and complaint categories of the towns it administers, or, for the national admin, the register of municipalities.",
   "officer.unlockToSign": "Unlock this account's key to sign.",
   "officer.otherAccount": "The unlocked key is not the signed-in account: sign out and sign in again.",
   "officer.needWallet": "Choose or unlock a key before signing in.",
