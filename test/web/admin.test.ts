@@ -15,7 +15,8 @@ import { importKey, signIn } from "./keystoreSteps.js";
  * 1, who holds no officer role) adds a role of the town's own, an officer holding it and a complaint
  * category, applies the town file — each transaction signed in the browser with the admin's own key,
  * the service only relaying it — and the chain then has them; an Open311 key is made, shown once,
- * published as its hash, then revoked. Every check of the chain reads it over RPC, not through the API.
+ * published as its hash, then revoked; a lost key is replaced, then marked compromised. Every check of
+ * the chain reads it over RPC, not through the API.
  */
 const PASSPHRASE = "admin-demo-passphrase-2026";
 
@@ -109,6 +110,8 @@ describe("the console's administration in a real browser", function () {
     const editor = page.locator("[data-testid=town-editor][data-town='1']");
     await editor.waitFor();
     expect(await page.getByTestId("national-admin").count()).to.equal(0);
+    // No officer role, but not "cannot act": the session says where an admin acts.
+    expect(await page.locator('[data-testid=no-role][data-admin="true"]').textContent()).to.include("the Administration tab");
 
     await editor.getByTestId("part-roles").locator("summary").click();
     const roleForm = editor.getByTestId("add-role-form");
@@ -198,7 +201,7 @@ describe("the console's administration in a real browser", function () {
     expect(profile.open311.apiKeys.map((k: { sha256: string }) => k.sha256)).not.to.include(hash);
   });
 
-  it("lets Mae Hia's admin replace an officer's lost key: the new address holds the role, the old one none", async () => {
+  it("lets Mae Hia's admin replace an officer's lost key (the new address holds the role, the old one none), then mark the lost key compromised", async () => {
     await adminTab(account("municipalityAdmin").privateKey);
     const editor = page.locator("[data-testid=town-editor][data-town='1']");
     await editor.getByTestId("part-officers").locator("summary").click();
@@ -211,6 +214,13 @@ describe("the console's administration in a real browser", function () {
     await replaced.waitFor();
     expect(await replaced.getByRole("textbox", { name: "Officer's name (public)" }).inputValue()).to.equal("ผู้ตรวจอาคาร สมนึก");
 
+    // The plan in Thai: the town's own name for the role beside its code.
+    await page.getByRole("button", { name: "ไทย" }).click();
+    await page.getByTestId("apply-panel").getByRole("button", { name: "ตรวจรายการเปลี่ยนแปลง" }).click();
+    const thai = await page.locator("[data-testid=plan-calls] li").first().textContent({ timeout: 60_000 });
+    expect(thai).to.equal(`มอบบทบาทผู้ตรวจอาคาร (BUILDING_INSPECTOR) ให้ ${replacement} (ผู้ตรวจอาคาร สมนึก)`);
+    await page.getByRole("button", { name: "English" }).click();
+
     const why = await reviewAndApply([new RegExp(`grant BUILDING_INSPECTOR to ${replacement}`), new RegExp(`revoke BUILDING_INSPECTOR from ${inspector}`)]);
     // The successor holds the role before the lost key loses it.
     expect(why.findIndex((line) => line.includes(`grant BUILDING_INSPECTOR to ${replacement}`))).to.be.below(why.findIndex((line) => line.includes(`revoke BUILDING_INSPECTOR from ${inspector}`)));
@@ -219,5 +229,18 @@ describe("the console's administration in a real browser", function () {
     expect(await chain.hasRole(1, id("BUILDING_INSPECTOR"), inspector)).to.equal(false);
     expect(await chain.officerName(1, replacement)).to.equal("ผู้ตรวจอาคาร สมนึก");
     expect(await chain.officerName(1, inspector)).to.equal("");
+
+    // The lost key, no longer in the file, typed in and marked compromised from now (the default).
+    const compromise = editor.getByTestId("compromise-form");
+    await compromise.getByLabel("Key (the officer's account)").selectOption("other");
+    await compromise.getByLabel("Account address").fill(inspector);
+    await compromise.getByRole("button", { name: "Mark compromised…" }).click();
+    await compromise.getByTestId("compromise-confirm").waitFor();
+    await compromise.getByRole("button", { name: "Confirm and sign" }).click();
+    await compromise.locator('[data-testid=action-status][data-kind="ok"]').filter({ hasText: inspector }).waitFor({ timeout: 120_000 });
+    const since = Number(await chain.compromisedSince(1, inspector));
+    expect(since).to.be.greaterThan(0).and.at.most((await rpcProvider(service.rpcUrl).getBlock("latest"))!.timestamp);
+    await compromise.locator(`[data-testid=compromise-current][data-since="${since}"]`).waitFor();
+    await screenshot(page, "admin-key-compromised");
   });
 });
