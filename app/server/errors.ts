@@ -60,6 +60,7 @@ export const ERRORS = {
   AUDIT_TRAIL_NOT_FOUND: { status: 404, message: "The chain records no event of that permit, complaint or campaign." },
   // Civic funds (routes/funds.ts)
   FUNDS_CAMPAIGN_NOT_FOUND: { status: 404, message: "No campaign with that id on the ledger." },
+  FUNDS_DOCUMENT_TOO_LARGE: { status: 413, message: "A campaign's public document (rules, milestone evidence, cancellation reason) is at most 1 MiB (1,048,576 bytes): it is public and anchored by its SHA-256, and a file of one IPFS block has the CID that SHA-256 names, so any copy of the ledger finds it from the chain alone. Nothing was stored; make the file smaller or publish a summary." },
   FUNDS_TOKEN_REQUIRED: { status: 400, message: "Give the campaign's ERC-20 `token`: the town's profile names no fund token." },
   FUNDS_EVENT_NOT_FOUND: { status: 404, message: "The transaction holds no such event of this campaign." },
   FUNDS_OFFCHAIN_UNKNOWN: { status: 404, message: "No prepared off-chain pledge has that receipt hash; ask for its transaction first." },

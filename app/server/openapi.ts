@@ -75,8 +75,8 @@ const officerTx = { required: true, content: { "application/json": { schema: { o
 const idParam = { name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1 } };
 const txErrors = errors("AUTH_REQUIRED", "ROLE_REQUIRED", "TX_INVALID", "CHAIN_REJECTED", "FUNDS_CAMPAIGN_NOT_FOUND");
 function fundsPaths() {
-  const treasurer = (summary: string, body?: object) => ({
-    post: { summary, parameters: [idParam], ...(body ? { requestBody: body } : {}), responses: { "200": anyJson("The unsigned transaction (and the stored document)"), ...txErrors } },
+  const treasurer = (summary: string, body?: object, more: Array<keyof typeof ERRORS> = []) => ({
+    post: { summary, parameters: [idParam], ...(body ? { requestBody: body } : {}), responses: { "200": anyJson("The unsigned transaction (and the stored document)"), ...txErrors, ...errors(...more) } },
   });
   const signed = (summary: string) => ({ post: { summary, parameters: [idParam], requestBody: officerTx, responses: { "200": anyJson("The campaign"), ...txErrors } } });
   const receiptFor = (summary: string) => ({
@@ -94,8 +94,8 @@ function fundsPaths() {
     },
     "/api/funds/campaigns/transaction": {
       post: {
-        summary: "Store the rules document (multipart `file`) and answer the unsigned createCampaign (fields municipalityId, token?, beneficiary, goal, deadline, milestones)",
-        responses: { "200": anyJson("rulesDocument {sha256, cid} and transaction"), ...txErrors, ...errors("FUNDS_TOKEN_REQUIRED", "FILE_MISSING") },
+        summary: "Store the rules document (multipart `file`, at most 1 MiB: one IPFS block, whose CID follows from the SHA-256 on chain) and answer the unsigned createCampaign (fields municipalityId, token?, beneficiary, goal, deadline, milestones)",
+        responses: { "200": anyJson("rulesDocument {sha256, cid} and transaction"), ...txErrors, ...errors("FUNDS_TOKEN_REQUIRED", "FILE_MISSING", "FUNDS_DOCUMENT_TOO_LARGE") },
       },
     },
     "/api/funds/campaigns/{id}": { get: { summary: "A campaign: terms, phase, totals, progress, pledges (no personal data), milestone releases", parameters: [idParam], responses: { "200": anyJson("The campaign"), ...errors("FUNDS_CAMPAIGN_NOT_FOUND") } } },
@@ -103,7 +103,7 @@ function fundsPaths() {
     "/api/funds/campaigns/{id}/open": signed("Relay the treasurer's signed openCampaign"),
     "/api/funds/campaigns/{id}/cancel/transaction": treasurer("Store the public reason {reason} and answer the unsigned cancelCampaign", { required: true, content: { "application/json": { schema: { type: "object", required: ["reason"], properties: { reason: { type: "string" } } } } } }),
     "/api/funds/campaigns/{id}/cancel": signed("Relay the treasurer's signed cancelCampaign"),
-    "/api/funds/campaigns/{id}/milestones/{index}/transaction": treasurer("Store the public evidence (multipart `file`) and answer the unsigned releaseMilestone"),
+    "/api/funds/campaigns/{id}/milestones/{index}/transaction": treasurer("Store the public evidence (multipart `file`, at most 1 MiB: one IPFS block, whose CID follows from the SHA-256 on chain) and answer the unsigned releaseMilestone", undefined, ["FILE_MISSING", "FUNDS_DOCUMENT_TOO_LARGE"]),
     "/api/funds/campaigns/{id}/milestones/{index}": signed("Relay the treasurer's signed releaseMilestone"),
     "/api/funds/campaigns/{id}/offchain-pledges/transaction": treasurer("Write an off-chain receipt document {amount, method, paidOn, payerName} (name sealed, only a salted commitment in the document) and answer the unsigned recordOffchainPledge", { required: true, content: { "application/json": { schema: { type: "object", required: ["amount", "method", "paidOn", "payerName"] } } } }),
     "/api/funds/campaigns/{id}/offchain-pledges": { post: { summary: "Relay the treasurer's signed recordOffchainPledge; queue the receipt document for anchoring", parameters: [idParam], requestBody: officerTx, responses: { "201": anyJson("The receipt (proof null until anchored)"), ...txErrors, ...errors("FUNDS_OFFCHAIN_UNKNOWN") } } },

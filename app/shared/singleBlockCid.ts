@@ -3,12 +3,7 @@ import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { create as createDigest } from "multiformats/hashes/digest";
 
-/**
- * The largest file that is one block under the IPIP-499 `unixfs-v1-2025` profile: its chunk size, 1 MiB
- * (app/server/ipfs/profile.ts takes its `chunkSize` from here). A file of at most this many bytes is
- * stored as its own raw leaf, so its CID follows from its SHA-256 alone.
- */
-export const SINGLE_BLOCK_MAX_BYTES = 1_048_576;
+export { SINGLE_BLOCK_MAX_BYTES } from "./singleBlock.js";
 
 /** The multicodec of the sha2-256 multihash. */
 const SHA2_256 = 0x12;

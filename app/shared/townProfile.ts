@@ -1,6 +1,6 @@
 import { sha256, toUtf8Bytes } from "ethers";
 import { z } from "zod";
-import { SINGLE_BLOCK_MAX_BYTES } from "./singleBlockCid.js";
+import { SINGLE_BLOCK_MAX_BYTES } from "./singleBlock.js";
 
 /**
  * A town as one document: everything a municipality is, in one JSON file its admin applies

@@ -1,8 +1,13 @@
+import { createHash } from "node:crypto";
+import { cpSync, rmSync } from "node:fs";
 import { expect } from "chai";
 import { Interface, Wallet, id } from "ethers";
 import { devAccounts, devWalletAt } from "../../app/server/chain/devAccounts.js";
+import { profileCid } from "../../app/server/ipfs/profile.js";
 import { saltedHash } from "../../app/server/privacy/commitments.js";
+import { databasePath } from "../../app/server/store/database.js";
 import { parsePledgeReceipt } from "../../app/shared/pledgeReceipt.js";
+import { SINGLE_BLOCK_MAX_BYTES, singleBlockCid } from "../../app/shared/singleBlockCid.js";
 import { CIVIC_FUND_ABI, verifyPledgeReceipt } from "../../app/shared/verifyReceipt.js";
 import { CivicFund__factory } from "../../types/ethers-contracts/factories/CivicFund__factory.js";
 import { Directory__factory } from "../../types/ethers-contracts/factories/Directory__factory.js";
@@ -12,6 +17,8 @@ import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type Runni
 
 const GAS = 1_000_000n;
 const devWallet = devWalletAt;
+const sha256Of = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
+const CANCEL_REASON = "The council moved the project to next year's budget.";
 
 /**
  * Civic funds end to end through HTTP, with the treasurer's own signed transactions, the resident's own
@@ -20,6 +27,7 @@ const devWallet = devWalletAt;
 describe("civic funds: campaigns, pledges and receipts", function () {
   this.timeout(240_000);
   const dataDir = tempDataDir("ledger-funds");
+  const freshDir = tempDataDir("ledger-funds-fresh");
   let service: RunningService;
   let api: ApiClient;
   let treasurer: OfficerClient;
@@ -82,7 +90,14 @@ describe("civic funds: campaigns, pledges and receipts", function () {
   after(async () => {
     await service?.stop();
     cleanUp(dataDir);
+    cleanUp(freshDir);
   });
+
+  /** The bytes the service's IPFS gateway serves for `cid`, or its status when it serves none. */
+  async function ipfsBytes(cid: string): Promise<Uint8Array | number> {
+    const response = await fetch(`${service.url}/ipfs/${cid}`);
+    return response.ok ? new Uint8Array(await response.arrayBuffer()) : response.status;
+  }
 
   it("seeds the demo THBT token (2 decimals) with balances for the resident, named in /api/health", async () => {
     const token = TestBahtToken__factory.connect(demoToken, rpcProvider(service.rpcUrl));
@@ -111,7 +126,35 @@ describe("civic funds: campaigns, pledges and receipts", function () {
     expect(campaign).to.include({ goal: "500000", beneficiary, phase: "Funding", pledged: "0" });
     expect(campaign.token).to.deep.equal({ address: demoToken, symbol: "THBT", decimals: 2 });
     expect(campaign.milestones.map((m: { amount: string }) => m.amount)).to.deep.equal(["300000", "200000"]);
-    expect(campaign.rulesDocument.cid).to.be.a("string");
+    expect(campaign.rulesDocument.cid).to.equal(singleBlockCid(campaign.rulesDocument.sha256));
+  });
+
+  it("takes a public document of one IPFS block (1 MiB) and refuses a byte more before anything is stored or signed (413)", async () => {
+    const evidenceForm = (bytes: Uint8Array) => {
+      const form = new FormData();
+      form.append("file", new Blob([bytes], { type: "application/octet-stream" }), "evidence.bin");
+      return form;
+    };
+    // Preparing a release stores the evidence and answers an unsigned transaction; nothing is sent.
+    const largest = new Uint8Array(SINGLE_BLOCK_MAX_BYTES).fill(0x4c);
+    const taken = await treasurer.post(`/api/funds/campaigns/${campaignIds.fails}/milestones/0/transaction`, evidenceForm(largest));
+    expect(taken.status, JSON.stringify(taken.body)).to.equal(200);
+    expect(taken.body.evidence).to.deep.equal({ sha256: sha256Of(largest), cid: singleBlockCid(sha256Of(largest)) });
+    expect(sha256Of((await ipfsBytes(taken.body.evidence.cid)) as Uint8Array)).to.equal(sha256Of(largest));
+
+    const tooLarge = new Uint8Array(SINGLE_BLOCK_MAX_BYTES + 1).fill(0x4d);
+    const milestone = await treasurer.post(`/api/funds/campaigns/${campaignIds.fails}/milestones/0/transaction`, evidenceForm(tooLarge));
+    const form = evidenceForm(tooLarge);
+    for (const [key, value] of Object.entries({ municipalityId: "1", beneficiary, goal: "1000", deadline: String((await chainTime()) + 3600), milestones: "1000" })) form.append(key, value);
+    const create = await treasurer.post("/api/funds/campaigns/transaction", form);
+    for (const refused of [milestone, create]) {
+      expect({ status: refused.status, code: refused.body.error?.code }).to.deep.equal({ status: 413, code: "FUNDS_DOCUMENT_TOO_LARGE" });
+      expect(refused.body.error.message).to.include("1 MiB").and.include("SHA-256").and.include("1,048,577 bytes");
+      expect(refused.body).not.to.have.property("transaction");
+    }
+    // Neither the file as the profile would store it (a dag-pb root over two leaves) nor its first leaf.
+    expect(await ipfsBytes((await profileCid(tooLarge)).toString())).to.equal(404);
+    expect(await ipfsBytes(singleBlockCid(sha256Of(tooLarge.subarray(0, SINGLE_BLOCK_MAX_BYTES))))).to.equal(404);
   });
 
   it("gives the resident a receipt for an on-chain pledge that verifies against the RPC node alone; a tampered one fails", async () => {
@@ -239,7 +282,7 @@ describe("civic funds: campaigns, pledges and receipts", function () {
     await pledge(campaignId, 40000n);
     const { prepared, answer } = await signAndSubmit(
       treasurer,
-      () => treasurer.post(`/api/funds/campaigns/${campaignId}/cancel/transaction`, { reason: "The council moved the project to next year's budget." }),
+      () => treasurer.post(`/api/funds/campaigns/${campaignId}/cancel/transaction`, { reason: CANCEL_REASON }),
       `/api/funds/campaigns/${campaignId}/cancel`,
     );
     expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
@@ -298,5 +341,41 @@ describe("civic funds: campaigns, pledges and receipts", function () {
     const refused = await api.post(`/api/funds/campaigns/${campaignIds.fails}/offchain-pledges/transaction`, {});
     expect(refused.status).to.equal(401);
     await refund(campaignIds.fails, 100000n);
+  });
+
+  it("serves the campaigns' public documents from a fresh data folder: the same chain and IPFS blocks, no database", async () => {
+    const ids = [campaignIds.succeeds, campaignIds.cancelled];
+    const documentsOf = (campaign: any): Array<{ sha256: string; cid: string }> => [
+      campaign.rulesDocument,
+      ...campaign.milestones.filter((m: any) => m.release).map((m: any) => ({ sha256: m.release.evidenceHash, ...m.release.evidence })),
+      ...(campaign.cancellation ? [{ sha256: campaign.cancellation.reasonHash, ...campaign.cancellation.reason }] : []),
+    ];
+    const served = await Promise.all(ids.map(async (id) => documentsOf((await api.get(`/api/funds/campaigns/${id}`)).body)));
+    // The rules of both, two invoices, one cancellation decision.
+    expect(served.map((documents) => documents.length)).to.deep.equal([3, 2]);
+
+    expect(await service.stop()).to.equal(0);
+    cpSync(dataDir, freshDir, { recursive: true });
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${databasePath(freshDir)}${suffix}`, { force: true });
+    service = await startService(freshDir);
+    api = new ApiClient(service.url);
+
+    for (const [i, id] of ids.entries()) {
+      // The new replica reads CivicFund's events from the deployment block on: wait until it has the last one.
+      const { body } = await eventually(
+        () => api.get(`/api/funds/campaigns/${id}`),
+        (answer) => answer.status === 200 && documentsOf(answer.body).length === served[i].length,
+        60_000,
+      );
+      expect(documentsOf(body)).to.deep.equal(served[i]);
+      for (const { sha256, cid } of documentsOf(body)) {
+        expect(cid).to.equal(singleBlockCid(sha256));
+        const bytes = await ipfsBytes(cid);
+        expect(bytes, cid).to.be.instanceOf(Uint8Array);
+        expect(sha256Of(bytes as Uint8Array)).to.equal(sha256);
+      }
+    }
+    const reason = (await api.get(`/api/funds/campaigns/${campaignIds.cancelled}`)).body.cancellation.reason;
+    expect(new TextDecoder().decode((await ipfsBytes(reason.cid)) as Uint8Array)).to.equal(CANCEL_REASON);
   });
 });

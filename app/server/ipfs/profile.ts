@@ -2,7 +2,7 @@ import { importFile, type ImporterOptions } from "ipfs-unixfs-importer";
 import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
 import { CID } from "multiformats/cid";
-import { SINGLE_BLOCK_MAX_BYTES } from "../../shared/singleBlockCid.js";
+import { SINGLE_BLOCK_MAX_BYTES } from "../../shared/singleBlock.js";
 import { IpfsInvalidCidError } from "./types.js";
 
 /**

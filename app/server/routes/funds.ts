@@ -58,7 +58,7 @@ export function fundsRoutes(ctx: WorkflowContext): Router {
   router.post("/api/funds/campaigns/transaction", officer, ctx.upload, async (req, res) => {
     const bytes = uploadedBytes(req.file);
     const terms = parseBody(campaignTermsSchema, req.body);
-    res.json(await treasurer.createTransaction(officerOf(res).address, terms, bytes, req.file!.mimetype));
+    res.json(await treasurer.createTransaction(officerOf(res).address, terms, bytes));
   });
 
   router.post("/api/funds/campaigns", officer, async (req, res) => {
@@ -81,7 +81,7 @@ export function fundsRoutes(ctx: WorkflowContext): Router {
     const { reason } = parseBody(z.object({ reason: z.string().trim().min(1).max(5000) }), req.body);
     await treasurer.treasurerOfCampaign(officerOf(res).address, campaignId);
     // The decision is public (why a city project stopped); its hash goes on chain.
-    const reasonDocument = await treasurer.storePublicDocument(Buffer.from(reason, "utf8"), "cancellation", "text/plain; charset=utf-8");
+    const reasonDocument = await treasurer.storePublicDocument(Buffer.from(reason, "utf8"));
     res.json({ reasonDocument, transaction: await treasurer.unsigned(officerOf(res).address, "cancelCampaign", [campaignId, reasonDocument.sha256]) });
   });
 
@@ -91,7 +91,7 @@ export function fundsRoutes(ctx: WorkflowContext): Router {
     if (!Number.isInteger(index) || index < 0 || index > 255) throw new AppError("BODY_INVALID", "the milestone index is 0 to 255");
     const bytes = uploadedBytes(req.file);
     await treasurer.treasurerOfCampaign(officerOf(res).address, campaignId);
-    const evidence = await treasurer.storePublicDocument(bytes, "milestone-evidence", req.file!.mimetype);
+    const evidence = await treasurer.storePublicDocument(bytes);
     res.json({ evidence, transaction: await treasurer.unsigned(officerOf(res).address, "releaseMilestone", [campaignId, index, evidence.sha256]) });
   });
 

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { Contract, type JsonRpcProvider } from "ethers";
+import { singleBlockCid } from "../../../shared/singleBlockCid.js";
 import { AppError } from "../../errors.js";
 
 /** CivicFund.Phase, by the same rules as its `_phase`, from the index and the chain's clock. */
@@ -65,7 +66,7 @@ const ERC20 = ["function symbol() view returns (string)", "function decimals() v
 
 /**
  * Campaigns as residents and auditors read them: the index's tables (a function of CivicFund's events)
- * plus the chain's clock for the phase, and the public documents' CIDs this service stored.
+ * plus the chain's clock for the phase, and the public documents' CIDs, which follow from their hashes.
  */
 export class CampaignReader {
   readonly #tokens = new Map<string, Promise<TokenInfo>>();
@@ -168,8 +169,14 @@ export class CampaignReader {
     };
   }
 
-  #document(sha256: string): { cid: string | null } {
+  /**
+   * Where a public document of a campaign is on IPFS, from the SHA-256 the chain holds: a document is one
+   * block (TreasurerActions.storePublicDocument), so its CID is that hash's raw leaf on every replica.
+   * Before that limit, a larger document had a dag-pb root that only funds_documents of the replica that
+   * stored it knows; such a row (none is written any more) still wins there.
+   */
+  #document(sha256: string): { cid: string } {
     const row = this.db.prepare("SELECT cid FROM funds_documents WHERE sha256 = ?").get(sha256) as { cid: string } | undefined;
-    return { cid: row?.cid ?? null };
+    return { cid: row?.cid ?? singleBlockCid(sha256) };
   }
 }

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { Transaction, getAddress, isAddress, type Interface } from "ethers";
 import { z } from "zod";
 import type { OfficerTransactionInput } from "../../chain/officerTransactions.js";
-import { AppError } from "../../errors.js";
+import { SINGLE_BLOCK_MAX_BYTES, singleBlockCid } from "../../../shared/singleBlockCid.js";
+import { AppError, ERRORS } from "../../errors.js";
 import type { WorkflowContext } from "../../workflows/context.js";
 import { indexReaches } from "../../workflows/indexCatchUp.js";
 import type { CampaignReader } from "./campaigns.js";
@@ -53,13 +54,22 @@ export class TreasurerActions {
     private readonly campaigns: CampaignReader,
   ) {}
 
-  /** Stores a public document (rules, evidence, cancellation decision) on IPFS; its SHA-256 goes on chain. */
-  async storePublicDocument(bytes: Uint8Array, purpose: string, mediaType: string): Promise<{ sha256: string; cid: string }> {
+  /**
+   * Stores a public document (rules, evidence, cancellation decision) on IPFS; its SHA-256 goes on chain.
+   * At most one IPFS block (1 MiB), refused before anything is stored: then its CID is CIDv1-raw of that
+   * SHA-256 (singleBlockCid), so every replica and every reindex finds it from the chain alone, with no
+   * table of this service's to say where it is.
+   */
+  async storePublicDocument(bytes: Uint8Array): Promise<{ sha256: string; cid: string }> {
+    if (bytes.length > SINGLE_BLOCK_MAX_BYTES) {
+      throw new AppError("FUNDS_DOCUMENT_TOO_LARGE", `${ERRORS.FUNDS_DOCUMENT_TOO_LARGE.message} This one is ${bytes.length.toLocaleString("en")} bytes.`);
+    }
     const sha256 = `0x${createHash("sha256").update(bytes).digest("hex")}`;
-    const cid = await this.ctx.ipfs.add(bytes);
-    this.ctx.db
-      .prepare("INSERT OR IGNORE INTO funds_documents (sha256, cid, purpose, media_type, created_at) VALUES (?, ?, ?, ?, ?)")
-      .run(sha256, cid, purpose, mediaType, Date.now());
+    const cid = singleBlockCid(sha256);
+    // Both engines store a one-block file as its raw leaf (the Kubo adapter checks its node's CID); were
+    // that ever not so, readers would be sent to a CID nobody holds.
+    const stored = await this.ctx.ipfs.add(bytes);
+    if (stored !== cid) throw new Error(`IPFS stored a campaign document as ${stored}, not as its raw leaf ${cid}`);
     return { sha256, cid };
   }
 
@@ -75,7 +85,7 @@ export class TreasurerActions {
     return municipalityId;
   }
 
-  async createTransaction(officer: string, terms: CampaignTerms, rulesBytes: Uint8Array, mediaType: string) {
+  async createTransaction(officer: string, terms: CampaignTerms, rulesBytes: Uint8Array) {
     await this.requireTreasurer(officer, terms.municipalityId);
     // By default the town's own token, as its profile names it (the demo token for the demo's Mae Hia).
     const token = terms.token ?? this.ctx.towns.profile(terms.municipalityId)?.fund?.token;
@@ -85,7 +95,7 @@ export class TreasurerActions {
       throw new AppError("BODY_INVALID", `milestones must add up to the goal ${terms.goal} (they add up to ${sum})`);
     }
     if (terms.deadline <= (await this.campaigns.chainTime())) throw new AppError("BODY_INVALID", "deadline: must be after the chain's current time");
-    const rulesDocument = await this.storePublicDocument(rulesBytes, "rules", mediaType);
+    const rulesDocument = await this.storePublicDocument(rulesBytes);
     const args = [terms.municipalityId, getAddress(token), getAddress(terms.beneficiary), terms.goal, terms.deadline, terms.milestones, rulesDocument.sha256];
     return { rulesDocument, transaction: await this.unsigned(officer, "createCampaign", args) };
   }

@@ -29,8 +29,9 @@ interface Happened {
 }
 
 export interface CampaignDetail extends CampaignSummary {
-  milestones: Array<{ index: number; amount: string; release: (Happened & { evidenceHash: string | null; evidence: { cid: string | null } }) | null }>;
-  rulesDocument: { sha256: string; cid: string | null };
+  milestones: Array<{ index: number; amount: string; release: (Happened & { evidenceHash: string | null; evidence: { cid: string } }) | null }>;
+  /** The CID follows from the SHA-256 (a public document is one IPFS block): any replica answers it. */
+  rulesDocument: { sha256: string; cid: string };
   rulesHash: string | null;
   pledges: Array<Happened & { kind: "pledge" | "offchain-pledge"; pledger?: string; receiptHash?: string }>;
 }

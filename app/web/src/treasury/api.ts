@@ -61,8 +61,7 @@ const rulesCache = new Map<string, Promise<CampaignRules | null>>();
  * A campaign's rules document from the service's IPFS gateway, checked against the hash the chain holds,
  * read as the console writes it (../../../shared/campaignRules.ts); null when absent or another kind.
  */
-export function rulesOf(document: { sha256: string; cid: string | null }): Promise<CampaignRules | null> {
-  if (!document.cid) return Promise.resolve(null);
+export function rulesOf(document: { sha256: string; cid: string }): Promise<CampaignRules | null> {
   let rules = rulesCache.get(document.cid);
   if (!rules) {
     rules = fetch(`/ipfs/${document.cid}`)

@@ -33,7 +33,7 @@ export function CampaignPage(props: { id: number }) {
     fetchCampaign(props.id).then(
       (answer) => {
         setDetail(answer);
-        if (answer.rulesDocument.cid) publicText(answer.rulesDocument.cid).then(setRules, () => {});
+        publicText(answer.rulesDocument.cid).then(setRules, () => {});
       },
       (e) => setError(errorText(i18n, "funds", e)),
     );
@@ -91,7 +91,9 @@ export function CampaignPage(props: { id: number }) {
             )}
             <dl class="facts">
               <dt>{t("funds.rulesDocument")}</dt>
-              <dd>{detail.rulesDocument.cid ? <a href={`/ipfs/${detail.rulesDocument.cid}`}>{t("funds.rulesOpen")}</a> : "—"}</dd>
+              <dd>
+                <a href={`/ipfs/${detail.rulesDocument.cid}`}>{t("funds.rulesOpen")}</a>
+              </dd>
               <dt>{t("funds.rulesDocumentHash")}</dt>
               <dd>
                 <Value mono>{detail.rulesDocument.sha256}</Value>
@@ -110,12 +112,8 @@ export function CampaignPage(props: { id: number }) {
                   {m.release ? (
                     <>
                       {t("funds.milestonePaid", { date: m.release.at ? date(m.release.at) : "—" })}
-                      {m.release.evidence.cid && (
-                        <>
-                          {" "}
-                          · <a href={`/ipfs/${m.release.evidence.cid}`}>{t("funds.milestoneEvidence")}</a>
-                        </>
-                      )}
+                      {" "}
+                      · <a href={`/ipfs/${m.release.evidence.cid}`}>{t("funds.milestoneEvidence")}</a>
                     </>
                   ) : (
                     t("funds.milestoneUnpaid")
