@@ -4,6 +4,7 @@ import { Wallet } from "ethers";
 import type { Browser, Page } from "playwright-core";
 import { devAccounts } from "../../app/server/chain/devAccounts.js";
 import { parsePledgeReceipt } from "../../app/shared/pledgeReceipt.js";
+import { SINGLE_BLOCK_MAX_BYTES } from "../../app/shared/singleBlock.js";
 import { verifyPledgeReceipt } from "../../app/shared/verifyReceipt.js";
 import { ApiClient } from "../app/support/officerClient.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "../app/support/service.js";
@@ -207,6 +208,17 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     await page.locator(`[data-testid=campaigns] tr[data-campaign-id="${campaignId}"][data-phase="Succeeded"] button`).click();
     const release = page.getByTestId("release-form");
     await release.getByText("The evidence file is public").waitFor();
+    // A file over one IPFS block is refused in the page, with the reason, before anything is uploaded.
+    const uploads: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes("/milestones/")) uploads.push(request.url());
+    };
+    page.on("request", onRequest);
+    await release.getByLabel("Evidence file").setInputFiles({ name: "scan.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(SINGLE_BLOCK_MAX_BYTES + 1) });
+    await release.getByRole("button", { name: "Pay milestone 1 and sign" }).click();
+    await page.getByText("A campaign's public document is at most 1 MiB").waitFor();
+    page.off("request", onRequest);
+    expect(uploads).to.deep.equal([]);
     await release.getByLabel("Evidence file").setInputFiles({ name: "invoice-001.txt", mimeType: "text/plain", buffer: Buffer.from("Invoice 001: ground works and shade roof, 3,000.00 THBT") });
     await release.getByRole("button", { name: "Pay milestone 1 and sign" }).click();
     await page.locator('[data-testid=milestones] li[data-released="yes"]').waitFor({ timeout: 120_000 });

@@ -1,5 +1,7 @@
 import { useState } from "preact/hooks";
 import { campaignRulesText } from "../../../shared/campaignRules.js";
+import { SINGLE_BLOCK_MAX_BYTES } from "../../../shared/singleBlock.js";
+import { ApiError } from "../apiRequest.js";
 import { useI18n } from "../i18n/index.js";
 import { useMunicipalityNames } from "../officer/municipalityNames.js";
 import type { SectionProps } from "../officer/sections.js";
@@ -52,6 +54,8 @@ export function CampaignForm(props: SectionProps & { municipalities: number[]; o
       const goal = milestones.reduce((total, m) => total + BigInt(m.amount), 0n).toString();
       const deadline = Math.floor(new Date(String(form.get("deadline"))).getTime() / 1000);
       const rules = campaignRulesText({ title: String(form.get("title")).trim(), description: String(form.get("description")).trim(), milestones });
+      // The API refuses a public document over one IPFS block (its CID must follow from its hash): say so first.
+      if (new TextEncoder().encode(rules).length > SINGLE_BLOCK_MAX_BYTES) throw new ApiError("FUNDS_DOCUMENT_TOO_LARGE", 413);
 
       const upload = new FormData();
       upload.append("file", new Blob([rules], { type: "application/json" }), "campaign-rules.json");

@@ -1,5 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { CampaignRules } from "../../../shared/campaignRules.js";
+import { SINGLE_BLOCK_MAX_BYTES } from "../../../shared/singleBlock.js";
+import { ApiError } from "../apiRequest.js";
 import { Value } from "../components/Message.js";
 import { useI18n, type MessageKey } from "../i18n/index.js";
 import { hrefFor } from "../links.js";
@@ -41,7 +43,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
     load();
   }, [campaignId]);
 
-  const { busy, act, statusAt } = useAction(load);
+  const { busy, act, show, statusAt } = useAction(load);
 
   if (!campaign) return <p>{t("loading")}</p>;
   const amount = (units: string) => <Value>{formatAmount(units, campaign.token)}</Value>;
@@ -80,13 +82,9 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
         </dd>
         <dt>{t("treasury.rulesDocument")}</dt>
         <dd>
-          {campaign.rulesDocument.cid ? (
-            <a href={`/ipfs/${campaign.rulesDocument.cid}`} translate={false}>
-              {campaign.rulesDocument.sha256}
-            </a>
-          ) : (
-            <Value mono>{campaign.rulesDocument.sha256}</Value>
-          )}
+          <a href={`/ipfs/${campaign.rulesDocument.cid}`} translate={false}>
+            {campaign.rulesDocument.sha256}
+          </a>
         </dd>
         <dt>{t("treasury.rulesHash")}</dt>
         <dd>{campaign.rulesHash ? <Value mono>{campaign.rulesHash}</Value> : t("treasury.rulesNotFrozen")}</dd>
@@ -201,6 +199,11 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
             onSubmit={(event) => {
               event.preventDefault();
               const upload = new FormData(event.currentTarget);
+              // The API refuses evidence over one IPFS block (its CID must follow from its hash): say so before the upload.
+              const file = upload.get("file");
+              if (file instanceof File && file.size > SINGLE_BLOCK_MAX_BYTES) {
+                return show("release", { kind: "error", error: new ApiError("FUNDS_DOCUMENT_TOO_LARGE", 413, file.name) });
+              }
               act(
                 "release",
                 (progress) =>
@@ -220,6 +223,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
               {t("treasury.evidenceFile")}
               <input name="file" type="file" required />
             </label>
+            <p class="officer-hint">{t("treasury.evidenceLimit")}</p>
             <button type="submit" disabled={busy || !canSign}>
               {t("treasury.release", { n: nextMilestone.index + 1 })}
             </button>

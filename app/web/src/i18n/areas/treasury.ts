@@ -65,6 +65,7 @@ export const th = {
   "treasury.releaseTitle": "จ่ายเงินงวดที่ {n}",
   "treasury.evidencePublic": "ไฟล์หลักฐานจะเปิดเผยต่อสาธารณะ ลบข้อมูลส่วนบุคคลออกก่อน (ที่อยู่ของบุคคล ภาพบุคคล)",
   "treasury.evidenceFile": "ไฟล์หลักฐาน (ใบแจ้งหนี้ ใบส่งมอบงาน)",
+  "treasury.evidenceLimit": "ไม่เกิน 1 MiB (1,048,576 ไบต์) เพื่อให้ทุกสำเนาของบัญชีหาไฟล์พบได้จากค่าแฮชบนบล็อกเชน",
   "treasury.release": "จ่ายงวดที่ {n} และลงนาม",
   "treasury.cancelTitle": "ยกเลิกโครงการ",
   "treasury.cancelReason": "เหตุผล (เปิดเผยต่อสาธารณะ)",
@@ -124,6 +125,7 @@ export const th = {
   "treasury.error.FILE_MISSING": "เลือกไฟล์ก่อน",
   "treasury.error.FILE_EMPTY": "ไฟล์ว่างเปล่า",
   "treasury.error.FILE_TOO_LARGE": "ไฟล์ใหญ่เกินกำหนด",
+  "treasury.error.FUNDS_DOCUMENT_TOO_LARGE": "เอกสารสาธารณะของโครงการต้องไม่เกิน 1 MiB (1,048,576 ไบต์) เพราะเปิดเผยและยึดโยงด้วยค่าแฮช SHA-256 บนบล็อกเชน ทุกสำเนาของบัญชีจึงหาพบได้จากบล็อกเชนเอง ลดขนาดไฟล์หรือใช้ฉบับสรุป",
   "treasury.error.ENGINE_UNAVAILABLE": "ระบบบางส่วนไม่พร้อมใช้งาน",
 };
 
@@ -191,6 +193,7 @@ export const en: AreaMessages<typeof th> = {
   "treasury.releaseTitle": "Pay milestone {n}",
   "treasury.evidencePublic": "The evidence file is public. Remove personal data first (a private person's address, photos of people).",
   "treasury.evidenceFile": "Evidence file (invoice, acceptance of the work)",
+  "treasury.evidenceLimit": "At most 1 MiB (1,048,576 bytes), so that any copy of the ledger finds the file from its hash on the blockchain.",
   "treasury.release": "Pay milestone {n} and sign",
   "treasury.cancelTitle": "Cancel the campaign",
   "treasury.cancelReason": "Reason (public)",
@@ -250,5 +253,6 @@ export const en: AreaMessages<typeof th> = {
   "treasury.error.FILE_MISSING": "Choose a file first.",
   "treasury.error.FILE_EMPTY": "The file is empty.",
   "treasury.error.FILE_TOO_LARGE": "The file is larger than allowed.",
+  "treasury.error.FUNDS_DOCUMENT_TOO_LARGE": "A campaign's public document is at most 1 MiB (1,048,576 bytes): it is public and anchored by its SHA-256 on the blockchain, so any copy of the ledger finds it from the chain alone. Make the file smaller or upload a summary.",
   "treasury.error.ENGINE_UNAVAILABLE": "Part of the ledger is not available.",
 };
