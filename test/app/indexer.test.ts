@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import { Wallet, id, type ContractTransactionResponse } from "ethers";
+import { JsonRpcProvider, Wallet, id, type ContractTransactionResponse } from "ethers";
 import { AnchorWorker } from "../../app/server/anchoring/worker.js";
 import type { ChainClient } from "../../app/server/chain/client.js";
 import { INDEX_TABLES } from "../../app/server/indexer/eventTables.js";
@@ -19,6 +19,21 @@ import { devWalletAt } from "../../app/server/chain/devAccounts.js";
  */
 const ANCHOR_SERVICE = id("ANCHOR_SERVICE");
 const ENGINEER = id("ENGINEER");
+
+/** A provider as the service makes it (chain/client.ts), that notes every JSON-RPC call with its block tag. */
+class CountingProvider extends JsonRpcProvider {
+  readonly calls: string[] = [];
+
+  constructor(url: string, chainId: number) {
+    super(url, chainId, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 });
+  }
+
+  override send(method: string, params: unknown[] | Record<string, unknown>): Promise<any> {
+    const tag = Array.isArray(params) && typeof params[0] === "string" ? ` ${params[0]}` : "";
+    this.calls.push(`${method}${tag}`);
+    return super.send(method, params);
+  }
+}
 
 function snapshot(db: DatabaseSync): Record<string, string[]> {
   const tables: Record<string, string[]> = {};
@@ -149,6 +164,26 @@ describe("indexer", function () {
     }
     expect(counts.idx_role_changes).to.be.greaterThan(counts.idx_officer_roles);
     expect(index.status()).to.deep.include({ nextBlock: (await relayer.blockNumber()) + 1, lastError: null });
+  });
+
+  it("shares one catch-up among concurrent callers, reads only the tip while the chain stands still, and still sees a block mined before the call", async () => {
+    const provider = new CountingProvider(ledger.chain.url, ledger.deployment.chainId);
+    const index = new Indexer({ db: store.db, provider, deployment: ledger.deployment });
+    const head = await index.catchUp();
+    provider.calls.length = 0;
+    // A burst, as GET /api/municipalities gets it: one catch-up and the one after it, each one read of the tip.
+    const answers = await Promise.all(Array.from({ length: 20 }, () => index.catchUp()));
+    expect(answers).to.deep.equal(Array(20).fill(head));
+    expect(provider.calls).to.deep.equal(["eth_getBlockByNumber latest", "eth_getBlockByNumber latest"]);
+
+    // A block mined while a catch-up runs: a caller who comes after it gets it.
+    const running = index.catchUp();
+    const mined = Number(await provider.send("evm_mine", []).then(() => provider.getBlockNumber()));
+    expect(await index.catchUp()).to.equal(mined);
+    await running;
+    provider.calls.length = 0;
+    expect(await index.catchUp()).to.equal(mined);
+    expect(provider.calls).to.deep.equal(["eth_getBlockByNumber latest"]);
   });
 
   it("rebuilds the same tables in place, in a new database, and in small block ranges", async () => {

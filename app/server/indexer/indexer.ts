@@ -45,6 +45,11 @@ interface CursorRow {
   modules: string | null;
 }
 
+/** Whether the cursor is where it was: another indexer on this database (`npm run reindex`) may have moved it. */
+function sameCursor(a: CursorRow, b: CursorRow): boolean {
+  return a.next_block === b.next_block && a.last_block_hash === b.last_block_hash && a.modules === b.modules;
+}
+
 /**
  * What the index is made of — its tables, the events it follows and which module keeps which in which
  * tables — hashed: a change means rebuild (a module added to an existing table follows no new topic).
@@ -67,6 +72,11 @@ export class Indexer {
   readonly #modules = moduleSignature();
   readonly #loop: PollingLoop;
   #lastError: string | null = null;
+  /** The chain's tip and the cursor as the last catch-up left them: while neither moved, there is nothing to read. */
+  #caughtUp: { tipHash: string; cursor: CursorRow } | null = null;
+  /** The catch-up under way, and the one that follows it, shared by every caller who came while it ran. */
+  #running: Promise<number> | null = null;
+  #following: Promise<number> | null = null;
 
   constructor(options: IndexerOptions) {
     this.#db = options.db;
@@ -105,8 +115,47 @@ export class Indexer {
     return this.#tables.counts();
   }
 
-  /** Indexes every block up to the (confirmed) head; returns the last block indexed. */
-  async catchUp(): Promise<number> {
+  /**
+   * Indexes every block up to the (confirmed) head; returns the last block indexed. One catch-up runs at
+   * a time, however many requests ask (GET /api/municipalities asks on every call, the polling loop every
+   * second): a caller who comes while one runs waits for the next one, which starts when it ends and
+   * serves every caller who came meanwhile — the running one may have read the head before the caller's
+   * own transaction was mined, so joining it would not be fresh. A catch-up that finds the chain's tip
+   * block and the cursor as the last one left them reads nothing more: a burst of requests costs one
+   * catch-up and one read of the tip.
+   */
+  catchUp(): Promise<number> {
+    if (this.#following) return this.#following;
+    if (!this.#running) return this.#run();
+    const settled = () => undefined;
+    this.#following = this.#running.then(settled, settled).then(() => {
+      this.#following = null;
+      return this.#run();
+    });
+    return this.#following;
+  }
+
+  #run(): Promise<number> {
+    this.#running = this.#catchUpOnce().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  async #catchUpOnce(): Promise<number> {
+    const tip = await this.#provider.getBlock("latest");
+    if (!tip?.hash) throw new Error("the chain node has no latest block");
+    const before = this.#caughtUp;
+    const cursor = this.#cursor();
+    // The same tip block is the same chain, every block under it included: nothing new, nothing reorganised.
+    if (before && before.tipHash === tip.hash && sameCursor(before.cursor, cursor)) return cursor.next_block - 1;
+    const indexed = await this.#indexUpTo(tip.number - this.#confirmations);
+    this.#caughtUp = { tipHash: tip.hash, cursor: this.#cursor() };
+    return indexed;
+  }
+
+  /** Indexes every block up to `head` (rebuilding first if the cursor's block left the chain); returns the last block indexed. */
+  async #indexUpTo(head: number): Promise<number> {
     for (;;) {
       const cursor = this.#cursor();
       if (cursor.modules !== this.#modules) {
@@ -119,7 +168,6 @@ export class Indexer {
         this.#rewind();
         continue;
       }
-      const head = (await this.#provider.getBlockNumber()) - this.#confirmations;
       if (cursor.next_block > head) return cursor.next_block - 1;
       const to = Math.min(head, cursor.next_block + this.#blockRange - 1);
       await this.#indexRange(cursor, to);

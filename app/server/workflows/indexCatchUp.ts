@@ -6,7 +6,9 @@ import type { WorkflowContext } from "./context.js";
  * built on it, so right after a receipt it does not hold the transaction yet: on a real chain that is
  * seconds (2 confirmations of 2-second blocks: 4 to 6 s), on the embedded chain none. A request that
  * answers from the index after its own transaction waits for it here, for a bounded time; past the
- * bound it answers what the index has and says so, instead of failing.
+ * bound it answers what the index has and says so, instead of failing. Each poll is a catch-up that the
+ * indexer shares with every caller of the moment and that reads only the chain's tip while no block came
+ * (Indexer.catchUp), so many requests waiting at once cost the node what one does.
  */
 export const INDEX_WAIT_MS = 30_000;
 const POLL_MS = 250;
