@@ -98,11 +98,14 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
     event ComplaintCategorySet(uint32 indexed municipalityId, bytes32 indexed category, uint32 slaSeconds, bool active);
 
     /**
-     * @dev Emitted when a complaint is filed; its status is Filed from this event on.
+     * @dev Emitted when a complaint is filed; its status is Filed from this event on. `filingId` is the
+     * filer's value the id was derived from; the service makes it the SHA-256 of the sealed off-chain
+     * bundle, so the bundle is found from this event alone (see {file}).
      */
     event ComplaintFiled(
         bytes32 indexed complaintId,
         uint32 indexed municipalityId,
+        bytes32 filingId,
         bytes32 category,
         bytes32 areaCode,
         bytes32 contentHash,
@@ -160,9 +163,11 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
     /**
      * @dev Files a complaint and returns its id, {complaintIdOf}(`municipalityId`, sender, `filingId`).
      * Open to anyone, since every resident may complain and the service relays filings and pays gas.
-     * `filingId` is the filer's own non-zero random value (never derived from personal data); the id is
-     * derived from it rather than taken as given, so that nobody can file first under the id of someone
-     * else's complaint. `contentHash` covers the off-chain complaint text and photos;
+     * `filingId` is the filer's own non-zero value, unpredictable to others and never derived from
+     * readable personal data — the service uses the SHA-256 of the complaint's sealed (encrypted) bundle,
+     * whose IPFS CID it determines, so a copy of the ledger finds the bundle from {ComplaintFiled}. The
+     * id is derived from it rather than taken as given, so that nobody can file first under the id of
+     * someone else's complaint. `contentHash` covers the off-chain complaint text and photos;
      * `reporterCommitment` is `keccak256(abi.encode(preimage))` where the preimage is a random 32-byte
      * secret or `bytes32(uint256(uint160(reporter)))`. The municipality must be active and the category
      * active there; the SLA deadline starts now. Emits {ComplaintFiled}.
@@ -203,7 +208,7 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
             contentHash: contentHash,
             reporterCommitment: reporterCommitment
         });
-        emit ComplaintFiled(complaintId, municipalityId, categoryId, areaCode, contentHash, reporterCommitment, dueAt);
+        emit ComplaintFiled(complaintId, municipalityId, filingId, categoryId, areaCode, contentHash, reporterCommitment, dueAt);
     }
 
     /**

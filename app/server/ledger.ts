@@ -77,6 +77,8 @@ export async function startLedger(config: LedgerConfig, log: (message: string) =
     // Complaints accepted before a crash and not mined yet are sent again from here on.
     workflows.complaintFilings.start();
     stops.push(() => workflows.complaintFilings.stop());
+    workflows.filingRestorer.start();
+    stops.push(() => workflows.filingRestorer.stop());
     const server = await listen(config, buildApp(config, chain, ipfs, anchoring, reader, workflows));
     stops.push(() => closeServer(server));
     return {

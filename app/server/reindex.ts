@@ -9,7 +9,9 @@ import { readConfig, type LedgerConfig } from "./config.js";
 import { EngineError } from "./errors.js";
 import { Indexer } from "./indexer/indexer.js";
 import { openIpfsStore } from "./ipfs/index.js";
+import { FilingRestorer } from "./services/complaints/filingRestore.js";
 import { Towns } from "./services/towns.js";
+import { PersonalDataVault } from "./privacy/vault.js";
 import { databasePath, openDatabase } from "./store/database.js";
 import { townProfileBytes } from "../shared/townProfile.js";
 
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
     const counts = await new Indexer({ db, provider, deployment, log }).reindex();
     for (const [table, count] of Object.entries(counts)) log(`  ${table.padEnd(20)} ${count}`);
     log("index: rebuilt from the chain");
-    await rebuildTowns(config, deployment, db);
+    await rebuildFromIpfs(config, deployment, db);
   } finally {
     db.close();
     provider.destroy();
@@ -75,10 +77,12 @@ async function main(): Promise<void> {
 }
 
 /**
- * The towns' profiles, which the rebuilt index names by SHA-256 and CID: their bytes from IPFS (the data
- * folder's Helia, or IPFS_API_URL's Kubo), checked against the hash and kept, as the service reads them.
+ * What the rebuilt index names on IPFS (the data folder's Helia, or IPFS_API_URL's Kubo), as the service
+ * reads it: the towns' profiles by SHA-256 and CID, checked against the hash and kept; and the sealed
+ * bundles of complaints this data folder has no filing of (a copy without its database), opened with
+ * the vault's key.
  */
-async function rebuildTowns(config: LedgerConfig, deployment: LedgerDeployment, db: DatabaseSync): Promise<void> {
+async function rebuildFromIpfs(config: LedgerConfig, deployment: LedgerDeployment, db: DatabaseSync): Promise<void> {
   const ipfs = await openIpfsStore({ dataDir: config.dataDir, kuboApiUrl: config.ipfsApiUrl });
   try {
     const towns = Towns.of(db);
@@ -90,6 +94,8 @@ async function rebuildTowns(config: LedgerConfig, deployment: LedgerDeployment, 
     for (const town of all) {
       if (town.profileSha256 && !town.profile) log(`  ${town.code}: its profile ${town.profileCid} is not on IPFS (or not a valid profile)`);
     }
+    const restored = await new FilingRestorer({ db, ipfs, vault: PersonalDataVault.open(config.dataDir), log }).restore();
+    log(`complaints: ${restored} filing${restored === 1 ? "" : "s"} restored from their sealed bundles`);
   } finally {
     await ipfs.stop();
   }

@@ -31,7 +31,7 @@ export const TRAIL_EVENT_ABI = {
     "event ComplaintCategorySet(uint32 indexed municipalityId, bytes32 indexed category, uint32 slaSeconds, bool active)",
     "event ComplaintCommitmentRotated(bytes32 indexed complaintId, bytes32 nextCommitment)",
     "event ComplaintDeadlineReset(bytes32 indexed complaintId, uint48 dueAt)",
-    "event ComplaintFiled(bytes32 indexed complaintId, uint32 indexed municipalityId, bytes32 category, bytes32 areaCode, bytes32 contentHash, bytes32 reporterCommitment, uint48 dueAt)",
+    "event ComplaintFiled(bytes32 indexed complaintId, uint32 indexed municipalityId, bytes32 filingId, bytes32 category, bytes32 areaCode, bytes32 contentHash, bytes32 reporterCommitment, uint48 dueAt)",
     "event ComplaintStatusChanged(bytes32 indexed complaintId, uint8 indexed status, uint8 previous, address indexed actor, bytes32 dataHash, uint16 reasonCode)",
     "event EIP712DomainChanged()",
   ],

@@ -14,7 +14,7 @@ export const COMPLAINT_LEDGER_ABI = [
   "function complaint(bytes32 complaintId) view returns (tuple(uint32 municipalityId, uint8 status, uint32 reopenCount, uint48 filedAt, uint48 dueAt, uint48 updatedAt, bytes32 category, bytes32 areaCode, bytes32 contentHash, bytes32 reporterCommitment))",
   "function isOverdue(bytes32 complaintId) view returns (bool)",
   "function directory() view returns (address)",
-  "event ComplaintFiled(bytes32 indexed complaintId, uint32 indexed municipalityId, bytes32 category, bytes32 areaCode, bytes32 contentHash, bytes32 reporterCommitment, uint48 dueAt)",
+  "event ComplaintFiled(bytes32 indexed complaintId, uint32 indexed municipalityId, bytes32 filingId, bytes32 category, bytes32 areaCode, bytes32 contentHash, bytes32 reporterCommitment, uint48 dueAt)",
   "event ComplaintStatusChanged(bytes32 indexed complaintId, uint8 indexed status, uint8 previous, address indexed actor, bytes32 dataHash, uint16 reasonCode)",
 ] as const;
 

@@ -170,7 +170,7 @@ describe("ComplaintLedger", () => {
       await time.setNextBlockTimestamp(filedAt);
       await expect(ledger.connect(relayer).file(filingId, MAE_HIA, WASTE, AREA, CONTENT, commitment))
         .to.emit(ledger, "ComplaintFiled")
-        .withArgs(id, MAE_HIA, WASTE, AREA, CONTENT, commitment, filedAt + DAY);
+        .withArgs(id, MAE_HIA, filingId, WASTE, AREA, CONTENT, commitment, filedAt + DAY);
       const c = await ledger.complaint(id);
       const record = {
         municipalityId: c.municipalityId,
@@ -252,7 +252,7 @@ describe("ComplaintLedger", () => {
       await time.setNextBlockTimestamp(filedAt);
       await expect(ledger.connect(relayer).file(filingId, MAE_HIA, WASTE, AREA, CONTENT, commitSecret(SECRET)))
         .to.emit(ledger, "ComplaintFiled")
-        .withArgs(id, MAE_HIA, WASTE, AREA, CONTENT, commitSecret(SECRET), filedAt + DAY);
+        .withArgs(id, MAE_HIA, filingId, WASTE, AREA, CONTENT, commitSecret(SECRET), filedAt + DAY);
       expect((await ledger.complaint(id)).reporterCommitment).to.equal(commitSecret(SECRET));
       const squatters = [
         complaintIdOf(MAE_HIA, reporter.address, filingId),

@@ -549,4 +549,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX complaint_filings_commitment ON complaint_filings (reporter_commitment) WHERE reporter_commitment IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    description: "complaints: each complaint's filing id (ComplaintFiled), which names its sealed bundle on IPFS",
+    sql: `
+      -- The SHA-256 of the sealed bundle, whose raw-block CID it is: a copy of the ledger without this
+      -- service's complaint_filings rebuilds them from it (services/complaints/filingRestore.ts).
+      ALTER TABLE idx_complaints ADD COLUMN filing_id TEXT;
+    `,
+  },
 ];

@@ -20,6 +20,7 @@ import { OfficerTransactions } from "../chain/officerTransactions.js";
 import { ServiceCalls } from "../chain/serviceCalls.js";
 import type { IpfsStore } from "../ipfs/types.js";
 import { PersonalDataVault } from "../privacy/vault.js";
+import { FilingRestorer } from "../services/complaints/filingRestore.js";
 import { ComplaintFilings } from "../services/complaints/filingQueue.js";
 import { Towns } from "../services/towns.js";
 import { demoTownProfiles } from "../chain/demoTowns.js";
@@ -56,6 +57,8 @@ export interface WorkflowContext {
   queue: AnchorQueue;
   /** Residents' complaint filings, accepted before they are mined; its rounds run from start() to stop(). */
   complaintFilings: ComplaintFilings;
+  /** Rebuilds what only this service keeps of filings the index holds without it (a fresh replica). */
+  filingRestorer: FilingRestorer;
   /**
    * Brings the index up to the chain's confirmed head now; answers the last block indexed. A block is
    * read once CONFIRMATIONS more are built on it: to read a transaction just mined, see indexCatchUp.ts.
@@ -101,6 +104,7 @@ export function createWorkflowContext(parts: WorkflowContextParts): WorkflowCont
   // On the embedded chain the demo's town files are at hand: their profiles need no IPFS node to come from.
   towns.useIpfs(parts.ipfs, parts.devAccounts ? demoTownProfiles(chain.deployment).map(townProfileBytes) : []);
   const serviceCalls = new ServiceCalls(chain);
+  const vault = PersonalDataVault.open(parts.dataDir);
   return {
     db,
     chainId: chain.chainId,
@@ -111,10 +115,11 @@ export function createWorkflowContext(parts: WorkflowContextParts): WorkflowCont
     officerTransactions: new OfficerTransactions(chain),
     sessions: new SessionStore(db),
     officers: new OfficerDirectory(contracts.directory, db),
-    vault: PersonalDataVault.open(parts.dataDir),
+    vault,
     ipfs: parts.ipfs,
     queue: parts.queue,
     complaintFilings: new ComplaintFilings({ db, chain, complaintLedger: contracts.complaintLedger, serviceCalls, log: parts.log }),
+    filingRestorer: new FilingRestorer({ db, ipfs: parts.ipfs, vault, log: parts.log }),
     catchUpIndex: async () => {
       const indexed = await parts.catchUpIndex();
       await towns.resolve();

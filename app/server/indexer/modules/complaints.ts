@@ -25,8 +25,8 @@ export const complaintsModule: EventModule = {
       case "ComplaintFiled":
         db.prepare(
           `INSERT OR IGNORE INTO idx_complaints (complaint_id, municipality_id, category, area_code, content_hash, reporter_commitment,
-             status, filed_at, due_at, updated_at, reopen_count, filed_block, filed_tx)
-           VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 0, ?, ?)`,
+             status, filed_at, due_at, updated_at, reopen_count, filed_block, filed_tx, filing_id)
+           VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 0, ?, ?, ?)`,
         ).run(
           String(args.complaintId),
           Number(args.municipalityId),
@@ -39,6 +39,7 @@ export const complaintsModule: EventModule = {
           time,
           log.blockNumber,
           log.transactionHash,
+          String(args.filingId),
         );
         break;
       case "ComplaintStatusChanged":

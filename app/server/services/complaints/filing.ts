@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readAll } from "../../ipfs/readAll.js";
 import { AbiCoder, keccak256 } from "ethers";
 import { AppError } from "../../errors.js";
@@ -7,6 +7,8 @@ import type { WorkflowContext } from "../../workflows/context.js";
 import { categoryInfo, type CategoryInfo } from "./catalogue.js";
 import { SEAL_CONTEXTS } from "./details.js";
 import type { FilingRow, SealedPhoto } from "./filingQueue.js";
+import { SINGLE_BLOCK_MAX_BYTES } from "../../../shared/singleBlockCid.js";
+import { sha256Hex } from "../permits/ledgerReads.js";
 import { areaCode, areaName, ComplaintQueries, publicCoordinate, type ComplaintRecord } from "./queries.js";
 import { STATUS_NAMES, type ComplaintContent, type FilingProgress } from "../../../shared/complaintAnswers.js";
 
@@ -19,16 +21,28 @@ import { STATUS_NAMES, type ComplaintContent, type FilingProgress } from "../../
  *    once and stored nowhere;
  *  - the category, and an area code (a ~5 km geohash cell) that is public.
  * The complaint's id is not ours to choose: ComplaintLedger derives it from the municipality, the sender
- * (our relayer) and a random filing id, so nobody who copies a pending filing can take its id first. We
- * compute it before sending, to key the filing's row in the durable queue (filingQueue.ts).
+ * (our relayer) and a filing id, so nobody who copies a pending filing can take its id first. We compute
+ * it before sending, to key the filing's row in the durable queue (filingQueue.ts).
+ * The filing id is the SHA-256 of the sealed bundle (unpredictable: the sealing's nonce is random), and a
+ * bundle is one raw IPFS block, whose CID is that hash: ComplaintFiled names the bundle, so a copy of the
+ * ledger with the chain, the IPFS blocks and the vault's key rebuilds what only this service kept
+ * (filingRestore.ts). Hence the bundle holds everything the service keeps of a filing, except its id.
  */
 
 export interface ComplaintBundle {
-  version: 1;
-  complaintId: string;
+  /** 1: bundles filed before the filing id named them (they held the complaint's id instead). */
+  version: 1 | 2;
   salt: string;
   content: ComplaintContent;
+  /** Where the resident filed it: web, open311. */
+  channel?: string;
+  /** The Open311 token handed out with it. */
+  token?: string;
+  photo?: SealedPhoto | null;
 }
+
+/** A sealed bundle is one raw IPFS block, so that its CID is its SHA-256 (singleBlockCid.ts). */
+export const BUNDLE_MAX_BYTES = SINGLE_BLOCK_MAX_BYTES;
 
 /**
  * A filing as answered to the resident: accepted, not yet on the chain as deep as the service's
@@ -77,23 +91,27 @@ export async function fileComplaint(
   ctx: WorkflowContext,
   input: { municipalityId: number; category: string; content: ComplaintContent; channel: string; photo?: FiledPhoto },
 ): Promise<Filing> {
-  const filingId = `0x${randomBytes(32).toString("hex")}`;
-  const complaintId = complaintIdOf(input.municipalityId, ctx.chain.relayerAddress, filingId);
   let photo: SealedPhoto | null = null;
   if (input.photo) {
     photo = {
       cid: await ctx.ipfs.add(ctx.vault.seal(input.photo.bytes, SEAL_CONTEXTS.photo)),
-      sha256: `0x${createHash("sha256").update(input.photo.bytes).digest("hex")}`,
+      sha256: sha256Hex(input.photo.bytes),
       filename: input.photo.filename,
       mediaType: input.photo.mediaType,
     };
     input.content.photoSha256 = photo.sha256;
   }
   const salt = randomSalt();
-  const bundle: ComplaintBundle = { version: 1, complaintId, salt, content: input.content };
-  const cid = await ctx.ipfs.add(ctx.vault.sealJson(bundle, BUNDLE_CONTEXT));
-  const trackingCode = newTrackingCode();
   const token = randomBytes(16).toString("hex");
+  const bundle: ComplaintBundle = { version: 2, salt, content: input.content, channel: input.channel, token, photo };
+  const sealed = ctx.vault.sealJson(bundle, BUNDLE_CONTEXT);
+  if (sealed.length > BUNDLE_MAX_BYTES) {
+    throw new AppError("BODY_INVALID", `The complaint's text and answers take ${sealed.length} bytes sealed; at most ${BUNDLE_MAX_BYTES}.`);
+  }
+  const filingId = sha256Hex(sealed);
+  const cid = await ctx.ipfs.add(sealed);
+  const complaintId = complaintIdOf(input.municipalityId, ctx.chain.relayerAddress, filingId);
+  const trackingCode = newTrackingCode();
   const { lat, long } = input.content;
   const area = lat !== null && long !== null ? geohash(lat, long, 5) : "";
   const filing = await ctx.complaintFilings.accept({
