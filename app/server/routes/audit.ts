@@ -5,7 +5,7 @@ import { parseMunicipalityId } from "../http/validation.js";
 import { auditCsv } from "../services/audit/csv.js";
 import { AuditTrailService } from "../services/audit/auditTrail.js";
 import { AUDIT_KINDS, parseAuditSubject, parsePermitNumber, type AuditKind } from "../services/audit/subjects.js";
-import { townName } from "../services/towns.js";
+import { servedTowns } from "../services/towns.js";
 import type { WorkflowContext } from "../workflows/context.js";
 
 /**
@@ -47,9 +47,10 @@ export function auditRoutes(ctx: WorkflowContext): Router {
   });
   const limitChecks: RequestHandler = (req, res, next) => (req.query.check === undefined ? next() : costlyLimit(req, res, next));
 
-  // The municipalities an auditor may choose, named in Thai and English as their profiles name them.
-  router.get("/api/audit/municipalities", (_req, res) => {
-    const municipalities = ctx.towns.list().map((town) => ({ id: town.municipalityId, code: town.code, suspended: town.suspended, ...townName(town) }));
+  // The municipalities an auditor may choose: the towns GET /api/municipalities lists (one list, servedTowns),
+  // in the audit API's own flat shape (docs/audit.md), which its page and the console's names read.
+  router.get("/api/audit/municipalities", async (_req, res) => {
+    const municipalities = (await servedTowns(ctx)).map(({ id, code, suspended, name }) => ({ id, code, suspended, th: name.th, en: name.en }));
     res.set("cache-control", "no-store").json({ municipalities });
   });
 

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { AppError } from "../errors.js";
 import { parseMunicipalityId } from "../http/validation.js";
-import { townSummary } from "../services/towns.js";
+import { servedTowns, townSummary } from "../services/towns.js";
 import { planTown, TOWN_ADMIN_METHODS } from "../../shared/townPlan.js";
 import { TownProfileError, parseTownProfile } from "../../shared/townProfile.js";
 import type { OfficerTransactionInput } from "../chain/officerTransactions.js";
@@ -22,15 +22,14 @@ const municipalityIdOf = (value: string) => parseMunicipalityId(value, () => new
 export function municipalityRoutes(ctx: WorkflowContext): Router {
   const router = Router();
   const { towns } = ctx;
-  const resolved = () => ctx.catchUpIndex();
 
   router.get("/api/municipalities", async (_req, res) => {
-    await resolved();
-    res.set("cache-control", "no-store").json({ municipalities: towns.list().map(townSummary) });
+    res.set("cache-control", "no-store").json({ municipalities: await servedTowns(ctx) });
   });
 
   router.get("/api/municipalities/:id", async (req, res) => {
-    await resolved();
+    // Fresh as the list is (servedTowns): the index caught up, by one catch-up shared with concurrent callers.
+    await ctx.catchUpIndex();
     const town = towns.get(municipalityIdOf(req.params.id));
     if (!town) throw new AppError("MUNICIPALITY_UNKNOWN");
     res.set("cache-control", "no-store").json({ ...townSummary(town), profile: town.profile });

@@ -7,6 +7,7 @@ import type { IpfsStore } from "../ipfs/types.js";
 import { roleId, roleName, roleNamer } from "../../shared/roles.js";
 import { singleBlockCid } from "../../shared/singleBlockCid.js";
 import { TOWN_PROFILE_MAX_BYTES, TownProfileError, areaBounds, parseTownProfile, type TownProfile } from "../../shared/townProfile.js";
+import type { WorkflowContext } from "../workflows/context.js";
 
 /**
  * The towns this ledger serves, as the chain and IPFS say: each municipality of the Directory with the
@@ -281,4 +282,15 @@ export function townSummary(town: Town) {
     profileSha256: town.profileSha256,
     profileCid: town.profileCid,
   };
+}
+
+/**
+ * The towns this ledger serves, as the chain has them now: the index caught up first (one catch-up
+ * shared by concurrent callers, Indexer.catchUp), so a town just added or a profile just published is
+ * listed at once. The one list of towns: GET /api/municipalities answers it whole, GET
+ * /api/audit/municipalities each town's id, code, names and suspension from it.
+ */
+export async function servedTowns(ctx: Pick<WorkflowContext, "catchUpIndex" | "towns">) {
+  await ctx.catchUpIndex();
+  return ctx.towns.list().map(townSummary);
 }
