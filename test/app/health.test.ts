@@ -4,9 +4,11 @@ import { join } from "node:path";
 import { Contract, Wallet, id, toBeHex } from "ethers";
 import { AnvilChain } from "../../app/server/chain/anvil.js";
 import { chainFailureOf } from "../../app/server/chain/chainErrors.js";
-import { deployLedger } from "../../app/server/chain/deploy.js";
+import { deployLedger, readDeployment } from "../../app/server/chain/deploy.js";
+import { demoTownProfiles } from "../../app/server/chain/demoTowns.js";
 import { devAccounts, type DevRole } from "../../app/server/chain/devAccounts.js";
 import { reasonHashOf } from "../../app/shared/issuance.js";
+import { townProfileBytes } from "../../app/shared/townProfile.js";
 import { DocumentIssuer, devWallet, signRecordRevocation } from "./support/issuer.js";
 import { cleanUp, eventually, rpcProvider, startService, tempDataDir, type RunningService } from "./support/service.js";
 import { sha256Of } from "./support/testLedger.js";
@@ -178,6 +180,31 @@ describe("what operators see: /api/health's problems and the chain's failures as
     }
     const topped = await eventually(health, (h) => h.status === 200, 30_000);
     expect(topped.body.problems.map((p: Problem) => p.code)).not.to.include("RELAYER_OUT_OF_FUNDS");
+  });
+
+  it("says the complaint filings' queue has stalled when a filing it accepted is not mined after ANCHOR_STALL_SECONDS", async () => {
+    const balance = await rpcProvider(chain.url).getBalance(relayer.address);
+    await rpc("anvil_setBalance", [relayer.address, "0x0"]);
+    try {
+      // On an external chain a town's profile (its complaint categories) comes as its admin's published bytes.
+      const [maeHia] = demoTownProfiles(readDeployment(join(dataDir, "deployment.json")));
+      const stored = await fetch(`${service.url}/api/municipalities/1/profile`, { method: "PUT", body: Buffer.from(townProfileBytes(maeHia)) });
+      expect(stored.status, await stored.clone().text()).to.equal(201);
+      // Accepted all the same (its row is written before the node sees it); the node refuses the transaction.
+      const complaint = { municipalityId: 1, service_code: "ROAD", lat: 18.75, long: 98.97, description: "A pothole by the market", attribute: { hazard: "high" } };
+      const filed = await fetch(`${service.url}/api/complaints`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(complaint) });
+      expect(filed.status, await filed.clone().text()).to.equal(201);
+      const stalled = await eventually(health, (h) => h.body.problems.some((p: Problem) => p.code === "COMPLAINT_FILING_STALLED"), 30_000);
+      expect(stalled.status).to.equal(503);
+      const problem = (stalled.body.problems as Problem[]).find((p) => p.code === "COMPLAINT_FILING_STALLED")!;
+      expect(problem).to.include({ severity: "error", municipalityId: 1 });
+      expect(problem.message).to.include("not on the chain");
+      // Documents are another queue: nothing of theirs waits.
+      expect(stalled.body.problems.map((p: Problem) => p.code)).not.to.include("ANCHORING_STALLED");
+    } finally {
+      // The queue sends the filing again within half a minute; no later test needs the service healthy.
+      await rpc("anvil_setBalance", [relayer.address, toBeHex(balance)]);
+    }
   });
 
   it("tells an officer's own empty account from the relayer's (OFFICER_OUT_OF_FUNDS)", async () => {

@@ -5,6 +5,7 @@ import { depthOf } from "../anchoring/queue.js";
 import type { LedgerDeployment } from "../chain/deploy.js";
 import type { IpfsStore } from "../ipfs/types.js";
 import type { MonitoringConfig } from "./monitoringConfig.js";
+import { waitingFilings } from "./complaints/filingBacklog.js";
 import { problemsOf, type Problem } from "./healthProblems.js";
 import { RelayerSpending } from "./relayerSpending.js";
 
@@ -116,6 +117,8 @@ export class ServiceHealth {
       waiting: { oldest: this.#backlog.oldest(), municipalities: this.#backlog.municipalities(), troubles: this.#backlog.troubles() },
       worker: anchoringStatus.worker,
       queueDepth: depthOf(anchoringStatus.queue),
+      // The workflows' complaint filings live in the same database as the anchoring queue.
+      filings: waitingFilings(anchoring.db),
     });
     const relayer: RelayerReport = {
       address: anchoring.chain.relayerAddress,

@@ -1,6 +1,7 @@
 import { formatEther } from "ethers";
 import type { BatchTrouble, WaitingRecord } from "../anchoring/backlog.js";
 import type { AnchorWorkerStatus } from "../anchoring/worker.js";
+import type { WaitingFilings } from "./complaints/filingBacklog.js";
 import type { MonitoringConfig } from "./monitoringConfig.js";
 
 /**
@@ -15,6 +16,7 @@ export const PROBLEM_CODES = [
   "RELAYER_LOW_FUNDS",
   "RELAYER_ROLE_MISSING",
   "ANCHORING_STALLED",
+  "COMPLAINT_FILING_STALLED",
   "IPFS_UNAVAILABLE",
 ] as const;
 
@@ -47,6 +49,8 @@ export interface HealthFacts {
   waiting: { oldest: WaitingRecord | null; municipalities: number[]; troubles: BatchTrouble[] };
   worker: AnchorWorkerStatus;
   queueDepth: number;
+  /** Residents' complaint filings accepted and not mined (complaints/filingBacklog.ts). */
+  filings: WaitingFilings;
 }
 
 /** Fewer transactions than this left at today's fees is low, whatever the recent pace. */
@@ -58,7 +62,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const coin = (wei: bigint) => `${formatEther(wei)} of the chain's coin`;
 
 export function problemsOf(facts: HealthFacts): Problem[] {
-  return [...chainProblems(facts), ...fundsProblems(facts), ...roleProblems(facts), ...anchoringProblems(facts)];
+  return [...chainProblems(facts), ...fundsProblems(facts), ...roleProblems(facts), ...anchoringProblems(facts), ...filingProblems(facts)];
 }
 
 function chainProblems({ chain, ipfs }: HealthFacts): Problem[] {
@@ -169,4 +173,29 @@ function anchoringProblems({ now, waiting, worker, queueDepth, monitoring }: Hea
     ];
   }
   return [];
+}
+
+/**
+ * The complaint filings' queue stalls apart from the anchoring queue (its own transactions, one per
+ * complaint), and what waits there is residents' complaints: a code of its own, so that an alert says
+ * which queue and ANCHORING_STALLED keeps meaning documents; the same stall threshold.
+ */
+function filingProblems({ now, filings, monitoring }: HealthFacts): Problem[] {
+  const { oldest, count } = filings;
+  if (!oldest || now - oldest.acceptedAt < monitoring.stallAfterMs) return [];
+  const minutes = Math.floor((now - oldest.acceptedAt) / 60_000);
+  return [
+    {
+      code: "COMPLAINT_FILING_STALLED",
+      severity: "error",
+      message:
+        `Complaint filing has stalled: ${count === 1 ? "a complaint" : `${count} complaints`} accepted from residents ` +
+        `${count === 1 ? "is" : "are"} not on the chain; the oldest, of municipality ${oldest.municipalityId}, was accepted ${minutes} min ago ` +
+        `(the alert is after ${Math.round(monitoring.stallAfterMs / 1000)} s)` +
+        (oldest.lastError ? `; the last attempt to send it said: ${oldest.lastError}` : "."),
+      since: iso(oldest.acceptedAt),
+      municipalityId: oldest.municipalityId,
+      ...(oldest.lastError ? { detail: oldest.lastError } : {}),
+    },
+  ];
 }

@@ -4,7 +4,8 @@ import { EngineError } from "../errors.js";
  * When /api/health calls something a problem (services/health.ts, docs/monitoring.md), from the
  * environment:
  * - ANCHOR_STALL_SECONDS (default 600): a record still not anchored this long after it was accepted
- *   means anchoring has stalled (ANCHORING_STALLED);
+ *   means anchoring has stalled (ANCHORING_STALLED); a complaint filing still not mined this long, that
+ *   the filings' queue has (COMPLAINT_FILING_STALLED);
  * - RELAYER_LOW_FUNDS_DAYS (default 7): the relayer's balance lasting fewer days than this at its recent
  *   pace of spending is RELAYER_LOW_FUNDS.
  */

@@ -33,6 +33,8 @@ interface ServiceHealthView {
 const REFRESH_MS = 15_000;
 /** Beyond this, the number of days says nothing more. */
 const MANY_DAYS = 3650;
+/** Problems whose sentence says since when already (operations.problem.*: {since}). */
+const SINCE_IN_SENTENCE = new Set(["ANCHORING_STALLED", "COMPLAINT_FILING_STALLED"]);
 
 /**
  * /api/health answers 503 with the same report while a serious problem stands: here that is an answer
@@ -163,7 +165,7 @@ export function OperationsSection(_props: SectionProps) {
                   <span class="officer-status__code">
                     (<Message id="operations.code" values={{ code: <Value mono>{problem.code}</Value> }} />)
                   </span>
-                  {problem.since && problem.code !== "ANCHORING_STALLED" && <span class="officer-hint"> {t("operations.since", { time: date(problem.since) })}</span>}
+                  {problem.since && !SINCE_IN_SENTENCE.has(problem.code) && <span class="officer-hint"> {t("operations.since", { time: date(problem.since) })}</span>}
                   <details>
                     <summary>{t("operations.detail")}</summary>
                     <p lang="en" translate={false}>

@@ -38,6 +38,7 @@ export const th = {
   "operations.problem.RELAYER_ROLE_MISSING":
     "บัญชีส่งธุรกรรมของระบบไม่มีบทบาทบันทึกข้อมูล (ANCHOR_SERVICE) ใน{municipality} ข้อมูลของเทศบาลนี้จะไม่ถูกบันทึกลงบล็อกเชนจนกว่าผู้ดูแลของเทศบาลจะมอบบทบาทนี้",
   "operations.problem.ANCHORING_STALLED": "การบันทึกลงบล็อกเชนหยุดชะงัก มีข้อมูลที่รับไว้ตั้งแต่ {since} ยังไม่ได้บันทึก",
+  "operations.problem.COMPLAINT_FILING_STALLED": "การส่งเรื่องร้องเรียนลงบล็อกเชนหยุดชะงัก มีเรื่องร้องเรียนของประชาชนที่รับไว้ตั้งแต่ {since} ยังไม่ได้บันทึก",
   "operations.problem.IPFS_UNAVAILABLE": "ที่เก็บเอกสาร (IPFS) ไม่พร้อมใช้งาน",
   "operations.problem.other": "ระบบรายงานปัญหา",
   "operations.municipalityNumber": "เทศบาลหมายเลข {id}",
@@ -79,6 +80,7 @@ export const en: AreaMessages<typeof th> = {
   "operations.problem.RELAYER_ROLE_MISSING":
     "The relayer lacks the anchoring role (ANCHOR_SERVICE) in {municipality}: its records are not anchored until the municipality's admin grants the role.",
   "operations.problem.ANCHORING_STALLED": "Anchoring has stalled: records accepted since {since} are not on the chain yet.",
+  "operations.problem.COMPLAINT_FILING_STALLED": "Complaint filing has stalled: residents' complaints accepted since {since} are not on the chain yet.",
   "operations.problem.IPFS_UNAVAILABLE": "The document store (IPFS) is not available.",
   "operations.problem.other": "The service reports a problem.",
   "operations.municipalityNumber": "municipality {id}",
