@@ -7,7 +7,8 @@ type Description = { th?: string; en?: string } | null | undefined;
 /**
  * The amendment of an issued permit's public fields (the parcel, the description), with the reason for
  * it: only what the officer changed is sent; the service renders the next version of the certificate,
- * which the issuing authority signs (PermitReview). An amendment that changes nothing is refused here.
+ * which the issuing authority signs (PermitReview). An amendment that changes nothing is refused here,
+ * before the service is asked, and by the service too (422 AMENDMENT_UNCHANGED), whatever the client.
  */
 export function AmendPermitForm(props: {
   parcel: string | null;
