@@ -85,14 +85,27 @@ export function refusalReason(error: unknown): string {
  * A revert — in the node's estimate before sending, or in the block — is a ChainRefusal.
  */
 export async function sendSigned(signer: Wallet, call: { to: string; data: string }, nonce?: number): Promise<TransactionReceipt> {
-  let hash: string;
+  return receiptOf(signer, await submitSigned(signer, call, nonce));
+}
+
+/**
+ * Signs and sends one call without waiting for it: answers its transaction hash. The node estimates its
+ * gas on its latest block (anvil adds its pool, geth and Besu do not), so a call whose gas depends on a
+ * call not mined yet is sent after that one's receipt (see planPhases.ts). A revert in the estimate is a
+ * ChainRefusal.
+ */
+export async function submitSigned(signer: Wallet, call: { to: string; data: string }, nonce?: number): Promise<string> {
   try {
-    hash = (await signer.sendTransaction({ to: call.to, data: call.data, nonce })).hash;
+    return (await signer.sendTransaction({ to: call.to, data: call.data, nonce })).hash;
   } catch (error) {
     if (decodeContractError(error) || (error as { code?: string }).code === "CALL_EXCEPTION") throw new ChainRefusal(refusalReason(error));
     if ((error as { code?: string }).code === "INSUFFICIENT_FUNDS") throw new CliError(`the key ${signer.address} cannot pay for the transaction's gas: fund it first`);
     throw error;
   }
+}
+
+/** The receipt of a sent transaction, at most RECEIPT_TIMEOUT_MS away; a revert in the block is a ChainRefusal. */
+export async function receiptOf(signer: Wallet, hash: string): Promise<TransactionReceipt> {
   const receipt = await signer.provider!.waitForTransaction(hash, 1, RECEIPT_TIMEOUT_MS).catch((error: unknown) => {
     if ((error as { code?: string }).code === "TIMEOUT") throw new CliError(`transaction ${hash} was sent but had no receipt within ${RECEIPT_TIMEOUT_MS / 1000} s: check it before sending anything again`);
     throw error;

@@ -1,10 +1,12 @@
-// Applying a town's profile with the admin's own key: the plan (app/shared/townPlan.ts) sent call by
-// call, then the profile's bytes handed to the API. Shared by `ledger town apply` and `ledger town key`.
+// Applying a town's profile with the admin's own key: the plan (app/shared/townPlan.ts) sent phase by
+// phase (app/shared/planPhases.ts), then the profile's bytes handed to the API. Shared by
+// `ledger town apply` and `ledger town key`.
 import { Directory__factory } from "../../types/ethers-contracts/factories/Directory__factory.js";
+import { planPhases } from "../shared/planPhases.js";
 import { planTown, type TownPlan } from "../shared/townPlan.js";
 import { parseTownProfile, type TownProfile } from "../shared/townProfile.js";
 import { CliError } from "./bundleSource.js";
-import { ChainRefusal, sendSigned, type LedgerChain } from "./directoryCall.js";
+import { ChainRefusal, receiptOf, submitSigned, type LedgerChain } from "./directoryCall.js";
 import { ApiAnswerError, getJson, putBytes } from "./ledgerApi.js";
 import { signerKey } from "./signerKey.js";
 import type { Output } from "./verify.js";
@@ -120,8 +122,9 @@ function printPlan(plan: TownPlan, output: Output): void {
 }
 
 /**
- * Sends the plan's calls in order, each waited for before the next (its effects are what the next
- * call's estimate sees), with nonces counted here from the node's pending count once.
+ * Sends the plan's calls in order, phase by phase (planPhases.ts): every call of a phase at once, with
+ * nonces counted here from the node's pending count once, then all their receipts; the next phase only
+ * once the whole phase went through. A 2-second chain applies a town in a few blocks, not one per call.
  */
 async function sendPlan(ledger: LedgerChain, plan: TownPlan, options: ApplyOptions, env: NodeJS.ProcessEnv, output: Output): Promise<number> {
   const signer = (await signerKey(options.keystore, env)).connect(ledger.provider);
@@ -130,20 +133,42 @@ async function sendPlan(ledger: LedgerChain, plan: TownPlan, options: ApplyOptio
     return 1;
   }
   let nonce = await ledger.provider.getTransactionCount(signer.address, "pending");
-  for (const [i, call] of plan.calls.entries()) {
-    const step = `${i + 1}/${plan.calls.length}`;
-    try {
-      const receipt = await sendSigned(signer, call, nonce++);
-      output.out(`  ✓ ${step} ${call.why} (transaction ${receipt.hash})`);
-    } catch (error) {
-      const stopped = `${i} of ${plan.calls.length} sent; fix the cause and re-run: the next plan starts from what the chain holds`;
-      if (error instanceof ChainRefusal) {
-        output.err(`  ✗ ${step} ${call.why}: the chain refused it: ${error.message}`);
+  let first = 0;
+  let through = 0;
+  for (const phase of planPhases(plan.calls)) {
+    const hashes: string[] = [];
+    let unsent: unknown = null;
+    for (const call of phase) {
+      try {
+        hashes.push(await submitSigned(signer, call, nonce));
+        nonce++;
+      } catch (error) {
+        // The node refused it before sending (or went away): the rest of the phase is not sent either.
+        unsent = error;
+        break;
+      }
+    }
+    const outcomes = await Promise.allSettled(hashes.map((hash) => receiptOf(signer, hash)));
+    const failures = outcomes.flatMap((outcome, k) => (outcome.status === "rejected" ? [{ k, error: outcome.reason as unknown }] : []));
+    if (unsent !== null) failures.push({ k: hashes.length, error: unsent });
+    outcomes.forEach((outcome, k) => {
+      if (outcome.status !== "fulfilled") return;
+      through++;
+      output.out(`  ✓ ${first + k + 1}/${plan.calls.length} ${phase[k].why} (transaction ${outcome.value.hash})`);
+    });
+    if (failures.length > 0) {
+      for (const { k, error } of failures) {
+        const reason = error instanceof ChainRefusal ? `the chain refused it: ${error.message}` : (error as Error).message.split("\n")[0];
+        output.err(`  ✗ ${first + k + 1}/${plan.calls.length} ${phase[k].why}: ${reason}`);
+      }
+      const stopped = `${through} of ${plan.calls.length} went through; fix the cause and re-run: the next plan starts from what the chain holds`;
+      if (failures.every(({ error }) => error instanceof ChainRefusal)) {
         output.err(stopped);
         return 1;
       }
-      throw new CliError(`${step} ${call.why}: ${(error as Error).message.split("\n")[0]}\n${stopped}`);
+      throw new CliError(stopped);
     }
+    first += phase.length;
   }
   return 0;
 }

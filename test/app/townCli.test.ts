@@ -287,4 +287,25 @@ describe("a town with the CLI: ledger municipality and ledger town", function ()
     expect((await cli(["town", "apply", "yala-4.json"], successor)).code).to.equal(0);
     expect((await cli(["municipality", "set-admin", "99", "--admin", successor.address], nationalAdmin)).code).to.equal(2);
   });
+
+  it("stops at the call the chain refuses, says how many went through, publishes no profile, and a re-run plans only what is missing", async () => {
+    const published = (await directory().profileOf(1)).sha256Digest;
+    const relayers = [0, 1, 2, 3].map(() => Wallet.createRandom().address);
+    const crowded = yalaFile() as any;
+    crowded.complaintCategories[1].slaDays = 4;
+    // One ANCHOR_SERVICE holder more than the Directory takes (MAX_ANCHOR_SERVICE_HOLDERS, 4, with the service's own).
+    crowded.officers.push(...relayers.map((address, i) => ({ address, name: `Relayer ${i + 1}`, roles: ["ANCHOR_SERVICE"] })));
+    const run = await cli(["town", "apply", file("yala-crowded.json", crowded)], successor);
+    expect(run.code, run.stderr + run.stdout).to.equal(1);
+    for (const [i, address] of relayers.slice(0, 3).entries()) expect(run.stdout).to.include(`✓ ${i + 1}/9 grant ANCHOR_SERVICE to ${address}`);
+    expect(run.stderr).to.include(`✗ 4/9 grant ANCHOR_SERVICE to ${relayers[3]} (Relayer 4): the chain refused it: DirectoryTooManyHolders(1, ${id("ANCHOR_SERVICE")}, 4)`);
+    expect(run.stderr).to.include("3 of 9 went through; fix the cause and re-run: the next plan starts from what the chain holds");
+    expect(await directory().roleMembers(1, id("ANCHOR_SERVICE"))).to.deep.equal([relayer.address, ...relayers.slice(0, 3)]);
+    expect((await directory().profileOf(1)).sha256Digest).to.equal(published);
+
+    const again = await cli(["town", "apply", "yala-crowded.json", "--dry-run"]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stdout).to.include("6 changes:");
+    expect(again.stdout).to.include(`1. grant ANCHOR_SERVICE to ${relayers[3]}`);
+  });
 });
