@@ -5,6 +5,7 @@ import { COMPROMISE_HELP, NAME_OFFICER_HELP, runCompromise, runNameOfficer } fro
 import { ISSUE_HELP, runIssue } from "./issue.js";
 import { KEY_NEW_HELP, runKeyNew } from "./keyNew.js";
 import { MUNICIPALITY_HELP, runMunicipality } from "./municipality.js";
+import { PERSONAL_DATA_KEY_HELP, runPersonalDataKey } from "./personalDataKey.js";
 import { REVOKE_HELP, runRevoke } from "./revoke.js";
 import { runTown, TOWN_HELP } from "./town.js";
 import { TOWN_KEY_HELP } from "./townKeys.js";
@@ -34,6 +35,8 @@ Commands:
          (a municipality's admin) the town's Open311 api keys
   key new --out FILE
          make a key in an encrypted keystore (relayer, admin, integration); prints its address
+  personal-data-key <rotate | list> [--data-dir DIR]
+         (the service's operator) make a new key that seals residents' personal data; list the keys' ids
   audit <municipality> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--rpc URL] [--api URL] [--json]
          rebuild a municipality's audit trail from the chain alone and compare it with the API's
 
@@ -69,10 +72,12 @@ async function main(args: string[]): Promise<number> {
       return runKeyNew(rest.slice(1), output);
     case "town":
       return runTown(rest, output);
+    case "personal-data-key":
+      return runPersonalDataKey(rest, output);
     case "audit":
       return runAudit(rest, output);
     case "help":
-      output.out({ verify: VERIFY_HELP, audit: AUDIT_HELP, issue: ISSUE_HELP, revoke: REVOKE_HELP, compromise: COMPROMISE_HELP, "name-officer": NAME_OFFICER_HELP, municipality: MUNICIPALITY_HELP, key: KEY_NEW_HELP, town: rest[1] === "key" ? TOWN_KEY_HELP : TOWN_HELP }[rest[0]] ?? HELP);
+      output.out({ verify: VERIFY_HELP, audit: AUDIT_HELP, issue: ISSUE_HELP, revoke: REVOKE_HELP, compromise: COMPROMISE_HELP, "name-officer": NAME_OFFICER_HELP, municipality: MUNICIPALITY_HELP, key: KEY_NEW_HELP, "personal-data-key": PERSONAL_DATA_KEY_HELP, town: rest[1] === "key" ? TOWN_KEY_HELP : TOWN_HELP }[rest[0]] ?? HELP);
       return 0;
     case "--help":
     case "-h":

@@ -101,6 +101,8 @@ export const ERRORS = {
   RELAYER_OUT_OF_FUNDS: { status: 503, message: "The relayer is out of funds: the service cannot pay for transactions until its operator tops up the relayer's account." },
   OFFICER_OUT_OF_FUNDS: { status: 409, message: "The officer's account cannot pay for the transaction's gas; ask the municipality's admin to top it up." },
   ENGINE_UNAVAILABLE: { status: 503, message: "An engine of the ledger is not available." },
+  // Personal data (privacy/vault.ts): sealed under a key the service's keyring lacks (docs/operator-guide.md).
+  PERSONAL_DATA_KEY_MISSING: { status: 503, message: "This personal data is sealed under a key the service does not hold; its operator must put that key back in the keyring." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
 } as const satisfies Record<string, { status: number; message: string }>;
 

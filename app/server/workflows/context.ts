@@ -104,7 +104,7 @@ export function createWorkflowContext(parts: WorkflowContextParts): WorkflowCont
   // On the embedded chain the demo's town files are at hand: their profiles need no IPFS node to come from.
   towns.useIpfs(parts.ipfs, parts.devAccounts ? demoTownProfiles(chain.deployment).map(townProfileBytes) : []);
   const serviceCalls = new ServiceCalls(chain);
-  const vault = PersonalDataVault.open(parts.dataDir);
+  const vault = PersonalDataVault.open(parts.dataDir, process.env, parts.log);
   return {
     db,
     chainId: chain.chainId,
