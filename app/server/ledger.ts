@@ -15,6 +15,7 @@ import { openIpfsStore } from "./ipfs/index.js";
 import type { IpfsStore } from "./ipfs/types.js";
 import { DocumentService } from "./services/documents.js";
 import { ServiceHealth } from "./services/health.js";
+import { PersonalDataResealer } from "./services/resealing.js";
 import { IssuanceAuthority } from "./services/issuance.js";
 import { MunicipalityGate } from "./services/municipalities.js";
 import { WorkerAnswerReader } from "./services/answerReader.js";
@@ -79,6 +80,12 @@ export async function startLedger(config: LedgerConfig, log: (message: string) =
     stops.push(() => workflows.complaintFilings.stop());
     workflows.filingRestorer.start();
     stops.push(() => workflows.filingRestorer.stop());
+    // After a key rotation, what the database names moves to the current key (services/resealing.ts).
+    const { vault } = workflows;
+    log(`personal data: sealing under key ${vault.currentKeyId}${vault.keyIds.length > 1 ? `, opening with ${vault.keyIds.length - 1} older key(s) too` : ""}`);
+    const resealer = new PersonalDataResealer({ db: workflows.db, ipfs, vault, log });
+    resealer.start();
+    stops.push(() => resealer.stop());
     const server = await listen(config, buildApp(config, chain, ipfs, anchoring, reader, workflows));
     stops.push(() => closeServer(server));
     return {

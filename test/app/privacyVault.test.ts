@@ -3,11 +3,17 @@ import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
 import { AppError } from "../../app/server/errors.js";
 import { errorBody, toAppError } from "../../app/server/http/errorHandler.js";
+import { openIpfsStore } from "../../app/server/ipfs/index.js";
+import { readAll } from "../../app/server/ipfs/readAll.js";
+import type { IpfsStore } from "../../app/server/ipfs/types.js";
 import { newTrackingCode, normalizeTrackingCode, saltedHash, randomSalt, trackingSecret } from "../../app/server/privacy/commitments.js";
 import { readKeyringFile } from "../../app/server/privacy/keyring.js";
 import { PersonalDataVault, isSealed, sealedKeyId } from "../../app/server/privacy/vault.js";
+import { PersonalDataResealer } from "../../app/server/services/resealing.js";
+import { openDatabase } from "../../app/server/store/database.js";
 import { runLedger } from "./support/ledgerCli.js";
 import { cleanUp, tempDataDir } from "./support/service.js";
 
@@ -164,5 +170,106 @@ describe("personal data: the vault and commitments", () => {
     expect(normalizeTrackingCode("too-short")).to.equal(null);
     expect(trackingSecret(code)).to.match(/^0x[0-9a-f]{64}$/).and.equal(trackingSecret(normalizeTrackingCode(code)!));
     expect(saltedHash(randomSalt(), "3100100012345")).to.not.equal(saltedHash(randomSalt(), "3100100012345"));
+  });
+});
+
+describe("personal data: re-sealing after a rotation", function () {
+  this.timeout(60_000);
+  const dataDir = tempDataDir("ledger-reseal");
+  const oldKey = randomBytes(32);
+  const newKeyBytes = randomBytes(32);
+  const strayKey = randomBytes(32);
+  const oldVault = PersonalDataVault.open(dataDir, { PERSONAL_DATA_KEY: hex(oldKey) });
+  const strayVault = PersonalDataVault.open(dataDir, { PERSONAL_DATA_KEY: hex(strayKey) });
+  const vault = PersonalDataVault.open(dataDir, { PERSONAL_DATA_KEY: hex(newKeyBytes), PERSONAL_DATA_OLD_KEYS: hex(oldKey) });
+  let db: DatabaseSync;
+  let ipfs: IpfsStore;
+  after(async () => {
+    await ipfs?.stop();
+    db?.close();
+    cleanUp(dataDir);
+  });
+
+  const NAME = "กนกวรรณ คานารีศรี";
+  const keyOfCid = async (cid: string) => sealedKeyId(await readAll(ipfs, cid));
+
+  it("moves what the database names to the current key, keeps complaint bundles as the chain names them, and logs nothing personal", async () => {
+    db = openDatabase(dataDir);
+    ipfs = await openIpfsStore({ dataDir });
+    const now = Date.now();
+    // SQLite-held: two off-chain pledges' payers, one sealed before key ids, one under a key nobody configured.
+    db.prepare("INSERT INTO funds_offchain_pledges (receipt_hash, campaign_id, document, sealed_payer, created_at) VALUES (?, 1, '{}', ?, ?)").run(
+      "0xaa",
+      oldVault.sealJson({ payerName: NAME, payerSalt: "0x01" }, "funds/offchain/0xaa"),
+      now,
+    );
+    db.prepare("INSERT INTO funds_offchain_pledges (receipt_hash, campaign_id, document, sealed_payer, created_at) VALUES (?, 1, '{}', ?, ?)").run(
+      "0xbb",
+      sealedV1(oldKey, Buffer.from(JSON.stringify({ payerName: NAME, payerSalt: "0x02" })), "funds/offchain/0xbb"),
+      now,
+    );
+    const stray = strayVault.sealJson({ payerName: NAME, payerSalt: "0x03" }, "funds/offchain/0xcc");
+    db.prepare("INSERT INTO funds_offchain_pledges (receipt_hash, campaign_id, document, sealed_payer, created_at) VALUES (?, 1, '{}', ?, ?)").run("0xcc", stray, now);
+
+    // IPFS-held: a permit application's applicant data, a document and the public application (clear).
+    const applicantCid = await ipfs.add(oldVault.sealJson({ name: NAME }, "permit-applicant"));
+    const documentCid = await ipfs.add(oldVault.seal(Buffer.from(`plans of ${NAME}`), "permit-document"));
+    const publicCid = await ipfs.add(Buffer.from('{"parcel":"4711"}'));
+    db.prepare(
+      `INSERT INTO permit_applications (permit_id, number, number_prefix, sequence, municipality_id, type_code, public_fields, public_cid, applicant_cid, salt, tracking_hash, created_at)
+       VALUES ('0x01', 'TH/1', 'TH', 1, 1, 'BUILDING', '{}', ?, ?, '0x00', '0x00', ?)`,
+    ).run(publicCid, applicantCid, now);
+    const addFile = db.prepare("INSERT INTO permit_files (permit_id, kind, sha256, cid, size, created_at) VALUES ('0x01', ?, ?, ?, 1, ?)");
+    addFile.run("document", "0xd0", documentCid, now);
+    addFile.run("public-application", "0xd1", publicCid, now);
+
+    // A complaint: its bundle (named on the chain by its SHA-256), its photo (in the bundle and the
+    // database) and an officer's evidence.
+    const photoCid = await ipfs.add(oldVault.seal(Buffer.from("jpeg of a house"), "complaint-photo"));
+    const bundleCid = await ipfs.add(oldVault.sealJson({ version: 2, content: { description: NAME }, photo: { cid: photoCid } }, "complaint"));
+    const evidenceCid = await ipfs.add(oldVault.seal(Buffer.from("the road fixed"), "complaint-evidence"));
+    db.prepare(
+      `INSERT INTO complaint_filings (complaint_id, municipality_id, bundle_cid, token, channel, created_at, photo)
+       VALUES ('0xc1', 1, ?, 't1', 'web', ?, ?)`,
+    ).run(bundleCid, now, JSON.stringify({ cid: photoCid, sha256: "0xp1", filename: "house.jpg", mediaType: "image/jpeg" }));
+    const attach = db.prepare("INSERT INTO complaint_attachments (complaint_id, tx_hash, kind, sha256, cid, created_at) VALUES ('0xc1', ?, ?, ?, ?, ?)");
+    attach.run("0xt1", "photo", "0xp1", photoCid, now);
+    attach.run("0xt2", "evidence", "0xe1", evidenceCid, now);
+
+    const lines: string[] = [];
+    const resealer = new PersonalDataResealer({ db, ipfs, vault, log: (line) => lines.push(line) });
+    const round = await resealer.reseal();
+    expect(round).to.deep.equal({ resealed: 6, skipped: 1 });
+
+    const payers = db.prepare("SELECT receipt_hash, sealed_payer FROM funds_offchain_pledges ORDER BY receipt_hash").all() as Array<{ receipt_hash: string; sealed_payer: Uint8Array }>;
+    expect(payers.map((p) => sealedKeyId(p.sealed_payer))).to.deep.equal([vault.currentKeyId, vault.currentKeyId, strayVault.currentKeyId]);
+    expect(vault.openJson(payers[1].sealed_payer, "funds/offchain/0xbb")).to.deep.equal({ payerName: NAME, payerSalt: "0x02" });
+    expect(Buffer.from(payers[2].sealed_payer).equals(Buffer.from(stray)), "under a key the keyring lacks: left as it is").to.equal(true);
+
+    const application = db.prepare("SELECT applicant_cid, public_cid FROM permit_applications").get() as { applicant_cid: string; public_cid: string };
+    expect(application.applicant_cid).to.not.equal(applicantCid);
+    expect(await keyOfCid(application.applicant_cid)).to.equal(vault.currentKeyId);
+    expect(vault.openJson(await readAll(ipfs, application.applicant_cid), "permit-applicant")).to.deep.equal({ name: NAME });
+    const files = Object.fromEntries((db.prepare("SELECT kind, cid FROM permit_files").all() as Array<{ kind: string; cid: string }>).map((f) => [f.kind, f.cid]));
+    expect(await keyOfCid(files.document)).to.equal(vault.currentKeyId);
+    expect(files["public-application"]).to.equal(publicCid);
+
+    const filing = db.prepare("SELECT bundle_cid, photo FROM complaint_filings").get() as { bundle_cid: string; photo: string };
+    const attachments = Object.fromEntries((db.prepare("SELECT kind, cid FROM complaint_attachments").all() as Array<{ kind: string; cid: string }>).map((a) => [a.kind, a.cid]));
+    expect(filing.bundle_cid, "the chain names the bundle by its bytes").to.equal(bundleCid);
+    expect(await keyOfCid(filing.bundle_cid)).to.equal(oldVault.currentKeyId);
+    expect(vault.openJson<{ content: { description: string } }>(await readAll(ipfs, bundleCid), "complaint").content.description).to.equal(NAME);
+    expect(JSON.parse(filing.photo).cid).to.equal(attachments.photo).and.not.equal(photoCid);
+    expect(await keyOfCid(attachments.photo)).to.equal(vault.currentKeyId);
+    expect(Buffer.from(vault.open(await readAll(ipfs, attachments.photo), "complaint-photo")).toString()).to.equal("jpeg of a house");
+    expect(await keyOfCid(attachments.evidence)).to.equal(vault.currentKeyId);
+    // The old copies stay readable: the bundle still names the old photo.
+    expect(Buffer.from(vault.open(await readAll(ipfs, photoCid), "complaint-photo")).toString()).to.equal("jpeg of a house");
+
+    // Done: a second round finds nothing to move and reads no file again.
+    expect(await resealer.reseal()).to.deep.equal({ resealed: 0, skipped: 1 });
+    const logged = lines.join("\n");
+    expect(logged).to.include(vault.currentKeyId).and.include(strayVault.currentKeyId);
+    for (const secret of [NAME, hex(oldKey), hex(newKeyBytes), hex(strayKey), "jpeg of a house"]) expect(logged).to.not.include(secret);
   });
 });

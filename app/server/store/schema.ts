@@ -558,4 +558,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE idx_complaints ADD COLUMN filing_id TEXT;
     `,
   },
+  {
+    version: 11,
+    description: "personal data: the key each sealed file the database names is under, for re-sealing after a key rotation",
+    sql: `
+      -- The id of the vault key (privacy/keyring.ts) a sealed file on IPFS was found or re-sealed under,
+      -- so the re-sealing job (services/resealing.ts) reads each file once per rotation, not every
+      -- round. A cache: without it the job reads the files again.
+      CREATE TABLE sealed_file_keys (
+        cid             TEXT    PRIMARY KEY,
+        key_id          TEXT    NOT NULL
+      );
+      -- Re-sealing moves every reference to a file at once, by its CID.
+      CREATE INDEX permit_applications_applicant_cid ON permit_applications (applicant_cid);
+      CREATE INDEX permit_files_cid ON permit_files (cid);
+      CREATE INDEX complaint_attachments_cid ON complaint_attachments (cid);
+      CREATE INDEX complaint_filings_photo_cid ON complaint_filings (json_extract(photo, '$.cid')) WHERE photo IS NOT NULL;
+    `,
+  },
 ];

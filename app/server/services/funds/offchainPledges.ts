@@ -18,6 +18,11 @@ export const offchainPledgeSchema = z.object({
   payerName: z.string().trim().min(1).max(200),
 });
 
+/** The vault context of an off-chain pledge's sealed payer (funds_offchain_pledges.sealed_payer). */
+export function payerSealContext(receiptHash: string): string {
+  return `funds/offchain/${receiptHash}`;
+}
+
 interface PreparedRow {
   campaign_id: number;
   document: string;
@@ -59,7 +64,7 @@ export class OffchainPledges {
     const receiptHash = sha256(toUtf8Bytes(text));
     this.ctx.db
       .prepare("INSERT INTO funds_offchain_pledges (receipt_hash, campaign_id, document, sealed_payer, created_at) VALUES (?, ?, ?, ?, ?)")
-      .run(receiptHash, campaignId, text, this.ctx.vault.sealJson({ payerName: pledge.payerName, payerSalt }, `funds/offchain/${receiptHash}`), Date.now());
+      .run(receiptHash, campaignId, text, this.ctx.vault.sealJson({ payerName: pledge.payerName, payerSalt }, payerSealContext(receiptHash)), Date.now());
     return {
       receiptHash,
       document: text,
