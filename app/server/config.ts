@@ -16,8 +16,11 @@ const schema = z.object({
   CHAIN_RPC_URL: z.url().optional(),
   /** The RPC URL /api/health gives to readers (the web verifier, the CLI); default: the chain's. */
   PUBLIC_RPC_URL: z.url().optional(),
-  /** The web app's public address, for links and QR codes (default: the host each request came to). */
-  PUBLIC_URL: z.url().optional(),
+  /**
+   * The service's public address: what officers sign in to (the SIWE domain and URI), links, QR codes and
+   * Open311 discovery. Required on an external chain; on the embedded demo http://localhost:PORT.
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: "an http(s) URL such as https://ledger.example.go.th" }).optional(),
   /** The relayer's key on an external chain (or RELAYER_KEYSTORE + RELAYER_KEYSTORE_PASSWORD). */
   RELAYER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 0x-prefixed 32-byte hex key").optional(),
   RELAYER_KEYSTORE: z.string().optional(),
@@ -28,6 +31,9 @@ const schema = z.object({
   IPFS_API_URL: z.url().optional(),
   UPLOAD_LIMIT_MB: z.coerce.number().positive().default(25),
   WRITES_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** How long a sign-in nonce can be used, and how many nonces one client may ask for a minute (0: no limit). */
+  SIGN_IN_NONCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  SIGN_IN_NONCES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -38,6 +44,10 @@ export interface LedgerConfig {
   /** Set: an external chain; unset: the embedded anvil. */
   chainRpcUrl?: string;
   publicRpcUrl?: string;
+  /**
+   * PUBLIC_URL without a trailing slash; on the embedded chain http://localhost:PORT by default (unset
+   * only when PORT is 0: the port is known once the service listens, see ledger.ts).
+   */
   publicUrl?: string;
   relayer?: { privateKey: string } | { keystore: string; password: string };
   deploymentFile?: string;
@@ -48,6 +58,8 @@ export interface LedgerConfig {
   monitoring: MonitoringConfig;
   uploadLimitBytes: number;
   writesPerMinute: number;
+  /** SIGN_IN_NONCE_SECONDS, SIGN_IN_NONCES_PER_MINUTE: see auth/signIn.ts. */
+  signIn: { nonceTtlMs: number; noncesPerMinute: number };
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
 }
 
@@ -72,13 +84,21 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (c.RELAYER_KEYSTORE && c.RELAYER_KEYSTORE_PASSWORD === undefined) {
     throw new EngineError("config", "RELAYER_KEYSTORE needs RELAYER_KEYSTORE_PASSWORD");
   }
+  // Officers sign in to this address: a service that took it from each request's Host header would
+  // accept a message signed for any site that relays it (docs/architecture.md, Sign-in).
+  if (c.CHAIN_RPC_URL && !c.PUBLIC_URL) {
+    throw new EngineError("config", "CHAIN_RPC_URL needs PUBLIC_URL: the address officers and residents open the service at (e.g. https://ledger.example.go.th)");
+  }
+  if (c.PUBLIC_URL && /[?#]/.test(c.PUBLIC_URL)) {
+    throw new EngineError("config", "PUBLIC_URL: an address without ?query or #fragment (e.g. https://ledger.example.go.th)");
+  }
   return {
     dataDir: resolve(c.DATA_DIR),
     port: c.PORT,
     chainId: c.CHAIN_ID,
     chainRpcUrl: c.CHAIN_RPC_URL,
     publicRpcUrl: c.PUBLIC_RPC_URL,
-    publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ""),
+    publicUrl: publicUrlOf(c.PUBLIC_URL, c.PORT),
     relayer: c.RELAYER_PRIVATE_KEY
       ? { privateKey: c.RELAYER_PRIVATE_KEY }
       : c.RELAYER_KEYSTORE
@@ -90,6 +110,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     monitoring: readMonitoringConfig(env),
     uploadLimitBytes: Math.round(c.UPLOAD_LIMIT_MB * 1024 * 1024),
     writesPerMinute: c.WRITES_PER_MINUTE,
+    signIn: { nonceTtlMs: c.SIGN_IN_NONCE_SECONDS * 1000, noncesPerMinute: c.SIGN_IN_NONCES_PER_MINUTE },
     logLevel: c.LOG_LEVEL,
   };
+}
+
+/** PUBLIC_URL as links are built from it (no trailing slash), or the embedded demo's http://localhost:PORT. */
+export function publicUrlOf(configured: string | undefined, port: number): string | undefined {
+  if (configured) return configured.replace(/\/+$/, "");
+  return port === 0 ? undefined : `http://localhost:${port}`;
 }

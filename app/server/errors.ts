@@ -41,6 +41,7 @@ export const ERRORS = {
   AUTH_REQUIRED: { status: 401, message: "Sign in as an officer first." },
   SIWE_INVALID: { status: 401, message: "The sign-in message or its signature is not valid." },
   SIWE_NONCE_INVALID: { status: 401, message: "The sign-in nonce is unknown, used or expired; ask for a new one." },
+  SIWE_WRONG_SITE: { status: 401, message: "The sign-in message names another site: sign the domain and URI that GET /api/auth/nonce gives (this service's PUBLIC_URL)." },
   ROLE_REQUIRED: { status: 403, message: "The signed-in officer does not hold the role this needs." },
   SIGNATURE_INVALID: { status: 403, message: "The signature is not the expected officer's, or is for another contract or chain." },
   SIGNATURE_EXPIRED: { status: 409, message: "The signature's deadline has passed; sign again." },

@@ -5,11 +5,11 @@ import { Wallet } from "ethers";
 import pino from "pino";
 import { startAnchoringEngine, type AnchoringEngine } from "./anchoring/engine.js";
 import { createRequestListener } from "./app.js";
-import { AnvilChain } from "./chain/anvil.js";
+import { AnvilChain, freeLoopbackPort } from "./chain/anvil.js";
 import { deployLedger, readDeployment, type LedgerDeployment } from "./chain/deploy.js";
 import { checkDeploymentOnChain } from "./chain/deploymentCheck.js";
 import { devAccounts, type DevAccount } from "./chain/devAccounts.js";
-import type { LedgerConfig } from "./config.js";
+import { publicUrlOf, type LedgerConfig } from "./config.js";
 import { EngineError } from "./errors.js";
 import { openIpfsStore } from "./ipfs/index.js";
 import type { IpfsStore } from "./ipfs/types.js";
@@ -29,7 +29,10 @@ const WEB_ROOTS = [new URL("../web/dist", import.meta.url).pathname, new URL("..
 
 /** A running ledger: what `npm start` starts, and tests start the same way. */
 export interface RunningLedger {
+  /** Where it listens on this machine (http://localhost:PORT). */
   url: string;
+  /** PUBLIC_URL, or the embedded demo's http://localhost:PORT: what officers sign in to, links and QR codes. */
+  publicUrl: string;
   rpcUrl: string;
   deployment: LedgerDeployment;
   /** Set on the embedded chain only: the public development accounts of the demo. */
@@ -42,8 +45,9 @@ export interface RunningLedger {
  * Starts the engines in order — data folder, chain, contracts, IPFS, store and anchoring, HTTP — and
  * stops what already started when a later one fails, so a failed start leaves nothing running.
  */
-export async function startLedger(config: LedgerConfig, log: (message: string) => void): Promise<RunningLedger> {
-  requireWritable(config.dataDir);
+export async function startLedger(configured: LedgerConfig, log: (message: string) => void): Promise<RunningLedger> {
+  requireWritable(configured.dataDir);
+  const config = await withPortChosen(configured);
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: Error) => log(`stopping: ${error.message}`));
@@ -90,6 +94,7 @@ export async function startLedger(config: LedgerConfig, log: (message: string) =
     stops.push(() => closeServer(server));
     return {
       url: `http://localhost:${(server.address() as { port: number }).port}`,
+      publicUrl: config.publicUrl,
       rpcUrl: chain.rpcUrl,
       deployment: chain.deployment,
       devAccounts: chain.devAccounts,
@@ -99,6 +104,15 @@ export async function startLedger(config: LedgerConfig, log: (message: string) =
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * PORT=0 means any free port: it is chosen here, before anything is built, because the embedded demo's
+ * public address (http://localhost:PORT) is named in sign-in messages, links and QR codes.
+ */
+async function withPortChosen(config: LedgerConfig): Promise<LedgerConfig & { publicUrl: string }> {
+  const port = config.port === 0 ? await freeLoopbackPort() : config.port;
+  return { ...config, port, publicUrl: config.publicUrl ?? publicUrlOf(undefined, port)! };
 }
 
 interface StartedChain {
@@ -191,7 +205,7 @@ async function openIpfs(config: LedgerConfig): Promise<IpfsStore> {
 }
 
 /** What the permit, complaint, fund and audit workflows are built from (workflows/context.ts). */
-function workflowContext(config: LedgerConfig, chain: StartedChain, ipfs: IpfsStore, anchoring: AnchoringEngine, log: (message: string) => void): WorkflowContext {
+function workflowContext(config: LedgerConfig & { publicUrl: string }, chain: StartedChain, ipfs: IpfsStore, anchoring: AnchoringEngine, log: (message: string) => void): WorkflowContext {
   return createWorkflowContext({
     db: anchoring.db,
     chain: anchoring.chain,
@@ -199,7 +213,8 @@ function workflowContext(config: LedgerConfig, chain: StartedChain, ipfs: IpfsSt
     queue: anchoring.queue,
     catchUpIndex: () => anchoring.indexer.catchUp(),
     dataDir: config.dataDir,
-    publicUrl: config.publicUrl ?? null,
+    publicUrl: config.publicUrl,
+    signIn: config.signIn,
     devAccounts: chain.devAccounts,
     upload: singleFileUpload(config.uploadLimitBytes),
     uploadLimitBytes: config.uploadLimitBytes,

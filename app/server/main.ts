@@ -29,6 +29,7 @@ try {
     for (const account of ledger.devAccounts) log(`  ${account.role.padEnd(18)} ${account.address}`);
     log(`Open311 demo (embedded chain only): jurisdiction_id ${DEMO_JURISDICTION}, api_key ${DEMO_API_KEY} at ${ledger.url}/open311/v2`);
   }
+  if (ledger.publicUrl !== ledger.url) log(`public address (PUBLIC_URL, what officers sign in to): ${ledger.publicUrl}`);
   log(`ready; the ledger is at ${ledger.url} (API: ${ledger.url}/api/health, ${ledger.url}/openapi.json). Ctrl-C stops.`);
 } catch (error) {
   const message = (error as Error).message.split("\n")[0];

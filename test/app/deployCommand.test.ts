@@ -155,6 +155,7 @@ describe("npm run deploy (the ledger's contracts on an external chain)", functio
       CHAIN_RPC_URL: chain.url,
       CHAIN_ID: String(CHAIN_ID),
       PORT: String(await freePort()),
+      PUBLIC_URL: "https://ledger.example.go.th",
       RELAYER_PRIVATE_KEY: relayerKey,
       ...(deploymentFile ? { DEPLOYMENT_FILE: deploymentFile } : {}),
     });

@@ -160,7 +160,8 @@ describe("civic funds: campaigns, pledges and receipts", function () {
   it("gives the resident a receipt for an on-chain pledge that verifies against the RPC node alone; a tampered one fails", async () => {
     const receipt = await pledge(campaignIds.succeeds, 600000n);
     expect(receipt).to.include({ kind: "pledge", campaignId: String(campaignIds.succeeds), amount: "600000", pledger: resident().address, municipalityId: 1 });
-    expect(receipt.verifyUrl).to.equal(`${service.url}/api/funds/receipts/${receipt.receiptId}`);
+    // The service's public address (the embedded demo's http://localhost:PORT), not the host the test asked.
+    expect(receipt.verifyUrl).to.equal(`http://localhost:${new URL(service.url).port}/api/funds/receipts/${receipt.receiptId}`);
 
     const rpc = rpcProvider(service.rpcUrl);
     const verdict = await verifyPledgeReceipt(parsePledgeReceipt(JSON.stringify(receipt)), rpc);

@@ -160,6 +160,7 @@ describe("npm start (the embedded ledger)", function () {
             DATA_DIR: dir,
             PORT: String(await freePort()),
             CHAIN_RPC_URL: `http://127.0.0.1:${await freePort()}`,
+            PUBLIC_URL: "https://ledger.example.go.th",
             RELAYER_PRIVATE_KEY: accounts[2].privateKey,
             DEPLOYMENT_FILE: deploymentFile,
           },
@@ -170,6 +171,23 @@ describe("npm start (the embedded ledger)", function () {
         expect(oneLine(run.stderr)).to.have.length(1);
         expect(oneLine(run.stderr)[0]).to.match(/^ledger: the chain failed to start: the chain node at http:\/\/127\.0\.0\.1:\d+ does not answer: \S/);
         expect(run.stderr).not.to.match(/\n\s+at /);
+      } finally {
+        cleanUp(dir);
+      }
+    });
+
+    it("when an external chain is given without PUBLIC_URL (what officers sign in to)", () => {
+      const dir = tempDataDir("ledger-nopublicurl");
+      try {
+        const run = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts"], {
+          env: { ...process.env, DATA_DIR: dir, CHAIN_RPC_URL: "http://127.0.0.1:8545", RELAYER_PRIVATE_KEY: accounts[2].privateKey, DEPLOYMENT_FILE: join(dir, "deployment.json") },
+          encoding: "utf8",
+          timeout: 60_000,
+        });
+        expect(run.status).to.equal(1);
+        expect(oneLine(run.stderr)).to.deep.equal([
+          "ledger: the config failed to start: CHAIN_RPC_URL needs PUBLIC_URL: the address officers and residents open the service at (e.g. https://ledger.example.go.th)",
+        ]);
       } finally {
         cleanUp(dir);
       }

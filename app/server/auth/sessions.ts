@@ -12,30 +12,31 @@ export interface Session {
   expiresAt: number;
 }
 
-const NONCE_TTL_MS = 10 * 60_000;
-
 export class SessionStore {
   readonly #db: DatabaseSync;
   readonly #ttlMs: number;
+  readonly #nonceTtlMs: number;
 
-  constructor(db: DatabaseSync, options: { sessionTtlMs?: number } = {}) {
+  /** Sessions last 8 hours; a nonce 5 minutes (SIGN_IN_NONCE_SECONDS), long enough to sign, short for a replay. */
+  constructor(db: DatabaseSync, options: { sessionTtlMs?: number; nonceTtlMs?: number } = {}) {
     this.#db = db;
     this.#ttlMs = options.sessionTtlMs ?? 8 * 3_600_000;
+    this.#nonceTtlMs = options.nonceTtlMs ?? 5 * 60_000;
   }
 
   get sessionTtlMs(): number {
     return this.#ttlMs;
   }
 
-  /** A fresh nonce for an EIP-4361 message: alphanumeric, 24 characters, valid 10 minutes. */
+  /** A fresh nonce for an EIP-4361 message: alphanumeric, 24 characters, valid for the nonce lifetime. */
   issueNonce(now = Date.now()): string {
     const nonce = randomBytes(18).toString("base64url").replace(/[-_]/g, "x");
     this.#db.prepare("DELETE FROM auth_nonces WHERE expires_at < ?").run(now);
-    this.#db.prepare("INSERT INTO auth_nonces (nonce, expires_at) VALUES (?, ?)").run(nonce, now + NONCE_TTL_MS);
+    this.#db.prepare("INSERT INTO auth_nonces (nonce, expires_at) VALUES (?, ?)").run(nonce, now + this.#nonceTtlMs);
     return nonce;
   }
 
-  /** Uses up `nonce`: true once for a nonce this service issued and that has not expired. */
+  /** Uses up `nonce`: true once, and only once, for a nonce this service issued and that has not expired. */
   consumeNonce(nonce: string, now = Date.now()): boolean {
     const result = this.#db.prepare("DELETE FROM auth_nonces WHERE nonce = ? AND expires_at >= ?").run(nonce, now);
     return Number(result.changes) === 1;

@@ -35,7 +35,6 @@ export function fundsRoutes(ctx: WorkflowContext): Router {
   const treasurer = new TreasurerActions(ctx, campaigns);
   const receipts = new ReceiptBook(ctx, campaigns);
   const offchain = new OffchainPledges(ctx, campaigns, treasurer, receipts);
-  const baseUrl = (req: Request) => ctx.publicUrl?.replace(/\/$/, "") ?? `${req.protocol}://${req.get("host")}`;
   const detail = async (campaignId: number) => {
     await ctx.catchUpIndex();
     return campaigns.detail(campaignId);
@@ -120,7 +119,7 @@ export function fundsRoutes(ctx: WorkflowContext): Router {
   router.post("/api/funds/campaigns/:id/offchain-pledges", officer, async (req, res) => {
     const input = parseBody(officerTransactionSchema, req.body);
     const receiptId = await offchain.record(officerOf(res).address, campaignIdOf(req), input);
-    res.status(201).json(receipts.get(receiptId, baseUrl(req)));
+    res.status(201).json(receipts.get(receiptId, ctx.publicUrl));
   });
 
   // ── residents: their own wallet sends; the API finds the event and issues the receipt ─────────
@@ -142,7 +141,7 @@ export function fundsRoutes(ctx: WorkflowContext): Router {
     router.post(`/api/funds/campaigns/:id/${path}`, async (req, res) => {
       const { txHash } = parseBody(txHashSchema, req.body);
       const { receiptId, created } = await receipts.issueOnchain(kind, campaignIdOf(req), txHash);
-      res.status(created ? 201 : 200).json(receipts.get(receiptId, baseUrl(req)));
+      res.status(created ? 201 : 200).json(receipts.get(receiptId, ctx.publicUrl));
     });
   }
 
@@ -152,14 +151,14 @@ export function fundsRoutes(ctx: WorkflowContext): Router {
     // The receipt's verifyUrl is this address and its QR code holds it: a browser that opens it (asking
     // for a page) is sent to the web app, which fetches this JSON and checks it against the chain itself.
     if (req.accepts(["application/json", "text/html"]) === "text/html") {
-      receipts.get(receiptId, baseUrl(req));
+      receipts.get(receiptId, ctx.publicUrl);
       return res.redirect(303, `/funds/receipts?receipt=${receiptId}`);
     }
-    res.json(receipts.get(receiptId, baseUrl(req)));
+    res.json(receipts.get(receiptId, ctx.publicUrl));
   });
 
   router.get("/api/funds/receipts/:receiptId/qr", async (req, res) => {
-    const receipt = receipts.get(parseReceiptId(req.params.receiptId), baseUrl(req));
+    const receipt = receipts.get(parseReceiptId(req.params.receiptId), ctx.publicUrl);
     if (req.query.format === "svg") {
       res.type("image/svg+xml").send(await QRCode.toString(receipt.verifyUrl, { type: "svg", errorCorrectionLevel: "M" }));
     } else {

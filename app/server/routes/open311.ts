@@ -56,7 +56,7 @@ export function open311Routes(ctx: WorkflowContext): Router {
   api.get("/:file", async (req, res) => {
     const [resource, format] = split(req.params.file);
     if (resource === "discovery") {
-      const url = `${ctx.publicUrl ?? `${req.protocol}://${req.get("host")}`}${BASE}`;
+      const url = `${ctx.publicUrl}${BASE}`;
       send(res, format, "discovery", {
         changeset: CHANGESET,
         contact: "The complaint office of each municipality; see /open311/v2/services for its jurisdiction.",

@@ -62,8 +62,6 @@ function jsonBody(req: Request, field: string): unknown {
   }
 }
 
-const origin = (req: Request) => `${req.protocol}://${req.get("host")}`;
-
 export function permitRoutes(ctx: WorkflowContext): Router {
   const router = Router();
   const store = new PermitStore(ctx.db);
@@ -168,7 +166,7 @@ export function permitRoutes(ctx: WorkflowContext): Router {
   });
 
   router.post("/api/permits/:number/certificate/drafts", officer, async (req, res) => {
-    res.status(201).json(await draftIssuance(ctx, store, officerOf(res).address, number(req), verifyBaseUrl(ctx, origin(req))));
+    res.status(201).json(await draftIssuance(ctx, store, officerOf(res).address, number(req), verifyBaseUrl(ctx)));
   });
 
   router.post("/api/permits/:number/certificate", officer, async (req, res) => {
@@ -176,7 +174,7 @@ export function permitRoutes(ctx: WorkflowContext): Router {
   });
 
   router.post("/api/permits/:number/amendments/drafts", officer, async (req, res) => {
-    res.status(201).json(await draftAmendment(ctx, store, officerOf(res).address, number(req), req.body, verifyBaseUrl(ctx, origin(req))));
+    res.status(201).json(await draftAmendment(ctx, store, officerOf(res).address, number(req), req.body, verifyBaseUrl(ctx)));
   });
 
   router.post("/api/permits/:number/amendments", officer, async (req, res) => {

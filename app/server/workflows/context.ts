@@ -67,8 +67,13 @@ export interface WorkflowContext {
   catchUpIndex: () => Promise<number>;
   /** The towns: each municipality with the profile its admin published. */
   towns: Towns;
-  /** The public address of the web app (QR codes, links), or null to use the request's own host. */
-  publicUrl: string | null;
+  /**
+   * The service's public address (PUBLIC_URL, or the embedded demo's http://localhost:PORT): what officers
+   * sign in to, and the base of links, QR codes and Open311 discovery. Never a request's Host header.
+   */
+  publicUrl: string;
+  /** How many sign-in nonces one client may ask for a minute (0: no limit). */
+  noncesPerMinute: number;
   /** The embedded chain's demo accounts, or null on a real chain. */
   devAccounts: DevAccount[] | null;
   /** Multer for one `file` field, capped at the upload limit. */
@@ -83,7 +88,8 @@ export interface WorkflowContextParts {
   queue: AnchorQueue;
   catchUpIndex: () => Promise<number>;
   dataDir: string;
-  publicUrl: string | null;
+  publicUrl: string;
+  signIn: { nonceTtlMs: number; noncesPerMinute: number };
   devAccounts: DevAccount[] | null;
   upload: RequestHandler;
   uploadLimitBytes: number;
@@ -113,7 +119,7 @@ export function createWorkflowContext(parts: WorkflowContextParts): WorkflowCont
     contracts,
     serviceCalls,
     officerTransactions: new OfficerTransactions(chain),
-    sessions: new SessionStore(db),
+    sessions: new SessionStore(db, { nonceTtlMs: parts.signIn.nonceTtlMs }),
     officers: new OfficerDirectory(contracts.directory, db),
     vault,
     ipfs: parts.ipfs,
@@ -127,6 +133,7 @@ export function createWorkflowContext(parts: WorkflowContextParts): WorkflowCont
     },
     towns,
     publicUrl: parts.publicUrl,
+    noncesPerMinute: parts.signIn.noncesPerMinute,
     devAccounts: parts.devAccounts,
     upload: parts.upload,
     uploadLimitBytes: parts.uploadLimitBytes,

@@ -31,8 +31,11 @@ export const freePort = freeLoopbackPort;
 
 export async function startService(dataDir: string, env: Record<string, string> = {}): Promise<RunningService> {
   const port = env.PORT ?? String(await freePort());
+  // On an external chain PUBLIC_URL is required, as an operator must set it; the embedded demo's default
+  // (http://localhost:PORT) is left to the service.
+  const publicUrl = env.CHAIN_RPC_URL && !env.PUBLIC_URL ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {};
   const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/main.ts"], {
-    env: { ...process.env, LOG_LEVEL: "warn", ...env, DATA_DIR: dataDir, PORT: port },
+    env: { ...process.env, LOG_LEVEL: "warn", ...publicUrl, ...env, DATA_DIR: dataDir, PORT: port },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

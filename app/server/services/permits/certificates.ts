@@ -44,9 +44,9 @@ interface RevocationDraft {
 
 const FOREVER = "9999-12-31T00:00:00.000Z";
 
-/** Where the QR code of a certificate points. */
-export function verifyBaseUrl(ctx: WorkflowContext, requestOrigin: string): string {
-  return `${(ctx.publicUrl ?? requestOrigin).replace(/\/$/, "")}/verify`;
+/** Where the QR code of a certificate points: the service's public address, never a request's Host. */
+export function verifyBaseUrl(ctx: WorkflowContext): string {
+  return `${ctx.publicUrl}/verify`;
 }
 
 async function render(ctx: WorkflowContext, store: PermitStore, permit: ChainPermit, data: PermitCertificateData, baseUrl: string) {
