@@ -54,7 +54,7 @@ export interface LedgerConfig {
   ipfsApiUrl?: string;
   /** ANCHOR_BATCH_SIZE, ANCHOR_BATCH_MS, CONFIRMATIONS: see anchoring/config.ts. */
   anchoring: AnchoringConfig;
-  /** ANCHOR_STALL_SECONDS, RELAYER_LOW_FUNDS_DAYS: see services/monitoringConfig.ts. */
+  /** ANCHOR_STALL_SECONDS, RELAYER_LOW_FUNDS_DAYS, HEALTH_CHAIN_READ_SECONDS, HEALTH_ROLES_CHECK_SECONDS: see services/monitoringConfig.ts. */
   monitoring: MonitoringConfig;
   uploadLimitBytes: number;
   writesPerMinute: number;

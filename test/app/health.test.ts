@@ -80,6 +80,10 @@ describe("what operators see: /api/health's problems and the chain's failures as
       // An idle anvil makes no blocks: anchored is as far as a record gets here, and far enough.
       CONFIRMATIONS: "0",
       ANCHOR_STALL_SECONDS: "3",
+      // Read the chain and check the relayer's roles every second, not every 5 and 30: the tests wait on what
+      // the readings show, not on the cache.
+      HEALTH_CHAIN_READ_SECONDS: "1",
+      HEALTH_ROLES_CHECK_SECONDS: "1",
     });
     issuer = await DocumentIssuer.of(service.url);
   });
@@ -116,7 +120,7 @@ describe("what operators see: /api/health's problems and the chain's failures as
     anchored = { sha256, municipalityId: proof.municipalityId, root: proof.root, leaf: proof.leaf };
     const after = await rpcProvider(chain.url).getBalance(relayer.address);
     expect(after < before, "anchoring cost the relayer gas").to.equal(true);
-    // The service reads the balance again within seconds; the spending is what it fell by.
+    // The service reads the balance again within HEALTH_CHAIN_READ_SECONDS; the spending is what it fell by.
     const relayerNow = (await eventually(health, (h) => h.body.relayer.balanceWei === after.toString(), 30_000)).body.relayer;
     expect(BigInt(relayerNow.spentWei)).to.equal(before - after);
     // Less than an hour of readings counts as an hour: the daily pace is 24 times what fell.
@@ -135,8 +139,8 @@ describe("what operators see: /api/health's problems and the chain's failures as
     await mined(directory("nationalAdmin").addMunicipality("TH-50-HEALTH", "Health Check Municipality", account("municipalityAdmin").address));
     const municipalityId = Number(await directory("nationalAdmin").municipalityIdOf("TH-50-HEALTH"));
 
-    // The roles are checked again every half minute.
-    const missing = await eventually(problems, (list) => list.some((p) => p.code === "RELAYER_ROLE_MISSING"), 90_000);
+    // The roles are checked again every HEALTH_ROLES_CHECK_SECONDS.
+    const missing = await eventually(problems, (list) => list.some((p) => p.code === "RELAYER_ROLE_MISSING"), 30_000);
     expect(missing).to.have.length(1);
     expect(missing[0]).to.include({ code: "RELAYER_ROLE_MISSING", severity: "warning", municipalityId });
     expect(missing[0].message).to.include(relayer.address).and.include("TH-50-HEALTH");
@@ -156,7 +160,7 @@ describe("what operators see: /api/health's problems and the chain's failures as
     // The admin grants the role: the record is anchored and the problems clear.
     await mined(directory("municipalityAdmin").grantRole(municipalityId, id("ANCHOR_SERVICE"), relayer.address));
     await eventually(async () => (await fetch(`${service.url}/api/records/${stranded.recordId}`)).json() as Promise<{ status: string }>, (r) => r.status !== "pending", 60_000);
-    const healed = await eventually(health, (h) => h.body.problems.length === 0, 90_000);
+    const healed = await eventually(health, (h) => h.body.problems.length === 0, 30_000);
     expect(healed.status).to.equal(200);
   });
 

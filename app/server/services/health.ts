@@ -17,8 +17,9 @@ import { RelayerSpending } from "./relayerSpending.js";
  *
  * The chain is not asked on every request: its readings (head block, relayer balance, fees, and IPFS's
  * status with them) are kept for a few seconds, the relayer's roles in every municipality for half a
- * minute (answered from the last check while the next one runs). The queue's counts come from the
- * database on every request: tests and the CLI poll them.
+ * minute (answered from the last check while the next one runs): HEALTH_CHAIN_READ_SECONDS and
+ * HEALTH_ROLES_CHECK_SECONDS (monitoringConfig.ts). The queue's counts come from the database on every
+ * request: tests and the CLI poll them.
  */
 export interface HealthSources {
   version: string;
@@ -54,8 +55,6 @@ export interface RelayerReport {
   checkedAt: string | null;
 }
 
-const CHAIN_FRESH_MS = 5_000;
-const ROLES_FRESH_MS = 30_000;
 /** A reading the chain has not answered within this long counts as unreachable. */
 const CHAIN_TIMEOUT_MS = 5_000;
 /** Generous gas for one relayed call (a permit application, a batch of 1,000 anchors): the out-of-funds line. */
@@ -166,7 +165,7 @@ export class ServiceHealth {
 
   /** The last reading while it is fresh; else one new reading, shared by the requests that wait for it. */
   #chainReading(): Promise<ChainReading> {
-    if (!this.#reading || this.#now() - this.#reading.at >= CHAIN_FRESH_MS) {
+    if (!this.#reading || this.#now() - this.#reading.at >= this.#sources.monitoring.chainFreshMs) {
       this.#reading = { at: this.#now(), value: this.#readChain() };
     }
     return this.#reading.value;
@@ -198,7 +197,7 @@ export class ServiceHealth {
 
   /** The last role check; the first one is waited for, later ones run while the last is answered. */
   async #roleCheck(): Promise<RoleCheck | null> {
-    const stale = !this.#roles || this.#now() - this.#roles.at >= ROLES_FRESH_MS;
+    const stale = !this.#roles || this.#now() - this.#roles.at >= this.#sources.monitoring.rolesFreshMs;
     if (stale && !this.#rolesPending) {
       this.#rolesPending = this.#checkRoles()
         .then((check) => {

@@ -7,11 +7,18 @@ import { EngineError } from "../errors.js";
  *   means anchoring has stalled (ANCHORING_STALLED); a complaint filing still not mined this long, that
  *   the filings' queue has (COMPLAINT_FILING_STALLED);
  * - RELAYER_LOW_FUNDS_DAYS (default 7): the relayer's balance lasting fewer days than this at its recent
- *   pace of spending is RELAYER_LOW_FUNDS.
+ *   pace of spending is RELAYER_LOW_FUNDS;
+ * - HEALTH_CHAIN_READ_SECONDS (default 5): /api/health answers from one reading of the chain (head
+ *   block, the relayer's balance, fees, IPFS's status) this long before it reads again;
+ * - HEALTH_ROLES_CHECK_SECONDS (default 30): and from one check of the relayer's ANCHOR_SERVICE role in
+ *   every municipality (a call or two per municipality) this long, so RELAYER_ROLE_MISSING appears and
+ *   clears within it.
  */
 export interface MonitoringConfig {
   stallAfterMs: number;
   lowFundsDays: number;
+  chainFreshMs: number;
+  rolesFreshMs: number;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
@@ -28,5 +35,7 @@ export function readMonitoringConfig(env: NodeJS.ProcessEnv): MonitoringConfig {
   return {
     stallAfterMs: positiveInteger(env, "ANCHOR_STALL_SECONDS", 600, 7 * 86_400) * 1000,
     lowFundsDays: positiveInteger(env, "RELAYER_LOW_FUNDS_DAYS", 7, 3650),
+    chainFreshMs: positiveInteger(env, "HEALTH_CHAIN_READ_SECONDS", 5, 3600) * 1000,
+    rolesFreshMs: positiveInteger(env, "HEALTH_ROLES_CHECK_SECONDS", 30, 86_400) * 1000,
   };
 }
