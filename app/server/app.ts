@@ -2,19 +2,20 @@ import { existsSync } from "node:fs";
 import type { RequestListener } from "node:http";
 import { join, sep } from "node:path";
 import express, { type Express, type RequestHandler } from "express";
-import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import type { AnchorQueue } from "./anchoring/types.js";
-import { AppError } from "./errors.js";
+import { ClientLimits, NO_CLIENT_LIMITS, type ClientLimitSettings } from "./http/clientLimits.js";
 import { errorHandler, notFound } from "./http/errorHandler.js";
 import { withFastReads } from "./http/fastReads.js";
 import { withFastUploads } from "./http/fastUpload.js";
+import type { RelayerBudget } from "./http/relayerBudget.js";
 import type { IpfsStore } from "./ipfs/types.js";
 import { openApiDocument } from "./openapi.js";
 import { bulkFileUpload, documentRoutes, singleFileUpload } from "./routes/documents.js";
 import { ipfsGatewayRoutes } from "./routes/ipfsGateway.js";
+import { open311Errors } from "./routes/open311.js";
 import { verifyRoutes } from "./routes/verify.js";
 import type { DocumentService } from "./services/documents.js";
 import type { VerificationService } from "./services/verification.js";
@@ -31,8 +32,10 @@ export interface AppDeps {
   health: () => Promise<{ ok: boolean } & Record<string, unknown>>;
   logger: Logger;
   uploadLimitBytes: number;
-  /** Uploads per minute per client address; 0 turns the limit off. */
-  writesPerMinute: number;
+  /** What one client may send to the public writes per minute, and whose X-Forwarded-For names it (absent: no limits, no proxy). */
+  writeLimits?: ClientLimitSettings;
+  /** What anonymous requests may make the relayer pay per hour (absent: no cap). */
+  relayerBudget?: RelayerBudget;
   /** The built web app (issue 5) or the shell, served at `/`. */
   webRoot: string;
   version: string;
@@ -47,20 +50,21 @@ export interface AppDeps {
  */
 export function createRequestListener(deps: AppDeps): RequestListener {
   const securityHeaders = ledgerSecurityHeaders();
-  const writeLimit = writeLimiter(deps.writesPerMinute);
-  const app = createApp(deps, securityHeaders, writeLimit);
-  return withFastUploads(withFastReads(app, { ...deps, securityHeaders }), app, { ...deps, securityHeaders, writeLimit });
+  const limits = new ClientLimits(deps.writeLimits ?? NO_CLIENT_LIMITS);
+  const app = createApp(deps, securityHeaders, limits);
+  return withFastUploads(withFastReads(app, { ...deps, securityHeaders }), app, { ...deps, securityHeaders, limits });
 }
 
 /** The Express app alone: every route, including the ones that createRequestListener answers first. */
 export function createApp(
   deps: AppDeps,
   securityHeaders: RequestHandler = ledgerSecurityHeaders(),
-  writeLimit: RequestHandler = writeLimiter(deps.writesPerMinute),
+  limits: ClientLimits = new ClientLimits(deps.writeLimits ?? NO_CLIENT_LIMITS),
 ): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // req.ip and req.protocol believe the proxies TRUST_PROXY names, as the limits do (http/clientKey.ts).
+  app.set("trust proxy", limits.trust);
   app.use(securityHeaders);
   // A log line per request costs about a tenth of a verification; above `info` nothing would be written.
   if (deps.logger.isLevelEnabled("info")) {
@@ -78,15 +82,22 @@ export function createApp(
   app.get("/openapi.json", (_req, res) => {
     res.json(openapi);
   });
+  // Every public write is counted per client (http/clientLimits.ts) before its body is read; those that
+  // make the relayer send a transaction for an anonymous client also spend the hour's budget
+  // (http/relayerBudget.ts). Open311 clients are refused in Open311's own format.
+  const writeLimit = limits.writes;
+  const relayerPays: RequestHandler = deps.relayerBudget?.guard ?? ((_req, _res, next) => next());
+  app.post(ANONYMOUS_TRANSACTIONS, writeLimit, relayerPays);
+  app.post(OPEN311_WRITES, writeLimit, relayerPays, open311Errors);
   // A town's profile is kept byte for byte (its SHA-256 is what the admin signed): read raw, before the JSON parser.
   app.put("/api/municipalities/:id/profile", writeLimit, express.raw({ type: () => true, limit: TOWN_PROFILE_MAX_BYTES }));
   app.post(["/api/municipalities/plan", "/api/municipalities/admin-transactions"], writeLimit);
+  // A document's revocation is a public write like an upload (the relayer pays for it): the same limit.
+  app.post("/api/documents/:sha256/revocation", writeLimit);
   app.use(express.json({ limit: "1mb" }));
   app.use(documentRoutes({ ...deps, upload, bulkUpload, writeLimit }));
   app.use(verifyRoutes({ ...deps, upload, writeLimit }));
   app.use(ipfsGatewayRoutes(deps));
-  // A document's revocation is a public write like an upload (the relayer pays for it): the same limit.
-  app.post("/api/documents/:sha256/revocation", writeLimit);
   if (deps.workflows) for (const routes of WORKFLOW_ROUTES) app.use(routes(deps.workflows));
   if (existsSync(deps.webRoot)) app.use(webApp(deps.webRoot));
 
@@ -95,17 +106,10 @@ export function createApp(
   return app;
 }
 
-/** Uploads per minute per client address (0: no limit), for the Express routes and the fast upload path alike. */
-function writeLimiter(writesPerMinute: number): RequestHandler {
-  if (writesPerMinute <= 0) return (_req, _res, next) => next();
-  return rateLimit({
-    windowMs: 60_000,
-    limit: writesPerMinute,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new AppError("RATE_LIMITED")),
-  });
-}
+/** Residents' writes that the relayer pays a transaction for (routes/permits.ts, routes/complaints.ts). */
+const ANONYMOUS_TRANSACTIONS = ["/api/permits", "/api/complaints", "/api/complaints/track/confirm", "/api/complaints/track/reopen"];
+/** Open311's POST requests (routes/open311.ts); any other POST there is refused after it is counted. */
+const OPEN311_WRITES = "/open311/v2/:file";
 
 /** Paths of the server itself: never answered with the web app. */
 const SERVER_PATHS = /^\/(api|open311|ipfs)(\/|$)|^\/openapi\.json$/;

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { readAnchoringConfig, type AnchoringConfig } from "./anchoring/config.js";
+import { readWriteLimitsConfig, type WriteLimitsConfig } from "./http/writeLimitsConfig.js";
 import { EngineError } from "./errors.js";
 import { readMonitoringConfig, type MonitoringConfig } from "./services/monitoringConfig.js";
 
@@ -30,7 +31,6 @@ const schema = z.object({
   /** A Kubo node's RPC API instead of the embedded Helia. */
   IPFS_API_URL: z.url().optional(),
   UPLOAD_LIMIT_MB: z.coerce.number().positive().default(25),
-  WRITES_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** How long a sign-in nonce can be used, and how many nonces one client may ask for a minute (0: no limit). */
   SIGN_IN_NONCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   SIGN_IN_NONCES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
@@ -57,7 +57,8 @@ export interface LedgerConfig {
   /** ANCHOR_STALL_SECONDS, RELAYER_LOW_FUNDS_DAYS, HEALTH_CHAIN_READ_SECONDS, HEALTH_ROLES_CHECK_SECONDS: see services/monitoringConfig.ts. */
   monitoring: MonitoringConfig;
   uploadLimitBytes: number;
-  writesPerMinute: number;
+  /** WRITES_PER_MINUTE, WRITE_FILES_PER_MINUTE, WRITE_MB_PER_MINUTE, ANONYMOUS_TRANSACTIONS_PER_HOUR, TRUST_PROXY: see http/writeLimitsConfig.ts. */
+  writeLimits: WriteLimitsConfig;
   /** SIGN_IN_NONCE_SECONDS, SIGN_IN_NONCES_PER_MINUTE: see auth/signIn.ts. */
   signIn: { nonceTtlMs: number; noncesPerMinute: number };
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
@@ -109,7 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     anchoring: readAnchoringConfig(env, { embedded: c.CHAIN_RPC_URL === undefined }),
     monitoring: readMonitoringConfig(env),
     uploadLimitBytes: Math.round(c.UPLOAD_LIMIT_MB * 1024 * 1024),
-    writesPerMinute: c.WRITES_PER_MINUTE,
+    writeLimits: readWriteLimitsConfig(env, c.UPLOAD_LIMIT_MB),
     signIn: { nonceTtlMs: c.SIGN_IN_NONCE_SECONDS * 1000, noncesPerMinute: c.SIGN_IN_NONCES_PER_MINUTE },
     logLevel: c.LOG_LEVEL,
   };

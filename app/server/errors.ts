@@ -36,7 +36,11 @@ export const ERRORS = {
   CONTENT_NOT_FOUND: { status: 404, message: "No stored file has that CID." },
   RANGE_NOT_SATISFIABLE: { status: 416, message: "The requested range is outside the file." },
   ROUTE_NOT_FOUND: { status: 404, message: "No such route." },
-  RATE_LIMITED: { status: 429, message: "Too many requests; slow down." },
+  // Public writes per client (http/clientLimits.ts) and what anonymous requests may cost (http/relayerBudget.ts); each with Retry-After.
+  RATE_LIMITED: { status: 429, message: "Too many requests from this client; try again after Retry-After seconds." },
+  RATE_LIMITED_FILES: { status: 429, message: "This client has sent as many files as it may this minute; try again after Retry-After seconds." },
+  RATE_LIMITED_BYTES: { status: 429, message: "This client has sent as many bytes as it may this minute; try again after Retry-After seconds." },
+  RELAYER_BUDGET_EXHAUSTED: { status: 503, message: "The service has paid for as many transactions of anonymous requests as it may this hour; try again after Retry-After seconds." },
   BODY_INVALID: { status: 400, message: "The request body is not valid." },
   AUTH_REQUIRED: { status: 401, message: "Sign in as an officer first." },
   SIWE_INVALID: { status: 401, message: "The sign-in message or its signature is not valid." },

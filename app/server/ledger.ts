@@ -13,6 +13,7 @@ import { publicUrlOf, type LedgerConfig } from "./config.js";
 import { EngineError } from "./errors.js";
 import { openIpfsStore } from "./ipfs/index.js";
 import type { IpfsStore } from "./ipfs/types.js";
+import { RelayerBudget } from "./http/relayerBudget.js";
 import { DocumentService } from "./services/documents.js";
 import { ServiceHealth } from "./services/health.js";
 import { PersonalDataResealer } from "./services/resealing.js";
@@ -238,6 +239,8 @@ function buildApp(
     reader,
   );
   const gate = new MunicipalityGate(contracts.directory, anchoring.chain.provider);
+  // Spent by residents' requests (http/relayerBudget.ts), reported by /api/health.
+  const relayerBudget = new RelayerBudget(config.writeLimits.anonymousTransactionsPerHour);
   const health = new ServiceHealth({
     version: VERSION,
     deployment: chain.deployment,
@@ -249,6 +252,7 @@ function buildApp(
     ipfs,
     storePath: join(config.dataDir, "ledger.sqlite"),
     monitoring: config.monitoring,
+    relayerBudget,
   });
   return createRequestListener({
     documents: new DocumentService(
@@ -268,7 +272,8 @@ function buildApp(
     health: () => health.report(),
     logger: pino({ level: config.logLevel }),
     uploadLimitBytes: config.uploadLimitBytes,
-    writesPerMinute: config.writesPerMinute,
+    writeLimits: config.writeLimits.perClient,
+    relayerBudget,
     webRoot: WEB_ROOTS.find((root) => existsSync(root))!,
     version: VERSION,
     workflows,

@@ -69,7 +69,6 @@ function serve(): void {
       health: async () => ({ ok: true }),
       logger: pino({ level: "warn" }),
       uploadLimitBytes: 1024 * 1024,
-      writesPerMinute: 0,
       webRoot: fileURLToPath(new URL("../../app/web/shell", import.meta.url)),
       version: "bench",
     });

@@ -18,7 +18,11 @@ export interface Health {
 export async function startBenchService(dataDir: string, env: Record<string, string> = {}): Promise<RunningService> {
   return startService(dataDir, {
     LOG_LEVEL: "warn",
+    // No limits on public writes: the load comes from one address (http/writeLimitsConfig.ts).
     WRITES_PER_MINUTE: "0",
+    WRITE_FILES_PER_MINUTE: "0",
+    WRITE_MB_PER_MINUTE: "0",
+    ANONYMOUS_TRANSACTIONS_PER_HOUR: "0",
     ANCHOR_BATCH_SIZE: "1000",
     ANCHOR_BATCH_MS: "1000",
     ...env,

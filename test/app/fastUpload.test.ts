@@ -4,6 +4,7 @@ import { createServer, type Server } from "node:http";
 import express from "express";
 import helmet from "helmet";
 import pino from "pino";
+import { ClientLimits, NO_CLIENT_LIMITS } from "../../app/server/http/clientLimits.js";
 import { withFastUploads } from "../../app/server/http/fastUpload.js";
 import { formDataBoundary, formDataParts } from "../../app/server/http/multipartBody.js";
 import type { DocumentService } from "../../app/server/services/documents.js";
@@ -55,8 +56,8 @@ describe("the fast upload path, against the service as npm start runs it", funct
     response.headers.forEach((value, name) => {
       if (!PER_RESPONSE.has(name)) headers[name] = value;
     });
-    // The service's own write limit (WRITES_PER_MINUTE's default) is applied on both paths.
-    expect(response.headers.get("ratelimit")).to.match(/^"600-in-1min"; r=\d+; t=\d+$/);
+    // The service's own limits on writes (their defaults: requests, files, bytes per client) apply on both paths.
+    expect(response.headers.get("ratelimit")).to.match(/^"600-in-1min"; r=\d+; t=\d+, "2000-files-in-1min"; r=\d+; t=\d+, "268435456-bytes-in-1min"; r=\d+; t=\d+$/);
     return { status: response.status, headers, body: await response.text() };
   };
   /** The fast path's and Express's answers to the same body, sent once each. */
@@ -181,7 +182,7 @@ describe("which uploads the fast path takes (app/server/http/fastUpload.ts)", ()
         res.writeHead(299).end();
       },
       app,
-      { documents, writeLimit: (_req, _res, next) => next(), writesPerMinute: 0, securityHeaders: helmet(), uploadLimitBytes: 25 * 1024 * 1024, logger: pino({ level: "silent" }) },
+      { documents, limits: new ClientLimits(NO_CLIENT_LIMITS), securityHeaders: helmet(), uploadLimitBytes: 25 * 1024 * 1024, logger: pino({ level: "silent" }) },
     );
     server = createServer(listener);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

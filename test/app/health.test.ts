@@ -80,6 +80,8 @@ describe("what operators see: /api/health's problems and the chain's failures as
       // An idle anvil makes no blocks: anchored is as far as a record gets here, and far enough.
       CONFIRMATIONS: "0",
       ANCHOR_STALL_SECONDS: "3",
+      // Two transactions an hour for anonymous requests: the third complaint is refused (RELAYER_BUDGET_EXHAUSTED).
+      ANONYMOUS_TRANSACTIONS_PER_HOUR: "2",
       // Read the chain and check the relayer's roles every second, not every 5 and 30: the tests wait on what
       // the readings show, not on the cache.
       HEALTH_CHAIN_READ_SECONDS: "1",
@@ -209,6 +211,34 @@ describe("what operators see: /api/health's problems and the chain's failures as
       // The queue sends the filing again within half a minute; no later test needs the service healthy.
       await rpc("anvil_setBalance", [relayer.address, toBeHex(balance)]);
     }
+  });
+
+  it("refuses residents' filings past the hour's relayer budget, in each API's format, and says so; officers' signed acts go on", async () => {
+    // The town's profile (its categories) was stored by the test before, which filed one complaint of the two.
+    const complaint = { municipalityId: 1, service_code: "ROAD", lat: 18.75, long: 98.97, description: "Another pothole", attribute: { hazard: "low" } };
+    const file = () => fetch(`${service.url}/api/complaints`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(complaint) });
+    let answer = await file();
+    for (let tries = 0; answer.status === 201 && tries < 2; tries++) answer = await file();
+    expect(answer.status, await answer.clone().text()).to.equal(503);
+    expect(((await answer.json()) as { error: { code: string } }).error.code).to.equal("RELAYER_BUDGET_EXHAUSTED");
+    // The oldest of the two frees its place an hour after it was spent.
+    expect(Number(answer.headers.get("retry-after"))).to.be.within(3000, 3600);
+
+    // An Open311 client is answered in Open311's format, refused before its body is read.
+    const open311 = await fetch(`${service.url}/open311/v2/requests.xml`, { method: "POST", body: new URLSearchParams({ jurisdiction_id: "maehia.go.th", service_code: "ROAD" }) });
+    expect(open311.status).to.equal(503);
+    expect(open311.headers.get("x-error-code")).to.equal("RELAYER_BUDGET_EXHAUSTED");
+    expect(open311.headers.get("retry-after")).to.match(/^\d+$/);
+    expect(await open311.text()).to.match(/<errors><error><code>503<\/code><description>.+<\/description><\/error><\/errors>/);
+
+    const { body } = await health();
+    const problem = (body.problems as Problem[]).find((p) => p.code === "RELAYER_BUDGET_EXHAUSTED")!;
+    expect(problem).to.include({ severity: "warning" });
+    expect(problem.message).to.include("ANONYMOUS_TRANSACTIONS_PER_HOUR is 2");
+    expect(Date.parse((problem as Problem & { since: string }).since)).to.be.greaterThan(0);
+    expect(body.relayer.anonymousTransactions).to.deep.equal({ perHour: 2, lastHour: 2 });
+    // An issuer's upload is a signed act, not an anonymous one: it is not counted.
+    await upload(issuer);
   });
 
   it("tells an officer's own empty account from the relayer's (OFFICER_OUT_OF_FUNDS)", async () => {

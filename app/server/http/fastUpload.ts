@@ -1,9 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { Express, Request, RequestHandler, Response } from "express";
+import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import { acceptUpload, documentBytes, UPLOAD_MAX_FIELDS } from "../routes/documents.js";
 import type { DocumentService } from "../services/documents.js";
+import type { ClientLimits } from "./clientLimits.js";
 import { errorBody, toAppError } from "./errorHandler.js";
 import { fastAnswers } from "./fastReads.js";
 import { formDataBoundary, formDataParts } from "./multipartBody.js";
@@ -14,7 +15,8 @@ import { formDataBoundary, formDataParts } from "./multipartBody.js";
  * cost the API's one thread more than accepting the document itself (docs/benchmarks.md: one upload
  * per document is the figure of a scanning clerk or a kiosk).
  *
- * The answer is the route's own: the same rate limit (the app's limiter, run here), the same multer
+ * The answer is the route's own: the same limits per client (the app's ClientLimits: admit before the
+ * body is read, countFiles once it is parsed, as the route's middleware calls them), the same multer
  * rules (one file, in the field `file`; at most 8 other fields), acceptUpload for the document, the
  * same error codes and security headers. Anything else — a larger or chunked body, another path spelling
  * such as `/api/documents/` — goes to Express unchanged; test/app/fastUpload.test.ts compares the two.
@@ -27,9 +29,8 @@ export function withFastUploads(
   app: Express,
   deps: {
     documents: DocumentService;
-    /** The app's limiter of writes, and its limit (0: none). */
-    writeLimit: RequestHandler;
-    writesPerMinute: number;
+    /** The app's limits on public writes, the ones its Express routes count with. */
+    limits: ClientLimits;
     securityHeaders: RequestHandler;
     uploadLimitBytes: number;
     logger: Logger;
@@ -52,17 +53,7 @@ export function withFastUploads(
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, boundary: string, length: number, started: number) => {
-    if (deps.writesPerMinute > 0) {
-      // The app's limiter uses Express's request and response (req.ip, res.append): given here as
-      // Express gives them to every request it routes.
-      Object.assign(req, { res });
-      Object.assign(res, { req });
-      Object.setPrototypeOf(req, app.request);
-      Object.setPrototypeOf(res, app.response);
-      await new Promise<void>((resolve, reject) => {
-        void deps.writeLimit(req as Request, res as Response, (error?: unknown) => (error ? reject(error) : resolve()));
-      });
-    }
+    deps.limits.admit(req, res);
     const body = await bodyOf(req, length);
     let file: Buffer | undefined;
     const texts: Record<"meta" | "issuance", string[]> = { meta: [], issuance: [] };
@@ -77,6 +68,7 @@ export function withFastUploads(
       if (part.name !== "file") throw new AppError("BAD_MULTIPART", `Unexpected file field "${part.name}"; send the file as \`file\`.`);
       file = part.body;
     }
+    deps.limits.countFiles(req, res, file ? 1 : 0);
     // multer gives a field sent twice as an array; the route reads it as text either way.
     const field = (values: string[]) => (values.length > 1 ? String(values) : values[0]);
     const { status, body: accepted } = await acceptUpload(deps.documents, documentBytes(file), {

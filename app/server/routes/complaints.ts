@@ -2,6 +2,7 @@ import { Router, type Request } from "express";
 import multer from "multer";
 import { officerOf, requireOfficer } from "../auth/middleware.js";
 import { AppError } from "../errors.js";
+import { countFiles } from "../http/clientLimits.js";
 import { sendPrivateFile } from "../http/privateFile.js";
 import { categoryHashOf, statusNumber } from "../services/complaints/catalogue.js";
 import { complaintDetails, openAttachment } from "../services/complaints/details.js";
@@ -47,7 +48,8 @@ export function complaintRoutes(ctx: WorkflowContext): Router {
 
   // JSON, or multipart with an optional `photo` (an image, sealed before it is stored). Answered once the
   // filing is accepted, before it is mined: `confirmed: false`, and the tracking view shows it confirm.
-  router.post("/api/complaints", photoUpload, async (req, res) => {
+  // Counted per client and against the relayer's budget by createApp before the body is read; the photo here.
+  router.post("/api/complaints", photoUpload, countFiles, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const filing = await submitRequest(ctx, municipalityParam(body.municipalityId), body, "web", photoOf(req.file));
     res.status(201).set("cache-control", "no-store").json({

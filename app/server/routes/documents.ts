@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from "express";
 import multer from "multer";
 import { AppError } from "../errors.js";
+import { countFiles } from "../http/clientLimits.js";
 import { parseDocumentMeta, parseRecordId } from "../http/validation.js";
 import type { AnchorQueue } from "../anchoring/types.js";
 import type { DocumentService } from "../services/documents.js";
@@ -77,7 +78,7 @@ export function documentRoutes(deps: {
   const router = Router();
 
   // Most uploads are answered in front of Express (http/fastUpload.ts), through acceptUpload as here.
-  router.post("/api/documents", deps.writeLimit, deps.upload, async (req, res) => {
+  router.post("/api/documents", deps.writeLimit, deps.upload, countFiles, async (req, res) => {
     const { status, body } = await acceptUpload(deps.documents, uploadedBytes(req.file), req.body ?? {});
     res.status(status).json(body);
   });
@@ -85,7 +86,7 @@ export function documentRoutes(deps: {
   // Many documents in one request (archives being digitised, a day's certificates): one HTTP exchange
   // and one durable commit for all of them. All are checked before any is stored; the answer lists
   // each file's record in the order sent.
-  router.post("/api/documents/batch", deps.writeLimit, deps.bulkUpload, async (req, res) => {
+  router.post("/api/documents/batch", deps.writeLimit, deps.bulkUpload, countFiles, async (req, res) => {
     const files = (req.files ?? []) as Express.Multer.File[];
     if (files.length === 0) throw new AppError("FILE_MISSING");
     const empty = files.findIndex((file) => file.size === 0);

@@ -147,8 +147,8 @@ export function open311Routes(ctx: WorkflowContext): Router {
   return router;
 }
 
-/** Errors as GeoReport v2 writes them, in the format the path asked for. */
-const open311Errors: ErrorRequestHandler = (error, req, res, next) => {
+/** Errors as GeoReport v2 writes them, in the format the path asked for (also for createApp's limits on Open311's writes). */
+export const open311Errors: ErrorRequestHandler = (error, req, res, next) => {
   const type = (error as { type?: string }).type;
   const appError =
     error instanceof AppError

@@ -3,6 +3,7 @@ import multer from "multer";
 import { officerOf, requireOfficer, sessionToken } from "../auth/middleware.js";
 import { roleId } from "../../shared/roles.js";
 import { AppError } from "../errors.js";
+import { countFiles } from "../http/clientLimits.js";
 import { sendPrivateFile } from "../http/privateFile.js";
 import {
   addDocuments,
@@ -95,7 +96,8 @@ export function permitRoutes(ctx: WorkflowContext): Router {
     return application;
   };
 
-  router.post("/api/permits", documents, async (req, res) => {
+  // Counted per client and against the relayer's budget by createApp before the body is read; the files here.
+  router.post("/api/permits", documents, countFiles, async (req, res) => {
     const application = parseApplication(req.body?.application);
     res.status(201).json(await applyForPermit(ctx, store, application, documentsOf(req)));
   });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Router, type RequestHandler } from "express";
 import { verifierConfigOf } from "../../shared/verifyConfig.js";
 import { AppError } from "../errors.js";
+import { countFiles } from "../http/clientLimits.js";
 import { parseSha256 } from "../http/validation.js";
 import type { VerificationService } from "../services/verification.js";
 import { uploadedBytes } from "./documents.js";
@@ -21,7 +22,7 @@ export function verifyRoutes(deps: {
   });
 
   // The file is hashed here and forgotten: verification never stores what it is shown.
-  router.post("/api/verify", deps.writeLimit, deps.upload, (req, res) => {
+  router.post("/api/verify", deps.writeLimit, deps.upload, countFiles, (req, res) => {
     const sha256 = `0x${createHash("sha256").update(uploadedBytes(req.file)).digest("hex")}`;
     res.json(deps.verification.verifySha256(sha256));
   });

@@ -3,6 +3,7 @@ import { AnchoringBacklog } from "../anchoring/backlog.js";
 import type { AnchoringEngine } from "../anchoring/engine.js";
 import { depthOf } from "../anchoring/queue.js";
 import type { LedgerDeployment } from "../chain/deploy.js";
+import type { RelayerBudget } from "../http/relayerBudget.js";
 import type { IpfsStore } from "../ipfs/types.js";
 import type { MonitoringConfig } from "./monitoringConfig.js";
 import { waitingFilings } from "./complaints/filingBacklog.js";
@@ -33,6 +34,8 @@ export interface HealthSources {
   ipfs: IpfsStore;
   storePath: string;
   monitoring: MonitoringConfig;
+  /** What anonymous requests may make the relayer pay (ANONYMOUS_TRANSACTIONS_PER_HOUR), if capped. */
+  relayerBudget?: RelayerBudget;
   now?: () => number;
 }
 
@@ -52,6 +55,8 @@ export interface RelayerReport {
   oneTransactionWei: string | null;
   /** Municipalities the Directory lists, and the active ones where the relayer lacks ANCHOR_SERVICE. */
   roles: { checkedAt: string | null; municipalities: number | null; missing: number[] };
+  /** Transactions anonymous requests made it send in the last hour, and the cap (null: no cap). */
+  anonymousTransactions: { perHour: number; lastHour: number } | null;
   checkedAt: string | null;
 }
 
@@ -105,6 +110,7 @@ export class ServiceHealth {
     const now = this.#now();
     const spending = this.#spending.estimate(now);
     const oneTransactionWei = reading.feePerGas === null ? null : reading.feePerGas * ONE_TRANSACTION_GAS;
+    const budget = this.#sources.relayerBudget?.status() ?? null;
     const problems: Problem[] = problemsOf({
       now,
       monitoring,
@@ -118,6 +124,7 @@ export class ServiceHealth {
       queueDepth: depthOf(anchoringStatus.queue),
       // The workflows' complaint filings live in the same database as the anchoring queue.
       filings: waitingFilings(anchoring.db),
+      anonymousBudget: budget,
     });
     const relayer: RelayerReport = {
       address: anchoring.chain.relayerAddress,
@@ -135,6 +142,7 @@ export class ServiceHealth {
         municipalities: roles?.municipalities ?? null,
         missing: (roles?.missing ?? []).map((m) => m.municipalityId),
       },
+      anonymousTransactions: budget && budget.perHour > 0 ? { perHour: budget.perHour, lastHour: budget.spentLastHour } : null,
       checkedAt: reading.balance === null ? null : new Date(reading.at).toISOString(),
     };
     return {

@@ -1,6 +1,7 @@
 import { formatEther } from "ethers";
 import type { BatchTrouble, WaitingRecord } from "../anchoring/backlog.js";
 import type { AnchorWorkerStatus } from "../anchoring/worker.js";
+import type { RelayerBudgetStatus } from "../http/relayerBudget.js";
 import type { WaitingFilings } from "./complaints/filingBacklog.js";
 import type { MonitoringConfig } from "./monitoringConfig.js";
 
@@ -17,6 +18,7 @@ export const PROBLEM_CODES = [
   "RELAYER_ROLE_MISSING",
   "ANCHORING_STALLED",
   "COMPLAINT_FILING_STALLED",
+  "RELAYER_BUDGET_EXHAUSTED",
   "IPFS_UNAVAILABLE",
 ] as const;
 
@@ -51,6 +53,8 @@ export interface HealthFacts {
   queueDepth: number;
   /** Residents' complaint filings accepted and not mined (complaints/filingBacklog.ts). */
   filings: WaitingFilings;
+  /** What anonymous requests have made the relayer pay this hour (http/relayerBudget.ts); null: no cap. */
+  anonymousBudget: RelayerBudgetStatus | null;
 }
 
 /** Fewer transactions than this left at today's fees is low, whatever the recent pace. */
@@ -62,7 +66,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const coin = (wei: bigint) => `${formatEther(wei)} of the chain's coin`;
 
 export function problemsOf(facts: HealthFacts): Problem[] {
-  return [...chainProblems(facts), ...fundsProblems(facts), ...roleProblems(facts), ...anchoringProblems(facts), ...filingProblems(facts)];
+  return [...chainProblems(facts), ...fundsProblems(facts), ...roleProblems(facts), ...anchoringProblems(facts), ...filingProblems(facts), ...budgetProblems(facts)];
 }
 
 function chainProblems({ chain, ipfs }: HealthFacts): Problem[] {
@@ -196,6 +200,28 @@ function filingProblems({ now, filings, monitoring }: HealthFacts): Problem[] {
       since: iso(oldest.acceptedAt),
       municipalityId: oldest.municipalityId,
       ...(oldest.lastError ? { detail: oldest.lastError } : {}),
+    },
+  ];
+}
+
+/**
+ * Anonymous requests refused because they have spent the hour's relayer budget: a warning, since
+ * officers' acts and reads go on, but residents cannot file or apply until a place frees — real demand
+ * (raise ANONYMOUS_TRANSACTIONS_PER_HOUR) or abuse (look at who sends them).
+ */
+function budgetProblems({ anonymousBudget: budget }: HealthFacts): Problem[] {
+  if (!budget || budget.exhaustedSince === null) return [];
+  return [
+    {
+      code: "RELAYER_BUDGET_EXHAUSTED",
+      severity: "warning",
+      message:
+        `Anonymous requests have made the relayer send ${budget.spentLastHour} transactions in the last hour ` +
+        `(ANONYMOUS_TRANSACTIONS_PER_HOUR is ${budget.perHour}): permit applications, complaints and residents' confirmations ` +
+        `are refused with 503 RELAYER_BUDGET_EXHAUSTED (${budget.refusedSince} so far)` +
+        (budget.freeAt !== null ? ` until about ${iso(budget.freeAt)}.` : ".") +
+        " Raise the budget if this is real demand; otherwise look at who sends them.",
+      since: iso(budget.exhaustedSince),
     },
   ];
 }
