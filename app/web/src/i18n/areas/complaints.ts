@@ -104,6 +104,10 @@ export const th = {
   "complaints.error.ENGINE_UNAVAILABLE": "ระบบบล็อกเชนหรือที่เก็บเอกสารไม่พร้อมใช้งาน โปรดลองอีกครั้งภายหลัง",
   "complaints.error.CHAIN_UNREACHABLE": "ติดต่อระบบบล็อกเชนไม่ได้ ยังไม่มีการบันทึกใด ๆ โปรดลองอีกครั้งภายหลัง",
   "complaints.error.RELAYER_OUT_OF_FUNDS": "ระบบไม่สามารถจ่ายค่าธรรมเนียมบล็อกเชนได้ในขณะนี้ ยังไม่มีการบันทึกใด ๆ โปรดลองอีกครั้งภายหลัง",
+  "complaints.error.RATE_LIMITED": "ส่งคำขอจากเครื่องนี้ถี่เกินไป ยังไม่มีการบันทึกใด ๆ รอประมาณหนึ่งนาทีแล้วลองอีกครั้ง",
+  "complaints.error.RATE_LIMITED_FILES": "ส่งไฟล์จากเครื่องนี้มากเกินไปในหนึ่งนาที ยังไม่มีการบันทึกใด ๆ รอสักครู่แล้วลองอีกครั้ง",
+  "complaints.error.RATE_LIMITED_BYTES": "ส่งข้อมูลจากเครื่องนี้มากเกินไปในหนึ่งนาที ยังไม่มีการบันทึกใด ๆ รอสักครู่แล้วลองอีกครั้ง",
+  "complaints.error.RELAYER_BUDGET_EXHAUSTED": "ขณะนี้มีเรื่องส่งเข้ามามากเกินกว่าที่ระบบรับได้ในชั่วโมงนี้ ยังไม่มีการบันทึกใด ๆ โปรดลองอีกครั้งภายหลัง หรือติดต่อเทศบาลโดยตรง",
 };
 
 export const en: AreaMessages<typeof th> = {
@@ -209,4 +213,8 @@ export const en: AreaMessages<typeof th> = {
   "complaints.error.ENGINE_UNAVAILABLE": "The blockchain or the document store is not available. Please try again later.",
   "complaints.error.CHAIN_UNREACHABLE": "The blockchain cannot be reached; nothing was recorded. Please try again later.",
   "complaints.error.RELAYER_OUT_OF_FUNDS": "The service cannot pay the blockchain's fees just now; nothing was recorded. Please try again later.",
+  "complaints.error.RATE_LIMITED": "Too many requests from this device; nothing was recorded. Wait a minute and try again.",
+  "complaints.error.RATE_LIMITED_FILES": "Too many files from this device this minute; nothing was recorded. Wait a moment and try again.",
+  "complaints.error.RATE_LIMITED_BYTES": "Too much data from this device this minute; nothing was recorded. Wait a moment and try again.",
+  "complaints.error.RELAYER_BUDGET_EXHAUSTED": "The service has taken as many requests as it can this hour; nothing was recorded. Please try again later, or contact the municipality directly.",
 };

@@ -40,6 +40,8 @@ export const th = {
   "operations.problem.ANCHORING_STALLED": "การบันทึกลงบล็อกเชนหยุดชะงัก มีข้อมูลที่รับไว้ตั้งแต่ {since} ยังไม่ได้บันทึก",
   "operations.problem.COMPLAINT_FILING_STALLED": "การส่งเรื่องร้องเรียนลงบล็อกเชนหยุดชะงัก มีเรื่องร้องเรียนของประชาชนที่รับไว้ตั้งแต่ {since} ยังไม่ได้บันทึก",
   "operations.problem.IPFS_UNAVAILABLE": "ที่เก็บเอกสาร (IPFS) ไม่พร้อมใช้งาน",
+  "operations.problem.RELAYER_BUDGET_EXHAUSTED":
+    "คำขอของประชาชนที่ระบบต้องจ่ายค่าธรรมเนียม (ยื่นขออนุญาต แจ้งเรื่องร้องเรียน ยืนยันหรือเปิดเรื่องใหม่) ครบจำนวนที่กำหนดต่อชั่วโมงแล้ว คำขอใหม่จะถูกปฏิเสธไว้ก่อน หากเป็นความต้องการจริง โปรดแจ้งผู้ดูแลระบบให้เพิ่มจำนวน",
   "operations.problem.other": "ระบบรายงานปัญหา",
   "operations.municipalityNumber": "เทศบาลหมายเลข {id}",
 };
@@ -82,6 +84,8 @@ export const en: AreaMessages<typeof th> = {
   "operations.problem.ANCHORING_STALLED": "Anchoring has stalled: records accepted since {since} are not on the chain yet.",
   "operations.problem.COMPLAINT_FILING_STALLED": "Complaint filing has stalled: residents' complaints accepted since {since} are not on the chain yet.",
   "operations.problem.IPFS_UNAVAILABLE": "The document store (IPFS) is not available.",
+  "operations.problem.RELAYER_BUDGET_EXHAUSTED":
+    "Residents' requests the service pays a transaction for (permit applications, complaints, confirmations and reopenings) have reached the hourly limit: new ones are refused for now. If this is real demand, ask the operator to raise the limit.",
   "operations.problem.other": "The service reports a problem.",
   "operations.municipalityNumber": "municipality {id}",
 };
