@@ -1,8 +1,14 @@
 import { expect } from "chai";
 import { SqliteBlockstore } from "../../app/server/ipfs/sqliteBlockstore.js";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { getBytes } from "ethers";
+import { CID } from "multiformats/cid";
+import { readKeyringFile } from "../../app/server/privacy/keyring.js";
+import { sealedKeyId } from "../../app/server/privacy/vault.js";
+import { runLedger } from "./support/ledgerCli.js";
 import { DocumentIssuer } from "./support/issuer.js";
 import { ApiClient, OfficerClient } from "./support/officerClient.js";
 import { permitPath } from "./support/workflowData.js";
@@ -51,19 +57,39 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** The first bytes of a sealed file (at most one IPFS block, a raw leaf), read from the service's blockstore. */
+async function sealedFileKeyId(dataDir: string, cid: string): Promise<string | null | undefined> {
+  const blockstore = new SqliteBlockstore(join(dataDir, "ipfs", "blocks.sqlite"));
+  try {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of blockstore.get(CID.parse(cid))) chunks.push(chunk);
+    return sealedKeyId(Buffer.concat(chunks));
+  } finally {
+    blockstore.close();
+  }
+}
+
 describe("privacy: no personal data on the chain or in clear on IPFS", function () {
   this.timeout(300_000);
   const dataDir = tempDataDir("ledger-privacy");
+  // The personal-data keyring lives outside the data folder, as docs/operator-guide.md advises.
+  const secretsDir = mkdtempSync(join(tmpdir(), "ledger-privacy-keys-"));
+  const keyEnv = { PERSONAL_DATA_KEY_FILE: join(secretsDir, "personal-data.keys") };
   let service: RunningService;
   let resident: ApiClient;
+  let permitNumber: string;
+  let permitTrackingCode: string;
 
   before(async () => {
-    service = await startService(dataDir, { ANCHOR_BATCH_MS: "200" });
+    const made = await runLedger(["personal-data-key", "rotate"], { env: { DATA_DIR: dataDir, ...keyEnv } });
+    expect(made.code, made.stderr).to.equal(0);
+    service = await startService(dataDir, { ANCHOR_BATCH_MS: "200", ...keyEnv });
     resident = new ApiClient(service.url);
   });
   after(async () => {
     await service?.stop();
     cleanUp(dataDir);
+    cleanUp(secretsDir);
   });
 
   it("carries the canary through a permit to its certificate, a complaint and an off-chain pledge", async () => {
@@ -83,6 +109,8 @@ describe("privacy: no personal data on the chain or in clear on IPFS", function 
     const applied = await resident.post("/api/permits", application);
     expect(applied.status, JSON.stringify(applied.body)).to.equal(201);
     const number = applied.body.number as string;
+    permitNumber = number;
+    permitTrackingCode = applied.body.trackingCode as string;
 
     const officers = Object.fromEntries(
       await Promise.all(
@@ -216,5 +244,70 @@ describe("privacy: no personal data on the chain or in clear on IPFS", function 
     expect(logs.length).to.be.greaterThan(20);
     expect(controlSeen, "the scan must see the public control document on IPFS").to.equal(true);
     expect(found).to.deep.equal([]);
+
+    // The key is not in the data folder: neither its file nor its bytes in any file there.
+    const [key] = readKeyringFile(keyEnv.PERSONAL_DATA_KEY_FILE);
+    expect(existsSync(join(dataDir, "keys"))).to.equal(false);
+    const keyForms = [key.key, Buffer.from(key.key.toString("hex"))];
+    const holding = filesUnder(dataDir).filter((file) => keyForms.some((form) => readFileSync(file).includes(form)));
+    expect(holding, "files in the data folder holding the personal-data key").to.deep.equal([]);
+  });
+
+  it("rotates the key: new data under the new key, old data readable, what the database names re-sealed, bundles kept; without the old key a 503 with a code", async () => {
+    const [oldKey] = readKeyringFile(keyEnv.PERSONAL_DATA_KEY_FILE);
+    const rotated = await runLedger(["personal-data-key", "rotate"], { env: { DATA_DIR: dataDir, ...keyEnv } });
+    expect(rotated.code, rotated.stderr).to.equal(0);
+    const [newKey] = readKeyringFile(keyEnv.PERSONAL_DATA_KEY_FILE);
+    await service.stop();
+    service = await startService(dataDir, { ANCHOR_BATCH_MS: "200", ...keyEnv });
+    resident = new ApiClient(service.url);
+
+    const db = new DatabaseSync(join(dataDir, "ledger.sqlite"), { readOnly: true });
+    const [filed] = db.prepare("SELECT complaint_id, bundle_cid FROM complaint_filings").all() as Array<{ complaint_id: string; bundle_cid: string }>;
+    try {
+      // The background job moves the pledge's payer (SQLite) and the applicant's data (IPFS) to the new key.
+      const applicantCid = () => (db.prepare("SELECT applicant_cid FROM permit_applications").get() as { applicant_cid: string }).applicant_cid;
+      await eventually(
+        async () => {
+          const payer = db.prepare("SELECT sealed_payer FROM funds_offchain_pledges").get() as { sealed_payer: Uint8Array };
+          return [sealedKeyId(payer.sealed_payer), await sealedFileKeyId(dataDir, applicantCid())];
+        },
+        (ids) => ids.every((id) => id === newKey.id),
+        60_000,
+      );
+    } finally {
+      db.close();
+    }
+    // The complaint's bundle stays as the chain names it, under the old key, and opens.
+    expect(await sealedFileKeyId(dataDir, filed.bundle_cid)).to.equal(oldKey.id);
+    const officer = OfficerClient.demo(service.url, "complaintOfficer", service.rpcUrl);
+    await officer.signIn();
+    const details = await officer.get(`/api/complaints/${filed.complaint_id}`);
+    expect(details.status, JSON.stringify(details.body)).to.equal(200);
+    expect(details.body.content.description).to.include(CANARY.nameEn);
+    // The applicant reads their re-sealed data with their tracking code.
+    const own = await resident.get(`/api/permits/${encodeURIComponent(permitNumber)}/private`, { "x-tracking-code": permitTrackingCode });
+    expect(own.status, JSON.stringify(own.body)).to.equal(200);
+    expect(JSON.stringify(own.body)).to.include(CANARY.nameTh);
+
+    // A complaint filed now is sealed under the new key.
+    const filedNow = await resident.post("/api/complaints", { municipalityId: 1, service_code: "ROAD", description: "A new pothole", lat: "18.7465", long: "98.9650", attribute: { hazard: "high", village: "3" } });
+    expect(filedNow.status, JSON.stringify(filedNow.body)).to.equal(201);
+    const db2 = new DatabaseSync(join(dataDir, "ledger.sqlite"), { readOnly: true });
+    const newest = db2.prepare("SELECT bundle_cid FROM complaint_filings ORDER BY created_at DESC LIMIT 1").get() as { bundle_cid: string };
+    db2.close();
+    expect(await sealedFileKeyId(dataDir, newest.bundle_cid)).to.equal(newKey.id);
+
+    // Without the old key the bundle cannot be opened: a 503 that says so, in the API's error shape.
+    const onlyNew = join(secretsDir, "only-new.keys");
+    writeFileSync(onlyNew, `${newKey.key.toString("hex")}\n`, { mode: 0o600 });
+    await service.stop();
+    service = await startService(dataDir, { ANCHOR_BATCH_MS: "200", PERSONAL_DATA_KEY_FILE: onlyNew });
+    const again = OfficerClient.demo(service.url, "complaintOfficer", service.rpcUrl);
+    await again.signIn();
+    const missing = await again.get(`/api/complaints/${filed.complaint_id}`);
+    expect(missing.status).to.equal(503);
+    expect(missing.body.error.code).to.equal("PERSONAL_DATA_KEY_MISSING");
+    expect(missing.body.error.message).to.include(oldKey.id).and.not.include(oldKey.key.toString("hex"));
   });
 });
