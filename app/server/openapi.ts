@@ -33,6 +33,11 @@ const errors = (...codes: Array<keyof typeof ERRORS>) =>
       { description: `${code}: ${ERRORS[code].message}`, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
     ]),
   );
+/**
+ * A resident's write: 429 past the client's limits (RATE_LIMITED; RATE_LIMITED_FILES, RATE_LIMITED_BYTES
+ * share the status), 503 past the hour's relayer budget; both with Retry-After (docs/operator-guide.md).
+ */
+const ANONYMOUS_WRITE_ERRORS = ["RATE_LIMITED", "RELAYER_BUDGET_EXHAUSTED"] as const;
 const json = (schemaRef: string, description: string) => ({
   description,
   content: { "application/json": { schema: { $ref: `#/components/schemas/${schemaRef}` } } },
@@ -153,7 +158,7 @@ function permitPaths() {
       post: {
         summary: "Apply for a permit: multipart `application` (JSON: municipalityId, type, parcel, description, applicant{name, nationalId, phone, address}) and one or more `file` documents; personal data and documents are sealed before IPFS",
         requestBody: { required: true, content: { "multipart/form-data": { schema: { type: "object", properties: { application: { type: "string" }, file: { type: "array", items: { type: "string", format: "binary" } } } } } } },
-        responses: { "201": ok("The permit number and the applicant's tracking code"), ...errors("BODY_INVALID", "FILE_MISSING", "FILE_EMPTY", "PERMIT_TYPE_UNKNOWN", "MUNICIPALITY_UNKNOWN") },
+        responses: { "201": ok("The permit number and the applicant's tracking code"), ...errors("BODY_INVALID", "FILE_MISSING", "FILE_EMPTY", "PERMIT_TYPE_UNKNOWN", "MUNICIPALITY_UNKNOWN", ...ANONYMOUS_WRITE_ERRORS) },
       },
     },
     "/api/permits/types": {
@@ -357,7 +362,7 @@ export function openApiDocument(version: string) {
           summary: "Open311: file a request (api_key); personal fields are sealed before IPFS; answers the tracking_code once",
           parameters: [open311Format],
           requestBody: { content: { "application/x-www-form-urlencoded": { schema: { type: "object" } }, "application/json": { schema: { type: "object" } } } },
-          responses: { "200": open311Answer, ...open311Errors(400, 403, 404) },
+          responses: { "200": open311Answer, ...open311Errors(400, 403, 404, 429, 503) },
         },
       },
       "/open311/v2/requests/{service_request_id}.{format}": {
@@ -372,7 +377,7 @@ export function openApiDocument(version: string) {
           parameters: ["municipality", "status", "category", "area", "page", "pageSize"].map((name) => ({ name, in: "query", required: name === "municipality", schema: { type: "string" } })),
           responses: { "200": { description: "{ complaints, total, page, pageSize }" }, ...errors("AUTH_REQUIRED", "ROLE_REQUIRED", "QUERY_INVALID") },
         },
-        post: { summary: "File a complaint from the web app (Open311 field names, municipalityId; multipart may add an image `photo`, sealed)", responses: { "201": { description: "Answered once accepted, before it is mined: { complaintId, trackingCode, txHash, confirmed: false, filing: { state, txHash, blockNumber, confirmations }, complaint }" }, ...errors("SERVICE_CODE_MISSING", "LOCATION_REQUIRED", "POINT_OUTSIDE_TOWN", "COMPLAINT_PHOTO_INVALID") } },
+        post: { summary: "File a complaint from the web app (Open311 field names, municipalityId; multipart may add an image `photo`, sealed)", responses: { "201": { description: "Answered once accepted, before it is mined: { complaintId, trackingCode, txHash, confirmed: false, filing: { state, txHash, blockNumber, confirmations }, complaint }" }, ...errors("SERVICE_CODE_MISSING", "LOCATION_REQUIRED", "POINT_OUTSIDE_TOWN", "COMPLAINT_PHOTO_INVALID", ...ANONYMOUS_WRITE_ERRORS) } },
       },
       "/api/complaints/form": {
         get: { summary: "The web form of a municipality, from its town profile: its names, active categories (Thai and English, SLA, questions as attributes) and its map area", parameters: [{ name: "municipality", in: "query", required: true, schema: { type: "integer" } }], responses: { "200": { description: "{ municipalityId, municipality: {code, th, en} | null, area: {south, west, north, east} | null, boundary: GeoJSON Polygon | MultiPolygon | null, categories }" }, ...errors("QUERY_INVALID") } },
@@ -381,10 +386,10 @@ export function openApiDocument(version: string) {
         get: { summary: "Resident: their complaint, history and unsealed text (x-tracking-code header)", parameters: [trackingHeader], responses: { "200": { description: "ComplaintDetails; confirmed: false (and filing: how far it got) until the filing is CONFIRMATIONS blocks deep" }, ...errors("TRACKING_CODE_INVALID", "TRACKING_CODE_UNKNOWN") } },
       },
       "/api/complaints/track/confirm": {
-        post: { summary: "Resident: confirm the fix (relayed confirmBySecret)", parameters: [trackingHeader], responses: { "200": { description: "{ txHash, confirmed, details }" }, ...errors("TRACKING_CODE_UNKNOWN", "CHAIN_REJECTED") } },
+        post: { summary: "Resident: confirm the fix (relayed confirmBySecret)", parameters: [trackingHeader], responses: { "200": { description: "{ txHash, confirmed, details }" }, ...errors("TRACKING_CODE_UNKNOWN", "CHAIN_REJECTED", ...ANONYMOUS_WRITE_ERRORS) } },
       },
       "/api/complaints/track/reopen": {
-        post: { summary: "Resident: reopen ('closed, not fixed'); answers a NEW tracking code", parameters: [trackingHeader], responses: { "200": { description: "{ txHash, trackingCode, confirmed, details }" }, ...errors("TRACKING_CODE_UNKNOWN", "CHAIN_REJECTED") } },
+        post: { summary: "Resident: reopen ('closed, not fixed'); answers a NEW tracking code", parameters: [trackingHeader], responses: { "200": { description: "{ txHash, trackingCode, confirmed, details }" }, ...errors("TRACKING_CODE_UNKNOWN", "CHAIN_REJECTED", ...ANONYMOUS_WRITE_ERRORS) } },
       },
       "/api/complaints/overdue": {
         get: { summary: "Complaints past their category's SLA (public)", parameters: [{ name: "municipality", in: "query", required: true, schema: { type: "integer" } }], responses: { "200": { description: "{ municipalityId, now, complaints }" }, ...errors("QUERY_INVALID") } },
