@@ -10,6 +10,7 @@ import { ClientLimits, NO_CLIENT_LIMITS, type ClientLimitSettings } from "./http
 import { errorHandler, notFound } from "./http/errorHandler.js";
 import { withFastReads } from "./http/fastReads.js";
 import { withFastUploads } from "./http/fastUpload.js";
+import { LOG_SERIALIZERS } from "./logRedaction.js";
 import type { RelayerBudget } from "./http/relayerBudget.js";
 import type { IpfsStore } from "./ipfs/types.js";
 import { openApiDocument } from "./openapi.js";
@@ -68,7 +69,8 @@ export function createApp(
   app.use(securityHeaders);
   // A log line per request costs about a tenth of a verification; above `info` nothing would be written.
   if (deps.logger.isLevelEnabled("info")) {
-    app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === "/api/health" } }));
+    // No header, body or secret-bearing query value in any line (logRedaction.ts).
+    app.use(pinoHttp({ logger: deps.logger, serializers: LOG_SERIALIZERS, autoLogging: { ignore: (req) => req.url === "/api/health" } }));
   }
 
   const upload = singleFileUpload(deps.uploadLimitBytes);

@@ -10,6 +10,7 @@ import { deployLedger, readDeployment, type LedgerDeployment } from "./chain/dep
 import { checkDeploymentOnChain } from "./chain/deploymentCheck.js";
 import { devAccounts, type DevAccount } from "./chain/devAccounts.js";
 import { publicUrlOf, type LedgerConfig } from "./config.js";
+import { LOG_SERIALIZERS, urlForLog } from "./logRedaction.js";
 import { EngineError } from "./errors.js";
 import { openIpfsStore } from "./ipfs/index.js";
 import type { IpfsStore } from "./ipfs/types.js";
@@ -58,7 +59,7 @@ export async function startLedger(configured: LedgerConfig, log: (message: strin
     stops.push(chain.stop);
     const ipfs = await openIpfs(config);
     stops.push(() => ipfs.stop());
-    log(`ipfs: ${ipfs.engine === "helia" ? `Helia in this process, blocks in ${join(config.dataDir, "ipfs")}` : `Kubo at ${config.ipfsApiUrl}`}`);
+    log(`ipfs: ${ipfs.engine === "helia" ? `Helia in this process, blocks in ${join(config.dataDir, "ipfs")}` : `Kubo at ${urlForLog(config.ipfsApiUrl)}`}`);
     const anchoring = startAnchoringEngine({
       dataDir: config.dataDir,
       rpcUrl: chain.rpcUrl,
@@ -147,7 +148,7 @@ async function startChain(config: LedgerConfig, log: (message: string) => void):
       provider.destroy();
       throw error;
     }
-    log(`chain: external chain ${config.chainId} at ${config.chainRpcUrl}, relayer ${relayer}, contracts from ${config.deploymentFile}`);
+    log(`chain: external chain ${config.chainId} at ${urlForLog(config.chainRpcUrl)}, relayer ${relayer}, contracts from ${config.deploymentFile}`);
     return {
       rpcUrl: config.chainRpcUrl,
       deployment,
@@ -250,7 +251,6 @@ function buildApp(
     latestBlock: chain.latestBlock,
     anchoring,
     ipfs,
-    storePath: join(config.dataDir, "ledger.sqlite"),
     monitoring: config.monitoring,
     relayerBudget,
   });
@@ -270,7 +270,7 @@ function buildApp(
     queue: anchoring.queue,
     ipfs,
     health: () => health.report(),
-    logger: pino({ level: config.logLevel }),
+    logger: pino({ level: config.logLevel, serializers: LOG_SERIALIZERS }),
     uploadLimitBytes: config.uploadLimitBytes,
     writeLimits: config.writeLimits.perClient,
     relayerBudget,

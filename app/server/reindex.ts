@@ -8,6 +8,7 @@ import { demoTownProfiles } from "./chain/demoTowns.js";
 import { readConfig, type LedgerConfig } from "./config.js";
 import { EngineError } from "./errors.js";
 import { Indexer } from "./indexer/indexer.js";
+import { urlForLog } from "./logRedaction.js";
 import { openIpfsStore } from "./ipfs/index.js";
 import { FilingRestorer } from "./services/complaints/filingRestore.js";
 import { Towns } from "./services/towns.js";
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   let chain: AnvilChain | undefined;
   let rpcUrl = process.env.CHAIN_RPC_URL ?? (await runningEmbeddedChain(join(config.dataDir, "chain")));
   if (rpcUrl) {
-    log(`chain: using ${rpcUrl}`);
+    log(`chain: using ${urlForLog(rpcUrl)}`);
   } else {
     chain = new AnvilChain({ stateDir: join(config.dataDir, "chain"), chainId: config.chainId, log });
     await chain.start();

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DocumentIssuer, uploadForm } from "./support/issuer.js";
 import { cleanUp, eventually, startService, tempDataDir, type RunningService } from "./support/service.js";
@@ -62,8 +63,11 @@ describe("the ledger API", function () {
       "batchAnchor",
     ]);
     expect(body.engines.ipfs.ok).to.equal(true);
-    expect(body.engines.store.ok).to.equal(true);
+    expect(body.engines.store).to.deep.equal({ ok: true, engine: "sqlite" });
     expect(body.queue.depth).to.be.a("number");
+    // Anyone may read it: no filesystem path (the data folder, the database, the IPFS blocks).
+    expect(JSON.stringify(body)).not.to.include(dataDir);
+    expect(JSON.stringify(body)).not.to.include(tmpdir());
   });
 
   it("serves its OpenAPI document", async () => {

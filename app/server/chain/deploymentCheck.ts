@@ -1,5 +1,6 @@
 import { Contract, getAddress, type JsonRpcProvider } from "ethers";
 import { EngineError } from "../errors.js";
+import { urlForLog } from "../logRedaction.js";
 import type { LedgerDeployment } from "./deploy.js";
 
 const DIRECTORY_OWNERSHIP_ABI = ["function owner() view returns (address)", "function pendingOwner() view returns (address)"];
@@ -16,7 +17,7 @@ async function fromNode<T>(rpcUrl: string, call: () => Promise<T>): Promise<T> {
       }),
     ]);
   } catch (error) {
-    throw new EngineError("chain", `the chain node at ${rpcUrl} does not answer: ${(error as Error).message.split("\n")[0]}`);
+    throw new EngineError("chain", `the chain node at ${urlForLog(rpcUrl)} does not answer: ${(error as Error).message.split("\n")[0]}`);
   } finally {
     clearTimeout(timer);
   }
@@ -31,7 +32,7 @@ async function fromNode<T>(rpcUrl: string, call: () => Promise<T>): Promise<T> {
 export async function checkDeploymentOnChain(provider: JsonRpcProvider, rpcUrl: string, deployment: LedgerDeployment, relayer: string): Promise<void> {
   const chainId = Number(await fromNode(rpcUrl, () => provider.send("eth_chainId", [])));
   if (chainId !== deployment.chainId) {
-    throw new EngineError("config", `the node at ${rpcUrl} is chain ${chainId}, but DEPLOYMENT_FILE is a deployment on chain ${deployment.chainId}`);
+    throw new EngineError("config", `the node at ${urlForLog(rpcUrl)} is chain ${chainId}, but DEPLOYMENT_FILE is a deployment on chain ${deployment.chainId}`);
   }
   const { directory } = deployment.contracts;
   if ((await fromNode(rpcUrl, () => provider.getCode(directory))) === "0x") {

@@ -2,6 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerRespo
 import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
+import { loggedUrl } from "../logRedaction.js";
 import type { VerificationService } from "../services/verification.js";
 import { errorBody } from "./errorHandler.js";
 import { parseSha256 } from "./validation.js";
@@ -106,7 +107,7 @@ export function fastAnswers(deps: { securityHeaders: RequestHandler; logger: Log
     res.end(body);
     if (logRequests) {
       deps.logger.info(
-        { req: { method: req.method, url: req.url }, res: { statusCode: status }, responseTime: Date.now() - started },
+        { req: { method: req.method, url: loggedUrl(req.url) }, res: { statusCode: status }, responseTime: Date.now() - started },
         "request completed",
       );
     }

@@ -106,7 +106,7 @@ class HeliaStore implements IpfsStore {
   }
 
   async status(): Promise<{ ok: boolean; detail: string }> {
-    return { ok: this.helia.status === "started", detail: `helia ${this.helia.status}, offline, blocks in ${this.dir}` };
+    return { ok: this.helia.status === "started", detail: `helia ${this.helia.status}, offline, blocks on the service's disk` };
   }
 
   async stop(): Promise<void> {

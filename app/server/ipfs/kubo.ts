@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { create, type AddOptions, type HTTPRPCOptions, type KuboRPCClient } from "kubo-rpc-client";
 import { EngineError } from "../errors.js";
+import { urlForLog } from "../logRedaction.js";
 import { UNIXFS_V1_2025, parseCid, profileCid } from "./profile.js";
 import { resolveReadRange } from "./readRange.js";
 import { IpfsNotFoundError, type IpfsStore } from "./types.js";
@@ -23,7 +24,7 @@ export async function createKuboStore(apiUrl: string): Promise<IpfsStore> {
   const status = await store.status();
   if (!status.ok) {
     agent.destroy();
-    throw new EngineError("ipfs", `no Kubo RPC API answers at ${apiUrl}: ${status.detail}`);
+    throw new EngineError("ipfs", `no Kubo RPC API answers at ${urlForLog(apiUrl)}: ${status.detail}`);
   }
   return store;
 }
@@ -80,7 +81,7 @@ class KuboStore implements IpfsStore {
     if (!added.cid.equals(expected)) {
       throw new EngineError(
         "ipfs",
-        `Kubo at ${this.apiUrl} stored ${added.cid} but the ${UNIXFS_V1_2025.name} CID of these bytes is ${expected}; ` +
+        `Kubo at ${urlForLog(this.apiUrl)} stored ${added.cid} but the ${UNIXFS_V1_2025.name} CID of these bytes is ${expected}; ` +
           "it ignores an import option (Kubo 0.35 or later is needed for max-file-links)",
       );
     }
@@ -122,9 +123,9 @@ class KuboStore implements IpfsStore {
   async status(): Promise<{ ok: boolean; detail: string }> {
     try {
       const { version } = await this.client.version({ signal: AbortSignal.timeout(5_000) });
-      return { ok: true, detail: `kubo ${version} at ${this.apiUrl}` };
+      return { ok: true, detail: `kubo ${version}` };
     } catch (error) {
-      return { ok: false, detail: `kubo at ${this.apiUrl}: ${(error as Error).message}` };
+      return { ok: false, detail: `kubo: ${(error as Error).message}` };
     }
   }
 

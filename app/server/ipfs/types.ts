@@ -13,7 +13,7 @@ export interface IpfsStore {
   cat(cid: string, options?: { offset?: number; length?: number }): AsyncIterable<Uint8Array>;
   /** Whether this node holds the whole file locally (never asks the network). */
   has(cid: string): Promise<boolean>;
-  /** For /api/health. */
+  /** For /api/health, which anyone may read: no filesystem path, no node address. */
   status(): Promise<{ ok: boolean; detail: string }>;
   stop(): Promise<void>;
 }

@@ -32,7 +32,6 @@ export interface HealthSources {
   latestBlock: () => Promise<number>;
   anchoring: AnchoringEngine;
   ipfs: IpfsStore;
-  storePath: string;
   monitoring: MonitoringConfig;
   /** What anonymous requests may make the relayer pay (ANONYMOUS_TRANSACTIONS_PER_HOUR), if capped. */
   relayerBudget?: RelayerBudget;
@@ -152,7 +151,8 @@ export class ServiceHealth {
       engines: {
         chain: { ok: reading.latestBlock !== null, engine: this.#sources.external ? "external" : "anvil (embedded)" },
         ipfs: { ...reading.ipfs, engine: ipfs.engine },
-        store: { ok: true, engine: "sqlite", path: this.#sources.storePath },
+        // Anyone may read this report: it names the engines, never a filesystem path or the IPFS node's address.
+        store: { ok: true, engine: "sqlite" },
       },
       chain: {
         chainId: deployment.chainId,
