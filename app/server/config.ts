@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { readAnchoringConfig, type AnchoringConfig } from "./anchoring/config.js";
+import { readRelayerFeeConfig, type RelayerFeeConfig } from "./chain/relayerFeeConfig.js";
 import { readWriteLimitsConfig, type WriteLimitsConfig } from "./http/writeLimitsConfig.js";
 import { EngineError } from "./errors.js";
 import { readMonitoringConfig, type MonitoringConfig } from "./services/monitoringConfig.js";
@@ -56,6 +57,8 @@ export interface LedgerConfig {
   anchoring: AnchoringConfig;
   /** ANCHOR_STALL_SECONDS, RELAYER_LOW_FUNDS_DAYS, HEALTH_CHAIN_READ_SECONDS, HEALTH_ROLES_CHECK_SECONDS: see services/monitoringConfig.ts. */
   monitoring: MonitoringConfig;
+  /** RELAYER_REPLACE_AFTER_SECONDS, RELAYER_MAX_FEE_GWEI: see chain/relayerFeeConfig.ts. */
+  relayerFees: RelayerFeeConfig;
   uploadLimitBytes: number;
   /** WRITES_PER_MINUTE, WRITE_FILES_PER_MINUTE, WRITE_MB_PER_MINUTE, ANONYMOUS_TRANSACTIONS_PER_HOUR, TRUST_PROXY: see http/writeLimitsConfig.ts. */
   writeLimits: WriteLimitsConfig;
@@ -109,6 +112,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     ipfsApiUrl: c.IPFS_API_URL,
     anchoring: readAnchoringConfig(env, { embedded: c.CHAIN_RPC_URL === undefined }),
     monitoring: readMonitoringConfig(env),
+    relayerFees: readRelayerFeeConfig(env),
     uploadLimitBytes: Math.round(c.UPLOAD_LIMIT_MB * 1024 * 1024),
     writeLimits: readWriteLimitsConfig(env, c.UPLOAD_LIMIT_MB),
     signIn: { nonceTtlMs: c.SIGN_IN_NONCE_SECONDS * 1000, noncesPerMinute: c.SIGN_IN_NONCES_PER_MINUTE },

@@ -104,6 +104,7 @@ export const ERRORS = {
   // Chain failures that are no refusal by the contracts (chain/chainErrors.ts, docs/monitoring.md).
   CHAIN_UNREACHABLE: { status: 503, message: "The chain node is unreachable; nothing was recorded. Try again shortly." },
   RELAYER_OUT_OF_FUNDS: { status: 503, message: "The relayer is out of funds: the service cannot pay for transactions until its operator tops up the relayer's account." },
+  RELAYER_FEE_CEILING: { status: 503, message: "The chain's fees are above what the relayer may offer (RELAYER_MAX_FEE_GWEI): nothing was sent. Try again when fees fall." },
   OFFICER_OUT_OF_FUNDS: { status: 409, message: "The officer's account cannot pay for the transaction's gas; ask the municipality's admin to top it up." },
   ENGINE_UNAVAILABLE: { status: 503, message: "An engine of the ledger is not available." },
   // Personal data (privacy/vault.ts): sealed under a key the service's keyring lacks (docs/operator-guide.md).

@@ -66,6 +66,7 @@ export async function startLedger(configured: LedgerConfig, log: (message: strin
       deployment: chain.deployment,
       relayerPrivateKey: chain.relayerKey,
       config: config.anchoring,
+      relayerFees: config.relayerFees,
       durableBlock: chain.durableBlock,
       log,
     });

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { ChainClient } from "../chain/client.js";
 import type { LedgerDeployment } from "../chain/deploy.js";
+import type { RelayerFeeConfig } from "../chain/relayerFeeConfig.js";
 import { Indexer, type IndexerStatus } from "../indexer/indexer.js";
 import { SqliteRevocations } from "../indexer/revocations.js";
 import { openDatabase } from "../store/database.js";
@@ -22,6 +23,8 @@ export interface AnchoringEngineOptions {
   /** The relayer's key: it must hold ANCHOR_SERVICE in every municipality it anchors for. */
   relayerPrivateKey: string;
   config: AnchoringConfig;
+  /** When the relayer raises a stalled transaction, and the most it offers per gas (default: chain/relayerFeeConfig.ts). */
+  relayerFees?: RelayerFeeConfig;
   /** On the embedded chain, `() => anvilChain.persistedBlock`: nothing is final beyond the saved state. */
   durableBlock?: () => bigint;
   log?: (message: string) => void;
@@ -56,6 +59,8 @@ export function startAnchoringEngine(options: AnchoringEngineOptions): Anchoring
     chainId: options.deployment.chainId,
     privateKey: options.relayerPrivateKey,
     deployment: options.deployment,
+    fees: options.relayerFees,
+    log: options.log,
   });
   const queue = new SqliteAnchorQueue(db);
   const worker = new AnchorWorker({

@@ -36,7 +36,11 @@ export interface AnchorWorkerOptions {
   durableBlock?: () => bigint | number | Promise<bigint | number>;
   /** Batches sent and not yet mined, at most (default 8). */
   maxInFlight?: number;
-  /** A sent transaction neither mined nor known to the node after this long is looked for again (ms). */
+  /**
+   * A sent transaction neither mined nor known to the node (nor followed by the chain client) after
+   * this long is sent again (ms). One that waits in the node's pool is never sent again under a new
+   * nonce: the chain client raises its fees at its own nonce.
+   */
   resendAfterMs?: number;
   /** A batch the contract refuses, or an RPC failure, is tried again after this long (ms). */
   retryDelayMs?: number;
@@ -254,10 +258,11 @@ export class AnchorWorker {
       return;
     }
     if (batch.status === "submitted" && batch.txHash && (await this.#chain.knowsTransaction(batch.txHash))) {
-      const waited = this.#options.now() - (batch.submittedAt ?? 0);
       const receipt = await this.#chain.receipt(batch.txHash);
-      // Still waiting in the node's pool: give it time. Mined and reverted, or stuck: send again.
-      if (!receipt && waited < this.#options.resendAfterMs) return;
+      // Still waiting in the node's pool, or followed by the chain client: it stays at its nonce, raised
+      // there if it stalls (chain/inFlight.ts); the same root under a new nonce would only queue behind
+      // it. Mined and reverted: send again.
+      if (!receipt) return;
     }
     this.#batches.markUnsent(batch.batchId, batch.status === "unsent" ? batch.lastError : "the chain does not hold the root");
     // Transactions the chain lost leave a gap in the relayer's nonces: read the next one afresh.

@@ -1,16 +1,24 @@
-import { JsonRpcProvider, Transaction, Wallet, isError, type TransactionReceipt, type TransactionRequest } from "ethers";
+import { JsonRpcProvider, Transaction, Wallet, type TransactionReceipt, type TransactionRequest } from "ethers";
 import { setTimeout as sleep } from "node:timers/promises";
+import { AppError } from "../errors.js";
 import type { BatchAnchor } from "../../../types/ethers-contracts/BatchAnchor.js";
 import type { Directory } from "../../../types/ethers-contracts/Directory.js";
 import { BatchAnchor__factory } from "../../../types/ethers-contracts/factories/BatchAnchor__factory.js";
 import { Directory__factory } from "../../../types/ethers-contracts/factories/Directory__factory.js";
 import type { LedgerDeployment } from "./deploy.js";
+import { ceilingBelowBaseFee, firstFees, inGwei, readFeeMarket } from "./feeMarket.js";
+import { InFlightTransactions, type BeforeBroadcast, type FeeCeilingStatus, type InFlightView, type SentTransaction } from "./inFlight.js";
+import { alreadyKnown, nonceTooLow, replacementUnderpriced } from "./nodeAnswers.js";
+import { DEFAULT_RELAYER_FEES, type RelayerFeeConfig } from "./relayerFeeConfig.js";
+
+export type { SentTransaction } from "./inFlight.js";
 
 /**
  * The service's connection to the chain: one JSON-RPC provider, the relayer key that pays for the
  * service's transactions, typed handles of the contracts, and the one place where the relayer's nonces
  * are handed out. Every transaction of the relayer goes through `send`, which signs and broadcasts one
- * at a time, so no two transactions ever carry the same nonce.
+ * at a time, so no two transactions ever carry the same nonce; what is sent is followed until it is
+ * mined (inFlight.ts): raised at its nonce when it stalls, sent again when the node loses it.
  */
 export interface ChainClientOptions {
   rpcUrl: string;
@@ -20,6 +28,9 @@ export interface ChainClientOptions {
   deployment: LedgerDeployment;
   /** How often receipts are polled (ms). */
   pollingIntervalMs?: number;
+  /** When a stalled transaction is raised, and the most the relayer offers per gas (relayerFeeConfig.ts). */
+  fees?: RelayerFeeConfig;
+  log?: (message: string) => void;
 }
 
 /**
@@ -33,11 +44,6 @@ export function createProvider(rpcUrl: string, chainId: number, pollingIntervalM
     batchMaxCount: 1,
     pollingInterval: pollingIntervalMs,
   });
-}
-
-export interface SentTransaction {
-  hash: string;
-  nonce: number;
 }
 
 /** What `send` signs: the destination, the call data and the gas limit (estimated by the caller). */
@@ -56,6 +62,8 @@ export class ChainClient {
   readonly batchAnchor: BatchAnchor;
   readonly directory: Directory;
   readonly #pollingIntervalMs: number;
+  readonly #maxFeePerGasWei: bigint;
+  readonly #inFlight: InFlightTransactions;
   /** The next nonce to use; undefined when it must be read from the chain first. */
   #nextNonce: number | undefined;
   #sending: Promise<unknown> = Promise.resolve();
@@ -68,6 +76,15 @@ export class ChainClient {
     this.relayer = new Wallet(options.privateKey, this.provider);
     this.batchAnchor = BatchAnchor__factory.connect(options.deployment.contracts.batchAnchor, this.relayer);
     this.directory = Directory__factory.connect(options.deployment.contracts.directory, this.provider);
+    const fees = options.fees ?? DEFAULT_RELAYER_FEES;
+    this.#maxFeePerGasWei = fees.maxFeePerGasWei;
+    this.#inFlight = new InFlightTransactions({
+      provider: this.provider,
+      signer: this.relayer,
+      replaceAfterMs: fees.replaceAfterMs,
+      maxFeePerGasWei: fees.maxFeePerGasWei,
+      log: options.log,
+    });
   }
 
   get relayerAddress(): string {
@@ -81,18 +98,24 @@ export class ChainClient {
   /**
    * Signs `call` with the next nonce and broadcasts it. `beforeBroadcast` runs after signing, with the
    * transaction's hash, and before the node sees it: the caller records the hash durably there, so that
-   * after a crash it knows what to look for. Sends are serialized; the nonce advances only when the
-   * node accepted the transaction, and is read from the chain again after any doubt.
+   * after a crash it knows what to look for — and again before each replacement at the same nonce (a
+   * stalled transaction raised), with the new hash. Sends are serialized; the nonce advances only when
+   * the node accepted the transaction, and is read from the chain again after any doubt. With the
+   * chain's base fee above the ceiling nothing is signed: 503 RELAYER_FEE_CEILING.
    */
-  async send(call: OutgoingCall, beforeBroadcast?: (sent: SentTransaction) => void | Promise<void>): Promise<SentTransaction> {
+  async send(call: OutgoingCall, beforeBroadcast?: BeforeBroadcast): Promise<SentTransaction> {
     const result = this.#sending.then(() => this.#sendNow(call, beforeBroadcast));
     this.#sending = result.catch(() => {});
     return result;
   }
 
-  /** The receipt, or null while the transaction is not mined (or unknown to the node). */
+  /**
+   * The receipt, or null while the transaction is not mined (or unknown to the node). For a relayer's
+   * transaction that was replaced at its nonce, the receipt of whichever one was mined (its `hash` says
+   * which): a caller holding an older hash sees its call mined.
+   */
   async receipt(hash: string): Promise<TransactionReceipt | null> {
-    return this.provider.getTransactionReceipt(hash);
+    return this.#inFlight.receipt(hash);
   }
 
   /** Polls for the receipt until `timeoutMs` passes (then null): `tx.wait()` has missed blocks on anvil. */
@@ -105,12 +128,30 @@ export class ChainClient {
     }
   }
 
-  /** Whether the node knows the transaction at all (mined or waiting in its pool). */
+  /**
+   * Whether the transaction is alive: the node knows it or a replacement of it (mined or waiting in its
+   * pool), or this client follows its nonce and sends it again if the node lost it. A relayer's
+   * transaction waiting in the pool that this client did not send (before a restart) is followed from
+   * now on, raised if it stalls.
+   */
   async knowsTransaction(hash: string): Promise<boolean> {
-    return (await this.provider.getTransaction(hash)) !== null;
+    return this.#inFlight.knows(hash);
   }
 
-  /** Forgets the local nonce: the next send reads it from the chain (pending transactions included). */
+  /** The relayer's transactions sent and not yet mined, by nonce. */
+  inFlight(): InFlightView[] {
+    return this.#inFlight.list();
+  }
+
+  /** Null unless the fee ceiling holds the relayer's transactions back (/api/health: RELAYER_FEE_CEILING). */
+  feeCeiling(): FeeCeilingStatus | null {
+    return this.#inFlight.ceiling();
+  }
+
+  /**
+   * Forgets the local nonce: the next send reads it from the chain (pending transactions included), and
+   * takes none this client still follows (a gap there is filled with what belongs in it).
+   */
   forgetNonce(): void {
     // In line with the sends, so that a send under way cannot write back the nonce it started from.
     this.#sending = this.#sending.then(() => {
@@ -119,14 +160,26 @@ export class ChainClient {
   }
 
   destroy(): void {
+    this.#inFlight.stop();
     this.provider.destroy();
   }
 
-  async #sendNow(call: OutgoingCall, beforeBroadcast?: (sent: SentTransaction) => void | Promise<void>): Promise<SentTransaction> {
+  async #sendNow(call: OutgoingCall, beforeBroadcast?: BeforeBroadcast): Promise<SentTransaction> {
     for (let attempt = 0; ; attempt++) {
-      this.#nextNonce ??= await this.provider.getTransactionCount(this.relayer.address, "pending");
+      this.#nextNonce ??= Math.max(await this.provider.getTransactionCount(this.relayer.address, "pending"), this.#inFlight.nextNonce());
       const nonce = this.#nextNonce;
-      const signed = await this.relayer.signTransaction(await this.#withFees({ ...call, nonce, chainId: this.chainId }));
+      const market = await readFeeMarket(this.provider);
+      if (ceilingBelowBaseFee(market, this.#maxFeePerGasWei)) {
+        this.#inFlight.refusedAtCeiling(market.baseFeePerGas!);
+        throw new AppError(
+          "RELAYER_FEE_CEILING",
+          `The chain's base fee (${inGwei(market.baseFeePerGas!)} gwei) is above what the relayer may offer ` +
+            `(RELAYER_MAX_FEE_GWEI = ${inGwei(this.#maxFeePerGasWei)}): nothing was sent. Try again when fees fall.`,
+        );
+      }
+      const fees = firstFees(market, this.#maxFeePerGasWei);
+      const request: TransactionRequest = { ...call, nonce, chainId: this.chainId, ...fees };
+      const signed = await this.relayer.signTransaction(request);
       const sent = { hash: Transaction.from(signed).hash!, nonce };
       await beforeBroadcast?.(sent);
       try {
@@ -135,37 +188,19 @@ export class ChainClient {
         // The node may or may not have taken it (a timeout, a dropped connection): only the chain knows
         // which nonce comes next now.
         this.#nextNonce = undefined;
-        // The very same signed transaction is in the node already (geth: "already known", anvil:
-        // "transaction already imported"): it was sent.
-        if (/already known|already imported/i.test(errorText(error))) {
+        // The very same signed transaction is in the node already: it was sent.
+        if (alreadyKnown(error)) {
           this.#nextNonce = nonce + 1;
+          this.#inFlight.add({ nonce, request, fees, signed, hash: sent.hash, beforeBroadcast });
           return sent;
         }
         // Someone else used this key's nonce (another process with the same key): once, with a fresh one.
-        const nonceTaken =
-          isError(error, "NONCE_EXPIRED") ||
-          isError(error, "REPLACEMENT_UNDERPRICED") ||
-          /nonce too low|replacement transaction underpriced/i.test(errorText(error));
-        if (attempt === 0 && nonceTaken) continue;
+        if (attempt === 0 && (nonceTooLow(error) || replacementUnderpriced(error))) continue;
         throw error;
       }
       this.#nextNonce = nonce + 1;
+      this.#inFlight.add({ nonce, request, fees, signed, hash: sent.hash, beforeBroadcast });
       return sent;
     }
   }
-
-  async #withFees(request: TransactionRequest): Promise<TransactionRequest> {
-    const fees = await this.provider.getFeeData();
-    // EIP-1559 where the chain has a base fee; a legacy gas price on chains without (e.g. a free-gas
-    // Besu QBFT network).
-    if (fees.maxFeePerGas !== null && fees.maxPriorityFeePerGas !== null) {
-      return { ...request, type: 2, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas };
-    }
-    return { ...request, type: 0, gasPrice: fees.gasPrice ?? 0n };
-  }
-}
-
-function errorText(error: unknown): string {
-  const { message, info } = error as { message?: string; info?: unknown };
-  return `${message ?? ""} ${JSON.stringify(info ?? "")}`;
 }

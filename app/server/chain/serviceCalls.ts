@@ -57,15 +57,18 @@ export class ServiceCalls {
   }
 }
 
-/** Waits for `hash` and reads the events `contract` emitted in it; a revert or a timeout is an API error. */
+/**
+ * Waits for `hash` and reads the events `contract` emitted in it; a revert or a timeout is an API error.
+ * A relayer's transaction raised at its nonce meanwhile is found as the one mined: its hash is `txHash`.
+ */
 export async function minedCall(chain: ChainClient, contract: BaseContract, hash: string): Promise<MinedCall> {
   const receipt = await chain.waitForReceipt(hash, RECEIPT_TIMEOUT_MS);
   if (!receipt) throw new AppError("TX_PENDING", `Transaction ${hash} is not mined yet; look it up again shortly.`);
-  if (receipt.status !== 1) throw new AppError("TX_REVERTED", `Transaction ${hash} was mined but reverted.`);
+  if (receipt.status !== 1) throw new AppError("TX_REVERTED", `Transaction ${receipt.hash} was mined but reverted.`);
   const address = (await contract.getAddress()).toLowerCase();
   const events = receipt.logs
     .filter((log) => log.address.toLowerCase() === address)
     .map((log) => contract.interface.parseLog({ topics: [...log.topics], data: log.data }))
     .filter((event): event is LogDescription => event !== null);
-  return { txHash: hash, blockNumber: receipt.blockNumber, receipt, events };
+  return { txHash: receipt.hash, blockNumber: receipt.blockNumber, receipt, events };
 }

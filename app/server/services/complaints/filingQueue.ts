@@ -15,7 +15,9 @@ import { saveAttachment } from "./details.js";
  * owns it. Each round it looks at every filing the index does not hold yet:
  *  - mined (a receipt with status 1): `mined`, with its block, until the index holds it: `confirmed`
  *    (the photo filed with it is attached to the filing transaction then);
- *  - in the node's pool: it waits;
+ *  - in the node's pool: it waits, never sent again under a new nonce: the chain client raises it at its
+ *    nonce if it stalls (chain/inFlight.ts), recording each new hash here first (the `record` callbacks
+ *    run again), and answers any of its hashes with the receipt of the one mined;
  *  - unknown to the node (a crash between accepting and broadcasting, a node restarted without its
  *    pool) and not on the chain: sent again, under the same filing id. ComplaintLedger derives the
  *    complaint's id from the filer and that id and refuses it twice, so nothing is filed twice;
