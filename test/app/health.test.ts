@@ -80,6 +80,8 @@ describe("what operators see: /api/health's problems and the chain's failures as
       // An idle anvil makes no blocks: anchored is as far as a record gets here, and far enough.
       CONFIRMATIONS: "0",
       ANCHOR_STALL_SECONDS: "3",
+      // Far above the idle anvil's fees (about 1 gwei), far below the base fee one test sets.
+      RELAYER_MAX_FEE_GWEI: "50",
       // Two transactions an hour for anonymous requests: the third complaint is refused (RELAYER_BUDGET_EXHAUSTED).
       ANONYMOUS_TRANSACTIONS_PER_HOUR: "2",
       // Read the chain and check the relayer's roles every second, not every 5 and 30: the tests wait on what
@@ -186,6 +188,31 @@ describe("what operators see: /api/health's problems and the chain's failures as
     }
     const topped = await eventually(health, (h) => h.status === 200, 30_000);
     expect(topped.body.problems.map((p: Problem) => p.code)).not.to.include("RELAYER_OUT_OF_FUNDS");
+  });
+
+  it("says the chain's fees are above the relayer's ceiling (RELAYER_FEE_CEILING), in /api/health and in the answer of a request it would pay for", async () => {
+    const gwei = 10n ** 9n;
+    await rpc("anvil_setNextBlockBaseFeePerGas", [toBeHex(200n * gwei)]);
+    await rpc("evm_mine", []);
+    try {
+      const refused = await revoke();
+      expect(refused.status, JSON.stringify(refused.body)).to.equal(503);
+      expect(refused.body.error.code).to.equal("RELAYER_FEE_CEILING");
+      expect(refused.body.error.message).to.include("RELAYER_MAX_FEE_GWEI = 50");
+      const capped = await eventually(health, (h) => h.body.problems.some((p: Problem) => p.code === "RELAYER_FEE_CEILING"), 30_000);
+      expect(capped.status).to.equal(503);
+      const problem = (capped.body.problems as Problem[]).find((p) => p.code === "RELAYER_FEE_CEILING")!;
+      expect(problem.severity).to.equal("error");
+      expect(problem.message).to.include("50 gwei").and.include("RELAYER_MAX_FEE_GWEI");
+    } finally {
+      await rpc("anvil_setNextBlockBaseFeePerGas", [toBeHex(gwei / 10n)]);
+      await rpc("evm_mine", []);
+    }
+    // Fees fell: the next transaction goes out, and the problem is gone.
+    const { sha256 } = await upload(issuer);
+    await eventually(async () => (await fetch(`${service.url}/api/proofs/${sha256}`)).json() as Promise<Record<string, unknown>>, (answer) => typeof answer.root === "string");
+    const cleared = await eventually(health, (h) => !h.body.problems.some((p: Problem) => p.code === "RELAYER_FEE_CEILING"), 30_000);
+    expect(cleared.status).to.equal(200);
   });
 
   it("says the complaint filings' queue has stalled when a filing it accepted is not mined after ANCHOR_STALL_SECONDS", async () => {

@@ -120,6 +120,7 @@ export class ServiceHealth {
       missingRoles: roles?.missing ?? [],
       waiting: { oldest: this.#backlog.oldest(), municipalities: this.#backlog.municipalities(), troubles: this.#backlog.troubles() },
       worker: anchoringStatus.worker,
+      feeCeiling: anchoring.chain.feeCeiling(),
       queueDepth: depthOf(anchoringStatus.queue),
       // The workflows' complaint filings live in the same database as the anchoring queue.
       filings: waitingFilings(anchoring.db),

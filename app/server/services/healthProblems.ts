@@ -1,6 +1,8 @@
 import { formatEther } from "ethers";
 import type { BatchTrouble, WaitingRecord } from "../anchoring/backlog.js";
 import type { AnchorWorkerStatus } from "../anchoring/worker.js";
+import { inGwei } from "../chain/feeMarket.js";
+import type { FeeCeilingStatus } from "../chain/inFlight.js";
 import type { RelayerBudgetStatus } from "../http/relayerBudget.js";
 import type { WaitingFilings } from "./complaints/filingBacklog.js";
 import type { MonitoringConfig } from "./monitoringConfig.js";
@@ -16,6 +18,7 @@ export const PROBLEM_CODES = [
   "RELAYER_OUT_OF_FUNDS",
   "RELAYER_LOW_FUNDS",
   "RELAYER_ROLE_MISSING",
+  "RELAYER_FEE_CEILING",
   "ANCHORING_STALLED",
   "COMPLAINT_FILING_STALLED",
   "RELAYER_BUDGET_EXHAUSTED",
@@ -50,6 +53,8 @@ export interface HealthFacts {
   missingRoles: { municipalityId: number; code: string }[];
   waiting: { oldest: WaitingRecord | null; municipalities: number[]; troubles: BatchTrouble[] };
   worker: AnchorWorkerStatus;
+  /** Set while RELAYER_MAX_FEE_GWEI holds the relayer's transactions back (chain/inFlight.ts). */
+  feeCeiling: FeeCeilingStatus | null;
   queueDepth: number;
   /** Residents' complaint filings accepted and not mined (complaints/filingBacklog.ts). */
   filings: WaitingFilings;
@@ -66,7 +71,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const coin = (wei: bigint) => `${formatEther(wei)} of the chain's coin`;
 
 export function problemsOf(facts: HealthFacts): Problem[] {
-  return [...chainProblems(facts), ...fundsProblems(facts), ...roleProblems(facts), ...anchoringProblems(facts), ...filingProblems(facts), ...budgetProblems(facts)];
+  return [...chainProblems(facts), ...fundsProblems(facts), ...roleProblems(facts), ...feeCeilingProblems(facts), ...anchoringProblems(facts), ...filingProblems(facts), ...budgetProblems(facts)];
 }
 
 function chainProblems({ chain, ipfs }: HealthFacts): Problem[] {
@@ -144,6 +149,32 @@ function roleProblems({ missingRoles, relayer, waiting }: HealthFacts): Problem[
       municipalityCode: code,
     };
   });
+}
+
+/**
+ * The chain asks more per gas than the relayer may offer: a transaction stalls at the ceiling, and every
+ * later one of the relayer waits behind its nonce; or the base fee is above the ceiling and nothing is
+ * sent. An error: nothing of the relayer's reaches the chain until fees fall or the ceiling is raised.
+ */
+function feeCeilingProblems({ feeCeiling, relayer }: HealthFacts): Problem[] {
+  if (!feeCeiling) return [];
+  const gwei = (wei: bigint) => `${inGwei(wei)} gwei`;
+  const asks = feeCeiling.baseFeePerGas !== null ? `the chain's base fee is ${gwei(feeCeiling.baseFeePerGas)}` : "the chain asks more";
+  const stalled =
+    feeCeiling.nonces.length > 0
+      ? `its transaction at nonce ${feeCeiling.nonces[0]}${feeCeiling.nonces.length > 1 ? ` (and ${feeCeiling.nonces.length - 1} more)` : ""} is not mined and is raised no further, and every later one waits behind it`
+      : "nothing is sent: relayed requests answer 503 RELAYER_FEE_CEILING and anchoring waits";
+  return [
+    {
+      code: "RELAYER_FEE_CEILING",
+      severity: "error",
+      message:
+        `The relayer ${relayer} offers at most ${gwei(feeCeiling.ceilingWei)} per gas (RELAYER_MAX_FEE_GWEI) and ${asks}: ${stalled}. ` +
+        "It goes on by itself when fees fall; raise RELAYER_MAX_FEE_GWEI to pay more.",
+      since: iso(feeCeiling.since),
+      ...(feeCeiling.baseFeePerGas !== null ? { detail: `base fee ${feeCeiling.baseFeePerGas} wei, ceiling ${feeCeiling.ceilingWei} wei` } : {}),
+    },
+  ];
 }
 
 function anchoringProblems({ now, waiting, worker, queueDepth, monitoring }: HealthFacts): Problem[] {

@@ -35,6 +35,8 @@ export const th = {
   "operations.problem.RELAYER_OUT_OF_FUNDS":
     "บัญชีส่งธุรกรรมของระบบมีเงินไม่พอจ่ายค่าธรรมเนียม คำขอที่ต้องส่งธุรกรรมจะล้มเหลวและไม่มีการบันทึกลงบล็อกเชน จนกว่าผู้ดูแลระบบจะเติมเงิน",
   "operations.problem.RELAYER_LOW_FUNDS": "เงินในบัญชีส่งธุรกรรมของระบบใกล้หมด โปรดแจ้งผู้ดูแลระบบให้เติมเงิน",
+  "operations.problem.RELAYER_FEE_CEILING":
+    "ค่าธรรมเนียมบนบล็อกเชนสูงกว่าเพดานที่ระบบยอมจ่าย ธุรกรรมของระบบจึงค้างอยู่และไม่มีการบันทึกลงบล็อกเชน จนกว่าค่าธรรมเนียมจะลดลงหรือผู้ดูแลระบบจะปรับเพดาน",
   "operations.problem.RELAYER_ROLE_MISSING":
     "บัญชีส่งธุรกรรมของระบบไม่มีบทบาทบันทึกข้อมูล (ANCHOR_SERVICE) ใน{municipality} ข้อมูลของเทศบาลนี้จะไม่ถูกบันทึกลงบล็อกเชนจนกว่าผู้ดูแลของเทศบาลจะมอบบทบาทนี้",
   "operations.problem.ANCHORING_STALLED": "การบันทึกลงบล็อกเชนหยุดชะงัก มีข้อมูลที่รับไว้ตั้งแต่ {since} ยังไม่ได้บันทึก",
@@ -79,6 +81,8 @@ export const en: AreaMessages<typeof th> = {
   "operations.problem.RELAYER_OUT_OF_FUNDS":
     "The relayer is out of funds: requests that send a transaction fail and nothing is anchored until the operator tops it up.",
   "operations.problem.RELAYER_LOW_FUNDS": "The relayer is low on funds: ask the operator to top it up.",
+  "operations.problem.RELAYER_FEE_CEILING":
+    "The chain's fees are above the most the service may pay: its transactions wait and nothing is recorded on the chain until fees fall or the operator raises the ceiling.",
   "operations.problem.RELAYER_ROLE_MISSING":
     "The relayer lacks the anchoring role (ANCHOR_SERVICE) in {municipality}: its records are not anchored until the municipality's admin grants the role.",
   "operations.problem.ANCHORING_STALLED": "Anchoring has stalled: records accepted since {since} are not on the chain yet.",
