@@ -367,7 +367,9 @@ describe("ledger verify: certificates, receipts and complaints (against a real s
     expect(run.stdout.split("\n")).to.include("VALID: every check passed");
     const byLink = await cli(["verify", receipt.verifyUrl, "--rpc", service.rpcUrl]);
     expect(byLink.code, byLink.stdout + byLink.stderr).to.equal(0);
-    expect(byLink.stdout).to.include(`receipt  from ${service.url}/api/funds/receipts/${receipt.receiptId}`);
+    // The link names the service's public address (the embedded demo's http://localhost:PORT).
+    expect(byLink.stdout).to.include(`receipt  from ${receipt.verifyUrl}`);
+    expect(receipt.verifyUrl).to.equal(`http://localhost:${new URL(service.url).port}/api/funds/receipts/${receipt.receiptId}`);
     const changed = await cli(["verify", write("receipt-changed.json", JSON.stringify({ ...receipt, amount: "5000000" })), "--rpc", service.rpcUrl]);
     expect(changed.code).to.equal(1);
     expect(failed(changed.stdout)).to.deep.equal(["event-log"]);
