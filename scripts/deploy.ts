@@ -134,7 +134,7 @@ function printResult(result: DeployResult, inputs: Inputs, deployer: string, reg
         ]),
     `Start the service on this chain with a relayer key of its own (never the national admin's: the service refuses it):\n` +
       `     CHAIN_RPC_URL=${inputs.rpcUrl} CHAIN_ID=${inputs.chainId} DEPLOYMENT_FILE=${result.outputFile} \\\n` +
-      `     RELAYER_KEYSTORE=relayer.json RELAYER_KEYSTORE_PASSWORD=… npm start`,
+      `     RELAYER_KEYSTORE=relayer.json RELAYER_KEYSTORE_PASSWORD=… PUBLIC_URL=https://… npm start`,
     `Fund the relayer's address: it pays the gas of every anchor.`,
     `The national admin adds each municipality and names its admin, with its own key:\n` +
       `     npx ledger municipality add --code CODE --name TEXT --admin ADDRESS --keystore national-admin.json`,
