@@ -80,9 +80,9 @@ export const ERRORS = {
   PERMIT_TRACKING_CODE_INVALID: { status: 403, message: "The tracking code does not open this permit." },
   DRAFT_NOT_FOUND: { status: 404, message: "No such certificate, amendment or revocation draft for this permit." },
   NOTE_HASH_MISMATCH: { status: 400, message: "The note file's SHA-256 is not the signed noteHash." },
-  // Complaints and the Open311 server (services/complaints, routes/open311.ts, routes/complaints.ts).
   REJECTION_REASON_REQUIRED: { status: 400, message: "A rejection carries its reasons: sign the SHA-256 of a note that is not blank (noteHash) and send the note with the decision." },
   AMENDMENT_UNCHANGED: { status: 422, message: "The amendment changes nothing: give a parcel or a description other than the current certificate's." },
+  // Complaints and the Open311 server (services/complaints, routes/open311.ts, routes/complaints.ts).
   OPEN311_JURISDICTION_UNKNOWN: { status: 404, message: "No such jurisdiction_id on this Open311 server." },
   OPEN311_JURISDICTION_REQUIRED: { status: 400, message: "This server answers for several jurisdictions: give jurisdiction_id." },
   OPEN311_API_KEY_INVALID: { status: 403, message: "Missing or invalid api_key for this jurisdiction." },
