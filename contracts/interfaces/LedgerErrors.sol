@@ -118,15 +118,16 @@ interface ComplaintLedgerErrors {
 }
 
 /// @dev Errors raised by {CivicFund}. A `phase` argument is a {CivicFund-Phase} value
-/// (0 None, 1 Draft, 2 Funding, 3 Succeeded, 4 Failed, 5 Cancelled).
+/// (0 None, 1 Draft, 2 Funding, 3 Succeeded, 4 Failed, 5 Cancelled, 6 Lapsed).
 interface CivicFundErrors {
     /// @dev No campaign has id `campaignId`.
     error CivicFundUnknownCampaign(uint256 campaignId);
     /// @dev A new campaign's `token` or `beneficiary` is the zero address.
     error CivicFundInvalidAddress(address token, address beneficiary);
-    /// @dev A campaign's goal must be more than zero.
+    /// @dev A campaign's goal must be more than zero and less than 2^96 (the width it is stored in).
     error CivicFundInvalidGoal(uint256 goal);
-    /// @dev `deadline` is not after `currentTime`: a campaign is created and opened only before it.
+    /// @dev `deadline` is not after `currentTime` (a campaign is created and opened only before it), or is
+    /// not below 2^40 seconds (the year 36812, the width it is stored in).
     error CivicFundInvalidDeadline(uint64 deadline, uint256 currentTime);
     /// @dev A campaign has between 1 and `max` milestones; `count` were given.
     error CivicFundInvalidMilestoneCount(uint256 count, uint256 max);
@@ -140,7 +141,9 @@ interface CivicFundErrors {
     error CivicFundNotFunding(uint256 campaignId, uint8 phase);
     /// @dev Only a campaign in Draft or Funding can be cancelled; `campaignId` is in `phase`.
     error CivicFundNotCancellable(uint256 campaignId, uint8 phase);
-    /// @dev Refunds exist only for a Failed or Cancelled campaign; `campaignId` is in `phase`.
+    /// @dev `campaignId` has `pledged` of its `goal` already: residents have funded it, so it cannot be cancelled.
+    error CivicFundGoalReached(uint256 campaignId, uint256 pledged, uint256 goal);
+    /// @dev Refunds exist only for a Failed, Cancelled or Lapsed campaign; `campaignId` is in `phase`.
     error CivicFundNotRefundable(uint256 campaignId, uint8 phase);
     /// @dev Milestones are released only from a Succeeded campaign; `campaignId` is in `phase`.
     error CivicFundNotSucceeded(uint256 campaignId, uint8 phase);
@@ -164,6 +167,8 @@ interface CivicFundErrors {
     error CivicFundMilestoneOutOfOrder(uint256 campaignId, uint8 expected, uint8 given);
     /// @dev Paying `amount` would take more than the `escrowed` tokens of `campaignId`.
     error CivicFundInsufficientEscrow(uint256 campaignId, uint256 amount, uint256 escrowed);
+    /// @dev A total of `campaignId` (pledged, or recorded off chain) would reach `total`, not below 2^128.
+    error CivicFundAmountTooLarge(uint256 campaignId, uint256 total);
 }
 
 /// @dev Errors raised by {BatchAnchor}.

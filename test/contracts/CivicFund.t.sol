@@ -56,7 +56,7 @@ contract CivicFundTest is LedgerTest {
         uint256 count = bound(rawMilestones, 1, fund.MAX_MILESTONES());
         uint256 goal = bound(rawGoal, count, 40 * MAX_PLEDGE);
         uint256 winning = _openCampaign(IERC20(address(thbt)), goal, count);
-        uint256 losing = _openCampaign(IERC20(address(thbt)), type(uint128).max, 1);
+        uint256 losing = _openCampaign(IERC20(address(thbt)), type(uint96).max, 1);
 
         uint256 steps = bound(rawSteps, 1, 40);
         for (uint256 i; i < steps; ++i) {
@@ -108,7 +108,7 @@ contract CivicFundTest is LedgerTest {
             vm.prank(pledgers[i]);
             fot.approve(address(fund), type(uint256).max);
         }
-        uint256 goal = succeed ? 1 : type(uint128).max;
+        uint256 goal = succeed ? 1 : type(uint96).max;
         uint256 id = _openCampaign(IERC20(address(fot)), goal, 1);
 
         uint256 steps = bound(rawSteps, 1, 30);
@@ -141,6 +141,55 @@ contract CivicFundTest is LedgerTest {
         assertEq(fot.balanceOf(address(fund)), 0, "balance emptied");
     }
 
+    /// @dev A funded campaign whose treasurer stops paying: after the release period every pledger, in any
+    /// order, gets at least their pledge's share of what was not released (rounded down), and together
+    /// they get all of it.
+    function testFuzz_lapsedCampaignReturnsWhatWasNotReleasedProRata(
+        uint256 seed,
+        uint256 rawGoal,
+        uint256 rawMilestones,
+        uint256 rawPaid
+    ) public {
+        uint256 count = bound(rawMilestones, 2, 8);
+        uint256 goal = bound(rawGoal, count, 4 * MAX_PLEDGE);
+        uint256 id = _openCampaign(IERC20(address(thbt)), goal, count);
+        uint256[4] memory pledged;
+        for (uint256 p; p < pledgers.length; ++p) {
+            pledged[p] = bound(uint256(keccak256(abi.encode(seed, "pledge", p))), 1, MAX_PLEDGE);
+            _pledge(pledgers[p], id, pledged[p]);
+        }
+        uint256 total = fund.campaign(id).pledged;
+        if (total < goal) {
+            _pledge(pledgers[0], id, goal - total);
+            pledged[0] += goal - total;
+            total = goal;
+        }
+        vm.warp(block.timestamp + 31 days);
+        uint256 paid = bound(rawPaid, 0, count - 1);
+        for (uint256 m; m < paid; ++m) {
+            vm.prank(treasurer);
+            fund.releaseMilestone(id, uint8(m), keccak256(abi.encode("invoice", m)));
+        }
+        vm.warp(fund.releaseDeadline(id) + 1);
+        assertTrue(fund.phase(id) == CivicFund.Phase.Lapsed, "lapsed");
+
+        uint256 unreleased = total - fund.campaign(id).released;
+        uint256 returned;
+        uint256 first = seed % pledgers.length;
+        for (uint256 k; k < pledgers.length; ++k) {
+            uint256 p = (first + k) % pledgers.length;
+            uint256 before = thbt.balanceOf(pledgers[p]);
+            vm.prank(pledgers[p]);
+            fund.refund(id);
+            uint256 got = thbt.balanceOf(pledgers[p]) - before;
+            assertTrue(got >= (pledged[p] * unreleased) / total, "at least the pledge's share");
+            returned += got;
+        }
+        assertEq(returned, unreleased, "all of what was not released goes back");
+        assertEq(fund.escrowed(id), 0, "nothing stays locked");
+        assertEq(thbt.balanceOf(address(fund)), 0, "no token stays behind");
+    }
+
     /// @dev Unreachable while the books balance, so the books are corrupted on purpose to prove the guard.
     function test_neverPaysMoreThanEscrowedEvenIfTheBooksWereWrong() public {
         uint256 id = _openCampaign(IERC20(address(thbt)), 300, 3);
@@ -149,10 +198,12 @@ contract CivicFundTest is LedgerTest {
         vm.prank(treasurer);
         fund.releaseMilestone(id, 0, keccak256("invoice 1"));
 
-        // `_campaigns` is CivicFund's first storage variable; `released` is the 10th slot of the struct.
-        bytes32 releasedSlot = bytes32(uint256(keccak256(abi.encode(id, uint256(0)))) + 9);
-        assertEq(uint256(vmStorage.load(address(fund), releasedSlot)), 100, "slot holds `released`");
-        vmStorage.store(address(fund), releasedSlot, bytes32(uint256(299)));
+        // `_campaigns` is CivicFund's first storage variable; `released` is the low half of the struct's 7th
+        // slot, below `lastReleaseAt`.
+        bytes32 releasedSlot = bytes32(uint256(keccak256(abi.encode(id, uint256(0)))) + 6);
+        uint256 word = uint256(vmStorage.load(address(fund), releasedSlot));
+        assertEq(uint128(word), 100, "slot holds `released`");
+        vmStorage.store(address(fund), releasedSlot, bytes32(((word >> 128) << 128) | 299));
         assertEq(fund.escrowed(id), 1, "books now claim 1 left");
 
         vm.expectRevert(abi.encodeWithSelector(CivicFundErrors.CivicFundInsufficientEscrow.selector, id, 100, 1));

@@ -8,11 +8,13 @@ const { ethers, ignition, networkHelpers } = await network.create();
 const { time } = networkHelpers;
 
 /** The CivicFund.Phase enum. */
-const Phase = { None: 0, Draft: 1, Funding: 2, Succeeded: 3, Failed: 4, Cancelled: 5 } as const;
+const Phase = { None: 0, Draft: 1, Funding: 2, Succeeded: 3, Failed: 4, Cancelled: 5, Lapsed: 6 } as const;
 
 const MAE_HIA = 1;
 const SUTHEP = 2;
 const DAY = 24 * 60 * 60;
+/** CivicFund.RELEASE_PERIOD: a funded campaign lapses this long after its deadline or latest payment. */
+const RELEASE_PERIOD = 180 * DAY;
 /** THBT has 2 decimals: amounts are in satang. */
 const baht = (n: number) => BigInt(n) * 100n;
 const GOAL = baht(100_000);
@@ -168,7 +170,7 @@ describe("CivicFund", () => {
       expect(await fund.campaignCount()).to.equal(2);
     });
 
-    it("rejects zero addresses, a zero goal and a deadline that is not in the future", async () => {
+    it("rejects zero addresses, a goal of zero or of 2^96 and more, and a deadline not in the future or past 2^40", async () => {
       const { fund, thbt, treasurer, beneficiary, deadline } = await networkHelpers.loadFixture(fixture);
       const token = await thbt.getAddress();
       const asTreasurer = fund.connect(treasurer);
@@ -181,6 +183,22 @@ describe("CivicFund", () => {
       await expect(asTreasurer.createCampaign(MAE_HIA, token, beneficiary.address, 0, deadline, MILESTONES, RULES_DOC))
         .to.be.revertedWithCustomError(fund, "CivicFundInvalidGoal")
         .withArgs(0);
+      const tooBig = 2n ** 96n;
+      await expect(asTreasurer.createCampaign(MAE_HIA, token, beneficiary.address, tooBig, deadline, [tooBig], RULES_DOC))
+        .to.be.revertedWithCustomError(fund, "CivicFundInvalidGoal")
+        .withArgs(tooBig);
+      const largest = tooBig - 1n;
+      await expect(asTreasurer.createCampaign(MAE_HIA, token, beneficiary.address, largest, deadline, [largest], RULES_DOC)).to.emit(
+        fund,
+        "CampaignCreated",
+      );
+      expect((await fund.campaign(1)).goal).to.equal(largest);
+      const farFuture = 2n ** 40n;
+      const at = (await time.latest()) + 5;
+      await time.setNextBlockTimestamp(at);
+      await expect(asTreasurer.createCampaign(MAE_HIA, token, beneficiary.address, GOAL, farFuture, MILESTONES, RULES_DOC))
+        .to.be.revertedWithCustomError(fund, "CivicFundInvalidDeadline")
+        .withArgs(farFuture, at);
       const now = (await time.latest()) + 10;
       await time.setNextBlockTimestamp(now);
       await expect(asTreasurer.createCampaign(MAE_HIA, token, beneficiary.address, GOAL, now, MILESTONES, RULES_DOC))
@@ -458,14 +476,16 @@ describe("CivicFund", () => {
       expect((await fund.campaign(id)).cancelled).to.equal(true);
     });
 
-    it("cancels a funding campaign even past its goal, after which pledgers refund and nothing is released", async () => {
+    it("cancels a funding campaign below its goal, after which pledgers refund and nothing is released", async () => {
       const { fund, treasurer, id, alice, bob, deadline, expectBooksBalance } = await networkHelpers.loadFixture(openFixture);
-      await fund.connect(alice).pledge(id, GOAL);
+      await fund.connect(alice).pledge(id, GOAL - baht(2));
       await fund.connect(bob).pledge(id, baht(1));
       await expect(fund.connect(treasurer).cancelCampaign(id, REASON))
         .to.emit(fund, "CampaignCancelled")
         .withArgs(id, REASON, treasurer.address);
-      await expect(fund.connect(alice).refund(id)).to.emit(fund, "Refunded").withArgs(id, alice.address, GOAL);
+      const c = await fund.campaign(id);
+      expect([c.opened, c.cancelled]).to.deep.equal([true, true]);
+      await expect(fund.connect(alice).refund(id)).to.emit(fund, "Refunded").withArgs(id, alice.address, GOAL - baht(2));
       await time.increaseTo(deadline + 1);
       expect(await fund.phase(id)).to.equal(Phase.Cancelled);
       await expect(fund.connect(treasurer).releaseMilestone(id, 0, EVIDENCE[0]))
@@ -473,6 +493,22 @@ describe("CivicFund", () => {
         .withArgs(id, Phase.Cancelled);
       await expect(fund.connect(bob).refund(id)).to.emit(fund, "Refunded").withArgs(id, bob.address, baht(1));
       await expectBooksBalance();
+    });
+
+    it("refuses to cancel a campaign whose pledges reached its goal, saying how much was pledged", async () => {
+      const { fund, treasurer, id, alice, bob, deadline } = await networkHelpers.loadFixture(openFixture);
+      await fund.connect(alice).pledge(id, GOAL - 1n);
+      await fund.connect(bob).pledge(id, 1n);
+      await expect(fund.connect(treasurer).cancelCampaign(id, REASON))
+        .to.be.revertedWithCustomError(fund, "CivicFundGoalReached")
+        .withArgs(id, GOAL, GOAL);
+      await fund.connect(bob).pledge(id, baht(5));
+      await expect(fund.connect(treasurer).cancelCampaign(id, REASON))
+        .to.be.revertedWithCustomError(fund, "CivicFundGoalReached")
+        .withArgs(id, GOAL + baht(5), GOAL);
+      expect(await fund.phase(id)).to.equal(Phase.Funding);
+      await time.increaseTo(deadline + 1);
+      expect(await fund.phase(id)).to.equal(Phase.Succeeded);
     });
 
     it("cannot cancel twice, nor once the deadline has decided the outcome", async () => {
@@ -585,6 +621,136 @@ describe("CivicFund", () => {
     });
   });
 
+  describe("an unpaid success: the release period", () => {
+    it("lapses RELEASE_PERIOD after the deadline when nothing was paid, and gives every pledger their whole pledge back", async () => {
+      const { fund, thbt, treasurer, id, alice, bob, deadline, expectBooksBalance } = await networkHelpers.loadFixture(succeededFixture);
+      expect(await fund.RELEASE_PERIOD()).to.equal(RELEASE_PERIOD);
+      expect(await fund.releaseDeadline(id)).to.equal(deadline + RELEASE_PERIOD);
+      await time.increaseTo(deadline + RELEASE_PERIOD - 1);
+      expect(await fund.refundableOf(id, alice.address)).to.equal(0);
+      // The last second of the period still belongs to the treasurer.
+      await time.setNextBlockTimestamp(deadline + RELEASE_PERIOD);
+      await expect(fund.connect(alice).refund(id))
+        .to.be.revertedWithCustomError(fund, "CivicFundNotRefundable")
+        .withArgs(id, Phase.Succeeded);
+      await time.increaseTo(deadline + RELEASE_PERIOD + 1);
+      expect(await fund.phase(id)).to.equal(Phase.Lapsed);
+      await expect(fund.connect(treasurer).releaseMilestone(id, 0, EVIDENCE[0]))
+        .to.be.revertedWithCustomError(fund, "CivicFundNotSucceeded")
+        .withArgs(id, Phase.Lapsed);
+      await expect(fund.connect(treasurer).cancelCampaign(id, REASON))
+        .to.be.revertedWithCustomError(fund, "CivicFundNotCancellable")
+        .withArgs(id, Phase.Lapsed);
+      expect(await fund.refundableOf(id, alice.address)).to.equal(baht(70_000));
+      await expect(fund.connect(alice).refund(id))
+        .to.emit(fund, "Refunded")
+        .withArgs(id, alice.address, baht(70_000))
+        .and.to.emit(thbt, "Transfer")
+        .withArgs(await fund.getAddress(), alice.address, baht(70_000));
+      await expect(fund.connect(bob).refund(id)).to.emit(fund, "Refunded").withArgs(id, bob.address, baht(50_000));
+      expect(await fund.escrowed(id)).to.equal(0);
+      expect(await fund.phase(id)).to.equal(Phase.Lapsed);
+      await expectBooksBalance();
+    });
+
+    it("restarts the period at each payment, then shares what was not released pro rata to the pledges", async () => {
+      const { fund, thbt, treasurer, id, alice, bob, beneficiary, deadline, expectBooksBalance } =
+        await networkHelpers.loadFixture(succeededFixture);
+      const paidAt = deadline + 100 * DAY;
+      await time.setNextBlockTimestamp(paidAt);
+      await fund.connect(treasurer).releaseMilestone(id, 0, EVIDENCE[0]);
+      expect(await fund.releaseDeadline(id)).to.equal(paidAt + RELEASE_PERIOD);
+      await time.increaseTo(deadline + RELEASE_PERIOD + 1);
+      expect(await fund.phase(id)).to.equal(Phase.Succeeded);
+      await time.increaseTo(paidAt + RELEASE_PERIOD + 1);
+      expect(await fund.phase(id)).to.equal(Phase.Lapsed);
+
+      // 120,000 pledged, 40,000 paid: 80,000 left, 7/12 of it Alice's and 5/12 Bob's, in satang rounded down.
+      const left = baht(120_000) - MILESTONES[0];
+      const aliceShare = (baht(70_000) * left) / baht(120_000);
+      expect(aliceShare).to.equal(4_666_666n);
+      expect(await fund.refundableOf(id, alice.address)).to.equal(aliceShare);
+      expect(await fund.refundableOf(id, bob.address)).to.equal((baht(50_000) * left) / baht(120_000));
+      await expect(fund.connect(alice).refund(id)).to.emit(fund, "Refunded").withArgs(id, alice.address, aliceShare);
+      expect(await fund.pledgeOf(id, alice.address)).to.equal(0);
+      expect(await fund.refundableOf(id, alice.address)).to.equal(0);
+      await expectBooksBalance();
+      // Bob is the last: he takes what rounding left, so nothing stays locked.
+      await expect(fund.connect(bob).refund(id)).to.emit(fund, "Refunded").withArgs(id, bob.address, left - aliceShare);
+      await expect(fund.connect(bob).refund(id))
+        .to.be.revertedWithCustomError(fund, "CivicFundNothingToRefund")
+        .withArgs(id, bob.address);
+      const c = await fund.campaign(id);
+      expect([c.pledged, c.refunded, c.released]).to.deep.equal([baht(120_000), left, MILESTONES[0]]);
+      expect(await fund.escrowed(id)).to.equal(0);
+      expect(await thbt.balanceOf(beneficiary.address)).to.equal(MILESTONES[0]);
+      await expectBooksBalance();
+    });
+
+    it("lets pledgers take back what was not released while the municipality stays suspended past the period", async () => {
+      const { fund, directory, treasurer, id, alice, bob, deadline, expectBooksBalance } = await networkHelpers.loadFixture(succeededFixture);
+      await directory.suspendMunicipality(MAE_HIA, ethers.id("audit finding 2026/14"));
+      await expect(fund.connect(treasurer).releaseMilestone(id, 0, EVIDENCE[0]))
+        .to.be.revertedWithCustomError(fund, "DirectoryMunicipalitySuspended")
+        .withArgs(MAE_HIA);
+      await time.increaseTo(deadline + RELEASE_PERIOD + 1);
+      expect(await fund.phase(id)).to.equal(Phase.Lapsed);
+      await expect(fund.connect(alice).refund(id)).to.emit(fund, "Refunded").withArgs(id, alice.address, baht(70_000));
+      await expect(fund.connect(bob).refund(id)).to.emit(fund, "Refunded").withArgs(id, bob.address, baht(50_000));
+      await expectBooksBalance();
+    });
+
+    it("never lapses once every milestone is paid", async () => {
+      const { fund, treasurer, id, deadline } = await networkHelpers.loadFixture(succeededFixture);
+      await fund.connect(treasurer).releaseMilestone(id, 0, EVIDENCE[0]);
+      await fund.connect(treasurer).releaseMilestone(id, 1, EVIDENCE[1]);
+      await time.increaseTo(deadline + 10 * RELEASE_PERIOD);
+      expect(await fund.phase(id)).to.equal(Phase.Succeeded);
+    });
+
+    it("settles a pledge whose share rounds down to nothing without a transfer, and the last pledger takes the rest", async () => {
+      const { fund, thbt, treasurer, alice, bob, create, deadline } = await networkHelpers.loadFixture(fixture);
+      const id = await create({ goal: 3n, milestones: [2n, 1n] });
+      await fund.connect(treasurer).openCampaign(id);
+      await fund.connect(alice).pledge(id, 2n);
+      await fund.connect(bob).pledge(id, 1n);
+      await time.increaseTo(deadline + 1);
+      await fund.connect(treasurer).releaseMilestone(id, 0, EVIDENCE[0]);
+      await time.increase(RELEASE_PERIOD + 1);
+      // 1 satang left for 3 pledged: Bob's third of it is 0.
+      await expect(fund.connect(bob).refund(id)).to.emit(fund, "Refunded").withArgs(id, bob.address, 0).and.not.to.emit(thbt, "Transfer");
+      expect(await fund.pledgeOf(id, bob.address)).to.equal(0);
+      await expect(fund.connect(alice).refund(id)).to.emit(fund, "Refunded").withArgs(id, alice.address, 1n);
+      expect(await fund.escrowed(id)).to.equal(0);
+    });
+
+    it("answers nothing refundable while a campaign funds or succeeds, and to someone who never pledged", async () => {
+      const { fund, id, alice, carol, deadline } = await networkHelpers.loadFixture(openFixture);
+      await fund.connect(alice).pledge(id, baht(10));
+      expect(await fund.refundableOf(id, alice.address)).to.equal(0);
+      await time.increaseTo(deadline + 1);
+      expect(await fund.phase(id)).to.equal(Phase.Failed);
+      expect(await fund.refundableOf(id, alice.address)).to.equal(baht(10));
+      expect(await fund.refundableOf(id, carol.address)).to.equal(0);
+    });
+  });
+
+  describe("totals beyond 128 bits", () => {
+    it("refuses a pledge or an off-chain receipt that would take a campaign's total to 2^128", async () => {
+      const { fund, thbt, treasurer, id, alice } = await networkHelpers.loadFixture(openFixture);
+      const limit = 2n ** 128n;
+      await thbt.mint(alice.address, limit);
+      await fund.connect(alice).pledge(id, limit - 1n);
+      await expect(fund.connect(alice).pledge(id, 1n))
+        .to.be.revertedWithCustomError(fund, "CivicFundAmountTooLarge")
+        .withArgs(id, limit);
+      await fund.connect(treasurer).recordOffchainPledge(id, ethers.id("first"), limit - 1n);
+      await expect(fund.connect(treasurer).recordOffchainPledge(id, ethers.id("second"), 1n))
+        .to.be.revertedWithCustomError(fund, "CivicFundAmountTooLarge")
+        .withArgs(id, limit);
+    });
+  });
+
   describe("role boundaries", () => {
     /** Every treasurer action, sent by `signer`: create a campaign, open the Draft `draft`, act on the open campaign `id`. */
     const treasurerCalls = (
@@ -647,6 +813,8 @@ describe("CivicFund", () => {
         () => fund.campaign(99),
         () => fund.milestones(99),
         () => fund.escrowed(99),
+        () => fund.releaseDeadline(99),
+        () => fund.refundableOf(99, alice.address),
         () => fund.connect(treasurer).openCampaign(99),
         () => fund.connect(treasurer).cancelCampaign(99, REASON),
         () => fund.connect(alice).pledge(99, 1),
