@@ -47,8 +47,12 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
     }
 
     /**
-     * @dev The public record of a complaint. Timestamps are unix seconds; `dueAt` is the SLA deadline,
-     * restarted on every reopening. Fields are ordered to fit the small ones into one storage slot.
+     * @dev The public record of a complaint: what this contract needs to run it, in three storage slots.
+     * Timestamps are unix seconds; `dueAt` is the SLA deadline, restarted on every reopening. `category`
+     * is kept because a reopening restarts the clock with the category's current SLA, `reporterCommitment`
+     * because the reporter opens it to confirm or reopen. The area code and content hash are filed in
+     * {ComplaintFiled} only: nothing here reads them, and storing them cost two slots (about 44,000 gas)
+     * per filing.
      */
     struct Complaint {
         uint32 municipalityId;
@@ -58,8 +62,6 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
         uint48 dueAt;
         uint48 updatedAt;
         bytes32 category;
-        bytes32 areaCode;
-        bytes32 contentHash;
         bytes32 reporterCommitment;
     }
 
@@ -100,7 +102,8 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
     /**
      * @dev Emitted when a complaint is filed; its status is Filed from this event on. `filingId` is the
      * filer's value the id was derived from; the service makes it the SHA-256 of the sealed off-chain
-     * bundle, so the bundle is found from this event alone (see {file}).
+     * bundle, so the bundle is found from this event alone (see {file}). `areaCode` and `contentHash` are
+     * on the chain here only (the stored {Complaint} leaves them out).
      */
     event ComplaintFiled(
         bytes32 indexed complaintId,
@@ -167,7 +170,8 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
      * readable personal data — the service uses the SHA-256 of the complaint's sealed (encrypted) bundle,
      * whose IPFS CID it determines, so a copy of the ledger finds the bundle from {ComplaintFiled}. The
      * id is derived from it rather than taken as given, so that nobody can file first under the id of
-     * someone else's complaint. `contentHash` covers the off-chain complaint text and photos;
+     * someone else's complaint. `contentHash` covers the off-chain complaint text and photos (it and
+     * `areaCode` are kept in {ComplaintFiled}, not in storage);
      * `reporterCommitment` is `keccak256(abi.encode(preimage))` where the preimage is a random 32-byte
      * secret or `bytes32(uint256(uint160(reporter)))`. The municipality must be active and the category
      * active there; the SLA deadline starts now. Emits {ComplaintFiled}.
@@ -204,8 +208,6 @@ contract ComplaintLedger is EIP712, Nonces, ComplaintLedgerErrors, DirectoryErro
             dueAt: dueAt,
             updatedAt: filedAt,
             category: categoryId,
-            areaCode: areaCode,
-            contentHash: contentHash,
             reporterCommitment: reporterCommitment
         });
         emit ComplaintFiled(complaintId, municipalityId, filingId, categoryId, areaCode, contentHash, reporterCommitment, dueAt);

@@ -11,7 +11,7 @@ import { roleId } from "./roles.js";
 import { ask, callView, DIRECTORY_ABI, type JsonRpcSender } from "./verifyBundle.js";
 
 export const COMPLAINT_LEDGER_ABI = [
-  "function complaint(bytes32 complaintId) view returns (tuple(uint32 municipalityId, uint8 status, uint32 reopenCount, uint48 filedAt, uint48 dueAt, uint48 updatedAt, bytes32 category, bytes32 areaCode, bytes32 contentHash, bytes32 reporterCommitment))",
+  "function complaint(bytes32 complaintId) view returns (tuple(uint32 municipalityId, uint8 status, uint32 reopenCount, uint48 filedAt, uint48 dueAt, uint48 updatedAt, bytes32 category, bytes32 reporterCommitment))",
   "function isOverdue(bytes32 complaintId) view returns (bool)",
   "function directory() view returns (address)",
   "event ComplaintFiled(bytes32 indexed complaintId, uint32 indexed municipalityId, bytes32 filingId, bytes32 category, bytes32 areaCode, bytes32 contentHash, bytes32 reporterCommitment, uint48 dueAt)",
@@ -171,6 +171,8 @@ export async function verifyComplaintRecord(rpc: JsonRpcSender, target: Complain
     return times.get(blockNumber)!;
   };
   const municipalityId = Number(c.municipalityId);
+  // The content hash is on the chain in the filing event only: the ledger's stored record leaves it out.
+  const filed = ledger.decodeEventLog(FILED, filedLog.data, filedLog.topics);
   const complaint = {
     complaintId,
     municipalityId,
@@ -181,7 +183,7 @@ export async function verifyComplaintRecord(rpc: JsonRpcSender, target: Complain
     updatedAt: Number(c.updatedAt),
     overdue: Boolean((await callView(rpc, ledger, contract, "isOverdue", [complaintId]))?.[0]),
     category: String(c.category),
-    contentHash: String(c.contentHash).toLowerCase(),
+    contentHash: String(filed.contentHash).toLowerCase(),
   };
   const filedBlock = Number(BigInt(filedLog.blockNumber));
   record(

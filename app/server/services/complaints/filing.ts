@@ -153,7 +153,9 @@ export async function filingView(ctx: WorkflowContext, filing: FilingRow): Promi
     area: areaName(filing.areaCode),
     status,
     detailedStatus: STATUS_NAMES[status],
-    contentHash: onChain?.contentHash ?? filing.contentHash,
+    // The chain keeps the content hash in the ComplaintFiled event, not in the ledger's record: it is the
+    // one this filing sent.
+    contentHash: filing.contentHash,
     reporterCommitment: onChain?.reporterCommitment ?? filing.reporterCommitment,
     filedAt: onChain ? Number(onChain.filedAt) : acceptedAt,
     dueAt: onChain ? Number(onChain.dueAt) : acceptedAt + slaSeconds,
