@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import { JsonRpcProvider, Wallet, id, type ContractTransactionResponse } from "ethers";
+import { JsonRpcProvider, Wallet, id, type ContractTransactionResponse, type Filter, type FilterByBlockHash, type Log } from "ethers";
 import { AnchorWorker } from "../../app/server/anchoring/worker.js";
 import type { ChainClient } from "../../app/server/chain/client.js";
 import { INDEX_TABLES } from "../../app/server/indexer/eventTables.js";
@@ -14,8 +14,9 @@ import { devWalletAt } from "../../app/server/chain/devAccounts.js";
 
 /**
  * The index is a cache of the chain: after a history of anchors, a revocation and Directory changes,
- * a rebuild from the deployment block — in place, in a new database, or by `npm run reindex` —
- * gives the same tables, and a chain that lost blocks under the index makes it rebuild itself.
+ * a rebuild from the deployment block — aside and swapped in, in a new database, or by `npm run reindex` —
+ * gives the same tables, and a chain that lost blocks under the index makes it rebuild itself (aside:
+ * rebuildVerdicts.test.ts verifies through the API throughout).
  */
 const ANCHOR_SERVICE = id("ANCHOR_SERVICE");
 const ENGINEER = id("ENGINEER");
@@ -32,6 +33,28 @@ class CountingProvider extends JsonRpcProvider {
     const tag = Array.isArray(params) && typeof params[0] === "string" ? ` ${params[0]}` : "";
     this.calls.push(`${method}${tag}`);
     return super.send(method, params);
+  }
+}
+
+/** A provider whose logs requests from early blocks wait until opened: a rebuild held at its start. */
+class HeldProvider extends JsonRpcProvider {
+  /** Logs requests from this block or below wait (null: none wait). */
+  holdThrough: number | null = null;
+  #open: () => void = () => {};
+  #opened = new Promise<void>((resolve) => (this.#open = resolve));
+
+  constructor(url: string, chainId: number) {
+    super(url, chainId, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 });
+  }
+
+  open(): void {
+    this.holdThrough = null;
+    this.#open();
+  }
+
+  override async getLogs(filter: Filter | FilterByBlockHash): Promise<Log[]> {
+    if (this.holdThrough !== null && "fromBlock" in filter && Number(filter.fromBlock) <= this.holdThrough) await this.#opened;
+    return super.getLogs(filter);
   }
 }
 
@@ -67,6 +90,9 @@ describe("indexer", function () {
   function indexer(db: DatabaseSync, chain: ChainClient = relayer, blockRange = 2000): Indexer {
     return new Indexer({ db, provider: chain.provider, deployment: ledger.deployment, blockRange });
   }
+
+  /** A rebuild aside runs beside the catch-ups that start it: done when the indexer reports none. */
+  const rebuilt = (index: Indexer) => waitFor("the rebuild swapped in", () => index.status().rebuild === null);
 
   // No periodic dumps: the last test decides what a crash of anvil loses.
   before(async () => {
@@ -186,12 +212,16 @@ describe("indexer", function () {
     expect(provider.calls).to.deep.equal(["eth_getBlockByNumber latest"]);
   });
 
-  it("rebuilds the same tables in place, in a new database, and in small block ranges", async () => {
+  it("rebuilds the same tables aside and swapped in, in a new database, and in small block ranges", async () => {
     const index = indexer(store.db);
     await index.catchUp();
     const before = snapshot(store.db);
+    // What a rebuild in a process that died (no such pid) left behind.
+    store.db.exec("CREATE TABLE rebuild_999999999_1_idx_batches (root TEXT)");
     await index.reindex();
     expect(snapshot(store.db)).to.deep.equal(before);
+    // Built in copies of the tables, which took their place: none is left, nor the abandoned one.
+    expect(store.db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'rebuild%' AND type = 'table'").all()).to.deep.equal([]);
 
     const fresh = ledger.openStore();
     await indexer(fresh.db, relayer, 5).catchUp();
@@ -208,6 +238,8 @@ describe("indexer", function () {
     store.db.exec("DELETE FROM idx_events");
     store.db.exec("DELETE FROM idx_batches");
     await index.catchUp();
+    expect(index.status().rebuild).to.deep.include({ reason: "modules" });
+    await rebuilt(index);
     expect(snapshot(store.db)).to.deep.equal(before);
     expect((store.db.prepare("SELECT modules FROM idx_cursor").get() as { modules: string }).modules).to.match(/^[0-9a-f]{64}$/);
   });
@@ -249,9 +281,37 @@ describe("indexer", function () {
     relayer = ledger.client();
     const afterCrash = indexer(store.db, relayer);
     await afterCrash.catchUp();
+    // Until the rebuilt tables replace them, the old ones answer, the lost batch with them.
+    expect(afterCrash.status().rebuild).to.deep.include({ reason: "reorg" });
+    expect(afterCrash.counts().idx_batches).to.equal(4);
+    await rebuilt(afterCrash);
     const fresh = ledger.openStore();
     await indexer(fresh.db, relayer).catchUp();
     expect(snapshot(store.db)).to.deep.equal(snapshot(fresh.db));
     expect(afterCrash.counts().idx_batches).to.equal(3);
+  });
+
+  it("swaps a rebuild in only once it has read what the index in use read meanwhile", async () => {
+    const provider = new HeldProvider(ledger.chain.url, ledger.deployment.chainId);
+    try {
+      const index = new Indexer({ db: store.db, provider, deployment: ledger.deployment });
+      const head = await index.catchUp();
+      // The rebuild waits at its first range while a batch is anchored and the index in use reads it.
+      provider.holdThrough = head;
+      const rebuilding = index.reindex();
+      worker = new AnchorWorker({ batches: store.batches, chain: relayer, batchSize: 10, batchWindowMs: 0, idleDelayMs: 20 });
+      worker.start();
+      await anchorRecords("meanwhile", 3);
+      expect(await index.catchUp()).to.be.greaterThan(head);
+      const read = snapshot(store.db);
+      const [meanwhile] = store.queue.findBySha256(sha256Of("meanwhile-0"));
+      expect(read.idx_batches.some((row) => JSON.parse(row).root === meanwhile.root)).to.equal(true);
+      provider.open();
+      await rebuilding;
+      expect(snapshot(store.db)).to.deep.equal(read);
+    } finally {
+      provider.open();
+      provider.destroy();
+    }
   });
 });

@@ -6,12 +6,15 @@ import type { LedgerDeployment } from "../chain/deploy.js";
 import { inTransaction } from "../store/database.js";
 import { EventTables, INDEX_TABLES, followedAddresses, followedTopics, type BlockFacts, type IndexTable } from "./eventTables.js";
 import { EVENT_MODULES } from "./modules/index.js";
+import { ShadowIndex } from "./shadowIndex.js";
 
 /**
  * The indexer: follows the ledger contracts' events from the deployment block into the index tables
  * (eventTables.ts), a range of blocks per transaction together with its cursor. It trusts nothing but
  * the chain: when the block under its cursor changed (a reorganisation, or an embedded chain restarted
- * from an older dump), it drops the tables and reads the chain again from the deployment block.
+ * from an older dump), or the tables were built by other event modules (a new release), it reads the
+ * chain again from the deployment block — aside (shadowIndex.ts), while the tables in use keep
+ * answering, and swaps the rebuilt tables in at once: a rebuild never changes a verdict.
  */
 export interface IndexerOptions {
   db: DatabaseSync;
@@ -33,6 +36,23 @@ export interface IndexerStatus {
   /** The last block read, or null before the first. */
   lastIndexedBlock: number | null;
   lastError: string | null;
+  /** A rebuild under way aside (the tables in use answer meanwhile): why, and the next block it reads. */
+  rebuild: { reason: RebuildReason; nextBlock: number } | null;
+}
+
+/** Why the index is rebuilt: asked (`npm run reindex`), other event modules, or the chain changed under it. */
+export type RebuildReason = "asked" | "modules" | "reorg";
+
+const REBUILD_REASONS: Record<RebuildReason, string> = {
+  asked: "a rebuild was asked for",
+  modules: "the index's tables or events changed",
+  reorg: "the last block indexed left the chain",
+};
+
+/** A set of index tables the indexer writes: the ones in use, or a rebuild's (shadowIndex.ts). */
+interface IndexTarget {
+  db: DatabaseSync;
+  tables: EventTables;
 }
 
 /** The name of the index's row in idx_cursor (readers ask it how far the index has read: issuers.ts). */
@@ -63,7 +83,7 @@ export class Indexer {
   readonly #db: DatabaseSync;
   readonly #provider: JsonRpcProvider;
   readonly #deployment: LedgerDeployment;
-  readonly #tables: EventTables;
+  readonly #live: IndexTarget;
   readonly #blockRange: number;
   readonly #confirmations: number;
   readonly #pollIntervalMs: number;
@@ -72,17 +92,23 @@ export class Indexer {
   readonly #modules = moduleSignature();
   readonly #loop: PollingLoop;
   #lastError: string | null = null;
+  /** Why the last rebuild failed, until one starts again (a catch-up that succeeds does not clear it). */
+  #rebuildError: string | null = null;
   /** The chain's tip and the cursor as the last catch-up left them: while neither moved, there is nothing to read. */
   #caughtUp: { tipHash: string; cursor: CursorRow } | null = null;
   /** The catch-up under way, and the one that follows it, shared by every caller who came while it ran. */
   #running: Promise<number> | null = null;
   #following: Promise<number> | null = null;
+  /** The rebuild under way aside, its reason and its tables. */
+  #rebuild: { done: Promise<void>; reason: RebuildReason; target: IndexTarget | null } | null = null;
+  #stopped = false;
+  readonly #rebuiltListeners: Array<() => void> = [];
 
   constructor(options: IndexerOptions) {
     this.#db = options.db;
     this.#provider = options.provider;
     this.#deployment = options.deployment;
-    this.#tables = new EventTables(options.db, options.deployment.contracts);
+    this.#live = { db: options.db, tables: new EventTables(options.db, options.deployment.contracts) };
     this.#blockRange = options.blockRange ?? 2000;
     this.#confirmations = options.confirmations ?? 0;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
@@ -98,21 +124,39 @@ export class Indexer {
   }
 
   start(): void {
+    this.#stopped = false;
     this.#loop.start();
   }
 
-  stop(): Promise<void> {
-    return this.#loop.stop();
+  /** Stops polling, and a rebuild under way at its next range (its copy is deleted; the tables in use stay). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#loop.stop();
+    await this.#rebuild?.done.catch(() => {});
   }
 
   status(): IndexerStatus {
-    const cursor = this.#cursor();
+    const cursor = this.#cursor(this.#db);
     const lastIndexedBlock = cursor.next_block > this.#deployment.deploymentBlock ? cursor.next_block - 1 : null;
-    return { running: this.#loop.running, nextBlock: cursor.next_block, lastIndexedBlock, lastError: this.#lastError };
+    const rebuild = this.#rebuild && {
+      reason: this.#rebuild.reason,
+      nextBlock: this.#rebuild.target ? this.#cursor(this.#rebuild.target.db).next_block : this.#deployment.deploymentBlock,
+    };
+    const lastError = this.#lastError ?? this.#rebuildError;
+    return { running: this.#loop.running, nextBlock: cursor.next_block, lastIndexedBlock, lastError, rebuild };
   }
 
   counts(): Record<IndexTable, number> {
-    return this.#tables.counts();
+    return this.#live.tables.counts();
+  }
+
+  /**
+   * Calls `listener` whenever rebuilt tables replace the ones in use: this indexer's rebuild, or another
+   * process's (`npm run reindex`), seen at the next catch-up. Whatever was kept of answers read from the
+   * old tables (services/verification.ts) is dropped there.
+   */
+  onRebuilt(listener: () => void): void {
+    this.#rebuiltListeners.push(listener);
   }
 
   /**
@@ -146,42 +190,113 @@ export class Indexer {
     const tip = await this.#provider.getBlock("latest");
     if (!tip?.hash) throw new Error("the chain node has no latest block");
     const before = this.#caughtUp;
-    const cursor = this.#cursor();
+    const cursor = this.#cursor(this.#db);
     // The same tip block is the same chain, every block under it included: nothing new, nothing reorganised.
     if (before && before.tipHash === tip.hash && sameCursor(before.cursor, cursor)) return cursor.next_block - 1;
+    // Only a rebuild moves the cursor behind this indexer's back: another process's (`npm run reindex`) swap.
+    if (before && !sameCursor(before.cursor, cursor)) this.#rebuilt();
     const indexed = await this.#indexUpTo(tip.number - this.#confirmations);
-    this.#caughtUp = { tipHash: tip.hash, cursor: this.#cursor() };
+    this.#caughtUp = { tipHash: tip.hash, cursor: this.#cursor(this.#db) };
     return indexed;
   }
 
-  /** Indexes every block up to `head` (rebuilding first if the cursor's block left the chain); returns the last block indexed. */
+  /**
+   * Indexes every block up to `head` into the tables in use; returns the last block indexed. Tables
+   * built by other modules keep following the chain while they are rebuilt aside; tables whose last
+   * block left the chain stay as they are (the last answers known) until the rebuilt ones replace them.
+   */
   async #indexUpTo(head: number): Promise<number> {
     for (;;) {
-      const cursor = this.#cursor();
+      const cursor = this.#cursor(this.#db);
       if (cursor.modules !== this.#modules) {
-        this.#log(`indexer: the index's tables or events changed; rebuilding from block ${this.#deployment.deploymentBlock}`);
-        this.#rewind();
-        continue;
+        // Nothing indexed yet: nothing to keep answering from, so it is built in place.
+        if (cursor.last_block_hash === null) {
+          this.#restart(this.#live);
+          continue;
+        }
+        void this.#startRebuild("modules");
       }
       if (!(await this.#stillOnChain(cursor))) {
-        this.#log(`indexer: block ${cursor.next_block - 1} changed under the index; rebuilding from block ${this.#deployment.deploymentBlock}`);
-        this.#rewind();
-        continue;
+        void this.#startRebuild("reorg");
+        return cursor.next_block - 1;
       }
       if (cursor.next_block > head) return cursor.next_block - 1;
-      const to = Math.min(head, cursor.next_block + this.#blockRange - 1);
-      await this.#indexRange(cursor, to);
+      await this.#indexRange(this.#live, cursor, Math.min(head, cursor.next_block + this.#blockRange - 1));
     }
   }
 
-  /** Drops the index tables and rebuilds them from the deployment block, from the chain alone. */
+  /**
+   * Rebuilds the index tables from the deployment block, from the chain alone, aside; they replace the
+   * tables in use at once when done (a rebuild already under way is joined). Returns the rows per table.
+   */
   async reindex(): Promise<Record<IndexTable, number>> {
-    this.#rewind();
-    await this.catchUp();
+    await this.#startRebuild("asked");
     return this.counts();
   }
 
-  async #indexRange(cursor: CursorRow, to: number): Promise<void> {
+  /** The rebuild under way, or a new one; a failed one is logged and tried again by the next catch-up that needs it. */
+  #startRebuild(reason: RebuildReason): Promise<void> {
+    if (this.#rebuild) return this.#rebuild.done;
+    this.#rebuildError = null;
+    this.#log(`indexer: ${REBUILD_REASONS[reason]}; rebuilding from block ${this.#deployment.deploymentBlock} aside, the index in use answering meanwhile`);
+    const rebuild: { done: Promise<void>; reason: RebuildReason; target: IndexTarget | null } = { done: Promise.resolve(), reason, target: null };
+    rebuild.done = this.#rebuildAside(rebuild).finally(() => {
+      this.#rebuild = null;
+    });
+    rebuild.done.catch((error: Error) => {
+      if (this.#stopped) return;
+      this.#rebuildError = `rebuild: ${error.message.split("\n")[0]}`;
+      this.#log(`indexer: ${this.#rebuildError}`);
+      // The next catch-up looks again, even if no block came (it would read nothing otherwise).
+      this.#caughtUp = null;
+    });
+    this.#rebuild = rebuild;
+    return rebuild.done;
+  }
+
+  async #rebuildAside(rebuild: { target: IndexTarget | null }): Promise<void> {
+    const shadow = ShadowIndex.create(this.#db, [...INDEX_TABLES, "idx_cursor"]);
+    try {
+      const target = { db: shadow.db, tables: new EventTables(shadow.db, this.#deployment.contracts) };
+      rebuild.target = target;
+      for (;;) {
+        const tip = await this.#provider.getBlock("latest");
+        if (!tip) throw new Error("the chain node has no latest block");
+        await this.#buildUpTo(target, tip.number - this.#confirmations);
+        // The tables in use may have read further meanwhile: swapped in, the rebuilt ones must not be
+        // behind them on the same chain, or a verdict would go back (a revocation just read, undone).
+        const live = this.#cursor(this.#db);
+        if (live.next_block > this.#cursor(target.db).next_block && (await this.#stillOnChain(live))) continue;
+        if (shadow.swapInto(() => sameCursor(this.#cursor(this.#db), live))) break;
+      }
+    } finally {
+      rebuild.target = null;
+      shadow.dispose();
+    }
+    this.#log(`indexer: the rebuilt index replaced the one in use at block ${this.#cursor(this.#db).next_block - 1}`);
+    this.#caughtUp = null;
+    this.#rebuilt();
+  }
+
+  /** Indexes every block up to `head` into a rebuild's tables, starting them again if their last block left the chain. */
+  async #buildUpTo(target: IndexTarget, head: number): Promise<void> {
+    for (;;) {
+      if (this.#stopped) throw new Error("the indexer stopped before the rebuild ended");
+      const cursor = this.#cursor(target.db);
+      if (!(await this.#stillOnChain(cursor))) {
+        this.#restart(target);
+        continue;
+      }
+      if (cursor.next_block > head) return;
+      await this.#indexRange(target, cursor, Math.min(head, cursor.next_block + this.#blockRange - 1));
+    }
+  }
+
+  #rebuilt(): void {
+    for (const listener of this.#rebuiltListeners) listener();
+  }
+
+  async #indexRange(target: IndexTarget, cursor: CursorRow, to: number): Promise<void> {
     const from = cursor.next_block;
     const logs = await this.#provider.getLogs({
       address: followedAddresses(this.#deployment.contracts),
@@ -193,13 +308,13 @@ export class Indexer {
     const facts = await this.#blockFacts(ordered);
     const end = await this.#provider.getBlock(to);
     if (!end) throw new Error(`block ${to} is not on the chain any more`);
-    inTransaction(this.#db, () => {
-      // Compare and set: another indexer on this database (a running service during `npm run reindex`)
-      // may have indexed this range meanwhile; then this copy is dropped.
-      const now = this.#cursor();
+    inTransaction(target.db, () => {
+      // Compare and set: another indexer on this database (a running service during `npm run reindex`),
+      // or a rebuild swapped in, may have moved the cursor meanwhile; then this copy is dropped.
+      const now = this.#cursor(target.db);
       if (now.next_block !== from || now.last_block_hash !== cursor.last_block_hash) return;
-      for (const log of ordered) this.#tables.apply(log, facts.get(log.blockNumber));
-      this.#db.prepare("UPDATE idx_cursor SET next_block = ?, last_block_hash = ? WHERE name = ?").run(to + 1, end.hash, CURSOR);
+      for (const log of ordered) target.tables.apply(log, facts.get(log.blockNumber));
+      target.db.prepare("UPDATE idx_cursor SET next_block = ?, last_block_hash = ? WHERE name = ?").run(to + 1, end.hash, CURSOR);
     });
   }
 
@@ -207,7 +322,7 @@ export class Indexer {
   async #blockFacts(logs: Log[]): Promise<Map<number, BlockFacts>> {
     const facts = new Map<number, BlockFacts>();
     for (const log of logs) {
-      if (!this.#tables.needsBlockFacts(log) || facts.has(log.blockNumber)) continue;
+      if (!this.#live.tables.needsBlockFacts(log) || facts.has(log.blockNumber)) continue;
       const block = await this.#provider.getBlock(log.blockNumber, true);
       if (!block) throw new Error(`block ${log.blockNumber} vanished while it was being indexed`);
       const senders = new Map(block.prefetchedTransactions.map((tx) => [tx.hash, tx.from]));
@@ -223,19 +338,22 @@ export class Indexer {
     return block?.hash === cursor.last_block_hash;
   }
 
-  #cursor(): CursorRow {
-    const row = this.#db.prepare("SELECT next_block, last_block_hash, modules FROM idx_cursor WHERE name = ?").get(CURSOR) as CursorRow | undefined;
+  #cursor(db: DatabaseSync): CursorRow {
+    const row = db.prepare("SELECT next_block, last_block_hash, modules FROM idx_cursor WHERE name = ?").get(CURSOR) as CursorRow | undefined;
     if (row) return row;
-    this.#db
-      .prepare("INSERT OR IGNORE INTO idx_cursor (name, next_block, last_block_hash, modules) VALUES (?, ?, NULL, ?)")
-      .run(CURSOR, this.#deployment.deploymentBlock, this.#modules);
-    return this.#cursor();
+    db.prepare("INSERT OR IGNORE INTO idx_cursor (name, next_block, last_block_hash, modules) VALUES (?, ?, NULL, ?)").run(
+      CURSOR,
+      this.#deployment.deploymentBlock,
+      this.#modules,
+    );
+    return this.#cursor(db);
   }
 
-  #rewind(): void {
-    inTransaction(this.#db, () => {
-      this.#tables.clear();
-      this.#db
+  /** Empties `target`'s tables and sets its cursor to the deployment block, under this indexer's modules. */
+  #restart(target: IndexTarget): void {
+    inTransaction(target.db, () => {
+      target.tables.clear();
+      target.db
         .prepare("INSERT OR REPLACE INTO idx_cursor (name, next_block, last_block_hash, modules) VALUES (?, ?, NULL, ?)")
         .run(CURSOR, this.#deployment.deploymentBlock, this.#modules);
     });
