@@ -240,6 +240,8 @@ function buildApp(
     { chainId: chain.deployment.chainId, batchAnchor: contracts.batchAnchor, permitRegistry: contracts.permitRegistry },
     reader,
   );
+  // Verdicts kept from the old index are not served once a rebuilt one replaced it.
+  anchoring.indexer.onRebuilt(() => verification.forgetAnswers());
   const gate = new MunicipalityGate(contracts.directory, anchoring.chain.provider);
   // Spent by residents' requests (http/relayerBudget.ts), reported by /api/health.
   const relayerBudget = new RelayerBudget(config.writeLimits.anonymousTransactionsPerHour);

@@ -94,6 +94,28 @@ describe("kept answers follow the store (app/server/services/verification.ts)", 
     expect(again.equals(first)).to.equal(true);
   });
 
+  it("forgets its kept verdicts when a rebuilt index replaces the one they were read from (Indexer.onRebuilt)", async () => {
+    const receipt = sha256Of("receipt");
+    const verdict = () => JSON.parse(kept(verification.verifySha256Body(receipt))).verdict;
+    queue.enqueue({ sha256: receipt, cid: null, municipalityId: 1, kind: "pledge-receipt", meta: null });
+    for (const { batchId: id } of batches.closeBatches({ batchSize: 10, windowMs: 0, maxBatches: 1, now: Date.now() })) batches.markAnchored(id, landing(16));
+    expect(verdict()).to.equal("valid");
+    // What a rebuild that read the chain after a reorganisation may hold: a revocation the old index had not.
+    const [record] = queue.findBySha256(receipt);
+    other
+      .prepare(
+        `INSERT INTO idx_revocations (municipality_id, root, leaf, reason_code, reason_hash, actor, block_number, log_index, tx_hash, revoked_at)
+         VALUES (1, ?, ?, 1, ?, ?, 17, 0, ?, 1790000100)`,
+      )
+      .run(record.root!, record.leaf, hexlify(randomBytes(32)), hexlify(randomBytes(20)), hexlify(randomBytes(32)));
+    await sleep(2);
+    // A settled verdict outlives a change of the store by its grace period…
+    expect(verdict()).to.equal("valid");
+    // …but not the index it was read from.
+    verification.forgetAnswers();
+    expect(verdict()).to.equal("revoked");
+  });
+
   it("keeps no answer of a record that is not settled", () => {
     const pending = sha256Of("pending");
     expect(JSON.parse(kept(verification.verifySha256Body(pending))).verdict).to.equal("unknown");

@@ -203,6 +203,25 @@ export class VerificationService {
     return this.#answer("proof", sha256);
   }
 
+  /**
+   * Drops every answer kept and every issuance read, and lets no read under way be shared: the index
+   * they were read from was replaced by a rebuilt one (Indexer.onRebuilt). The rebuilt tables answer the
+   * same of the same chain, but after a reorganisation they may not, and a kept verdict's grace period
+   * (SETTLED_TTL_MS) must not outlive the tables it was read from. The answer worker keeps no answers;
+   * its issuances follow its own connection's change mark, which the swap's commit moves.
+   */
+  forgetAnswers(): void {
+    this.#answers.clear();
+    this.#answerBytes = 0;
+    this.#issuances.clear();
+    this.#reading.clear();
+    this.#mark = { value: "", readAt: -Infinity };
+    this.#generation++;
+  }
+
+  /** How many times the index was replaced under this service ({@link forgetAnswers}). */
+  #generation = 0;
+
   /** Reads an answer from the store on this thread: what a first read costs. */
   readAnswer(kind: AnswerKind, sha256: string): ReadAnswer {
     if (kind === "proof") return { body: jsonBytes(this.proofFor(sha256)), keep: true };
@@ -222,11 +241,13 @@ export class VerificationService {
     const key = `${kind === "verify" ? "v" : "p"}${sha256}`;
     const now = Date.now();
     const mark = this.#changeMark();
+    const generation = this.#generation;
     const cached = this.#answers.get(key);
     // Only a verdict has the grace period: a proof is served only while the store is unchanged.
     if (cached && (cached.mark === mark || (kind === "verify" && cached.until > now))) return cached.body;
     const keep = ({ body, keep }: ReadAnswer) => {
-      if (keep) this.#keep(key, { body, mark, until: now + SETTLED_TTL_MS });
+      // A read that began before the index was replaced is answered, but not kept.
+      if (keep && generation === this.#generation) this.#keep(key, { body, mark, until: now + SETTLED_TTL_MS });
       return body;
     };
     if (!this.reader?.available) return keep(this.readAnswer(kind, sha256));
