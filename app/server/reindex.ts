@@ -17,8 +17,10 @@ import { databasePath, openDatabase } from "./store/database.js";
 import { townProfileBytes } from "../shared/townProfile.js";
 
 /**
- * `npm run reindex`: drops the index tables of the data folder's database and rebuilds them from the
- * chain alone, then prints how many rows each table holds. The anchoring queue is left as it is.
+ * `npm run reindex`: rebuilds the index tables of the data folder's database from the chain alone, then
+ * prints how many rows each table holds. The anchoring queue is left as it is. The tables are rebuilt
+ * aside and swapped in at once (indexer/shadowIndex.ts), so a service running on the same database
+ * answers from the old ones until then, and never from empty or half-built ones.
  *
  * Which chain: CHAIN_RPC_URL when set (an external chain); else the embedded chain of the data folder —
  * the running one when `npm start` is up (found through its pid file), otherwise an anvil started here
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
   const db = openDatabase(config.dataDir);
   try {
     log(`index: rebuilding ${databasePath(config.dataDir)} from block ${deployment.deploymentBlock}`);
-    const counts = await new Indexer({ db, provider, deployment, log }).reindex();
+    const counts = await new Indexer({ db, provider, deployment, blockRange: config.anchoring.indexBlockRange, log }).reindex();
     for (const [table, count] of Object.entries(counts)) log(`  ${table.padEnd(20)} ${count}`);
     log("index: rebuilt from the chain");
     await rebuildFromIpfs(config, deployment, db);

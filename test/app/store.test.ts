@@ -51,15 +51,17 @@ describe("store", () => {
     expect(new Set(ids).size).to.equal(ids.length);
   });
 
-  it("reads N, T and CONFIRMATIONS from the environment, with defaults by chain, and refuses nonsense", () => {
-    expect(readAnchoringConfig({}, { embedded: true })).to.deep.equal({ batchSize: 1000, batchWindowMs: 1000, confirmations: 0 });
-    expect(readAnchoringConfig({}, { embedded: false })).to.deep.equal({ batchSize: 1000, batchWindowMs: 1000, confirmations: 1 });
-    expect(readAnchoringConfig({ ANCHOR_BATCH_SIZE: "50", ANCHOR_BATCH_MS: "250", CONFIRMATIONS: "3" }, { embedded: true })).to.deep.equal({
+  it("reads N, T, CONFIRMATIONS and INDEX_BLOCK_RANGE from the environment, with defaults by chain, and refuses nonsense", () => {
+    expect(readAnchoringConfig({}, { embedded: true })).to.deep.equal({ batchSize: 1000, batchWindowMs: 1000, confirmations: 0, indexBlockRange: 2000 });
+    expect(readAnchoringConfig({}, { embedded: false })).to.deep.equal({ batchSize: 1000, batchWindowMs: 1000, confirmations: 1, indexBlockRange: 2000 });
+    const env = { ANCHOR_BATCH_SIZE: "50", ANCHOR_BATCH_MS: "250", CONFIRMATIONS: "3", INDEX_BLOCK_RANGE: "500" };
+    expect(readAnchoringConfig(env, { embedded: true })).to.deep.equal({
       batchSize: 50,
       batchWindowMs: 250,
       confirmations: 3,
+      indexBlockRange: 500,
     });
-    for (const env of [{ ANCHOR_BATCH_SIZE: "0" }, { ANCHOR_BATCH_MS: "soon" }, { CONFIRMATIONS: "-1" }, { ANCHOR_BATCH_SIZE: "1.5" }]) {
+    for (const env of [{ ANCHOR_BATCH_SIZE: "0" }, { ANCHOR_BATCH_MS: "soon" }, { CONFIRMATIONS: "-1" }, { ANCHOR_BATCH_SIZE: "1.5" }, { INDEX_BLOCK_RANGE: "0" }]) {
       expect(() => readAnchoringConfig(env, { embedded: true })).to.throw(EngineError, new RegExp(Object.keys(env)[0]));
     }
   });

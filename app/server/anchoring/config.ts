@@ -7,12 +7,15 @@ import { EngineError } from "../errors.js";
  * - CONFIRMATIONS: blocks built on an anchor's block before its records are final. Default 0 on the
  *   embedded anvil chain (one node, no reorganisations; its automine makes no block while idle, so a
  *   wait for one would never end — finality there waits for the saved state instead, see worker.ts),
- *   1 on an external chain.
+ *   1 on an external chain;
+ * - INDEX_BLOCK_RANGE (default 2,000): blocks per eth_getLogs request of the indexer (and of `npm run
+ *   reindex`); a provider that caps the range of a logs request (many public RPCs do) needs its cap here.
  */
 export interface AnchoringConfig {
   batchSize: number;
   batchWindowMs: number;
   confirmations: number;
+  indexBlockRange: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -30,5 +33,6 @@ export function readAnchoringConfig(env: NodeJS.ProcessEnv, chain: { embedded: b
     batchSize: integer(env, "ANCHOR_BATCH_SIZE", 1000, 1, 100_000),
     batchWindowMs: integer(env, "ANCHOR_BATCH_MS", 1000, 0, 3_600_000),
     confirmations: integer(env, "CONFIRMATIONS", chain.embedded ? 0 : 1, 0, 1000),
+    indexBlockRange: integer(env, "INDEX_BLOCK_RANGE", 2000, 1, 1_000_000),
   };
 }

@@ -77,6 +77,7 @@ export function startAnchoringEngine(options: AnchoringEngineOptions): Anchoring
     provider: chain.provider,
     deployment: options.deployment,
     confirmations: options.config.confirmations,
+    blockRange: options.config.indexBlockRange,
     log: options.log,
   });
   worker.start();
