@@ -8,6 +8,7 @@ import { saltedHash } from "../../app/server/privacy/commitments.js";
 import { databasePath } from "../../app/server/store/database.js";
 import { parsePledgeReceipt } from "../../app/shared/pledgeReceipt.js";
 import { SINGLE_BLOCK_MAX_BYTES, singleBlockCid } from "../../app/shared/singleBlockCid.js";
+import { RELEASE_PERIOD_SECONDS } from "../../app/server/services/funds/campaigns.js";
 import { CIVIC_FUND_ABI, verifyPledgeReceipt } from "../../app/shared/verifyReceipt.js";
 import { CivicFund__factory } from "../../types/ethers-contracts/factories/CivicFund__factory.js";
 import { Directory__factory } from "../../types/ethers-contracts/factories/Directory__factory.js";
@@ -342,6 +343,47 @@ describe("civic funds: campaigns, pledges and receipts", function () {
     const refused = await api.post(`/api/funds/campaigns/${campaignIds.fails}/offchain-pledges/transaction`, {});
     expect(refused.status).to.equal(401);
     await refund(campaignIds.fails, 100000n);
+  });
+
+  it("refuses to cancel once the goal is reached; a funded campaign paid in part then left unpaid lapses, and the pledger takes back the rest", async () => {
+    const fund = CivicFund__factory.connect(contracts.civicFund, rpcProvider(service.rpcUrl));
+    expect(await fund.RELEASE_PERIOD()).to.equal(BigInt(RELEASE_PERIOD_SECONDS));
+    const campaignId = await createAndOpen("200000", ["100000", "100000"]);
+    await pledge(campaignId, 250000n);
+    const cancel = await signAndSubmit(
+      treasurer,
+      () => treasurer.post(`/api/funds/campaigns/${campaignId}/cancel/transaction`, { reason: CANCEL_REASON }),
+      `/api/funds/campaigns/${campaignId}/cancel`,
+    );
+    expect({ status: cancel.answer.status, code: cancel.answer.body.error.code }).to.deep.equal({ status: 409, code: "CHAIN_REJECTED" });
+    expect(cancel.answer.body.error.message).to.contain(`CivicFundGoalReached(${campaignId}, 250000, 200000)`);
+
+    const provider = rpcProvider(service.rpcUrl);
+    await provider.send("evm_increaseTime", [7200]);
+    await provider.send("evm_mine", []);
+    const succeeded = (await api.get(`/api/funds/campaigns/${campaignId}`)).body;
+    expect(succeeded).to.include({ phase: "Succeeded", releaseDeadline: succeeded.deadline + RELEASE_PERIOD_SECONDS });
+    const form = new FormData();
+    form.append("file", new Blob(["Invoice no. 1: the first half of the work."], { type: "text/plain" }), "invoice.txt");
+    const { answer } = await signAndSubmit(
+      treasurer,
+      () => treasurer.post(`/api/funds/campaigns/${campaignId}/milestones/0/transaction`, form),
+      `/api/funds/campaigns/${campaignId}/milestones/0`,
+    );
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    const paidAt = Date.parse(answer.body.milestones[0].release.at) / 1000;
+    // Each payment restarts the period the next one is due in.
+    expect(answer.body.releaseDeadline).to.equal(paidAt + RELEASE_PERIOD_SECONDS);
+    expect(answer.body.releaseDeadline).to.equal(Number(await fund.releaseDeadline(campaignId)));
+
+    await provider.send("evm_increaseTime", [RELEASE_PERIOD_SECONDS + 60]);
+    await provider.send("evm_mine", []);
+    const lapsed = (await api.get(`/api/funds/campaigns/${campaignId}`)).body;
+    expect(lapsed).to.include({ phase: "Lapsed", escrowed: "150000" });
+    expect(await fund.phase(campaignId)).to.equal(6n);
+    // The only pledger takes back all that was not released: 250,000 pledged − 100,000 paid.
+    await refund(campaignId, 150000n);
+    expect((await api.get(`/api/funds/campaigns/${campaignId}`)).body).to.include({ phase: "Lapsed", escrowed: "0", released: "100000" });
   });
 
   it("serves the campaigns' public documents from a fresh data folder: the same chain and IPFS blocks, no database", async () => {

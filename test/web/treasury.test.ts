@@ -184,7 +184,7 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     await screenshot(page, "treasury-pledge-th-phone");
   });
 
-  it("cancels a draft with a public reason, and pays a succeeded campaign's first milestone against an evidence file", async () => {
+  it("cancels a draft with a public reason but not a funded campaign, and pays a succeeded campaign's first milestone against an evidence file", async () => {
     // The rest of the goal from the resident's wallet in Node, through the same pledge-transactions route.
     const resident = new Wallet(account("resident").privateKey, rpcProvider(service.rpcUrl));
     const rest = (500000n - BigInt((await campaignView()).pledged)).toString();
@@ -193,6 +193,11 @@ describe("the treasury and a resident's pledge in a real browser", function () {
 
     await treasuryTab();
     await page.locator(`[data-testid=campaigns] tr[data-campaign-id="${campaignId}"]`).getByText(TITLE).waitFor();
+    // The pledges have reached the goal: CivicFund refuses a cancellation, so the console offers none.
+    await page.locator(`[data-testid=campaigns] tr[data-campaign-id="${campaignId}"][data-phase="Funding"] button`).click();
+    await page.getByTestId("cancel-refused").waitFor();
+    expect(await page.getByTestId("cancel-form").count()).to.equal(0);
+    await page.getByRole("button", { name: "Back to the campaigns" }).click();
     const draftId = await createCampaign("Canal clean-up boats");
     await page.getByTestId("cancel-form").getByLabel("Reason (public)").fill("The province pays for the boats.");
     await page.getByRole("button", { name: "Cancel and sign" }).click();
@@ -201,11 +206,15 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     expect(cancelled.phase).to.equal("Cancelled");
     expect((await api().get(`/ipfs/${cancelled.cancellation.reason.cid}`)).body).to.equal("The province pays for the boats.");
 
-    // Past the deadline the campaign has succeeded on its own (no transaction): the chain's clock moves on.
-    await rpcProvider(service.rpcUrl).send("evm_increaseTime", [2 * 366 * 24 * 3600]);
-    await rpcProvider(service.rpcUrl).send("evm_mine", []);
+    // Past the deadline the campaign has succeeded on its own (no transaction): the chain's clock moves on,
+    // to a minute after the deadline (RELEASE_PERIOD later, with nothing paid, it would have lapsed).
+    const provider = rpcProvider(service.rpcUrl);
+    const { deadline } = await campaignView();
+    await provider.send("evm_increaseTime", [deadline - (await provider.getBlock("latest"))!.timestamp + 60]);
+    await provider.send("evm_mine", []);
     await page.getByRole("button", { name: "Back to the campaigns" }).click();
     await page.locator(`[data-testid=campaigns] tr[data-campaign-id="${campaignId}"][data-phase="Succeeded"] button`).click();
+    expect(await page.getByTestId("campaign-release-deadline").textContent()).to.include("Each payment moves the date 180 days on");
     const release = page.getByTestId("release-form");
     await release.getByText("The evidence file is public").waitFor();
     // A file over one IPFS block is refused in the page, with the reason, before anything is uploaded.
@@ -230,5 +239,6 @@ describe("the treasury and a resident's pledge in a real browser", function () {
     expect(paid.milestones[0].release).to.include({ amount: "300000", officer: account("treasurer").address });
     expect((await api().get(`/ipfs/${paid.milestones[0].release.evidence.cid}`)).body).to.include("Invoice 001");
     expect(paid.milestones[1].release).to.equal(null);
+    expect(paid.releaseDeadline).to.equal(Date.parse(paid.milestones[0].release.at) / 1000 + 180 * 24 * 3600);
   });
 });

@@ -90,7 +90,7 @@ const figures = (mayor: boolean) => ({
             description: "amounts in the token's smallest unit, as decimal strings",
             properties: {
               campaignId: { type: "integer" },
-              phase: { type: "string", enum: ["Draft", "Funding", "Succeeded", "Failed", "Cancelled"] },
+              phase: { type: "string", enum: ["Draft", "Funding", "Succeeded", "Failed", "Cancelled", "Lapsed"] },
               token: { type: "object", properties: { symbol: { type: ["string", "null"] }, decimals: { type: ["integer", "null"] } } },
               goal: { type: "string" },
               pledged: { type: "string", description: "on-chain pledges: what counts toward the goal" },

@@ -4,7 +4,20 @@ import { singleBlockCid } from "../../../shared/singleBlockCid.js";
 import { AppError } from "../../errors.js";
 
 /** CivicFund.Phase, by the same rules as its `_phase`, from the index and the chain's clock. */
-export type CampaignPhase = "Draft" | "Funding" | "Succeeded" | "Failed" | "Cancelled";
+export type CampaignPhase = "Draft" | "Funding" | "Succeeded" | "Failed" | "Cancelled" | "Lapsed";
+
+/**
+ * CivicFund.RELEASE_PERIOD: a funded campaign with a milestone unpaid this long after its deadline, or after
+ * its latest payment, is Lapsed, and its pledgers take back what was not released (test/app/funds.test.ts
+ * reads the contract's constant and compares).
+ */
+export const RELEASE_PERIOD_SECONDS = 180 * 24 * 60 * 60;
+
+/** The milestone payments of a campaign as the index holds them: how many, and the time of the latest. */
+export interface ReleaseFacts {
+  paid: number;
+  lastAt: number | null;
+}
 
 export interface TokenInfo {
   address: string;
@@ -50,11 +63,26 @@ interface MovementRow {
 
 const iso = (seconds: number | null) => (seconds === null ? null : new Date(seconds * 1000).toISOString());
 
-export function phaseOf(row: Pick<CampaignRow, "cancelled_at" | "opened_at" | "deadline" | "pledged" | "goal">, now: number): CampaignPhase {
+export function phaseOf(
+  row: Pick<CampaignRow, "cancelled_at" | "opened_at" | "deadline" | "pledged" | "goal" | "milestones">,
+  releases: ReleaseFacts,
+  now: number,
+): CampaignPhase {
   if (row.cancelled_at !== null) return "Cancelled";
   if (row.opened_at === null) return "Draft";
   if (now <= row.deadline) return "Funding";
-  return BigInt(row.pledged) >= BigInt(row.goal) ? "Succeeded" : "Failed";
+  if (BigInt(row.pledged) < BigInt(row.goal)) return "Failed";
+  const deadline = releaseDeadlineOf(row, releases);
+  return deadline !== null && now > deadline ? "Lapsed" : "Succeeded";
+}
+
+/**
+ * CivicFund.releaseDeadline while a milestone is unpaid: RELEASE_PERIOD after the deadline, or after the
+ * latest payment; null once every milestone is paid (such a campaign never lapses).
+ */
+export function releaseDeadlineOf(row: Pick<CampaignRow, "deadline" | "milestones">, releases: ReleaseFacts): number | null {
+  if (releases.paid >= (JSON.parse(row.milestones) as unknown[]).length) return null;
+  return (releases.lastAt ?? row.deadline) + RELEASE_PERIOD_SECONDS;
 }
 
 /** pledged / goal in percent, two decimals, rounded down (a goal is never shown reached before it is). */
@@ -145,8 +173,20 @@ export class CampaignReader {
     };
   }
 
+  /** The campaign's milestone payments, from the index (their block times are the chain's). */
+  #releases(campaignId: number): ReleaseFacts {
+    const row = this.db
+      .prepare("SELECT COUNT(*) AS paid, MAX(timestamp) AS lastAt FROM idx_fund_movements WHERE campaign_id = ? AND kind = 'milestone'")
+      .get(campaignId) as { paid: number; lastAt: number | null };
+    return { paid: Number(row.paid), lastAt: row.lastAt === null ? null : Number(row.lastAt) };
+  }
+
   async #summary(row: CampaignRow, now: number) {
     const [goal, pledged, refunded, released, offchain] = [row.goal, row.pledged, row.refunded, row.released, row.offchain_total].map(BigInt);
+    const releases = this.#releases(row.campaign_id);
+    const phase = phaseOf(row, releases, now);
+    // Only a funded campaign waits for its payments; before the deadline the date is not yet a promise.
+    const releaseDeadline = phase === "Succeeded" || phase === "Lapsed" ? releaseDeadlineOf(row, releases) : null;
     return {
       campaignId: row.campaign_id,
       municipalityId: row.municipality_id,
@@ -155,7 +195,10 @@ export class CampaignReader {
       goal: row.goal,
       deadline: row.deadline,
       deadlineAt: iso(row.deadline),
-      phase: phaseOf(row, now),
+      phase,
+      /** When a Succeeded campaign with a milestone unpaid lapses, and its pledgers may take back what was not released. */
+      releaseDeadline,
+      releaseDeadlineAt: iso(releaseDeadline),
       openedAt: iso(row.opened_at),
       pledged: row.pledged,
       refunded: row.refunded,

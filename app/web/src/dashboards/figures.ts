@@ -34,7 +34,7 @@ export interface ComplaintSummary {
 
 export interface Campaign {
   campaignId: number;
-  phase: "Draft" | "Funding" | "Succeeded" | "Failed" | "Cancelled";
+  phase: "Draft" | "Funding" | "Succeeded" | "Failed" | "Cancelled" | "Lapsed";
   token: { symbol: string | null; decimals: number | null };
   goal: string;
   pledged: string;

@@ -1,6 +1,6 @@
 import { apiRequest } from "../apiRequest.js";
 
-export type CampaignPhase = "Draft" | "Funding" | "Succeeded" | "Failed" | "Cancelled";
+export type CampaignPhase = "Draft" | "Funding" | "Succeeded" | "Failed" | "Cancelled" | "Lapsed";
 
 /** A campaign as GET /api/funds/campaigns answers it (services/funds/campaigns.ts); residents' pages and the treasury tab alike. */
 export interface CampaignSummary {
@@ -12,6 +12,9 @@ export interface CampaignSummary {
   deadline: number;
   deadlineAt: string;
   phase: CampaignPhase;
+  /** Succeeded or Lapsed with a milestone unpaid: when it lapses (lapsed) and pledgers may take back what is unpaid. */
+  releaseDeadline: number | null;
+  releaseDeadlineAt: string | null;
   openedAt: string | null;
   pledged: string;
   released: string;

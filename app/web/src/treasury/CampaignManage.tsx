@@ -49,6 +49,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
   const amount = (units: string) => <Value>{formatAmount(units, campaign.token)}</Value>;
   const nextMilestone = campaign.milestones.find((m) => m.release === null);
   const phase = campaign.phase;
+  const goalReached = BigInt(campaign.pledged) >= BigInt(campaign.goal);
 
   return (
     <article class="treasury-campaign" aria-labelledby="campaign-title" data-testid="campaign" data-phase={phase} data-campaign-id={campaign.campaignId}>
@@ -76,6 +77,16 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
         <dd data-testid="campaign-offchain">{amount(campaign.offchainTotal)}</dd>
         <dt>{t("treasury.fieldDeadline")}</dt>
         <dd>{date(campaign.deadlineAt)}</dd>
+        {campaign.releaseDeadlineAt && (
+          <>
+            <dt>{t("treasury.releaseDeadline")}</dt>
+            <dd data-testid="campaign-release-deadline">
+              {date(campaign.releaseDeadlineAt)}
+              <br />
+              <span class="officer-hint">{t("treasury.releaseDeadlineHint")}</span>
+            </dd>
+          </>
+        )}
         <dt>{t("treasury.fieldBeneficiary")}</dt>
         <dd>
           <Value mono>{campaign.beneficiary}</Value>
@@ -114,7 +125,7 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
       <section class="officer-decide" aria-labelledby="campaign-actions-title">
         <h4 id="campaign-actions-title">{t("treasury.actionsTitle")}</h4>
         {!canSign && <p class="officer-warning">{t("officer.unlockToSign")}</p>}
-        {(phase === "Failed" || phase === "Cancelled") && <p>{t("treasury.nothingToDo")}</p>}
+        {(phase === "Failed" || phase === "Cancelled" || phase === "Lapsed") && <p>{t("treasury.nothingToDo")}</p>}
 
         {phase === "Draft" && (
           <div class="officer-block">
@@ -232,7 +243,9 @@ export function CampaignManage(props: SectionProps & { campaignId: number; onBac
         {/* After its block: the release that was the last leaves no form to stand under. */}
         <ActionStatus status={statusAt("release")} />
 
-        {(phase === "Draft" || phase === "Funding") && (
+        {/* CivicFund refuses to cancel a campaign whose pledges reached its goal (CivicFundGoalReached). */}
+        {phase === "Funding" && goalReached && <p data-testid="cancel-refused">{t("treasury.goalReachedNoCancel")}</p>}
+        {(phase === "Draft" || (phase === "Funding" && !goalReached)) && (
           <form
             class="officer-revoke"
             data-testid="cancel-form"

@@ -19,6 +19,12 @@ export const th = {
   "funds.phase.Succeeded": "สำเร็จ ถึงเป้าหมาย",
   "funds.phase.Failed": "ไม่ถึงเป้าหมาย คืนเงินผู้สมทบ",
   "funds.phase.Cancelled": "ยกเลิก",
+  "funds.phase.Lapsed": "ไม่จ่ายตามกำหนด ผู้สมทบขอคืนส่วนที่ยังไม่จ่ายได้",
+  "funds.releaseDeadline": "จ่ายงวดถัดไปภายใน",
+  "funds.releaseDeadlineHint":
+    "ถ้าเทศบาลไม่จ่ายงวดถัดไปภายในวันนี้ ผู้สมทบผ่านบล็อกเชนขอคืนเงินส่วนที่ยังไม่จ่ายได้ตามสัดส่วนเงินสมทบของตน",
+  "funds.howLapsed":
+    "เทศบาลไม่ได้จ่ายงวดถัดไปภายในกำหนด ผู้สมทบผ่านบล็อกเชนขอคืนเงินส่วนที่ยังไม่จ่ายได้ตามสัดส่วนเงินสมทบของตน จากกระเป๋าเงินของตนเอง",
   "funds.receiptsLink": "ใบรับเงินของฉัน และการตรวจสอบใบรับเงิน",
 
   "funds.backToList": "กองทุนทั้งหมด",
@@ -125,6 +131,12 @@ export const en: AreaMessages<typeof th> = {
   "funds.phase.Succeeded": "Succeeded: goal reached",
   "funds.phase.Failed": "Goal missed: pledges refunded",
   "funds.phase.Cancelled": "Cancelled",
+  "funds.phase.Lapsed": "Not paid in time: pledgers take back what is unpaid",
+  "funds.releaseDeadline": "Next payment due by",
+  "funds.releaseDeadlineHint":
+    "If the municipality pays no further milestone by then, on-chain pledgers may take back what is not paid, in proportion to their pledges.",
+  "funds.howLapsed":
+    "The municipality paid no milestone in time: on-chain pledgers take back what was not paid, in proportion to their pledges, from their own wallets.",
   "funds.receiptsLink": "My receipts, and checking a receipt",
 
   "funds.backToList": "All campaigns",

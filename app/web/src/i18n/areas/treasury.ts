@@ -16,6 +16,11 @@ export const th = {
   "treasury.phase.Succeeded": "สำเร็จ (ถึงเป้าหมาย)",
   "treasury.phase.Failed": "ไม่ถึงเป้าหมาย (คืนเงิน)",
   "treasury.phase.Cancelled": "ยกเลิกแล้ว",
+  "treasury.phase.Lapsed": "เลยกำหนดจ่าย (คืนเงินส่วนที่ยังไม่จ่าย)",
+  "treasury.releaseDeadline": "ต้องจ่ายงวดถัดไปภายใน",
+  "treasury.releaseDeadlineHint":
+    "ถ้าไม่จ่ายงวดถัดไปภายในวันนี้ โครงการจะเลยกำหนดจ่าย และผู้สมทบขอคืนเงินส่วนที่ยังไม่จ่ายได้ การจ่ายแต่ละงวดขยายกำหนดออกไปอีก 180 วัน",
+  "treasury.goalReachedNoCancel": "เงินสมทบถึงเป้าหมายแล้ว ยกเลิกโครงการไม่ได้",
 
   "treasury.newTitle": "สร้างโครงการใหม่",
   "treasury.municipality": "เทศบาล",
@@ -144,6 +149,11 @@ export const en: AreaMessages<typeof th> = {
   "treasury.phase.Succeeded": "Succeeded (goal reached)",
   "treasury.phase.Failed": "Goal missed (refunds)",
   "treasury.phase.Cancelled": "Cancelled",
+  "treasury.phase.Lapsed": "Not paid in time (pledgers take back the rest)",
+  "treasury.releaseDeadline": "Next milestone due by",
+  "treasury.releaseDeadlineHint":
+    "Pay no milestone by then and the campaign lapses: pledgers take back what is not paid. Each payment moves the date 180 days on.",
+  "treasury.goalReachedNoCancel": "The pledges have reached the goal: the campaign can no longer be cancelled.",
 
   "treasury.newTitle": "New campaign",
   "treasury.municipality": "Municipality",

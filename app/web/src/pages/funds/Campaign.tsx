@@ -73,6 +73,16 @@ export function CampaignPage(props: { id: number }) {
               <dd>{money(detail.goal)}</dd>
               <dt>{t("funds.deadline")}</dt>
               <dd>{date(detail.deadline * 1000)}</dd>
+              {detail.releaseDeadline !== null && (
+                <>
+                  <dt>{t("funds.releaseDeadline")}</dt>
+                  <dd data-testid="release-deadline">
+                    {date(detail.releaseDeadline * 1000)}
+                    <br />
+                    <span class="hint">{t("funds.releaseDeadlineHint")}</span>
+                  </dd>
+                </>
+              )}
               <dt>{t("funds.escrowed")}</dt>
               <dd>{money(detail.escrowed)}</dd>
               <dt>{t("funds.beneficiary")}</dt>
@@ -163,7 +173,7 @@ export function CampaignPage(props: { id: number }) {
                 </p>
               </>
             ) : (
-              <p>{t("funds.howClosed")}</p>
+              <p>{t(detail.phase === "Lapsed" ? "funds.howLapsed" : "funds.howClosed")}</p>
             )}
             <p>
               <a href={hrefFor("/funds/receipts", lang)}>{t("funds.receiptsLink")}</a>
