@@ -97,13 +97,15 @@ export function createApp(
   // A document's revocation is a public write like an upload (the relayer pays for it): the same limit.
   app.post("/api/documents/:sha256/revocation", writeLimit);
   app.use(express.json({ limit: "1mb" }));
-  app.use(documentRoutes({ ...deps, upload, bulkUpload, writeLimit }));
+  app.use(documentRoutes({ ...deps, bulkUpload, writeLimit }));
   app.use(verifyRoutes({ ...deps, upload, writeLimit }));
   app.use(ipfsGatewayRoutes(deps));
   if (deps.workflows) for (const routes of WORKFLOW_ROUTES) app.use(routes(deps.workflows));
   if (existsSync(deps.webRoot)) app.use(webApp(deps.webRoot));
 
   app.use(notFound);
+  // Whatever is refused under /open311 — unknown paths, a body the API's parsers refuse — in Open311's format.
+  app.use("/open311", open311Errors);
   app.use(errorHandler(deps.logger));
   return app;
 }

@@ -6,6 +6,16 @@
 export const ERRORS = {
   BAD_JSON: { status: 400, message: "The request body is not valid JSON." },
   BAD_MULTIPART: { status: 400, message: "The request is not a well-formed multipart/form-data upload." },
+  // Requests the service cannot read as sent, refused before any route's own checks (http/errorHandler.ts, http/clientErrors.ts).
+  URL_INVALID: { status: 400, message: "The URL holds a percent-escape that does not decode to UTF-8 text (such as %zz)." },
+  CHARSET_UNSUPPORTED: { status: 415, message: "The body's charset is not one the service reads: a UTF encoding for JSON, UTF-8 or ISO-8859-1 for forms." },
+  CONTENT_ENCODING_UNSUPPORTED: { status: 415, message: "The body's Content-Encoding is not one the service reads: send it as it is, or as gzip, deflate or br." },
+  CONTENT_ENCODING_INVALID: { status: 400, message: "The body does not decompress as its Content-Encoding says." },
+  BODY_INCOMPLETE: { status: 400, message: "The request body did not arrive as its Content-Length said." },
+  FORM_FIELDS_TOO_MANY: { status: 413, message: "A form-encoded body may hold at most 1,000 fields." },
+  REQUEST_MALFORMED: { status: 400, message: "The request is not well-formed HTTP/1.1: its request line, method, a header or its framing." },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, message: "The request line and headers together exceed 16 KiB (the URL and cookies count)." },
+  REQUEST_TIMEOUT: { status: 408, message: "The request did not arrive in time." },
   FILE_MISSING: { status: 400, message: "The upload has no file in the field `file`." },
   FILE_EMPTY: { status: 400, message: "The uploaded file is empty." },
   FILE_TOO_LARGE: { status: 413, message: "The uploaded file is larger than the limit." },

@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer, type RequestListener, type Server } from "node:http";
+import type { RequestListener, Server } from "node:http";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import pino from "pino";
@@ -14,6 +14,7 @@ import { LOG_SERIALIZERS, urlForLog } from "./logRedaction.js";
 import { EngineError } from "./errors.js";
 import { openIpfsStore } from "./ipfs/index.js";
 import type { IpfsStore } from "./ipfs/types.js";
+import { createLedgerServer } from "./http/clientErrors.js";
 import { RelayerBudget } from "./http/relayerBudget.js";
 import { DocumentService } from "./services/documents.js";
 import { ServiceHealth } from "./services/health.js";
@@ -285,7 +286,7 @@ function buildApp(
 
 async function listen(config: LedgerConfig, listener: RequestListener): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(listener).listen(config.port);
+    const server = createLedgerServer(listener).listen(config.port);
     server.once("listening", () => resolve(server));
     server.once("error", (error: NodeJS.ErrnoException) => {
       reject(

@@ -4,11 +4,19 @@ import type { Session, SessionStore } from "./sessions.js";
 
 export const SESSION_COOKIE = "ledger_session";
 
-/** The session token of the request's cookie, if any. */
+/**
+ * The session token of the request's cookie, if any. A value that does not decode (`%zz`) is no token
+ * the service ever set: it names no session, as a missing cookie does, and the next one is looked at.
+ */
 export function sessionToken(req: Request): string | null {
   for (const part of (req.headers.cookie ?? "").split(";")) {
     const [name, ...value] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join("="));
+    if (name !== SESSION_COOKIE) continue;
+    try {
+      return decodeURIComponent(value.join("="));
+    } catch {
+      // not ours: look further
+    }
   }
   return null;
 }

@@ -4,6 +4,8 @@ import { chainFailureOf, toChainAppError } from "./chainErrors.js";
 import type { ChainClient } from "./client.js";
 import { minedCall, type MinedCall } from "./serviceCalls.js";
 
+const GIVE_TRANSACTION = "Give the officer's transaction as `signedTransaction` (0x…) or `txHash`.";
+
 /**
  * How an officer's own transaction reaches the chain. Some contract actions must come from the officer's
  * address itself (a complaint officer moving a status, a treasurer opening a campaign): the officer signs
@@ -65,6 +67,8 @@ export class OfficerTransactions {
     contractOf: BaseContract | (() => BaseContract),
   ): Promise<MinedCall & { args: unknown[] }> {
     const contract = () => (typeof contractOf === "function" ? contractOf() : contractOf);
+    // A body that is no JSON object (none at all, text, a list) names no transaction either.
+    if (typeof input !== "object" || input === null) throw new AppError("TX_INVALID", GIVE_TRANSACTION);
     if ("signedTransaction" in input && typeof input.signedTransaction === "string") {
       const tx = parseSigned(input.signedTransaction);
       const args = await check(tx);
@@ -92,7 +96,7 @@ export class OfficerTransactions {
       const args = await check(sent);
       return { ...(await minedCall(this.#chain, contract(), input.txHash)), args };
     }
-    throw new AppError("TX_INVALID", "Give the officer's transaction as `signedTransaction` (0x…) or `txHash`.");
+    throw new AppError("TX_INVALID", GIVE_TRANSACTION);
   }
 
   #requireChain(tx: SentFields): void {

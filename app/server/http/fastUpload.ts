@@ -2,12 +2,13 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
-import { acceptUpload, documentBytes, UPLOAD_MAX_FIELDS } from "../routes/documents.js";
+import { acceptUpload, documentBytes } from "../routes/documents.js";
 import type { DocumentService } from "../services/documents.js";
 import type { ClientLimits } from "./clientLimits.js";
 import { errorBody, toAppError } from "./errorHandler.js";
+import { documentUploadOf } from "./documentUpload.js";
 import { fastAnswers } from "./fastReads.js";
-import { formDataBoundary, formDataParts } from "./multipartBody.js";
+import { formDataBoundary } from "./multipartBody.js";
 
 /**
  * POST /api/documents answered in front of Express, for the common upload: one multipart body with a
@@ -16,10 +17,11 @@ import { formDataBoundary, formDataParts } from "./multipartBody.js";
  * per document is the figure of a scanning clerk or a kiosk).
  *
  * The answer is the route's own: the same limits per client (the app's ClientLimits: admit before the
- * body is read, countFiles once it is parsed, as the route's middleware calls them), the same multer
- * rules (one file, in the field `file`; at most 8 other fields), acceptUpload for the document, the
- * same error codes and security headers. Anything else — a larger or chunked body, another path spelling
- * such as `/api/documents/` — goes to Express unchanged; test/app/fastUpload.test.ts compares the two.
+ * body is read, countFiles once it is parsed, as the route's middleware calls them), the same parser
+ * and rules for the body (documentUploadOf: one file, in the field `file`; at most 8 other fields),
+ * acceptUpload for the document, the same error codes and security headers. Anything else — a larger,
+ * chunked or encoded (Content-Encoding) body, another path spelling such as `/api/documents/` — goes
+ * to Express unchanged; test/app/fastUpload.test.ts and fuzz.test.ts compare the two.
  */
 /** Bodies up to this size are read here (the upload limit, if lower, caps it too). */
 const FAST_MAX_BYTES = 1024 * 1024;
@@ -54,34 +56,16 @@ export function withFastUploads(
 
   const handle = async (req: IncomingMessage, res: ServerResponse, boundary: string, length: number, started: number) => {
     deps.limits.admit(req, res);
-    const body = await bodyOf(req, length);
-    let file: Buffer | undefined;
-    const texts: Record<"meta" | "issuance", string[]> = { meta: [], issuance: [] };
-    let fields = 0;
-    for (const part of formDataParts(body, boundary)) {
-      if (part.filename === undefined) {
-        if (++fields > UPLOAD_MAX_FIELDS) throw new AppError("BAD_MULTIPART", "Malformed upload: Too many fields");
-        if (part.name === "meta" || part.name === "issuance") texts[part.name].push(part.body.toString("utf8"));
-        continue;
-      }
-      if (file) throw new AppError("FILES_TOO_MANY");
-      if (part.name !== "file") throw new AppError("BAD_MULTIPART", `Unexpected file field "${part.name}"; send the file as \`file\`.`);
-      file = part.body;
-    }
+    const { file, fields } = documentUploadOf(await bodyOf(req, length), boundary, deps.uploadLimitBytes);
     deps.limits.countFiles(req, res, file ? 1 : 0);
-    // multer gives a field sent twice as an array; the route reads it as text either way.
-    const field = (values: string[]) => (values.length > 1 ? String(values) : values[0]);
-    const { status, body: accepted } = await acceptUpload(deps.documents, documentBytes(file), {
-      meta: field(texts.meta),
-      issuance: field(texts.issuance),
-    });
+    const { status, body: accepted } = await acceptUpload(deps.documents, documentBytes(file?.body), fields);
     answer(req, res, status, accepted, started);
   };
 
   return (req, res) => {
     const length = Number(req.headers["content-length"]);
     const boundary = req.method === "POST" && req.url === "/api/documents" ? formDataBoundary(req.headers["content-type"]) : null;
-    if (boundary === null || !(length <= maxBytes) || req.headers["transfer-encoding"] !== undefined) {
+    if (boundary === null || !(length <= maxBytes) || req.headers["transfer-encoding"] !== undefined || req.headers["content-encoding"] !== undefined) {
       next(req, res);
       return;
     }

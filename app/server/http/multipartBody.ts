@@ -1,10 +1,11 @@
 import { AppError } from "../errors.js";
 
 /**
- * A multipart/form-data body (RFC 7578) that is already in memory, split into its parts: the fast
- * upload path's parser (fastUpload.ts). It reads what browsers, curl and HTTP libraries send — a
- * `Content-Disposition: form-data` header with a quoted or plain `name` per part — and refuses anything
- * else as BAD_MULTIPART, as multer does.
+ * A multipart/form-data body (RFC 7578) that is already in memory, split into its parts: the parser of
+ * POST /api/documents on both its paths (documentUpload.ts). It reads what browsers, curl and HTTP
+ * libraries send — a preamble, transport padding after a boundary, part headers as RFC 7230 writes
+ * them (folded lines too), a `Content-Disposition: form-data` header with a quoted or plain `name` per
+ * part and a `filename` (or `filename*`) for a file — and refuses anything else as BAD_MULTIPART.
  */
 export interface FormPart {
   name: string;
@@ -13,7 +14,6 @@ export interface FormPart {
   body: Buffer;
 }
 
-const CRLF = Buffer.from("\r\n");
 const HEADERS_END = Buffer.from("\r\n\r\n");
 const MALFORMED = "Malformed upload: ";
 
@@ -37,10 +37,12 @@ export function formDataParts(body: Buffer, boundary: string): FormPart[] {
   }
   const parts: FormPart[] = [];
   for (;;) {
-    // After a delimiter: "--" ends the body, CRLF starts a part (transport padding is not expected).
+    // After a delimiter: "--" ends the body; spaces and tabs (transport padding), then CRLF, start a part.
     if (body[at] === 0x2d && body[at + 1] === 0x2d) return parts;
-    if (!body.subarray(at, at + 2).equals(CRLF)) throw malformed("a boundary is not followed by a line break");
-    const headersEnd = body.indexOf(HEADERS_END, at + 2);
+    while (body[at] === 0x20 || body[at] === 0x09) at++;
+    if (body[at] !== 0x0d || body[at + 1] !== 0x0a) throw malformed("a boundary is not followed by a line break");
+    // The part's headers end at the first empty line: at once, if it has none.
+    const headersEnd = body.indexOf(HEADERS_END, at);
     if (headersEnd === -1) throw malformed("Unexpected end of form");
     const next = body.indexOf(delimiter, headersEnd + 4);
     if (next === -1) throw malformed("Unexpected end of form");
@@ -49,22 +51,36 @@ export function formDataParts(body: Buffer, boundary: string): FormPart[] {
   }
 }
 
-function dispositionOf(headers: string): { name: string; filename: string | undefined } {
-  for (const line of headers.split("\r\n")) {
-    const colon = line.indexOf(":");
-    if (colon === -1) throw malformed("Malformed part header");
-    if (line.slice(0, colon).trim().toLowerCase() !== "content-disposition") continue;
-    const value = line.slice(colon + 1);
-    if (!/^\s*form-data\s*(;|$)/i.test(value)) break;
-    const name = parameter(value, "name");
-    if (name === undefined) break;
-    return { name, filename: parameter(value, "filename") };
+/** A header line: a token, a colon, and a value of visible characters, spaces and tabs (RFC 7230 field-value, obs-text included). */
+const HEADER_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*$/;
+
+function dispositionOf(block: string): { name: string; filename: string | undefined } {
+  if (block === "") throw malformed("a part has no headers");
+  // A line that starts with a space or a tab continues the header before it (obs-fold).
+  const lines: string[] = [];
+  for (const line of block.split("\r\n")) {
+    if (lines.length > 0 && (line[0] === " " || line[0] === "\t")) lines[lines.length - 1] += line;
+    else lines.push(line);
   }
-  throw malformed("a part has no form-data name");
+  let disposition: string | undefined;
+  for (const line of lines) {
+    if (!HEADER_LINE.test(line)) throw malformed("Malformed part header");
+    const colon = line.indexOf(":");
+    if (disposition === undefined && line.slice(0, colon).toLowerCase() === "content-disposition") disposition = line.slice(colon + 1);
+  }
+  const name = disposition !== undefined && /^\s*form-data\s*(;|$)/i.test(disposition) ? parameter(disposition, NAME) : undefined;
+  if (name === undefined) throw malformed("a part has no form-data name");
+  return { name, filename: parameter(disposition!, FILENAME) ?? parameter(disposition!, EXTENDED_FILENAME) };
 }
 
-function parameter(value: string, key: string): string | undefined {
-  const match = new RegExp(`;\\s*${key}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s;"]+))`, "i").exec(value);
+/** A parameter of a Content-Disposition value, quoted (with backslash escapes) or plain. */
+const parameterOf = (key: string) => new RegExp(`;\\s*${key}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s;"]+))`, "i");
+const NAME = parameterOf("name");
+const FILENAME = parameterOf("filename");
+const EXTENDED_FILENAME = parameterOf("filename\\*");
+
+function parameter(value: string, pattern: RegExp): string | undefined {
+  const match = pattern.exec(value);
   if (!match) return undefined;
   return match[1] !== undefined ? match[1].replace(/\\(.)/g, "$1") : match[2];
 }

@@ -3,13 +3,14 @@ import multer from "multer";
 import { officerOf, requireOfficer } from "../auth/middleware.js";
 import { AppError } from "../errors.js";
 import { countFiles } from "../http/clientLimits.js";
+import { multipartForm } from "../http/errorHandler.js";
 import { sendPrivateFile } from "../http/privateFile.js";
 import { categoryHashOf, statusNumber } from "../services/complaints/catalogue.js";
 import { complaintDetails, openAttachment } from "../services/complaints/details.js";
 import type { FiledPhoto } from "../services/complaints/filing.js";
 import { filingForm } from "../services/complaints/filingForm.js";
 import { actionCall, complaintForOfficer, officerAction, performAction } from "../services/complaints/officer.js";
-import { chainNow, submitRequest } from "../services/complaints/open311.js";
+import { chainNow, positiveInt, submitRequest } from "../services/complaints/open311.js";
 import { ComplaintQueries } from "../services/complaints/queries.js";
 import { confirm, reopen, track } from "../services/complaints/resident.js";
 import type { WorkflowContext } from "../workflows/context.js";
@@ -38,7 +39,7 @@ function photoOf(file: Express.Multer.File | undefined): FiledPhoto | undefined 
 export function complaintRoutes(ctx: WorkflowContext): Router {
   const router = Router();
   // The form's fields (category, place, text, attributes) exceed the document upload's field limit.
-  const photoUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ctx.uploadLimitBytes, files: 1, fields: 40 } }).single("photo");
+  const photoUpload = multipartForm(multer({ storage: multer.memoryStorage(), limits: { fileSize: ctx.uploadLimitBytes, files: 1, fields: 40 } }).single("photo"));
   const queries = new ComplaintQueries(ctx.db);
   const officerOnly = requireOfficer(ctx.sessions);
 
@@ -92,8 +93,8 @@ export function complaintRoutes(ctx: WorkflowContext): Router {
       return number;
     }) : undefined;
     const categories = typeof req.query.category === "string" ? req.query.category.split(",").map((code) => categoryHashOf(ctx.towns, municipalityId, code) ?? code) : undefined;
-    const pageSize = Math.min(Math.max(Number(req.query.pageSize ?? 100) || 100, 1), 1000);
-    const page = Math.max(Number(req.query.page ?? 1) || 1, 1);
+    const pageSize = Math.min(positiveInt(req.query.pageSize, "pageSize", 100), 1000);
+    const page = positiveInt(req.query.page, "page", 1);
     const result = queries.list({
       municipalityId,
       statuses,

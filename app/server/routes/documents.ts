@@ -2,18 +2,21 @@ import { Router, type RequestHandler } from "express";
 import multer from "multer";
 import { AppError } from "../errors.js";
 import { countFiles } from "../http/clientLimits.js";
+import { documentUploadParser, UPLOAD_MAX_FIELDS } from "../http/documentUpload.js";
+import { multipartForm } from "../http/errorHandler.js";
 import { parseDocumentMeta, parseRecordId } from "../http/validation.js";
 import type { AnchorQueue } from "../anchoring/types.js";
 import type { DocumentService } from "../services/documents.js";
 import type { VerificationService } from "../services/verification.js";
 import { publicRecord } from "../services/verification.js";
 
-/** At most this many non-file fields in an upload (multer's `fields` limit; http/fastUpload.ts keeps it too). */
-export const UPLOAD_MAX_FIELDS = 8;
-
-/** Multipart parsing of one file in the field `file`, held in memory up to `limitBytes`. */
+/**
+ * Multipart parsing of one file in the field `file`, held in memory up to `limitBytes` (verification by
+ * file, the officers' evidence and notes). POST /api/documents reads its body with documentUploadParser
+ * instead, the parser its fast path shares.
+ */
 export function singleFileUpload(limitBytes: number): RequestHandler {
-  return multer({ storage: multer.memoryStorage(), limits: { fileSize: limitBytes, files: 1, fields: UPLOAD_MAX_FIELDS } }).single("file");
+  return multipartForm(multer({ storage: multer.memoryStorage(), limits: { fileSize: limitBytes, files: 1, fields: UPLOAD_MAX_FIELDS } }).single("file"));
 }
 
 /** At most this many files in one bulk upload (POST /api/documents/batch). */
@@ -25,10 +28,12 @@ export const MAX_FILES_PER_BATCH = 1000;
  * before a byte is read (a body without one is refused: the cap could not be kept while reading it).
  */
 export function bulkFileUpload(limitBytes: number): RequestHandler {
-  const parse = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: limitBytes, files: MAX_FILES_PER_BATCH, fields: UPLOAD_MAX_FIELDS },
-  }).array("file", MAX_FILES_PER_BATCH);
+  const parse = multipartForm(
+    multer({
+      storage: multer.memoryStorage(),
+      limits: { fileSize: limitBytes, files: MAX_FILES_PER_BATCH, fields: UPLOAD_MAX_FIELDS },
+    }).array("file", MAX_FILES_PER_BATCH),
+  );
   return (req, res, next) => {
     const length = req.headers["content-length"];
     if (length === undefined) return next(new AppError("LENGTH_REQUIRED"));
@@ -71,14 +76,15 @@ export function documentRoutes(deps: {
   documents: DocumentService;
   queue: AnchorQueue;
   verification: VerificationService;
-  upload: RequestHandler;
   bulkUpload: RequestHandler;
   writeLimit: RequestHandler;
+  uploadLimitBytes: number;
 }): Router {
   const router = Router();
 
-  // Most uploads are answered in front of Express (http/fastUpload.ts), through acceptUpload as here.
-  router.post("/api/documents", deps.writeLimit, deps.upload, countFiles, async (req, res) => {
+  // Most uploads are answered in front of Express (http/fastUpload.ts), with the same parser and rules
+  // (http/documentUpload.ts) and through acceptUpload as here.
+  router.post("/api/documents", deps.writeLimit, documentUploadParser(deps.uploadLimitBytes), countFiles, async (req, res) => {
     const { status, body } = await acceptUpload(deps.documents, uploadedBytes(req.file), req.body ?? {});
     res.status(status).json(body);
   });

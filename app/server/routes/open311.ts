@@ -1,5 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from "express";
 import { AppError } from "../errors.js";
+import { toAppError } from "../http/errorHandler.js";
 import { DEMO_JURISDICTION, Open311Jurisdictions } from "../services/complaints/jurisdictions.js";
 import {
   SPEC_URL,
@@ -147,18 +148,16 @@ export function open311Routes(ctx: WorkflowContext): Router {
   return router;
 }
 
-/** Errors as GeoReport v2 writes them, in the format the path asked for (also for createApp's limits on Open311's writes). */
+/**
+ * Errors as GeoReport v2 writes them, in the format the path asked for: the router's own, and createApp's
+ * for everything under /open311 (the limits on its writes, the API's body parsers, unknown paths). Each
+ * has the registry's code (toAppError, as the API's error handler translates them); a failure on the
+ * service's side that no route raised as an AppError (a bug, a chain node down) goes on to that handler,
+ * which logs it before it answers.
+ */
 export const open311Errors: ErrorRequestHandler = (error, req, res, next) => {
-  const type = (error as { type?: string }).type;
-  const appError =
-    error instanceof AppError
-      ? error
-      : type === "entity.parse.failed"
-        ? new AppError("BAD_JSON")
-        : type === "entity.too.large"
-          ? new AppError("FILE_TOO_LARGE", "The request body is larger than the limit.")
-          : null;
-  if (!appError) {
+  const appError = toAppError(error);
+  if (appError.status >= 500 && !(error instanceof AppError)) {
     next(error);
     return;
   }

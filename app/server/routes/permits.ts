@@ -4,6 +4,7 @@ import { officerOf, requireOfficer, sessionToken } from "../auth/middleware.js";
 import { roleId } from "../../shared/roles.js";
 import { AppError } from "../errors.js";
 import { countFiles } from "../http/clientLimits.js";
+import { multipartForm } from "../http/errorHandler.js";
 import { sendPrivateFile } from "../http/privateFile.js";
 import {
   addDocuments,
@@ -67,10 +68,12 @@ export function permitRoutes(ctx: WorkflowContext): Router {
   const router = Router();
   const store = new PermitStore(ctx.db);
   const officer = requireOfficer(ctx.sessions);
-  const documents = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: ctx.uploadLimitBytes, files: MAX_DOCUMENTS, fields: 8 },
-  }).array("file", MAX_DOCUMENTS);
+  const documents = multipartForm(
+    multer({
+      storage: multer.memoryStorage(),
+      limits: { fileSize: ctx.uploadLimitBytes, files: MAX_DOCUMENTS, fields: 8 },
+    }).array("file", MAX_DOCUMENTS),
+  );
   const number = (req: Request) => String(req.params.number);
   /** 403 ROLE_REQUIRED unless the signed-in officer is a permit officer of the permit's municipality. */
   const requirePermitOfficer = async (address: string, permitNumber: string) => {

@@ -148,10 +148,14 @@ export function parseW3cDate(value: unknown, name: string): number | undefined {
   return Math.floor(ms / 1000);
 }
 
-function positiveInt(value: unknown, name: string, fallback: number): number {
+/**
+ * A page or page size from a query (absent or empty: `fallback`). Safe integers only: a page past 2^53
+ * would make an offset SQLite cannot bind, and a fraction none at all.
+ */
+export function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined || value === "") return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new AppError("QUERY_INVALID", `${name} must be a positive whole number.`);
+  if (!Number.isSafeInteger(number) || number < 1) throw new AppError("QUERY_INVALID", `${name} must be a positive whole number.`);
   return number;
 }
 
