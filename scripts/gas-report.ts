@@ -5,7 +5,7 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { hexlify, id, type ContractTransactionResponse, type Signer } from "ethers";
+import { getBytes, hexlify, id, type ContractTransactionResponse, type Signer } from "ethers";
 import { network } from "hardhat";
 import LedgerModule from "./ignition/modules/Ledger.js";
 import { PERMIT_REGISTRY_TYPES, permitRegistryDomain } from "../app/shared/typedData.js";
@@ -17,12 +17,20 @@ const { ethers, ignition, networkHelpers } = await network.create();
 const OPENATTESTATION_ISSUE_QUOTED = 45_663;
 const BATCH_SIZE = 1000;
 const MAX_GAS_PER_BATCHED_RECORD = 50;
-// Regression bound for a single anchor (measured 48,794 with roots scoped by municipality); see the analysis in
-// docs/gas.md.
-const MAX_SINGLE_ANCHOR = 49_000;
+// Regression bound for a single anchor (measured 48,590 with one hash per storage key and the event written
+// out); see the analysis in docs/gas.md.
+const MAX_SINGLE_ANCHOR = 48_700;
 
 const gasOf = async (tx: Promise<ContractTransactionResponse>) => Number((await (await tx).wait())!.gasUsed);
 const randomHash = () => hexlify(randomBytes(32));
+/** What a transaction's calldata costs before it runs (EIP-2028: 16 gas a non-zero byte, 4 a zero byte). */
+const calldataGas = (data: string) => getBytes(data).reduce((sum, byte) => sum + (byte === 0 ? 4 : 16), 0);
+/** Gas used and the part of it spent running the code: gasUsed − 21,000 − calldata. */
+async function measured(tx: Promise<ContractTransactionResponse>) {
+  const sent = await tx;
+  const gas = Number((await sent.wait())!.gasUsed);
+  return { gas, calldata: calldataGas(sent.data), execution: gas - 21_000 - calldataGas(sent.data) };
+}
 
 const signers = await ethers.getSigners();
 const [nationalAdmin, admin, service, engineer, director, mayor, treasurer, resident, resident2, issuer, permitOfficer] =
@@ -56,8 +64,12 @@ const record = (what: string, gas: number, note?: string) => rows.push({ what, g
 // --- Anchoring ---------------------------------------------------------------------------------------
 // Warm-up anchor: the very first transaction of an account pays nothing extra here, but keep the
 // measured one representative of the steady state of the anchoring worker.
+// The single record and the yardsticks' document are the same 32 bytes, so calldata differs only by what
+// the call itself carries.
+const SINGLE = await anchor.leafOf(id("certificate TH-50-MAEHIA/BP/2026/0001.pdf"));
 await anchor.connect(service).anchor(M, await anchor.leafOf(randomHash()), 1);
-const singleAnchor = await gasOf(anchor.connect(service).anchor(M, await anchor.leafOf(randomHash()), 1));
+const ours = await measured(anchor.connect(service).anchor(M, SINGLE, 1));
+const singleAnchor = ours.gas;
 record("BatchAnchor.anchor — a single record (batch of one)", singleAnchor);
 const tree = StandardMerkleTree.of(Array.from({ length: BATCH_SIZE }, () => [randomHash()]), ["bytes32"]);
 const batchAnchor = await gasOf(anchor.connect(service).anchor(M, tree.root, BATCH_SIZE));
@@ -98,10 +110,23 @@ record(
   ),
   "proof of 10 hashes; EIP-712 signature of a DOCUMENT_ISSUER, relayed",
 );
-const reference = await ethers.deployContract("DocumentStoreReference");
+const reference = await ethers.deployContract("DocumentStoreReference", ["Mae Hia certificates", nationalAdmin.address]);
 await reference.issue(randomHash());
-const referenceIssue = await gasOf(reference.issue(randomHash()));
-record("Yardstick: OpenAttestation DocumentStore `issue` logic, same EVM rules", referenceIssue, "contracts/mocks/DocumentStoreReference.sol");
+const theirs = await measured(reference.issue(SINGLE));
+const referenceIssue = theirs.gas;
+record(
+  "Yardstick: OpenAttestation DocumentStore `issue` (current: ISSUER_ROLE, a root with an empty proof), same EVM rules",
+  referenceIssue,
+  "contracts/mocks/DocumentStoreReference.sol",
+);
+const legacy = await ethers.deployContract("DocumentStoreLegacyReference", ["Mae Hia certificates"]);
+await legacy.issue(randomHash());
+const legacyIssue = await gasOf(legacy.issue(SINGLE));
+record(
+  "Yardstick: OpenAttestation DocumentStore 2.x `issue` (owner only; quoted 45,663 before Berlin), same EVM rules",
+  legacyIssue,
+  "contracts/mocks/DocumentStoreLegacyReference.sol",
+);
 
 // --- Permits -----------------------------------------------------------------------------------------
 await permits.connect(admin).definePermitType(M, id("BUILDING"), [id("ENGINEER"), id("DIRECTOR"), id("MAYOR")], 1095);
@@ -167,7 +192,7 @@ const complaintId = await complaints.complaintIdOf(M, service.address, filingId)
 record(
   "ComplaintLedger.file",
   await gasOf(complaints.connect(service).file(filingId, M, id("ROAD"), id("MOO-3"), randomHash(), randomHash())),
-  "the id derived from municipality, sender and filing id",
+  "the id derived from municipality, sender and filing id; area code and content hash in the event only (148,041 when stored too)",
 );
 record("ComplaintLedger.acknowledge", await gasOf(complaints.connect(service).acknowledge(complaintId)));
 
@@ -184,6 +209,23 @@ for (const pledger of [resident, resident2]) {
   await token.mint(pledger.address, 1_000_000_00n);
   await token.connect(pledger).approve(await fund.getAddress(), ethers.MaxUint256);
 }
+const tokenAddress = await token.getAddress();
+// Not the first campaign: the first one also writes the campaign counter from zero (about 17,000 gas more).
+await fund.connect(treasurer).createCampaign(M, tokenAddress, admin.address, 100n, deadline, [100n], randomHash());
+record(
+  "CivicFund.createCampaign — one milestone",
+  await gasOf(fund.connect(treasurer).createCampaign(M, tokenAddress, admin.address, 500_000_00n, deadline, [500_000_00n], randomHash())),
+  "3 storage slots of terms and 1 of milestones (198,157 before the packing)",
+);
+record(
+  "CivicFund.createCampaign — two milestones",
+  await gasOf(
+    fund.connect(treasurer).createCampaign(M, tokenAddress, admin.address, 500_000_00n, deadline, [200_000_00n, 300_000_00n], randomHash()),
+  ),
+  "both milestones in one slot",
+);
+const paidInPart = await fund.campaignCount();
+record("CivicFund.openCampaign — two milestones", await gasOf(fund.connect(treasurer).openCampaign(paidInPart)), "seals the rules hash");
 const failing = await openCampaign(1_000_000_00n);
 const firstPledge = await gasOf(fund.connect(resident).pledge(failing, 500_00n));
 record("CivicFund.pledge — a resident's first pledge to a campaign", firstPledge, "ERC-20 escrow");
@@ -193,9 +235,22 @@ record(
   "CivicFund.recordOffchainPledge — a cash receipt",
   await gasOf(fund.connect(treasurer).recordOffchainPledge(failing, randomHash(), 300_00n)),
 );
+await fund.connect(resident).pledge(paidInPart, 300_000_00n);
+await fund.connect(resident2).pledge(paidInPart, 250_000_00n);
 await networkHelpers.time.increaseTo(deadline + 1n);
 const refund = await gasOf(fund.connect(resident).refund(failing));
 record("CivicFund.refund — goal missed, the pledger takes back their escrow", refund);
+record(
+  "CivicFund.releaseMilestone — the first of two",
+  await gasOf(fund.connect(treasurer).releaseMilestone(paidInPart, 0, randomHash())),
+  "ERC-20 transfer to the beneficiary; restarts the release period",
+);
+await networkHelpers.time.increase((await fund.RELEASE_PERIOD()) + 1n);
+record(
+  "CivicFund.refund — a Lapsed campaign, the pledger's share of what was not released",
+  await gasOf(fund.connect(resident).refund(paidInPart)),
+  "the release period passed with the second milestone unpaid",
+);
 
 // --- Suspension ----------------------------------------------------------------------------------------
 // A suspension or reinstatement rewrites every ANCHOR_SERVICE key of the municipality in every observer's
@@ -229,6 +284,16 @@ if (perRecord > MAX_GAS_PER_BATCHED_RECORD) {
   failures.push(`a root of ${BATCH_SIZE} records costs ${perRecord} gas per record (target ≤ ${MAX_GAS_PER_BATCHED_RECORD})`);
 }
 if (singleAnchor > MAX_SINGLE_ANCHOR) failures.push(`a single anchor costs ${singleAnchor} gas (regression bound ${MAX_SINGLE_ANCHOR})`);
+// What BatchAnchor's call and event carry that OpenAttestation's do not: the municipality and the count as
+// calldata words, the municipality as a third topic (375 gas) and the count as 32 bytes of log data (256).
+const TOPIC = 375;
+const LOG_WORD = 256;
+const carried = ours.calldata - theirs.calldata + TOPIC + LOG_WORD;
+const oursAlike = ours.execution - TOPIC - LOG_WORD;
+if (oursAlike > theirs.execution) {
+  failures.push(`apart from what it carries more, a single anchor runs ${oursAlike} gas against DocumentStore.issue's ${theirs.execution}`);
+}
+const fmt = (n: number) => n.toLocaleString("en");
 
 const table = rows
   .map(({ what, gas, note }) => `| ${what} | ${gas.toLocaleString("en")} | ${note ?? ""} |`)
@@ -249,21 +314,38 @@ ${table}
 | target | measured | |
 |---|---:|---|
 | a root of ${BATCH_SIZE.toLocaleString("en")} records ≤ ${MAX_GAS_PER_BATCHED_RECORD} gas per record | ${perRecord.toFixed(1)} | met |
-| a single anchor no dearer than OpenAttestation's DocumentStore \`issue\` (${OPENATTESTATION_ISSUE_QUOTED.toLocaleString("en")} gas, as quoted) | ${singleAnchor.toLocaleString("en")} | **not met**: see below |
-| (the same comparison under the same EVM rules: DocumentStore \`issue\` logic measured here) | ${referenceIssue.toLocaleString("en")} | ${singleAnchor <= referenceIssue ? "met" : `${(singleAnchor - referenceIssue).toLocaleString("en")} gas dearer`} |
+| a single anchor no dearer than OpenAttestation's DocumentStore \`issue\` measured under the same EVM rules (current contract) | ${fmt(singleAnchor)} against ${fmt(referenceIssue)} | ${singleAnchor <= referenceIssue ? "met" : `**not met**: ${fmt(singleAnchor - referenceIssue)} gas dearer, all of it what the anchor carries more (below)`} |
+| the same against DocumentStore 2.x (quoted at ${fmt(OPENATTESTATION_ISSUE_QUOTED)} gas before Berlin) | ${fmt(singleAnchor)} against ${fmt(legacyIssue)} | ${singleAnchor <= legacyIssue ? "met" : `not met: ${fmt(singleAnchor - legacyIssue)} gas dearer`} |
+| the code that runs, apart from what the anchor carries more, no dearer than \`issue\`'s (checked by \`npm test\`) | ${fmt(oursAlike)} against ${fmt(theirs.execution)} | ${oursAlike <= theirs.execution ? "met" : "not met"} |
 
-### Why a single anchor cannot reach 45,663 gas today
+### A single anchor against OpenAttestation's \`issue\`
 
-Any anchor that records a new root and checks who sent it pays, under the gas schedule since Berlin
-(EIP-2929, cold storage access 2,100 gas): 21,000 for the transaction + 22,100 to write one new storage
-slot (20,000 + the cold access) + 2,100 to read one cold slot of authorization = **45,200 gas** before it
-reads a byte of calldata (≈ 600–900 gas) or emits its event (≥ 1,125 gas). OpenAttestation's 45,663 was
-measured before Berlin, when reading storage cost 800 gas; its own logic costs ${referenceIssue.toLocaleString("en")} gas
-under today's rules (the yardstick row). BatchAnchor's extra ≈ ${(singleAnchor - referenceIssue).toLocaleString("en")} gas over that
-yardstick buys what the document store does not record: the municipality (an argument, an indexed event
-topic so each town's anchors can be filtered, and the key of its own roots, so one town cannot squat
-another's root: one more hash to find the slot, about 80 gas), the number of records in the batch, and
-the anchoring time and block in the same slot.
+Both yardsticks are OpenAttestation's own contracts rebuilt with the same external functions, storage,
+checks and events (contracts/mocks/), compiled and run here with BatchAnchor's compiler and EVM, and
+given the same 32-byte document. Both transactions pay, under the gas schedule since Berlin (EIP-2929,
+cold storage access 2,100 gas), 21,000 for the transaction + 22,100 to write one new storage slot
+(20,000 + the cold access) + 2,100 to read one cold slot of authorization = **45,200 gas**, then their
+calldata, their event and the code around them:
+
+| | BatchAnchor.anchor | DocumentStore.issue (current) |
+|---|---:|---:|
+| calldata | ${fmt(ours.calldata)} | ${fmt(theirs.calldata)} |
+| code run (event, storage and all) | ${fmt(ours.execution)} | ${fmt(theirs.execution)} |
+| of which the municipality's topic and the count's log word | ${fmt(TOPIC + LOG_WORD)} | — |
+| code run, apart from those | ${fmt(oursAlike)} | ${fmt(theirs.execution)} |
+| gas used | ${fmt(singleAnchor)} | ${fmt(referenceIssue)} |
+
+The ${fmt(singleAnchor - referenceIssue)} gas between them are less than the ${fmt(carried)} gas of what the
+anchor carries and \`issue\` does not: the municipality and the record count as two calldata words
+(${fmt(ours.calldata - theirs.calldata)} gas), the municipality as an indexed topic (${TOPIC}: each town's anchors
+are found by a log filter, docs/anchoring.md) and the count as a log word (${LOG_WORD}: the audit trail and
+the proof-bundle verifier read it from the event). The code BatchAnchor runs besides those is cheaper
+than OpenAttestation's: one hash per storage key instead of a nested mapping's two, the authorization
+read from its own copy of the Directory's roles, the packed batch written with one SSTORE and the event
+written out. OpenAttestation keeps one store per issuer, so its call names only the document; one
+BatchAnchor serves every municipality, so the municipality travels with every anchor. Meeting the figure
+itself would take the municipality out of the event's topics and the count out of the event, which the
+anchoring worker, the index and the verifiers read (a decision for those parts, not made here).
 
 ### How the batch target is met
 
