@@ -33,12 +33,3 @@ export interface FuzzTargets {
   knownSha256: string;
   knownCid: string;
 }
-
-/** A request target from a path and query pairs, each part written exactly as given (already encoded). */
-export function target(path: string, query: Array<[string, string]> = []): string {
-  return query.length === 0 ? path : `${path}?${query.map(([name, value]) => `${name}=${value}`).join("&")}`;
-}
-
-export function jsonRequest(method: string, path: string, body: unknown, headers: Array<[string, string]> = []): RawRequest {
-  return { method, target: path, headers: [["Content-Type", "application/json"], ...headers], body: Buffer.from(JSON.stringify(body), "utf8") };
-}
