@@ -28,8 +28,8 @@ const TASKS = {
   coverage: [["node", "scripts/coverage.mjs", ...args]],
   compile: [["hardhat", "compile"]],
   reindex: [BUILD, ["node", "--disable-warning=ExperimentalWarning", "--import", "tsx", "app/server/reindex.ts", ...args]],
-  // No BUILD first: the deployment's own process compiles the contracts it deploys.
-  deploy: [["node", "--disable-warning=ExperimentalWarning", "--import", "tsx", "scripts/deploy.ts", ...args]],
+  // The deployment deploys the built artifacts; it never compiles them itself.
+  deploy: [BUILD, ["node", "--disable-warning=ExperimentalWarning", "--import", "tsx", "scripts/deploy.ts", ...args]],
 };
 
 // Runs a command to its end. SIGINT and SIGTERM sent to this launcher (Ctrl-C, systemd, CI) are passed
@@ -87,7 +87,11 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   if (status !== 0) process.exit(status);
 }
 
-for (const [command, ...commandArgs] of TASKS[task]) {
+// LEDGER_SKIP_BUILD=1 leaves out the builds: for callers that built already and run several tasks at
+// once (npm test builds once, then its tests run `npm run deploy` in parallel; a build rewrites cache/,
+// types/ and artifacts/ even when nothing changed, under the feet of the others).
+const steps = env.LEDGER_SKIP_BUILD === "1" ? TASKS[task].filter((step) => step !== BUILD && step !== BUILD_WEB) : TASKS[task];
+for (const [command, ...commandArgs] of steps) {
   const status = await run(command, commandArgs, { env });
   if (status !== 0) process.exit(status);
 }

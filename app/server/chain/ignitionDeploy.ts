@@ -1,7 +1,6 @@
-// The child process that deploys the ledger with Hardhat Ignition (deploy.ts starts it). Hardhat, two
-// instances of the Solidity compiler and the TypeScript compiler come with it: about 200 MB of heap
-// and compiler memory that the service would otherwise carry for its whole life, and that every full
-// garbage collection of the API's thread would have to walk.
+// The child process that deploys the ledger with Hardhat Ignition (deploy.ts starts it). Hardhat and its
+// plugins come with it: heap that the service would otherwise carry for its whole life, and that every
+// full garbage collection of the API's thread would have to walk.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { getAddress, Wallet } from "ethers";
@@ -29,7 +28,12 @@ async function deploy(options: DeployOptions): Promise<DeployResult> {
   mkdirSync(process.env.LEDGER_IGNITION_DIR, { recursive: true });
 
   const { default: hre } = await import("hardhat");
-  await hre.tasks.getTask("build").run({ quiet: true });
+  // Deploys the artifacts built before (`npm start` and `npm run deploy` build first, `npm test` once for
+  // all its tests), never compiling here: a town's server must not need a compiler at start, and
+  // deployments running at once (parallel tests) would race on Hardhat's cache/ and types/.
+  if (!(await hre.artifacts.artifactExists("Directory"))) {
+    throw new Error("the contracts are not built: run npm run compile (npm start and npm run deploy build them first)");
+  }
   const connection = await hre.network.create({
     network: "external",
     override: { url: options.rpcUrl, chainId: options.chainId, accounts: options.privateKeys },
