@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonRpcProvider } from "ethers";
-import { freeLoopbackPort } from "../../../app/server/chain/anvil.js";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { JsonRpcProvider, makeError, type TransactionReceipt } from "ethers";
 
 /**
  * The ledger service as `npm start` runs it (app/server/main.ts in a child process, real engines),
@@ -26,8 +27,40 @@ export function tempDataDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `${prefix}-`));
 }
 
-/** A free TCP port on the loopback interface. */
-export const freePort = freeLoopbackPort;
+/**
+ * A free TCP port below the kernel's ephemeral range (Linux: 32768-60999). A service binds its PORT
+ * seconds after the test chose it (its chain and IPFS start first) while other test files run beside it:
+ * a port of the ephemeral range could meanwhile become one end of any connection opened on this machine,
+ * or the port that another anvil was given for port 0. Below that range only another choice like this
+ * one could take it, and a random one of 20,000 ports rarely meets another.
+ */
+export async function freePort(): Promise<number> {
+  const lowest = 10_000;
+  const ephemeralFrom = ephemeralPortsFrom();
+  for (;;) {
+    const port = lowest + Math.floor(Math.random() * (ephemeralFrom - lowest));
+    if (await canListen(port)) return port;
+  }
+}
+
+function ephemeralPortsFrom(): number {
+  try {
+    const from = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    if (from > 20_000) return from;
+  } catch {
+    // not Linux: 49152 and up on macOS and Windows, so below 32768 is outside it too
+  }
+  return 32_768;
+}
+
+/** Whether a server can listen on `port` as the service does (every interface). */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
 
 export async function startService(dataDir: string, env: Record<string, string> = {}): Promise<RunningService> {
   const port = env.PORT ?? String(await freePort());
@@ -89,7 +122,24 @@ export function cleanUp(dataDir: string): void {
 }
 
 export function rpcProvider(url: string): JsonRpcProvider {
-  return new JsonRpcProvider(url, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1, pollingInterval: 50 });
+  return new ReceiptPollingProvider(url, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1, pollingInterval: 50 });
+}
+
+/**
+ * ethers' waitForTransaction looks for the receipt once, then only at each new block: on an automine
+ * chain that stays idle, a transaction mined between that look and its first poll of the block number is
+ * never seen, and the wait runs out (seen under load). This one asks for the receipt until it is there.
+ */
+class ReceiptPollingProvider extends JsonRpcProvider {
+  override async waitForTransaction(hash: string, confirms?: number | null, timeout?: number | null): Promise<TransactionReceipt | null> {
+    const deadline = Date.now() + (timeout ?? Infinity);
+    for (;;) {
+      const receipt = await this.getTransactionReceipt(hash);
+      if (confirms === 0 || (receipt && (await receipt.confirmations()) >= (confirms ?? 1))) return receipt;
+      if (Date.now() > deadline) throw makeError("timeout", "TIMEOUT", { operation: "waitForTransaction", reason: "timeout" });
+      await sleep(this.pollingInterval);
+    }
+  }
 }
 
 /** Polls `read` until `done` holds, or fails after `timeoutMs`. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { anvilBinaryPath, freeLoopbackPort } from "../../../app/server/chain/anvil.js";
-import { eventually } from "./service.js";
+import { anvilBinaryPath } from "../../../app/server/chain/anvil.js";
+import { eventually, freePort } from "./service.js";
 
 /**
  * A town's own chain node, as a real town runs one: anvil with its own chain id, a block every
@@ -14,7 +14,7 @@ export interface TownNode {
 }
 
 export async function startTownNode(chainId = 7001, blockSeconds = 2): Promise<TownNode> {
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--block-time", String(blockSeconds), "--accounts", "20"];
   const child: ChildProcess = spawn(anvilBinaryPath(), args, { stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;

@@ -4,9 +4,7 @@
 // Every document is issued as the API issues one: the demo's DOCUMENT_ISSUER (the permit officer) signs a
 // statement over the single document and one over the 50, and the two signatures are anchored first, as
 // records of their own. The records are anchored here the way the service's worker does.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
@@ -19,6 +17,7 @@ import type { BundleIssuance, ProofBundle } from "../../../app/shared/proofBundl
 import { proofBundleFor } from "../../../app/shared/proofBundleFormat.js";
 import { BatchAnchor__factory } from "../../../types/ethers-contracts/index.js";
 import { DocumentIssuer, signRecordRevocation } from "../support/issuer.js";
+import { cleanUp, startService, tempDataDir } from "../support/service.js";
 
 export interface AnchoredDocument {
   bytes: Uint8Array;
@@ -69,40 +68,13 @@ async function mined(provider: JsonRpcProvider, hash: string): Promise<Transacti
   throw new Error(`no receipt for ${hash} within 15 s`);
 }
 
-async function startMain(dataDir: string): Promise<{ child: ChildProcess; rpcUrl: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
-    env: { ...process.env, DATA_DIR: dataDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "ready" within 90 s:\n${output}`)), 90_000);
-    child.stdout!.on("data", () => {
-      if (output.includes("ready;")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the ledger exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, rpcUrl: output.match(/anvil at (http:\/\/127\.0\.0\.1:\d+)/)![1] };
-}
-
 export async function startAnchoredLedger(): Promise<AnchoredLedger> {
-  const dataDir = mkdtempSync(join(tmpdir(), "ledger-verify-"));
-  const { child, rpcUrl } = await startMain(dataDir);
+  const dataDir = tempDataDir("ledger-verify");
+  const service = await startService(dataDir);
+  const rpcUrl = service.rpcUrl;
   const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGINT");
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await service.stop();
+    cleanUp(dataDir);
   };
   try {
     const deployment = JSON.parse(readFileSync(join(dataDir, "deployment.json"), "utf8")) as LedgerDeployment;
