@@ -87,8 +87,9 @@ describe("the officer console's complaints in a real browser", function () {
     // The sealed text, opened for the municipality's complaint officer, and checked against the chain.
     expect(await page.getByTestId("complaint-content").textContent()).to.include(DESCRIPTION).and.include("0811112222");
     expect(await page.getByTestId("content-matches").textContent()).to.equal("Yes");
-    // The resident's answer to the category's question, in words: not the attribute's code and key.
-    expect(await review().locator('[data-question="hazard"]').textContent()).to.equal("How dangerous is it?");
+    // The resident's answer to the category's question, in words: not the attribute's code and key (shown
+    // until the category's form has come).
+    await review().locator('[data-question="hazard"]', { hasText: /^How dangerous is it\?$/ }).waitFor();
     expect(await review().locator('[data-answer="hazard"]').textContent()).to.equal("Dangerous for everyone");
 
     // In Thai: no English label left (ledger data and the resident's words are marked translate="no").
