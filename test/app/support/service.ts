@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
@@ -23,8 +23,28 @@ export interface RunningService {
   kill(): Promise<void>;
 }
 
+/**
+ * Hardhat's parallel mode loads every test file in its main process as well as in a worker, and no hook
+ * runs there: the folders a suite makes as it is declared stay empty in that process, and go at its exit.
+ * A folder with anything in it (a failed test's) is left alone.
+ */
+const madeFolders = new Set<string>();
+
 export function tempDataDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  if (madeFolders.size === 0) process.once("exit", removeEmptyFolders);
+  madeFolders.add(dir);
+  return dir;
+}
+
+function removeEmptyFolders(): void {
+  for (const dir of madeFolders) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // gone already, or not empty
+    }
+  }
 }
 
 /**
