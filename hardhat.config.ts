@@ -7,6 +7,10 @@ import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-et
 // and the pragma of every contract.
 const require = createRequire(import.meta.url);
 export const SOLC_VERSION = "0.8.28";
+// Test files run side by side in this many worker processes: most of a file's time is spent waiting on
+// anvil's blocks, service starts and deployments, not on the CPU (docs/coverage.md). TEST_JOBS=1 runs
+// them one after another in one process, with live output and `.only`.
+const TEST_JOBS = Number(process.env.TEST_JOBS ?? 3);
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
@@ -15,6 +19,9 @@ export default defineConfig({
     // never land in the repository.
     ignition: process.env.LEDGER_IGNITION_DIR ?? "scripts/ignition",
     tests: { solidity: "test/contracts", mocha: "test" },
+  },
+  test: {
+    mocha: TEST_JOBS > 1 ? { parallel: true, jobs: TEST_JOBS } : {},
   },
   solidity: {
     version: SOLC_VERSION,
