@@ -61,6 +61,44 @@ export interface FilingRow extends NewFiling {
   lastError: string | null;
 }
 
+/**
+ * Writes a filing's row — what ComplaintLedger.file carries and what only this service keeps — for the
+ * queue when it accepts one, and for filingRestore.ts when it rebuilds one from its sealed bundle.
+ * `onConflict` is the clause taken when the complaint already has a row.
+ */
+export function writeFiling(
+  db: DatabaseSync,
+  filing: NewFiling,
+  progress: { state: FilingState; createdAt: number; txHash: string; sentAt: number | null; minedBlock: number | null },
+  onConflict: string,
+): void {
+  db.prepare(
+    `INSERT INTO complaint_filings (complaint_id, municipality_id, bundle_cid, token, lat, long, channel, created_at, state,
+       filing_id, category, area_code, content_hash, reporter_commitment, photo, tx_hash, sent_at, mined_block)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (complaint_id) ${onConflict}`,
+  ).run(
+    filing.complaintId,
+    filing.municipalityId,
+    filing.bundleCid,
+    filing.token,
+    filing.lat,
+    filing.long,
+    filing.channel,
+    progress.createdAt,
+    progress.state,
+    filing.filingId,
+    filing.category,
+    filing.areaCode,
+    filing.contentHash,
+    filing.reporterCommitment,
+    filing.photo ? JSON.stringify(filing.photo) : null,
+    progress.txHash,
+    progress.sentAt,
+    progress.minedBlock,
+  );
+}
+
 /** The arguments of ComplaintLedger.file for a filing. */
 function fileArguments(filing: NewFiling): unknown[] {
   return [filing.filingId, filing.municipalityId, filing.category, filing.areaCode, filing.contentHash, filing.reporterCommitment];
@@ -159,31 +197,12 @@ export class ComplaintFilings {
     let recorded = false;
     const record = (sent: SentTransaction) => {
       // A second call is ChainClient signing again with a fresh nonce: the same filing, a new hash.
-      this.#db
-        .prepare(
-          `INSERT INTO complaint_filings (complaint_id, municipality_id, bundle_cid, token, lat, long, channel, created_at, state,
-             filing_id, category, area_code, content_hash, reporter_commitment, photo, tx_hash, sent_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (complaint_id) DO UPDATE SET tx_hash = excluded.tx_hash, sent_at = excluded.sent_at`,
-        )
-        .run(
-          filing.complaintId,
-          filing.municipalityId,
-          filing.bundleCid,
-          filing.token,
-          filing.lat,
-          filing.long,
-          filing.channel,
-          Date.now(),
-          filing.filingId,
-          filing.category,
-          filing.areaCode,
-          filing.contentHash,
-          filing.reporterCommitment,
-          filing.photo ? JSON.stringify(filing.photo) : null,
-          sent.hash,
-          Date.now(),
-        );
+      writeFiling(
+        this.#db,
+        filing,
+        { state: "sent", createdAt: Date.now(), txHash: sent.hash, sentAt: Date.now(), minedBlock: null },
+        "DO UPDATE SET tx_hash = excluded.tx_hash, sent_at = excluded.sent_at",
+      );
       if (filing.photo) this.#attachPhoto(filing.complaintId, sent.hash, filing.photo);
       recorded = true;
     };

@@ -6,6 +6,7 @@ import { singleBlockCid } from "../../../shared/singleBlockCid.js";
 import { PollingLoop } from "../../pollingLoop.js";
 import { saveAttachment } from "./details.js";
 import { BUNDLE_CONTEXT, type ComplaintBundle } from "./filing.js";
+import { writeFiling } from "./filingQueue.js";
 
 /** Complaints read per query, so that a first start on a large copy of the ledger never holds them all. */
 const PAGE = 500;
@@ -107,30 +108,24 @@ export class FilingRestorer {
       return false;
     }
     if (bundle.version !== 2 || !bundle.token) return false;
-    const { lat, long } = bundle.content;
     const photo = bundle.photo ?? null;
-    db.prepare(
-      `INSERT OR IGNORE INTO complaint_filings (complaint_id, municipality_id, bundle_cid, token, lat, long, channel, created_at, state,
-         filing_id, category, area_code, content_hash, reporter_commitment, photo, tx_hash, mined_block)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      complaint.complaint_id,
-      complaint.municipality_id,
-      cid,
-      bundle.token,
-      lat,
-      long,
-      bundle.channel ?? "web",
-      complaint.filed_at * 1000,
-      complaint.filing_id,
-      complaint.category,
-      complaint.area_code,
-      complaint.content_hash,
-      complaint.reporter_commitment,
-      photo ? JSON.stringify(photo) : null,
-      complaint.filed_tx,
-      complaint.filed_block,
-    );
+    const filing = {
+      complaintId: complaint.complaint_id,
+      filingId: complaint.filing_id,
+      municipalityId: complaint.municipality_id,
+      category: complaint.category,
+      areaCode: complaint.area_code,
+      contentHash: complaint.content_hash,
+      reporterCommitment: complaint.reporter_commitment,
+      bundleCid: cid,
+      token: bundle.token,
+      lat: bundle.content.lat,
+      long: bundle.content.long,
+      channel: bundle.channel ?? "web",
+      photo,
+    };
+    const progress = { state: "confirmed" as const, createdAt: complaint.filed_at * 1000, txHash: complaint.filed_tx, sentAt: null, minedBlock: complaint.filed_block };
+    writeFiling(db, filing, progress, "DO NOTHING");
     if (photo) saveAttachment({ db }, complaint.complaint_id, complaint.filed_tx, { kind: "photo", ...photo });
     return true;
   }
