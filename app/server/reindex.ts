@@ -97,7 +97,7 @@ async function rebuildFromIpfs(config: LedgerConfig, deployment: LedgerDeploymen
     for (const town of all) {
       if (town.profileSha256 && !town.profile) log(`  ${town.code}: its profile ${town.profileCid} is not on IPFS (or not a valid profile)`);
     }
-    const restored = await new FilingRestorer({ db, ipfs, vault: PersonalDataVault.open(config.dataDir), log }).restore();
+    const restored = await new FilingRestorer({ db, ipfs, vault: PersonalDataVault.open(config.dataDir, process.env, log), log }).restore();
     log(`complaints: ${restored} filing${restored === 1 ? "" : "s"} restored from their sealed bundles`);
   } finally {
     await ipfs.stop();
