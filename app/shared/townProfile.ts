@@ -137,6 +137,11 @@ export const townProfileSchema = z
     unique("complaint category", profile.complaintCategories.map((category) => category.code));
     unique("role label", profile.roles.map((role) => role.code));
     unique("api key", profile.open311.apiKeys.map((key) => key.sha256));
+    // Published as one IPFS block, or the CID that the admin signs beside its SHA-256 would name nothing.
+    const size = townProfileBytes(profile).length;
+    if (size > TOWN_PROFILE_MAX_BYTES) {
+      issues.addIssue({ code: "custom", message: `the profile is ${size} bytes as published, over ${TOWN_PROFILE_MAX_BYTES} (one IPFS block): draw the area with fewer points` });
+    }
   });
 
 export type TownProfile = z.output<typeof townProfileSchema>;
