@@ -2,13 +2,17 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AddressInfo } from "node:net";
 import type { DatabaseSync } from "node:sqlite";
 import { Wallet } from "ethers";
+import express from "express";
 import { SiweMessage } from "siwe";
 import { SessionStore } from "../../app/server/auth/sessions.js";
 import { signIn, signInSite } from "../../app/server/auth/signIn.js";
 import { publicUrlOf, readConfig } from "../../app/server/config.js";
+import { authRoutes } from "../../app/server/routes/auth.js";
 import { openDatabase } from "../../app/server/store/database.js";
+import type { WorkflowContext } from "../../app/server/workflows/context.js";
 
 /**
  * Sign-In with Ethereum on its own (auth/signIn.ts, auth/sessions.ts) against the service's real SQLite
@@ -75,5 +79,27 @@ describe("sign-in: the site a message names and the nonce's life", () => {
     expect(sessions.consumeNonce(late, issuedAt + 60_001)).to.equal(false);
     expect(sessions.consumeNonce(inTime, issuedAt + 60_000)).to.equal(true);
     expect(await attempt(sessions, messageFor("notIssuedByThisService1"))).to.equal("SIWE_NONCE_INVALID");
+  });
+
+  it("marks the session cookie Secure when PUBLIC_URL is https, even for a request that came as plain HTTP (a TLS proxy TRUST_PROXY does not name)", async () => {
+    const sessions = new SessionStore(db);
+    const ctx = { publicUrl: site.uri, chainId: 7001, sessions, noncesPerMinute: 0, catchUpIndex: async () => {}, officers: { rolesOf: () => [] } } as unknown as WorkflowContext;
+    const server = express().use(express.json()).use(authRoutes(ctx)).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const message = messageFor(sessions.issueNonce());
+      const signedIn = await fetch(`${url}/api/auth/sign-in`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message, signature: await wallet.signMessage(message) }),
+      });
+      expect(signedIn.status).to.equal(200);
+      expect(signedIn.headers.get("set-cookie")).to.match(/^ledger_session=/).and.match(/; Secure/);
+      const signedOut = await fetch(`${url}/api/auth/sign-out`, { method: "POST" });
+      expect(signedOut.headers.get("set-cookie")).to.match(/^ledger_session=;/).and.match(/; Secure/);
+    } finally {
+      server.close();
+    }
   });
 });

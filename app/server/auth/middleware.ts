@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import { AppError } from "../errors.js";
 import type { Session, SessionStore } from "./sessions.js";
+import type { SignInSite } from "./signIn.js";
 
 export const SESSION_COOKIE = "ledger_session";
 
@@ -42,11 +43,18 @@ export function officerOf(res: Response): Session {
   return session;
 }
 
-/** The session cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
-export function setSessionCookie(req: Request, res: Response, token: string, maxAgeMs: number): void {
-  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: "strict", secure: req.secure, path: "/", maxAge: maxAgeMs });
+/**
+ * The session cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it), and Secure
+ * (never sent over plain HTTP) when the site officers sign in to is HTTPS (`site`, PUBLIC_URL) or the
+ * request came over TLS. The site decides, not only the request: behind a TLS proxy that TRUST_PROXY
+ * does not name, the request looks like plain HTTP.
+ */
+export function setSessionCookie(req: Request, res: Response, site: SignInSite, token: string, maxAgeMs: number): void {
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: "strict", secure: secureCookie(req, site), path: "/", maxAge: maxAgeMs });
 }
 
-export function clearSessionCookie(req: Request, res: Response): void {
-  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "strict", secure: req.secure, path: "/" });
+export function clearSessionCookie(req: Request, res: Response, site: SignInSite): void {
+  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "strict", secure: secureCookie(req, site), path: "/" });
 }
+
+const secureCookie = (req: Request, site: SignInSite) => req.secure || site.uri.startsWith("https:");

@@ -26,7 +26,7 @@ export function authRoutes(ctx: WorkflowContext): Router {
 
   router.post("/api/auth/sign-in", async (req, res) => {
     const { token, session } = await signIn(ctx.sessions, req.body ?? {}, { ...site, chainId: ctx.chainId });
-    setSessionCookie(req, res, token, ctx.sessions.sessionTtlMs);
+    setSessionCookie(req, res, site, token, ctx.sessions.sessionTtlMs);
     res.json({ ...session, roles: await rolesNow(ctx, session.address) });
   });
 
@@ -38,7 +38,7 @@ export function authRoutes(ctx: WorkflowContext): Router {
   router.post("/api/auth/sign-out", (req, res) => {
     const token = sessionToken(req);
     if (token) ctx.sessions.close(token);
-    clearSessionCookie(req, res);
+    clearSessionCookie(req, res, site);
     res.status(204).end();
   });
 
