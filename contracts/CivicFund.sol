@@ -354,9 +354,7 @@ contract CivicFund is ReentrancyGuard, CivicFundErrors, DirectoryErrors {
     function refund(uint256 campaignId) external nonReentrant {
         StoredCampaign storage c = _existing(campaignId);
         Phase p = _phase(c);
-        if (p != Phase.Failed && p != Phase.Cancelled && p != Phase.Lapsed) {
-            revert CivicFundNotRefundable(campaignId, uint8(p));
-        }
+        if (!_refundable(p)) revert CivicFundNotRefundable(campaignId, uint8(p));
         uint256 pledgeAmount = _pledges[campaignId][msg.sender];
         if (pledgeAmount == 0) revert CivicFundNothingToRefund(campaignId, msg.sender);
         uint256 amount = _refundOf(c, pledgeAmount);
@@ -455,7 +453,7 @@ contract CivicFund is ReentrancyGuard, CivicFundErrors, DirectoryErrors {
         StoredCampaign storage c = _existing(campaignId);
         Phase p = _phase(c);
         uint256 pledgeAmount = _pledges[campaignId][account];
-        if ((p != Phase.Failed && p != Phase.Cancelled && p != Phase.Lapsed) || pledgeAmount == 0) return 0;
+        if (!_refundable(p) || pledgeAmount == 0) return 0;
         return _refundOf(c, pledgeAmount);
     }
 
@@ -538,6 +536,11 @@ contract CivicFund is ReentrancyGuard, CivicFundErrors, DirectoryErrors {
         if (c.pledged < c.goal) return Phase.Failed;
         if (c.nextMilestone < c.milestoneCount && block.timestamp > _releaseDeadline(c)) return Phase.Lapsed;
         return Phase.Succeeded;
+    }
+
+    /// @dev Whether pledgers may take back their money in phase `p`: the rule {refund} and {refundableOf} share.
+    function _refundable(Phase p) private pure returns (bool) {
+        return p == Phase.Failed || p == Phase.Cancelled || p == Phase.Lapsed;
     }
 
     function _releaseDeadline(StoredCampaign storage c) private view returns (uint256) {
