@@ -82,14 +82,15 @@ export class PersonalDataResealer {
   #resealPayers(): number {
     const { db, vault } = this.deps;
     const header = sealedHeader(vault.currentKeyId);
+    const notCurrent = db.prepare(
+      `SELECT receipt_hash, sealed_payer FROM funds_offchain_pledges
+        WHERE substr(sealed_payer, 1, ?) <> ? AND receipt_hash NOT IN (SELECT value FROM json_each(?)) LIMIT ?`,
+    );
+    // Only if nobody changed it meanwhile.
+    const update = db.prepare("UPDATE funds_offchain_pledges SET sealed_payer = ? WHERE receipt_hash = ? AND sealed_payer = ?");
     let moved = 0;
     for (;;) {
-      const rows = db
-        .prepare(
-          `SELECT receipt_hash, sealed_payer FROM funds_offchain_pledges
-            WHERE substr(sealed_payer, 1, ?) <> ? AND receipt_hash NOT IN (SELECT value FROM json_each(?)) LIMIT ?`,
-        )
-        .all(header.length, header, JSON.stringify([...this.#skipped]), PAGE) as Array<{ receipt_hash: string; sealed_payer: Uint8Array }>;
+      const rows = notCurrent.all(header.length, header, JSON.stringify([...this.#skipped]), PAGE) as Array<{ receipt_hash: string; sealed_payer: Uint8Array }>;
       for (const row of rows) {
         const context = payerSealContext(row.receipt_hash);
         let resealed: Uint8Array;
@@ -100,9 +101,7 @@ export class PersonalDataResealer {
           this.#note(error);
           continue;
         }
-        // Only if nobody changed it meanwhile.
-        const changed = db.prepare("UPDATE funds_offchain_pledges SET sealed_payer = ? WHERE receipt_hash = ? AND sealed_payer = ?").run(resealed, row.receipt_hash, row.sealed_payer);
-        moved += Number(changed.changes);
+        moved += Number(update.run(resealed, row.receipt_hash, row.sealed_payer).changes);
       }
       if (rows.length < PAGE) break;
     }
