@@ -23,7 +23,7 @@ const KEY_ID_BYTES = 8;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** The header of version 2: magic and key id, what `sealedHeader` gives for a key. */
-export const SEALED_HEADER_BYTES = MAGIC_BYTES + KEY_ID_BYTES;
+const SEALED_HEADER_BYTES = MAGIC_BYTES + KEY_ID_BYTES;
 
 export class PersonalDataVault {
   readonly #current: PersonalDataKey;
