@@ -23,7 +23,6 @@ import {
   submitAmendment,
   submitIssuance,
   submitRevocation,
-  verifyBaseUrl,
 } from "../services/permits/certificates.js";
 import { completeApplication, completionTypedData } from "../services/permits/completion.js";
 import { decideStep, nextStepTypedData } from "../services/permits/decisions.js";
@@ -171,7 +170,7 @@ export function permitRoutes(ctx: WorkflowContext): Router {
   });
 
   router.post("/api/permits/:number/certificate/drafts", officer, async (req, res) => {
-    res.status(201).json(await draftIssuance(ctx, store, officerOf(res).address, number(req), verifyBaseUrl(ctx)));
+    res.status(201).json(await draftIssuance(ctx, store, officerOf(res).address, number(req)));
   });
 
   router.post("/api/permits/:number/certificate", officer, async (req, res) => {
@@ -179,7 +178,7 @@ export function permitRoutes(ctx: WorkflowContext): Router {
   });
 
   router.post("/api/permits/:number/amendments/drafts", officer, async (req, res) => {
-    res.status(201).json(await draftAmendment(ctx, store, officerOf(res).address, number(req), req.body, verifyBaseUrl(ctx)));
+    res.status(201).json(await draftAmendment(ctx, store, officerOf(res).address, number(req), req.body));
   });
 
   router.post("/api/permits/:number/amendments", officer, async (req, res) => {

@@ -44,13 +44,9 @@ interface RevocationDraft {
 
 const FOREVER = "9999-12-31T00:00:00.000Z";
 
-/** Where the QR code of a certificate points: the service's public address, never a request's Host. */
-export function verifyBaseUrl(ctx: WorkflowContext): string {
-  return `${ctx.publicUrl}/verify`;
-}
-
-async function render(ctx: WorkflowContext, store: PermitStore, permit: ChainPermit, data: PermitCertificateData, baseUrl: string) {
-  const rendered = await renderPermitCertificate(data, { verifyBaseUrl: baseUrl });
+async function render(ctx: WorkflowContext, store: PermitStore, permit: ChainPermit, data: PermitCertificateData) {
+  // The QR code points at the service's public address, never a request's Host.
+  const rendered = await renderPermitCertificate(data, { verifyBaseUrl: `${ctx.publicUrl}/verify` });
   const cid = await ctx.ipfs.add(ctx.vault.seal(rendered.pdf, VAULT_CONTEXT.certificate));
   store.saveCertificateData(rendered.sha256, permit.permitId, data.version, rendered.dataHash, cid);
   return { ...rendered, cid };
@@ -103,7 +99,7 @@ async function approvalsOf(ctx: WorkflowContext, permit: ChainPermit): Promise<P
  * Renders version 1 of an approved permit's certificate, stores it (sealed) on IPFS, and serves the
  * Issuance typed data over its SHA-256 and CID for the signed-in permit officer to sign.
  */
-export async function draftIssuance(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, baseUrl: string) {
+export async function draftIssuance(ctx: WorkflowContext, store: PermitStore, officer: string, number: string) {
   const permit = await readPermit(ctx, number);
   await requirePermitOfficer(ctx, permit, officer);
   requireState(permit, "Approved");
@@ -129,7 +125,7 @@ export async function draftIssuance(ctx: WorkflowContext, store: PermitStore, of
     validUntil: validityDays === 0n ? FOREVER : new Date(issuedAt.getTime() + Number(validityDays) * 86_400_000).toISOString(),
     approvals: await approvalsOf(ctx, permit),
   };
-  const certificate = await render(ctx, store, permit, data, baseUrl);
+  const certificate = await render(ctx, store, permit, data);
   return {
     number,
     version: 1,
@@ -203,7 +199,7 @@ function sameDescription(a: PublicPermitFields["description"], b: PublicPermitFi
  * Renders the next version with the changes and serves the Amendment typed data to sign; 422
  * AMENDMENT_UNCHANGED for changes that leave the parcel and the description as they are.
  */
-export async function draftAmendment(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown, baseUrl: string) {
+export async function draftAmendment(ctx: WorkflowContext, store: PermitStore, officer: string, number: string, body: unknown) {
   const input = parseBody(amendmentSchema, body);
   const permit = await readPermit(ctx, number);
   requireState(permit, "Issued");
@@ -225,7 +221,7 @@ export async function draftAmendment(ctx: WorkflowContext, store: PermitStore, o
     issuedAt: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(),
     previousCertificateSha256: permit.certificateHash,
   };
-  const certificate = await render(ctx, store, permit, data, baseUrl);
+  const certificate = await render(ctx, store, permit, data);
   const reason = await sealedReason(ctx, input.reason);
   const { reasonHash } = reason;
   const payload: AmendmentDraft = {
