@@ -35,6 +35,14 @@ interface Usage {
   bytes: number;
 }
 
+/** One kind limited: its name in the RateLimit headers, its quota a minute, and what a client has used of it. */
+interface Quota {
+  name: string;
+  quota: number;
+  unit?: string;
+  used: (usage: Usage) => number;
+}
+
 /** The usage each request in progress was counted under: countFiles finds it from the request alone. */
 const countedUnder = new WeakMap<IncomingMessage, { limits: ClientLimits; usage: Usage }>();
 
@@ -42,8 +50,12 @@ export class ClientLimits {
   readonly settings: ClientLimitSettings;
   /** What Express's `trust proxy` is set to, so that `req.ip` names the client this class counts. */
   readonly trust: TrustFunction;
+  /** Whether any kind is limited: without, admit counts nothing. */
+  readonly enabled: boolean;
   readonly #now: () => number;
   readonly #usage = new Map<string, Usage>();
+  /** The kinds limited (settings do not change): read by every answer's RateLimit header. */
+  readonly #quotas: Quota[];
   readonly #policy: string;
   #sweepAt = 0;
 
@@ -51,14 +63,16 @@ export class ClientLimits {
     this.settings = settings;
     this.trust = trustFunctionOf(settings.trustProxy);
     this.#now = now;
-    this.#policy = this.#quotas()
+    const { requestsPerMinute, filesPerMinute, bytesPerMinute } = settings;
+    this.#quotas = [
+      ...(requestsPerMinute > 0 ? [{ name: `${requestsPerMinute}-in-1min`, quota: requestsPerMinute, used: (u: Usage) => u.requests }] : []),
+      ...(filesPerMinute > 0 ? [{ name: `${filesPerMinute}-files-in-1min`, quota: filesPerMinute, used: (u: Usage) => u.files }] : []),
+      ...(bytesPerMinute > 0 ? [{ name: `${bytesPerMinute}-bytes-in-1min`, quota: bytesPerMinute, unit: "content-bytes", used: (u: Usage) => u.bytes }] : []),
+    ];
+    this.enabled = this.#quotas.length > 0;
+    this.#policy = this.#quotas
       .map(({ name, quota, unit }) => `"${name}"; q=${quota}; w=${WINDOW_MS / 1000}${unit ? `; qu="${unit}"` : ""}`)
       .join(", ");
-  }
-
-  get enabled(): boolean {
-    const { requestsPerMinute, filesPerMinute, bytesPerMinute } = this.settings;
-    return requestsPerMinute > 0 || filesPerMinute > 0 || bytesPerMinute > 0;
   }
 
   /** Express's middleware for a public write: admit, or answer 429 through the app's error handler. */
@@ -120,22 +134,13 @@ export class ClientLimits {
     this.#headers(res, usage, now);
   }
 
-  #quotas(): { name: string; quota: number; unit?: string; used: (usage: Usage) => number }[] {
-    const { requestsPerMinute, filesPerMinute, bytesPerMinute } = this.settings;
-    return [
-      ...(requestsPerMinute > 0 ? [{ name: `${requestsPerMinute}-in-1min`, quota: requestsPerMinute, used: (u: Usage) => u.requests }] : []),
-      ...(filesPerMinute > 0 ? [{ name: `${filesPerMinute}-files-in-1min`, quota: filesPerMinute, used: (u: Usage) => u.files }] : []),
-      ...(bytesPerMinute > 0 ? [{ name: `${bytesPerMinute}-bytes-in-1min`, quota: bytesPerMinute, unit: "content-bytes", used: (u: Usage) => u.bytes }] : []),
-    ];
-  }
-
   #headers(res: ServerResponse, usage: Usage, now: number): void {
     if (res.headersSent) return;
     const seconds = secondsUntil(usage.resetAt, now);
     res.setHeader("RateLimit-Policy", this.#policy);
     res.setHeader(
       "RateLimit",
-      this.#quotas()
+      this.#quotas
         .map(({ name, quota, used }) => `"${name}"; r=${Math.max(quota - used(usage), 0)}; t=${seconds}`)
         .join(", "),
     );
