@@ -2,7 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerRespo
 import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.js";
-import { loggedUrl } from "../logRedaction.js";
+import { LOG_SERIALIZERS } from "../logRedaction.js";
 import type { VerificationService } from "../services/verification.js";
 import { errorBody } from "./errorHandler.js";
 import { parseSha256 } from "./validation.js";
@@ -91,11 +91,13 @@ export function withFastReads(
 
 /**
  * How the answers given in front of Express are written: a JSON body with the headers Express and its
- * security middleware would send, and the log line pino-http would write at `info`.
+ * security middleware would send, and the log line pino-http would write at `info`, through the same
+ * serializers as pino-http's (createApp): `log` is the logger the fast paths write with.
  */
 export function fastAnswers(deps: { securityHeaders: RequestHandler; logger: Logger }) {
   const fixedHeaders = headersSetBy(deps.securityHeaders);
-  const logRequests = deps.logger.isLevelEnabled("info");
+  const log = deps.logger.child({}, { serializers: LOG_SERIALIZERS });
+  const logRequests = log.isLevelEnabled("info");
   const write = (req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, etag: string, started: number) => {
     const headers: OutgoingHttpHeaders = {
       ...fixedHeaders,
@@ -106,13 +108,13 @@ export function fastAnswers(deps: { securityHeaders: RequestHandler; logger: Log
     res.writeHead(status, headers);
     res.end(body);
     if (logRequests) {
-      deps.logger.info(
-        { req: { method: req.method, url: loggedUrl(req.url) }, res: { statusCode: status }, responseTime: Date.now() - started },
+      log.info(
+        { req: { method: req.method, url: req.url }, res: { statusCode: status }, responseTime: Date.now() - started },
         "request completed",
       );
     }
   };
-  return { write, logRequests };
+  return { write, log, logRequests };
 }
 
 /** The headers a header-setting middleware (helmet) sets: fixed for every response, so read once. */

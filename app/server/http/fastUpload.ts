@@ -39,7 +39,7 @@ export function withFastUploads(
   },
 ): RequestListener {
   const etagOf = app.get("etag fn") as (body: Buffer, encoding?: BufferEncoding) => string;
-  const { write, logRequests } = fastAnswers(deps);
+  const { write, log, logRequests } = fastAnswers(deps);
   const maxBytes = Math.min(FAST_MAX_BYTES, deps.uploadLimitBytes);
   const answer = (req: IncomingMessage, res: ServerResponse, status: number, value: unknown, started: number) => {
     const body = Buffer.from(JSON.stringify(value), "utf8");
@@ -48,7 +48,7 @@ export function withFastUploads(
 
   const fail = (req: IncomingMessage, res: ServerResponse, error: unknown, started: number) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) deps.logger.error({ err: error }, "request failed");
+    if (appError.status >= 500) log.error({ err: error }, "request failed");
     // A refused body may still be arriving: it is drained, so the connection stays usable.
     req.resume();
     answer(req, res, appError.status, errorBody(appError), started);
