@@ -158,7 +158,8 @@ export class CampaignReader {
       };
     });
     return {
-      ...(await this.#summary(row, now)),
+      // The payments are in chain order: the last one is the latest.
+      ...(await this.#summary(row, now, { paid: releases.length, lastAt: releases.at(-1)?.timestamp ?? null })),
       milestones,
       rulesDocument: { sha256: row.rules_document_hash, ...this.#document(row.rules_document_hash) },
       rulesHash: row.rules_hash,
@@ -181,9 +182,8 @@ export class CampaignReader {
     return { paid: Number(row.paid), lastAt: row.lastAt === null ? null : Number(row.lastAt) };
   }
 
-  async #summary(row: CampaignRow, now: number) {
+  async #summary(row: CampaignRow, now: number, releases: ReleaseFacts = this.#releases(row.campaign_id)) {
     const [goal, pledged, refunded, released, offchain] = [row.goal, row.pledged, row.refunded, row.released, row.offchain_total].map(BigInt);
-    const releases = this.#releases(row.campaign_id);
     const phase = phaseOf(row, releases, now);
     // Only a funded campaign waits for its payments; before the deadline the date is not yet a promise.
     const releaseDeadline = phase === "Succeeded" || phase === "Lapsed" ? releaseDeadlineOf(row, releases) : null;
