@@ -18,7 +18,8 @@ export interface AnchoringConfig {
   indexBlockRange: number;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+/** The integer setting `name`, from `min` to `max`; `fallback` when unset or empty (also read by chain/relayerFeeConfig.ts). */
+export function envInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
@@ -30,9 +31,9 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 
 export function readAnchoringConfig(env: NodeJS.ProcessEnv, chain: { embedded: boolean }): AnchoringConfig {
   return {
-    batchSize: integer(env, "ANCHOR_BATCH_SIZE", 1000, 1, 100_000),
-    batchWindowMs: integer(env, "ANCHOR_BATCH_MS", 1000, 0, 3_600_000),
-    confirmations: integer(env, "CONFIRMATIONS", chain.embedded ? 0 : 1, 0, 1000),
-    indexBlockRange: integer(env, "INDEX_BLOCK_RANGE", 2000, 1, 1_000_000),
+    batchSize: envInteger(env, "ANCHOR_BATCH_SIZE", 1000, 1, 100_000),
+    batchWindowMs: envInteger(env, "ANCHOR_BATCH_MS", 1000, 0, 3_600_000),
+    confirmations: envInteger(env, "CONFIRMATIONS", chain.embedded ? 0 : 1, 0, 1000),
+    indexBlockRange: envInteger(env, "INDEX_BLOCK_RANGE", 2000, 1, 1_000_000),
   };
 }

@@ -1,4 +1,5 @@
 import { parseUnits } from "ethers";
+import { envInteger } from "../anchoring/config.js";
 import { EngineError } from "../errors.js";
 
 /**
@@ -19,19 +20,9 @@ export const DEFAULT_RELAYER_FEES: RelayerFeeConfig = { replaceAfterMs: 30_000, 
 
 export function readRelayerFeeConfig(env: NodeJS.ProcessEnv): RelayerFeeConfig {
   return {
-    replaceAfterMs: seconds(env, "RELAYER_REPLACE_AFTER_SECONDS") ?? DEFAULT_RELAYER_FEES.replaceAfterMs,
+    replaceAfterMs: envInteger(env, "RELAYER_REPLACE_AFTER_SECONDS", DEFAULT_RELAYER_FEES.replaceAfterMs / 1000, 1, 86_400) * 1000,
     maxFeePerGasWei: gwei(env, "RELAYER_MAX_FEE_GWEI") ?? DEFAULT_RELAYER_FEES.maxFeePerGasWei,
   };
-}
-
-function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 86_400) {
-    throw new EngineError("config", `${name} must be an integer from 1 to 86400 (got "${raw}")`);
-  }
-  return value * 1000;
 }
 
 function gwei(env: NodeJS.ProcessEnv, name: string): bigint | undefined {
