@@ -185,18 +185,15 @@ export class ChainClient {
       try {
         await this.provider.broadcastTransaction(signed);
       } catch (error) {
-        // The node may or may not have taken it (a timeout, a dropped connection): only the chain knows
-        // which nonce comes next now.
-        this.#nextNonce = undefined;
-        // The very same signed transaction is in the node already: it was sent.
-        if (alreadyKnown(error)) {
-          this.#nextNonce = nonce + 1;
-          this.#inFlight.add({ nonce, request, fees, signed, hash: sent.hash, beforeBroadcast });
-          return sent;
+        // Unless the very same signed transaction is in the node already (it was sent, then):
+        if (!alreadyKnown(error)) {
+          // The node may or may not have taken it (a timeout, a dropped connection): only the chain knows
+          // which nonce comes next now.
+          this.#nextNonce = undefined;
+          // Someone else used this key's nonce (another process with the same key): once, with a fresh one.
+          if (attempt === 0 && (nonceTooLow(error) || replacementUnderpriced(error))) continue;
+          throw error;
         }
-        // Someone else used this key's nonce (another process with the same key): once, with a fresh one.
-        if (attempt === 0 && (nonceTooLow(error) || replacementUnderpriced(error))) continue;
-        throw error;
       }
       this.#nextNonce = nonce + 1;
       this.#inFlight.add({ nonce, request, fees, signed, hash: sent.hash, beforeBroadcast });
