@@ -101,7 +101,6 @@ export class Indexer {
   #following: Promise<number> | null = null;
   /** The rebuild under way aside, its reason and its tables. */
   #rebuild: { done: Promise<void>; reason: RebuildReason; target: IndexTarget | null } | null = null;
-  #stopped = false;
   readonly #rebuiltListeners: Array<() => void> = [];
 
   constructor(options: IndexerOptions) {
@@ -124,13 +123,11 @@ export class Indexer {
   }
 
   start(): void {
-    this.#stopped = false;
     this.#loop.start();
   }
 
   /** Stops polling, and a rebuild under way at its next range (its copy is deleted; the tables in use stay). */
   async stop(): Promise<void> {
-    this.#stopped = true;
     await this.#loop.stop();
     await this.#rebuild?.done.catch(() => {});
   }
@@ -244,7 +241,7 @@ export class Indexer {
       this.#rebuild = null;
     });
     rebuild.done.catch((error: Error) => {
-      if (this.#stopped) return;
+      if (this.#loop.stopping) return;
       this.#rebuildError = `rebuild: ${error.message.split("\n")[0]}`;
       this.#log(`indexer: ${this.#rebuildError}`);
       // The next catch-up looks again, even if no block came (it would read nothing otherwise).
@@ -281,7 +278,7 @@ export class Indexer {
   /** Indexes every block up to `head` into a rebuild's tables, starting them again if their last block left the chain. */
   async #buildUpTo(target: IndexTarget, head: number): Promise<void> {
     for (;;) {
-      if (this.#stopped) throw new Error("the indexer stopped before the rebuild ended");
+      if (this.#loop.stopping) throw new Error("the indexer stopped before the rebuild ended");
       const cursor = this.#cursor(target.db);
       if (!(await this.#stillOnChain(cursor))) {
         this.#restart(target);
