@@ -55,6 +55,13 @@ interface IndexTarget {
   tables: EventTables;
 }
 
+/** A rebuild under way aside: when it ends, why it runs, and its tables once they are made. */
+interface Rebuild {
+  done: Promise<void>;
+  reason: RebuildReason;
+  target: IndexTarget | null;
+}
+
 /** The name of the index's row in idx_cursor (readers ask it how far the index has read: issuers.ts). */
 export const CURSOR = "ledger";
 
@@ -80,7 +87,6 @@ function moduleSignature(): string {
 }
 
 export class Indexer {
-  readonly #db: DatabaseSync;
   readonly #provider: JsonRpcProvider;
   readonly #deployment: LedgerDeployment;
   readonly #live: IndexTarget;
@@ -100,11 +106,10 @@ export class Indexer {
   #running: Promise<number> | null = null;
   #following: Promise<number> | null = null;
   /** The rebuild under way aside, its reason and its tables. */
-  #rebuild: { done: Promise<void>; reason: RebuildReason; target: IndexTarget | null } | null = null;
+  #rebuild: Rebuild | null = null;
   readonly #rebuiltListeners: Array<() => void> = [];
 
   constructor(options: IndexerOptions) {
-    this.#db = options.db;
     this.#provider = options.provider;
     this.#deployment = options.deployment;
     this.#live = { db: options.db, tables: new EventTables(options.db, options.deployment.contracts) };
@@ -133,7 +138,7 @@ export class Indexer {
   }
 
   status(): IndexerStatus {
-    const cursor = this.#cursor(this.#db);
+    const cursor = this.#cursor(this.#live.db);
     const lastIndexedBlock = cursor.next_block > this.#deployment.deploymentBlock ? cursor.next_block - 1 : null;
     const rebuild = this.#rebuild && {
       reason: this.#rebuild.reason,
@@ -187,13 +192,13 @@ export class Indexer {
     const tip = await this.#provider.getBlock("latest");
     if (!tip?.hash) throw new Error("the chain node has no latest block");
     const before = this.#caughtUp;
-    const cursor = this.#cursor(this.#db);
+    const cursor = this.#cursor(this.#live.db);
     // The same tip block is the same chain, every block under it included: nothing new, nothing reorganised.
     if (before && before.tipHash === tip.hash && sameCursor(before.cursor, cursor)) return cursor.next_block - 1;
     // Only a rebuild moves the cursor behind this indexer's back: another process's (`npm run reindex`) swap.
     if (before && !sameCursor(before.cursor, cursor)) this.#rebuilt();
     const indexed = await this.#indexUpTo(tip.number - this.#confirmations);
-    this.#caughtUp = { tipHash: tip.hash, cursor: this.#cursor(this.#db) };
+    this.#caughtUp = { tipHash: tip.hash, cursor: this.#cursor(this.#live.db) };
     return indexed;
   }
 
@@ -204,7 +209,7 @@ export class Indexer {
    */
   async #indexUpTo(head: number): Promise<number> {
     for (;;) {
-      const cursor = this.#cursor(this.#db);
+      const cursor = this.#cursor(this.#live.db);
       if (cursor.modules !== this.#modules) {
         // Nothing indexed yet: nothing to keep answering from, so it is built in place.
         if (cursor.last_block_hash === null) {
@@ -236,7 +241,7 @@ export class Indexer {
     if (this.#rebuild) return this.#rebuild.done;
     this.#rebuildError = null;
     this.#log(`indexer: ${REBUILD_REASONS[reason]}; rebuilding from block ${this.#deployment.deploymentBlock} aside, the index in use answering meanwhile`);
-    const rebuild: { done: Promise<void>; reason: RebuildReason; target: IndexTarget | null } = { done: Promise.resolve(), reason, target: null };
+    const rebuild: Rebuild = { done: Promise.resolve(), reason, target: null };
     rebuild.done = this.#rebuildAside(rebuild).finally(() => {
       this.#rebuild = null;
     });
@@ -251,8 +256,8 @@ export class Indexer {
     return rebuild.done;
   }
 
-  async #rebuildAside(rebuild: { target: IndexTarget | null }): Promise<void> {
-    const shadow = ShadowIndex.create(this.#db, [...INDEX_TABLES, "idx_cursor"]);
+  async #rebuildAside(rebuild: Rebuild): Promise<void> {
+    const shadow = ShadowIndex.create(this.#live.db, [...INDEX_TABLES, "idx_cursor"]);
     try {
       const target = { db: shadow.db, tables: new EventTables(shadow.db, this.#deployment.contracts) };
       rebuild.target = target;
@@ -262,15 +267,15 @@ export class Indexer {
         await this.#buildUpTo(target, tip.number - this.#confirmations);
         // The tables in use may have read further meanwhile: swapped in, the rebuilt ones must not be
         // behind them on the same chain, or a verdict would go back (a revocation just read, undone).
-        const live = this.#cursor(this.#db);
+        const live = this.#cursor(this.#live.db);
         if (live.next_block > this.#cursor(target.db).next_block && (await this.#stillOnChain(live))) continue;
-        if (shadow.swapInto(() => sameCursor(this.#cursor(this.#db), live))) break;
+        if (shadow.swapInto(() => sameCursor(this.#cursor(this.#live.db), live))) break;
       }
     } finally {
       rebuild.target = null;
       shadow.dispose();
     }
-    this.#log(`indexer: the rebuilt index replaced the one in use at block ${this.#cursor(this.#db).next_block - 1}`);
+    this.#log(`indexer: the rebuilt index replaced the one in use at block ${this.#cursor(this.#live.db).next_block - 1}`);
     this.#caughtUp = null;
     this.#rebuilt();
   }
