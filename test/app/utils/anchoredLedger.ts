@@ -6,9 +6,8 @@
 // records of their own. The records are anchored here the way the service's worker does.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { JsonRpcProvider, Wallet, id, sha256, toUtf8Bytes, type TransactionReceipt } from "ethers";
+import { Wallet, id, sha256, toUtf8Bytes, type JsonRpcProvider, type TransactionReceipt } from "ethers";
 import { devAccounts } from "../../../app/server/chain/devAccounts.js";
 import type { LedgerDeployment } from "../../../app/server/chain/deploy.js";
 import { leafOf } from "../../../app/shared/merkleProof.js";
@@ -17,7 +16,7 @@ import type { BundleIssuance, ProofBundle } from "../../../app/shared/proofBundl
 import { proofBundleFor } from "../../../app/shared/proofBundleFormat.js";
 import { BatchAnchor__factory } from "../../../types/ethers-contracts/index.js";
 import { DocumentIssuer, signRecordRevocation } from "../support/issuer.js";
-import { cleanUp, startService, tempDataDir } from "../support/service.js";
+import { cleanUp, rpcProvider, startService, tempDataDir } from "../support/service.js";
 
 export interface AnchoredDocument {
   bytes: Uint8Array;
@@ -50,22 +49,13 @@ export interface AnchoredLedger {
 export const BATCH_SIZE = 50;
 const REVOKED_INDEX = 31;
 
-export function rpcProvider(url: string): JsonRpcProvider {
-  return new JsonRpcProvider(url, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1, pollingInterval: 50 });
-}
+export { rpcProvider };
 
-/** Polls for the receipt: tx.wait() has been seen to miss blocks on an idle automine chain. */
+/** The receipt, asked for until it is there (rpcProvider's waitForTransaction); a revert throws. */
 async function mined(provider: JsonRpcProvider, hash: string): Promise<TransactionReceipt> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const receipt = await provider.getTransactionReceipt(hash);
-    if (receipt) {
-      if (receipt.status !== 1) throw new Error(`transaction ${hash} reverted`);
-      return receipt;
-    }
-    await sleep(50);
-  }
-  throw new Error(`no receipt for ${hash} within 15 s`);
+  const receipt = await provider.waitForTransaction(hash, 1, 15_000);
+  if (receipt?.status !== 1) throw new Error(`transaction ${hash} reverted`);
+  return receipt;
 }
 
 export async function startAnchoredLedger(): Promise<AnchoredLedger> {
