@@ -134,7 +134,6 @@ async function sendPlan(ledger: LedgerChain, plan: TownPlan, options: ApplyOptio
   }
   let nonce = await ledger.provider.getTransactionCount(signer.address, "pending");
   let first = 0;
-  let through = 0;
   for (const phase of planPhases(plan.calls)) {
     const hashes: string[] = [];
     let unsent: unknown = null;
@@ -152,15 +151,15 @@ async function sendPlan(ledger: LedgerChain, plan: TownPlan, options: ApplyOptio
     const failures = outcomes.flatMap((outcome, k) => (outcome.status === "rejected" ? [{ k, error: outcome.reason as unknown }] : []));
     if (unsent !== null) failures.push({ k: hashes.length, error: unsent });
     outcomes.forEach((outcome, k) => {
-      if (outcome.status !== "fulfilled") return;
-      through++;
-      output.out(`  ✓ ${first + k + 1}/${plan.calls.length} ${phase[k].why} (transaction ${outcome.value.hash})`);
+      if (outcome.status === "fulfilled") output.out(`  ✓ ${first + k + 1}/${plan.calls.length} ${phase[k].why} (transaction ${outcome.value.hash})`);
     });
     if (failures.length > 0) {
       for (const { k, error } of failures) {
         const reason = error instanceof ChainRefusal ? `the chain refused it: ${error.message}` : (error as Error).message.split("\n")[0];
         output.err(`  ✗ ${first + k + 1}/${plan.calls.length} ${phase[k].why}: ${reason}`);
       }
+      // Every phase before this one went through whole.
+      const through = first + outcomes.filter((outcome) => outcome.status === "fulfilled").length;
       const stopped = `${through} of ${plan.calls.length} went through; fix the cause and re-run: the next plan starts from what the chain holds`;
       if (failures.every(({ error }) => error instanceof ChainRefusal)) {
         output.err(stopped);
